@@ -1,0 +1,27 @@
+/**
+ * Architecture hooks (kernel-model.md 1.7, 1.12, 1.13): the MMU switch, lazy-TLB entry, how the
+ * return to user serializes, and the IPI handlers whose behaviour is arch-specific.
+ */
+import type { Kctx } from '../kctx';
+import type { Ipi } from '../state';
+import type { Arch, CpuId, MmId, UserEntryVia } from '../../trace/events';
+
+export interface ArchHooks {
+  name: Arch;
+  /** CONFIG_ARCH_HAS_SYNC_CORE_BEFORE_USERMODE (x86, riscv). */
+  hasSyncCoreBeforeUsermode: boolean;
+  /** Models: enter_lazy_tlb(). */
+  enter_lazy_tlb(k: Kctx, cpu: CpuId, fn: string, mm: MmId): void;
+  /** Models: switch_mm_irqs_off(prev, next, tsk). */
+  switch_mm_irqs_off(k: Kctx, cpu: CpuId, fn: string, next: MmId): void;
+  /** Models: leave_mm() (x86) / the switch to init_mm when a lazy CPU is unlazied. */
+  leave_mm(k: Kctx, cpu: CpuId, fn: string): void;
+  /** Models: sync_core_before_usermode(). */
+  sync_core_before_usermode(k: Kctx, cpu: CpuId, fn: string): void;
+  /** The serialization of a return to user mode, emitted before `user_enter`. */
+  return_to_user(k: Kctx, cpu: CpuId, via: UserEntryVia): void;
+  /** Models: flush_tlb_func() run on `cpu` (by IPI or locally). */
+  flush_tlb_func(k: Kctx, cpu: CpuId, ipi: Ipi): void;
+  /** flush_tlb_mm_range(): returns the IPIs to wait for. */
+  flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number };
+}

@@ -1,0 +1,160 @@
+/**
+ * x86 (arch/x86/mm/tlb.c, arch/x86/include/asm/sync_core.h; kernel-model.md 1.7 with errata Part 2).
+ * Knobs: pti, cpumaskPolicy ('lazy-trim' >= v6.14 | 'eager-clear' <= v6.13), flushFilter
+ * ('shouldFlush' >= v6.15 | 'notLazy' <= v6.13).
+ */
+import type { Kctx } from '../kctx';
+import type { Ipi } from '../state';
+import type { ArchHooks } from './arch';
+import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
+
+/**
+ * Models: arch/x86/mm/tlb.c switch_mm_irqs_off() (the `prev` argument is ignored: it reads
+ * cpu_tlbstate.loaded_mm). It writes CR3 (core serializing, a full barrier) only when the mm
+ * changes or when a lazy CPU returns to the same mm with a stale tlb_gen; otherwise it returns early.
+ */
+function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
+  const c = k.cpu(cpu);
+  const prev = c.loadedMm;
+  const wasLazy = c.isLazy;
+  if (wasLazy) k.setLazy(cpu, 'switch_mm_irqs_off', false);
+  const nm = k.mm(next);
+  let needFlush: boolean;
+  if (prev === next) {
+    // "if (!was_lazy) return;": thread -> thread of the same mm, nothing to do (no CR3 write).
+    if (!wasLazy) return;
+    // smp_mb() pairs with the tlb_gen increment in the flush code.
+    k.mb(cpu, 'switch_mm_irqs_off');
+    // The TLB is fresh: return without writing CR3 (the x86 SYNC_CORE gap that
+    // finish_task_switch()'s membarrier_mm_sync_core_before_usermode() covers).
+    if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) return;
+    needFlush = true;
+  } else {
+    if (k.knob<string>('cpumaskPolicy') === 'eager-clear' && prev !== INIT_MM && prev !== 'SWITCHING') {
+      // <= v6.13: cpumask_clear_cpu(cpu, mm_cpumask(prev)) on every switch away.
+      k.setCpumask(cpu, 'switch_mm_irqs_off', k.mm(prev), cpu, false);
+    }
+    // "Start receiving IPIs and then read tlb_gen".
+    if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
+    needFlush = next !== INIT_MM && (c.localTlbGen[next] ?? -1) !== nm.tlbGen;
+  }
+  // reload_tlb: load_new_mm_cr3(): write_cr3() is serializing ("many callers of this function
+  // expect that load_cr3() is serializing").
+  c.loadedMm = next;
+  k.emit({ k: 'load_mm', cpu, fn, mm: next, cr3Write: true, flushed: needFlush });
+  k.mb(cpu, 'load_new_mm_cr3');
+  k.serialize(cpu, 'load_new_mm_cr3', 'write_cr3');
+  if (needFlush) {
+    c.localTlbGen[next] = nm.tlbGen;
+    k.emit({ k: 'local_tlb_gen', cpu, fn: 'switch_mm_irqs_off', mm: next, gen: nm.tlbGen });
+  }
+}
+
+/**
+ * Models: arch/x86/mm/tlb.c flush_tlb_func() (6.17 order, errata Part 2 E9; no global ASIDs).
+ */
+function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
+  const c = k.cpu(cpu);
+  const mm = ipi.mm as MmId;
+  if (c.loadedMm !== mm) {
+    // >= v6.14: "CPU left in mm_cpumask of target mm: clear it" (lazy cpumask trimming). <= v6.13
+    // the remote check only returned.
+    if (k.knob<string>('cpumaskPolicy') === 'lazy-trim' && k.mm(mm).cpumask[cpu]) {
+      k.setCpumask(cpu, 'flush_tlb_func', k.mm(mm), cpu, false);
+    }
+    return;
+  }
+  if (c.loadedMm === INIT_MM) return;
+  if (c.isLazy) {
+    // "We're in lazy mode. We need to at least flush our paging-structure cache ... just switch to
+    // init_mm" -- behind the scheduler's back: active_mm and the lazy reference stay.
+    switchMmIrqsOff(k, cpu, 'flush_tlb_func', INIT_MM);
+    return;
+  }
+  const m = k.mm(mm);
+  const local = c.localTlbGen[mm] ?? -1;
+  if (ipi.gen !== undefined && ipi.gen <= local) return;
+  if (local === m.tlbGen) return;
+  // A flush (INVLPG or a full flush): this CPU's TLB is now up to date with tlb_gen. Only a full
+  // flush is a CR3 write, so the model conservatively emits no serialization here (errata E9).
+  c.localTlbGen[mm] = m.tlbGen;
+  k.emit({ k: 'local_tlb_gen', cpu, fn: 'flush_tlb_func', mm, gen: m.tlbGen });
+}
+
+/**
+ * Models: arch/x86/mm/tlb.c flush_tlb_mm_range() and native_flush_tlb_multi(): inc_mm_tlb_gen();
+ * IPI the other CPUs of mm_cpumask (all of them when page tables are freed; otherwise only those
+ * should_flush_tlb() selects: lazy CPUs are skipped) and wait; or flush locally.
+ */
+function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean): { ipis: number[]; gen: number } {
+  const m = k.mm(mmId);
+  const gen = ++m.tlbGen;
+  // inc_mm_tlb_gen(): atomic64_inc_return, "also a barrier that synchronizes with switch_mm()".
+  k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm: mmId, value: gen, freedTables });
+  k.mb(cpu, 'inc_mm_tlb_gen');
+  const ipis: number[] = [];
+  const others = k.s.cpus.filter((c) => c.id !== cpu && c.online && m.cpumask[c.id]);
+  const self = k.cpu(cpu);
+  const ipi: Ipi = { id: -1, from: cpu, func: 'flush_tlb_func', mm: mmId, gen, freedTables };
+  if (others.length > 0) {
+    // "if page tables are getting freed, we need to send the IPI everywhere" (variant
+    // lazy-skips-freed-tables-flush filters these too).
+    const all = freedTables && !k.bug.lazySkipsFreedTablesFlush;
+    for (const c of others) {
+      if (!all && !shouldFlushTlb(k, c.id, mmId)) continue;
+      ipis.push(k.sendIpi(cpu, 'native_flush_tlb_multi', c.id, 'flush_tlb_func', { mm: mmId, gen, freedTables }));
+    }
+    // on_each_cpu_mask()/on_each_cpu_cond_mask() also run the function on this CPU if it is in the mask.
+    if (m.cpumask[cpu] && (all || shouldFlushTlb(k, cpu, mmId))) flushTlbFunc(k, cpu, ipi);
+  } else if (self.loadedMm === mmId) {
+    flushTlbFunc(k, cpu, ipi);
+  }
+  return { ipis, gen };
+}
+
+/**
+ * Models: should_flush_tlb() (>= v6.15, with fea4e317f9e7's LOADED_MM_SWITCHING clause) or
+ * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
+ */
+function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId): boolean {
+  const c = k.cpu(cpu);
+  if (c.isLazy) return false;
+  if (k.knob<string>('flushFilter') === 'notLazy') return true;
+  return c.loadedMm === 'SWITCHING' || c.loadedMm === mm;
+}
+
+export const x86Arch: ArchHooks = {
+  name: 'x86',
+  hasSyncCoreBeforeUsermode: true,
+  // Models: arch/x86/mm/tlb.c enter_lazy_tlb(): "if (loaded_mm == &init_mm) return; is_lazy = true".
+  enter_lazy_tlb(k, cpu, fn) {
+    if (k.cpu(cpu).loadedMm === INIT_MM) return;
+    k.setLazy(cpu, fn, true);
+  },
+  switch_mm_irqs_off: switchMmIrqsOff,
+  // Models: arch/x86/mm/tlb.c leave_mm(): "if (loaded_mm == &init_mm) return; switch_mm(NULL, &init_mm, NULL)".
+  leave_mm(k, cpu, fn) {
+    if (k.cpu(cpu).loadedMm === INIT_MM) return;
+    switchMmIrqsOff(k, cpu, fn, INIT_MM);
+  },
+  // Models: arch/x86/include/asm/sync_core.h sync_core_before_usermode(): "With PTI, we
+  // unconditionally serialize before running user code" -> return; otherwise sync_core() right away.
+  sync_core_before_usermode(k, cpu, fn) {
+    if (k.knob<boolean>('pti')) return;
+    k.mb(cpu, 'sync_core');
+    k.serialize(cpu, fn, 'sync_core');
+  },
+  // SYSRET is not serializing; IRET is. With PTI every return to user writes CR3
+  // (SWITCH_TO_USER_CR3), which serializes (kernel-model.md 1.7 "sync_core / SYSRET vs IRET").
+  return_to_user(k, cpu, via) {
+    if (via === 'iret') {
+      k.mb(cpu, 'iret');
+      k.serialize(cpu, 'swapgs_restore_regs_and_return_to_usermode', 'iret');
+    } else if (k.knob<boolean>('pti')) {
+      k.mb(cpu, 'SWITCH_TO_USER_CR3');
+      k.serialize(cpu, 'SWITCH_TO_USER_CR3', 'pti_cr3');
+    }
+  },
+  flush_tlb_func: flushTlbFunc,
+  flush_tlb_mm_range: flushTlbMmRange,
+};

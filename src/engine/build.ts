@@ -1,0 +1,113 @@
+/**
+ * Building engines: an (arch, strategy, knobs) triple or a named variant, behind the Engine
+ * contract. Also the listings `lazymm list` prints.
+ */
+import type { Engine, EngineInfo, ModelConfig } from './contract';
+import type { EngineSpec } from '../run/types';
+import type { KernelState } from './state';
+import type { ArchHooks } from './arch/arch';
+import type { LazyStrategy } from './strategies/strategy';
+import type { Arch, Strategy, TraceEvent } from '../trace/events';
+import type { Op } from './ops';
+import { x86Arch } from './arch/x86';
+import { refcountStrategy } from './strategies/refcount';
+import { shootdownStrategy } from './strategies/shootdown';
+import { resolveKnobs, X86_KNOBS, type KnobDef } from './knobs';
+import { VARIANTS, variantById, type VariantFlags } from './variants';
+import { initialState } from './init';
+import { Kctx } from './kctx';
+import { enabledOps } from './enabled';
+import { applyOp } from './apply';
+
+const ARCHES: Partial<Record<Arch, { hooks: ArchHooks; knobs: readonly KnobDef[] }>> = {
+  x86: { hooks: x86Arch, knobs: X86_KNOBS },
+};
+const STRATEGIES: Partial<Record<Strategy, LazyStrategy>> = {
+  refcount: refcountStrategy,
+  shootdown: shootdownStrategy,
+};
+
+export interface EngineListing {
+  id: string;
+  arch: Arch;
+  strategy: Strategy;
+  /** 'mainline' for what a shipped kernel runs; 'counterfactual' for a combination no kernel shipped. */
+  label: 'mainline' | 'counterfactual';
+  description: string;
+}
+export interface VariantListing {
+  id: string;
+  base: string;
+  change: string;
+  breaks: string;
+  fixedBy: string;
+}
+
+export function listEngines(): EngineListing[] {
+  return [
+    { id: 'x86/refcount', arch: 'x86', strategy: 'refcount', label: 'mainline', description: 'x86 with CONFIG_MMU_LAZY_TLB_REFCOUNT=y (every x86 kernel)' },
+    { id: 'x86/shootdown', arch: 'x86', strategy: 'shootdown', label: 'counterfactual', description: 'x86 with CONFIG_MMU_LAZY_TLB_SHOOTDOWN (the seeds debate it; never shipped)' },
+  ];
+}
+
+export function listVariants(): VariantListing[] {
+  return VARIANTS.map((v) => ({ id: v.id, base: `${v.base.arch}/${v.base.strategy}`, change: v.change, breaks: v.breaks, fixedBy: v.fixedBy }));
+}
+
+/** Validate a spec and fill in the variant's base engine; throws Error with a one-line message. */
+export function resolveEngineSpec(spec: EngineSpec): { arch: Arch; strategy: Strategy; knobs: Record<string, string | number | boolean>; variant?: string; flags: VariantFlags } {
+  let { arch, strategy } = spec;
+  let knobs = { ...(spec.knobs ?? {}) };
+  let flags: VariantFlags = {};
+  if (spec.variant !== undefined) {
+    const v = variantById(spec.variant);
+    if (!v) throw new Error(`unknown variant '${spec.variant}' (known: ${VARIANTS.map((x) => x.id).join(', ')})`);
+    arch = v.base.arch;
+    strategy = v.base.strategy;
+    knobs = { ...(v.base.knobs ?? {}), ...knobs };
+    flags = v.flags;
+  }
+  const a = ARCHES[arch];
+  if (!a) throw new Error(`unknown or not yet modelled arch '${arch}' (available: ${Object.keys(ARCHES).join(', ')})`);
+  if (!STRATEGIES[strategy]) throw new Error(`unknown or not yet modelled strategy '${strategy}' (available: ${Object.keys(STRATEGIES).join(', ')})`);
+  return { arch, strategy, knobs: resolveKnobs(a.knobs, knobs), variant: spec.variant, flags };
+}
+
+export function createEngine(spec: EngineSpec): Engine<KernelState> {
+  const r = resolveEngineSpec(spec);
+  const arch = (ARCHES[r.arch] as { hooks: ArchHooks }).hooks;
+  const strategy = STRATEGIES[r.strategy] as LazyStrategy;
+  const id = `${r.arch}/${r.strategy}${r.variant ? `+${r.variant}` : ''}`;
+  const info: EngineInfo = { id, arch: r.arch, strategy: r.strategy, knobs: r.knobs, variant: r.variant };
+  const ctx = (s: KernelState, ev: TraceEvent[]) => new Kctx(s, ev, arch, strategy, r.knobs, r.flags);
+  return {
+    info,
+    init(config: ModelConfig) {
+      validateConfig(config);
+      const knobsForTrace = r.variant ? { ...r.knobs, variant: r.variant } : r.knobs;
+      const { state, init } = initialState(config, r.arch, r.strategy, knobsForTrace);
+      return { state, events: [init] };
+    },
+    enabled(state: KernelState): Op[] {
+      return enabledOps(ctx(state, []));
+    },
+    apply(state: KernelState, op: Op): TraceEvent[] {
+      const ev: TraceEvent[] = [];
+      applyOp(ctx(state, ev), op);
+      return ev;
+    },
+    clone(state: KernelState): KernelState {
+      return structuredClone(state);
+    },
+  };
+}
+
+export function validateConfig(c: ModelConfig): void {
+  const check = (name: string, v: number, lo: number, hi: number) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`config.${name} must be an integer in ${lo}..${hi} (got ${JSON.stringify(v)})`);
+  };
+  check('cpus', c.cpus, 1, 8);
+  check('procs', c.procs, 0, 4);
+  check('threads', c.threads, 1, 4);
+  check('kthreads', c.kthreads, 0, 3);
+}

@@ -1,0 +1,35 @@
+/**
+ * A kernel path in flight: which function, which atomic step comes next, and its local variables.
+ * Frames live on a task (syscall-level paths: exit, exec, membarrier, ...) or on a CPU (the context
+ * switch, CPU hotplug), as a stack: a step may call a sub-path (mmput -> __mmput) by pushing a frame.
+ * Frames are plain JSON so states can be cloned and hashed.
+ */
+import type { CpuId, MembarrierCmd, MmId, TaskId } from '../trace/events';
+
+export interface Frame {
+  fn: string;
+  pc: number;
+  /** Whether schedule() may run while this frame is on top (sleeping locks, PREEMPT_RCU reads). */
+  preemptible: boolean;
+  /** A step may only run once these IPIs were handled (smp_call_function_*(..., wait=1)). */
+  waitIpis: number[];
+  mm?: MmId | null;
+  oldMm?: MmId | null;
+  oldActive?: MmId | null;
+  prev?: TaskId;
+  next?: TaskId;
+  cmd?: MembarrierCmd;
+  call?: number;
+  scanCpu?: CpuId;
+  targets?: CpuId[];
+  gen?: number;
+  freedTables?: boolean;
+  temp?: MmId;
+  owner?: string;
+  /** context_switch entered from an interrupt (the prev task returns to user by IRET). */
+  fromIrq?: boolean;
+}
+
+export function newFrame(fn: string, init: Partial<Frame> = {}): Frame {
+  return { fn, pc: 0, preemptible: false, waitIpis: [], ...init };
+}

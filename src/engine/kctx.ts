@@ -1,0 +1,99 @@
+/**
+ * The execution context of one op: the state, the events being emitted, the configured hooks, and
+ * the frame stack the current code runs on (so a step can call a multi-step sub-path).
+ */
+import type { ArchHooks } from './arch/arch';
+import type { Knobs } from './contract';
+import type { Frame } from './frames';
+import type { CpuState, KernelState, MmState, TaskState } from './state';
+import type { LazyStrategy } from './strategies/strategy';
+import type { CpuId, MmId, TaskId, TraceEvent } from '../trace/events';
+import type { VariantFlags } from './variants';
+
+export class Kctx {
+  /** The stack that sub-paths are pushed on (the running task's frames or the CPU's frame). */
+  stack: Frame[] = [];
+
+  constructor(
+    readonly s: KernelState,
+    readonly ev: TraceEvent[],
+    readonly arch: ArchHooks,
+    readonly strategy: LazyStrategy,
+    readonly knobs: Knobs,
+    readonly bug: VariantFlags,
+  ) {}
+
+  emit(e: TraceEvent): void {
+    this.ev.push(e);
+  }
+  cpu(id: CpuId): CpuState {
+    return this.s.cpus[id];
+  }
+  task(id: TaskId): TaskState {
+    return this.s.tasks[id];
+  }
+  mm(id: MmId): MmState {
+    return this.s.mms[id];
+  }
+  /** The task whose code runs on `cpu` (`current`). */
+  current(cpu: CpuId): TaskState {
+    return this.s.tasks[this.s.cpus[cpu].current];
+  }
+  onlineCpus(): CpuState[] {
+    return this.s.cpus.filter((c) => c.online);
+  }
+  knob<T extends string | number | boolean>(name: string): T {
+    return this.knobs[name] as T;
+  }
+  mb(cpu: CpuId, fn: string): void {
+    this.emit({ k: 'mb', cpu, fn });
+  }
+  serialize(cpu: CpuId, fn: string, how: string): void {
+    this.emit({ k: 'serialize', cpu, fn, how });
+  }
+  path(cpu: CpuId, fn: string, phase: 'begin' | 'end', task: TaskId): void {
+    this.emit({ k: 'path', cpu, fn, phase, task });
+  }
+  setTaskMm(cpu: CpuId, fn: string, t: TaskState, mm: MmId | null, activeMm: MmId | null): void {
+    t.mm = mm;
+    t.activeMm = activeMm;
+    this.emit({ k: 'task_mm', cpu, fn, task: t.id, mm, activeMm });
+  }
+  setPrevMm(cpu: CpuId, fn: string, mm: MmId | null): void {
+    this.s.cpus[cpu].prevMm = mm;
+    this.emit({ k: 'prev_mm', cpu, fn, mm });
+  }
+  setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
+    this.s.cpus[cpu].rqMembarrierState = value;
+    this.emit({ k: 'rq_membarrier_state', cpu, fn, value });
+  }
+  setMmMembarrierState(cpu: CpuId, fn: string, mm: MmState, value: number): void {
+    mm.membarrierState = value;
+    this.emit({ k: 'mm_membarrier_state', cpu, fn, mm: mm.id, value });
+  }
+  setLazy(cpu: CpuId, fn: string, lazy: boolean): void {
+    this.s.cpus[cpu].isLazy = lazy;
+    this.emit({ k: 'lazy', cpu, fn, lazy });
+  }
+  setCpumask(cpu: CpuId, fn: string, mm: MmState, target: CpuId, set: boolean): void {
+    mm.cpumask[target] = set;
+    this.emit({ k: 'cpumask', cpu, fn, mm: mm.id, target, set });
+  }
+  setIrqs(cpu: CpuId, off: boolean): void {
+    this.s.cpus[cpu].irqsOff = off;
+  }
+  /** Queue an IPI for `target`; returns its id (for smp_call_function's wait). */
+  sendIpi(from: CpuId, fn: string, target: CpuId, func: import('../trace/events').IpiFunc, extra: { mm?: MmId | null; gen?: number; freedTables?: boolean } = {}): number {
+    const id = this.s.nextIpiId++;
+    const mm = extra.mm ?? null;
+    this.s.cpus[target].pendingIpis.push({ id, from, func, mm, gen: extra.gen, freedTables: extra.freedTables });
+    this.emit({ k: 'ipi_send', cpu: from, fn, id, target, func, mm });
+    return id;
+  }
+  /** Whether every IPI in `ids` has been handled. */
+  ipisDone(ids: number[]): boolean {
+    if (ids.length === 0) return true;
+    for (const c of this.s.cpus) for (const p of c.pendingIpis) if (ids.includes(p.id)) return false;
+    return true;
+  }
+}

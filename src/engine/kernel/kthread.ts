@@ -1,0 +1,82 @@
+/**
+ * kernel/kthread.c kthread_use_mm() / kthread_unuse_mm() (kernel-model.md 1.4, 3.4 with errata E2),
+ * and a kthread's external mm_users reference (get_task_mm() / mmget_not_zero(), mmput()).
+ */
+import type { Kctx } from '../kctx';
+import type { Frame } from '../frames';
+import { holderOwner, localOwner, mmdrop, mmget, mmgrab, mmput, taskOwner } from './mm-refs';
+import { membarrierUpdateCurrentMm } from './exit';
+import type { CpuId, MmId } from '../../trace/events';
+
+/** Models: mmget_not_zero() as used through get_task_mm(): the kthread now holds mm_users. */
+export function kthreadMmget(k: Kctx, cpu: CpuId, mm: MmId): void {
+  const t = k.current(cpu);
+  mmget(k, cpu, 'mmget_not_zero', mm, holderOwner(t.id));
+  t.extUsers.push(mm);
+}
+
+/** Models: mmput() of the kthread's external reference (may run __mmput()). */
+export function kthreadMmput(k: Kctx, cpu: CpuId, mm: MmId): void {
+  const t = k.current(cpu);
+  t.extUsers.splice(t.extUsers.indexOf(mm), 1);
+  mmput(k, cpu, 'mmput', mm, holderOwner(t.id));
+}
+
+export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
+  const t = k.current(cpu);
+  const mm = f.mm as MmId;
+  switch (f.pc) {
+    case 0:
+      // "we must still mmgrab(mm) and mmdrop_lazy_tlb(active_mm), because these references are not
+      // equivalent": mmgrab() is a plain atomic_inc (no barrier).
+      k.path(cpu, 'kthread_use_mm', 'begin', t.id);
+      mmgrab(k, cpu, 'kthread_use_mm', mm, taskOwner(t.id));
+      t.useMmGrab = mm;
+      f.pc = 1;
+      return 'more';
+    case 1: {
+      // task_lock(); local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm;
+      // tsk->mm = mm; membarrier_update_current_mm(mm); switch_mm_irqs_off(active_mm, mm, tsk).
+      f.oldActive = t.activeMm;
+      k.setTaskMm(cpu, 'kthread_use_mm', t, mm, mm);
+      k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, 'kthread_use_mm'));
+      membarrierUpdateCurrentMm(k, cpu, mm);
+      k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', mm);
+      f.pc = 2;
+      return 'more';
+    }
+    default:
+      // mmdrop_lazy_tlb(active_mm): "A full memory barrier for membarrier {PRIVATE,GLOBAL}_EXPEDITED
+      // is implicitly provided by mmdrop_lazy_tlb()" -- barrier (g) of scenario E.
+      k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', f.oldActive as MmId, localOwner(cpu, 'kthread_use_mm'));
+      k.path(cpu, 'kthread_use_mm', 'end', t.id);
+      k.emit({ k: 'kthread_access', cpu, fn: 'kthread_use_mm', task: t.id, mm, phase: 'begin' });
+      return 'done';
+  }
+}
+
+export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
+  const t = k.current(cpu);
+  const mm = f.mm as MmId;
+  switch (f.pc) {
+    case 0:
+      k.emit({ k: 'kthread_access', cpu, fn: 'kthread_unuse_mm', task: t.id, mm, phase: 'end' });
+      k.path(cpu, 'kthread_unuse_mm', 'begin', t.id);
+      // task_lock(); smp_mb__after_spinlock() -- barrier (d) of scenario E; local_irq_disable();
+      // tsk->mm = NULL; membarrier_update_current_mm(NULL); mmgrab_lazy_tlb(mm) ("active_mm is
+      // still 'mm'"); enter_lazy_tlb(mm, tsk); local_irq_enable(). One step: IRQs are off.
+      if (!k.bug.kthreadUnuseMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      k.setTaskMm(cpu, 'kthread_unuse_mm', t, null, mm);
+      membarrierUpdateCurrentMm(k, cpu, null);
+      k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
+      k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', mm);
+      f.pc = 1;
+      return 'more';
+    default:
+      // mmdrop(mm): drops kthread_use_mm()'s mmgrab.
+      t.useMmGrab = null;
+      mmdrop(k, cpu, 'kthread_unuse_mm', mm, taskOwner(t.id));
+      k.path(cpu, 'kthread_unuse_mm', 'end', t.id);
+      return 'done';
+  }
+}

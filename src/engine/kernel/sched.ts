@@ -1,0 +1,155 @@
+/**
+ * The scheduler's mm handling (kernel/sched/core.c __schedule(), context_switch(),
+ * finish_task_switch(); kernel/sched/sched.h membarrier_switch_mm()), split into the atomic steps
+ * S1-S4 of kernel-model.md 3.1 so remote CPUs can interleave (IRQs stay off from S1 to S4a).
+ */
+import type { Kctx } from '../kctx';
+import { newFrame, type Frame } from '../frames';
+import { localOwner, rqOwner, taskOwner } from './mm-refs';
+import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId } from '../../trace/events';
+
+const FN = 'context_switch';
+
+/**
+ * S1: __schedule(): local_irq_disable(); rq_lock(); smp_mb__after_spinlock() ("the membarrier system
+ * call requires a full memory barrier after coming from user-space, before storing to rq->curr");
+ * pick_next_task() returned `next`.
+ */
+export function schedule(k: Kctx, cpu: CpuId, next: TaskId, fromIrq: boolean): void {
+  const c = k.cpu(cpu);
+  const prev = k.current(cpu);
+  if (prev.type === 'kthread' && prev.mm !== null) {
+    k.emit({ k: 'kthread_access', cpu, fn: '__schedule', task: prev.id, mm: prev.mm, phase: 'end' });
+  }
+  k.path(cpu, FN, 'begin', prev.id);
+  k.setIrqs(cpu, true);
+  k.mb(cpu, '__schedule');
+  if (prev.exiting) {
+    // do_task_dead(): set_special_state(TASK_DEAD); __schedule(SM_NONE).
+    prev.state = 'dead';
+    k.emit({ k: 'task_state', cpu, fn: 'do_task_dead', task: prev.id, state: 'dead' });
+  } else {
+    prev.state = 'runnable';
+  }
+  const n = k.task(next);
+  n.state = 'running';
+  n.cpu = cpu;
+  c.cpuFrame = newFrame(FN, { prev: prev.id, next, fromIrq, pc: 1 });
+}
+
+/** Advance the context switch in flight on `cpu` by one step. */
+export function stepContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
+  const c = k.cpu(cpu);
+  const prev = k.task(f.prev as TaskId);
+  const next = k.task(f.next as TaskId);
+  switch (f.pc) {
+    case 1:
+      // S2: RCU_INIT_POINTER(rq->curr, next): the store membarrier's scan reads.
+      c.curr = next.id;
+      k.emit({ k: 'rq_curr', cpu, fn: '__schedule', task: next.id });
+      f.pc = 2;
+      return;
+    case 2:
+      contextSwitchMm(k, cpu, prev.id, next.id);
+      f.pc = 3;
+      return;
+    case 3: {
+      // S4a: switch_to(prev, next, prev); finish_task_switch(): mm = rq->prev_mm; rq->prev_mm =
+      // NULL; finish_task() (prev->on_cpu = 0); finish_lock_switch() re-enables IRQs.
+      c.current = next.id;
+      k.emit({ k: 'switch_to', cpu, fn: FN, prev: prev.id, task: next.id });
+      const mm = c.prevMm;
+      if (mm !== null) {
+        k.setPrevMm(cpu, 'finish_task_switch', null);
+        k.strategy.move_lazy(k, cpu, 'finish_task_switch', mm, rqOwner(cpu), localOwner(cpu, 'finish_task_switch'));
+      }
+      prev.cpu = null;
+      k.setIrqs(cpu, false);
+      f.mm = mm;
+      if (mm === null) finishContextSwitch(k, cpu, f);
+      else f.pc = 4;
+      return;
+    }
+    case 4:
+      // S4b (preemption still disabled, IRQs on: only interrupts interleave, errata E21).
+      finishTaskSwitchMm(k, cpu, f.mm as MmId);
+      finishContextSwitch(k, cpu, f);
+      return;
+  }
+}
+
+/**
+ * S3: the four cases of context_switch():
+ *   kernel -> kernel   lazy + transfer active
+ *     user -> kernel   lazy + mmgrab_lazy_tlb() active
+ *   kernel ->   user   switch + mmdrop_lazy_tlb() active
+ *     user ->   user   switch
+ */
+function contextSwitchMm(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId): void {
+  const prev = k.task(prevId);
+  const next = k.task(nextId);
+  const prevActive = prev.activeMm as MmId;
+  if (next.mm === null) {
+    // to kernel
+    k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', prevActive);
+    k.setTaskMm(cpu, FN, next, null, prevActive);
+    if (prev.mm !== null) {
+      // from user
+      if (!k.bug.noLazyMmgrab) k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', prevActive, taskOwner(next.id));
+    } else {
+      k.setTaskMm(cpu, FN, prev, prev.mm, null);
+      k.strategy.move_lazy(k, cpu, FN, prevActive, taskOwner(prev.id), taskOwner(next.id));
+    }
+    return;
+  }
+  // to user
+  membarrierSwitchMm(k, cpu, prev.mm, prevActive, next.mm);
+  k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', next.mm);
+  if (prev.mm === null) {
+    // from kernel: "will mmdrop_lazy_tlb() in finish_task_switch()".
+    k.setPrevMm(cpu, FN, prevActive);
+    k.setTaskMm(cpu, FN, prev, null, null);
+    k.strategy.move_lazy(k, cpu, FN, prevActive, taskOwner(prev.id), rqOwner(cpu));
+  }
+}
+
+/**
+ * Models: kernel/sched/sched.h membarrier_switch_mm(rq, prev->active_mm, next->mm): returns early
+ * when prev_mm == next_mm (the lazy -> same-mm case that kernel-model.md C4.1 is about). Knob
+ * `membarrierSwitchMmFix` is the proposed fix (Mathieu Desnoyers, Sept 2020): compare prev->mm.
+ */
+function membarrierSwitchMm(k: Kctx, cpu: CpuId, prevMm: MmId | null, prevActive: MmId, nextMm: MmId): void {
+  const from = k.knob<boolean>('membarrierSwitchMmFix') ? prevMm : prevActive;
+  if (from === nextMm) return;
+  const state = k.mm(nextMm).membarrierState;
+  if (k.cpu(cpu).rqMembarrierState === state) return;
+  k.setRqMembarrierState(cpu, 'membarrier_switch_mm', state);
+}
+
+/**
+ * finish_task_switch(): "if (mm) { membarrier_mm_sync_core_before_usermode(mm);
+ * mmdrop_lazy_tlb_sched(mm); }" -- the sync covers a kthread -> uthread switch back to the lazy mm,
+ * where x86's switch_mm_irqs_off() may return without a CR3 write; the drop is the full barrier.
+ */
+function finishTaskSwitchMm(k: Kctx, cpu: CpuId, mm: MmId): void {
+  if (!k.bug.noSyncCoreKthreadToUser) membarrierMmSyncCoreBeforeUsermode(k, cpu, mm);
+  k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb_sched', mm, localOwner(cpu, 'finish_task_switch'));
+}
+
+/** Models: include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(). */
+export function membarrierMmSyncCoreBeforeUsermode(k: Kctx, cpu: CpuId, mm: MmId): void {
+  if (!k.arch.hasSyncCoreBeforeUsermode) return;
+  if (k.current(cpu).mm !== mm) return;
+  if (!(k.mm(mm).membarrierState & MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE)) return;
+  k.arch.sync_core_before_usermode(k, cpu, 'membarrier_mm_sync_core_before_usermode');
+}
+
+function finishContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
+  const c = k.cpu(cpu);
+  const next = k.task(f.next as TaskId);
+  c.cpuFrame = null;
+  k.path(cpu, FN, 'end', f.prev as TaskId);
+  if (next.type === 'kthread' && next.mm !== null) {
+    k.emit({ k: 'kthread_access', cpu, fn: FN, task: next.id, mm: next.mm, phase: 'begin' });
+  }
+}
