@@ -31,7 +31,7 @@ export function initialState(config: ModelConfig, arch: string, strategy: string
   for (const id of [INIT_MM, EFI_MM, TEXT_POKE_MM]) {
     s.mms[id] = mm(id, true, 1, n);
     s.mmOrder.push(id);
-    refs.push({ mm: id, token: 'users', owner: 'static' }, { mm: id, token: 'users1', owner: 'mm_users' });
+    refs.push({ mm: id, token: 'users', owner: 'holder:boot' }, { mm: id, token: 'users1', owner: 'mm_users' });
   }
   const users: TaskState[] = [];
   for (let p = 1; p <= config.procs; p++) {

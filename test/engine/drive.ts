@@ -1,0 +1,41 @@
+/**
+ * Test helper: drive an engine through an explicit op sequence, asserting every op is enabled.
+ */
+import { createEngine } from '../../src/engine/build';
+import type { ModelConfig } from '../../src/engine/contract';
+import type { Op } from '../../src/engine/ops';
+import type { KernelState } from '../../src/engine/state';
+import type { TraceEvent } from '../../src/trace/events';
+import type { EngineSpec } from '../../src/run/types';
+
+export interface Driven {
+  state: KernelState;
+  events: TraceEvent[];
+  /** Events produced by each op, by op index. */
+  perOp: TraceEvent[][];
+}
+
+export function drive(spec: EngineSpec, config: ModelConfig, ops: Op[]): Driven {
+  const engine = createEngine(spec);
+  const { state, events } = engine.init(config);
+  const perOp: TraceEvent[][] = [];
+  ops.forEach((op, i) => {
+    const enabled = engine.enabled(state);
+    const key = JSON.stringify(op);
+    if (!enabled.some((e) => JSON.stringify(e) === key)) {
+      throw new Error(`op ${i} ${key} is not enabled; enabled: ${enabled.map((e) => JSON.stringify(e)).join(' ')}`);
+    }
+    const ev = engine.apply(state, op);
+    perOp.push(ev);
+    events.push(...ev);
+  });
+  return { state, events, perOp };
+}
+
+/** `n` step ops on `cpu`. */
+export const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => ({ op: 'step', cpu }) as Op);
+
+/** Events of one kind, optionally filtered by CPU. */
+export function ofKind<K extends TraceEvent['k']>(events: TraceEvent[], k: K, cpu?: number): Extract<TraceEvent, { k: K }>[] {
+  return events.filter((e) => e.k === k && (cpu === undefined || e.cpu === cpu)) as Extract<TraceEvent, { k: K }>[];
+}
