@@ -12,19 +12,25 @@ import type { Op } from './ops';
 import { x86Arch } from './arch/x86';
 import { refcountStrategy } from './strategies/refcount';
 import { shootdownStrategy } from './strategies/shootdown';
-import { resolveKnobs, X86_KNOBS, type KnobDef } from './knobs';
+import { ARM64_KNOBS, POWERPC_KNOBS, resolveKnobs, X86_KNOBS, type KnobDef } from './knobs';
+import { powerpcArch } from './arch/powerpc';
+import { arm64Arch } from './arch/arm64';
+import { hazardStrategy } from './strategies/hazard';
 import { VARIANTS, variantById, type VariantFlags } from './variants';
 import { initialState } from './init';
 import { Kctx } from './kctx';
 import { enabledOps } from './enabled';
 import { applyOp } from './apply';
 
-const ARCHES: Partial<Record<Arch, { hooks: ArchHooks; knobs: readonly KnobDef[] }>> = {
+const ARCHES: Record<Arch, { hooks: ArchHooks; knobs: readonly KnobDef[] }> = {
   x86: { hooks: x86Arch, knobs: X86_KNOBS },
+  powerpc: { hooks: powerpcArch, knobs: POWERPC_KNOBS },
+  arm64: { hooks: arm64Arch, knobs: ARM64_KNOBS },
 };
-const STRATEGIES: Partial<Record<Strategy, LazyStrategy>> = {
+const STRATEGIES: Record<Strategy, LazyStrategy> = {
   refcount: refcountStrategy,
   shootdown: shootdownStrategy,
+  hazard: hazardStrategy,
 };
 
 export interface EngineListing {
@@ -32,7 +38,7 @@ export interface EngineListing {
   arch: Arch;
   strategy: Strategy;
   /** 'mainline' for what a shipped kernel runs; 'counterfactual' for a combination no kernel shipped. */
-  label: 'mainline' | 'counterfactual';
+  label: 'mainline' | 'counterfactual' | 'proposed';
   description: string;
 }
 export interface VariantListing {
@@ -43,11 +49,20 @@ export interface VariantListing {
   fixedBy: string;
 }
 
+const ENGINES: readonly EngineListing[] = [
+  { id: 'x86/refcount', arch: 'x86', strategy: 'refcount', label: 'mainline', description: 'every x86 kernel: CONFIG_MMU_LAZY_TLB_REFCOUNT=y' },
+  { id: 'x86/shootdown', arch: 'x86', strategy: 'shootdown', label: 'counterfactual', description: 'x86 with CONFIG_MMU_LAZY_TLB_SHOOTDOWN: never shipped; the seeds debate it (Andy: it needs the temporary-mm and active_mm fixes)' },
+  { id: 'x86/hazard', arch: 'x86', strategy: 'hazard', label: 'proposed', description: "Andy Lutomirski's hazard pointers (Jan 2022 series, unmerged), with exit_mm() converted" },
+  { id: 'powerpc/refcount', arch: 'powerpc', strategy: 'refcount', label: 'counterfactual', description: 'book3s64 radix with refcounting (book3s64 selects shootdown since v6.2)' },
+  { id: 'powerpc/shootdown', arch: 'powerpc', strategy: 'shootdown', label: 'mainline', description: 'book3s64 radix: select MMU_LAZY_TLB_SHOOTDOWN if PPC_BOOK3S_64 (2655421ae69fa, v6.2)' },
+  { id: 'powerpc/hazard', arch: 'powerpc', strategy: 'hazard', label: 'proposed', description: "Andy Lutomirski's hazard pointers on book3s64 radix (unmerged)" },
+  { id: 'arm64/refcount', arch: 'arm64', strategy: 'refcount', label: 'mainline', description: 'every arm64 kernel: CONFIG_MMU_LAZY_TLB_REFCOUNT=y' },
+  { id: 'arm64/shootdown', arch: 'arm64', strategy: 'shootdown', label: 'counterfactual', description: 'arm64 with shootdown: never shipped; arm64 does not maintain mm_cpumask, which shootdown requires' },
+  { id: 'arm64/hazard', arch: 'arm64', strategy: 'hazard', label: 'proposed', description: "Andy Lutomirski's hazard pointers on arm64 (unmerged)" },
+];
+
 export function listEngines(): EngineListing[] {
-  return [
-    { id: 'x86/refcount', arch: 'x86', strategy: 'refcount', label: 'mainline', description: 'x86 with CONFIG_MMU_LAZY_TLB_REFCOUNT=y (every x86 kernel)' },
-    { id: 'x86/shootdown', arch: 'x86', strategy: 'shootdown', label: 'counterfactual', description: 'x86 with CONFIG_MMU_LAZY_TLB_SHOOTDOWN (the seeds debate it; never shipped)' },
-  ];
+  return [...ENGINES];
 }
 
 export function listVariants(): VariantListing[] {
@@ -68,15 +83,15 @@ export function resolveEngineSpec(spec: EngineSpec): { arch: Arch; strategy: Str
     flags = v.flags;
   }
   const a = ARCHES[arch];
-  if (!a) throw new Error(`unknown or not yet modelled arch '${arch}' (available: ${Object.keys(ARCHES).join(', ')})`);
-  if (!STRATEGIES[strategy]) throw new Error(`unknown or not yet modelled strategy '${strategy}' (available: ${Object.keys(STRATEGIES).join(', ')})`);
+  if (!a) throw new Error(`unknown arch '${arch}' (accepted: ${Object.keys(ARCHES).join(', ')})`);
+  if (!STRATEGIES[strategy]) throw new Error(`unknown strategy '${strategy}' (accepted: ${Object.keys(STRATEGIES).join(', ')})`);
   return { arch, strategy, knobs: resolveKnobs(a.knobs, knobs), variant: spec.variant, flags };
 }
 
 export function createEngine(spec: EngineSpec): Engine<KernelState> {
   const r = resolveEngineSpec(spec);
-  const arch = (ARCHES[r.arch] as { hooks: ArchHooks }).hooks;
-  const strategy = STRATEGIES[r.strategy] as LazyStrategy;
+  const arch = ARCHES[r.arch].hooks;
+  const strategy = STRATEGIES[r.strategy];
   const id = `${r.arch}/${r.strategy}${r.variant ? `+${r.variant}` : ''}`;
   const info: EngineInfo = { id, arch: r.arch, strategy: r.strategy, knobs: r.knobs, variant: r.variant };
   const ctx = (s: KernelState, ev: TraceEvent[]) => new Kctx(s, ev, arch, strategy, r.knobs, r.flags);

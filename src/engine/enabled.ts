@@ -105,8 +105,8 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
       ops.push({ op: 'kthread_unuse_mm', cpu });
     }
   }
-  ops.push({ op: 'text_poke', cpu });
-  if (!k.s.efiBusy) ops.push({ op: 'efi_call', cpu });
+  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu });
+  if (!k.s.efiBusy && k.arch.efiScheme(k) !== null) ops.push({ op: 'efi_call', cpu });
 }
 
 function mmRoom(k: Kctx): boolean {

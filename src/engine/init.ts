@@ -57,7 +57,7 @@ export function initialState(config: ModelConfig, arch: string, strategy: string
     const cpu: CpuState = {
       id: c, online: true, curr: idle.id, current: idle.id, idle: idle.id, prevMm: null, rqMembarrierState: 0,
       mode: 'kernel', irqsOff: false, pendingIpis: [], cpuFrame: null, hotplugFrame: null, loadedMm: INIT_MM,
-      isLazy: false, localTlbGen: {}, tempMm: null,
+      isLazy: false, localTlbGen: {}, tempMm: null, lazyMmHp: null, dropMmHp: null,
     };
     if (c < runningUsers) {
       const u = users[c];

@@ -11,16 +11,26 @@ export interface KnobDef {
   models: string;
 }
 
-export const X86_KNOBS: readonly KnobDef[] = [
-  { name: 'pti', default: false, values: [false, true], models: 'X86_FEATURE_PTI: every return to user writes CR3 (serializes); sync_core_before_usermode() returns early' },
-  { name: 'cpumaskPolicy', default: 'lazy-trim', values: ['lazy-trim', 'eager-clear'], models: "mm_cpumask: 'eager-clear' cleared on every switch away (<= v6.13); 'lazy-trim' trimmed by flush_tlb_func() (209954cbc7d0, v6.14)" },
-  { name: 'flushFilter', default: 'shouldFlush', values: ['shouldFlush', 'notLazy'], models: "IPI filter of native_flush_tlb_multi(): 'notLazy' tlb_is_not_lazy() (<= v6.13); 'shouldFlush' should_flush_tlb() (6db2526c1d69 + fea4e317f9e7, v6.15)" },
-  { name: 'efiScheme', default: 'temporary-mm', values: ['temporary-mm', 'efi_enter_mm'], models: "EFI runtime calls: 'efi_enter_mm' switches current->active_mm to efi_mm (< v6.16); 'temporary-mm' use_temporary_mm(&efi_mm) (e7021e2fe0b4, v6.16)" },
+const COMMON: readonly KnobDef[] = [
   { name: 'irqsOffActivateMm', default: true, values: [true, false], models: 'CONFIG_ARCH_WANT_IRQS_OFF_ACTIVATE_MM: exec_mmap() keeps IRQs off over activate_mm() (x86 opt-in af8967158f9a, v6.16)' },
   { name: 'hotplugFix', default: true, values: [true, false], models: 'sched_force_init_mm() at CPUHP_AP_SCHED_WAIT_EMPTY (21641bd9a7a7, v6.14) instead of the late idle_task_exit()' },
   { name: 'nmiReader', default: 'uaccess-okay', values: ['uaccess-okay', 'active-mm'], models: "NMI readers: 'uaccess-okay' read current->mm only if nmi_uaccess_okay() (81e3cbdef230, v6.16); 'active-mm' dereference current->active_mm at any time (pre-v6.16 over-approximation)" },
   { name: 'membarrierSwitchMmFix', default: false, values: [false, true], models: 'proposed fix for the stale rq->membarrier_state (kernel-model.md C4.1): membarrier_switch_mm(rq, prev->mm, next->mm) instead of prev->active_mm (not in mainline)' },
+  { name: 'hazardScan', default: 'online', values: ['online', 'mm_cpumask'], models: "hazard strategy: for_each_possible_lazymm_cpu() = for_each_online_cpu() (generic) or mm_cpumask(mm) (Andy's x86 optimization, patch 22/23)" },
 ];
+
+const X86_ONLY: readonly KnobDef[] = [
+  { name: 'pti', default: false, values: [false, true], models: 'X86_FEATURE_PTI: every return to user writes CR3 (serializes); sync_core_before_usermode() returns early' },
+  { name: 'cpumaskPolicy', default: 'lazy-trim', values: ['lazy-trim', 'eager-clear'], models: "mm_cpumask: 'eager-clear' cleared on every switch away (<= v6.13); 'lazy-trim' trimmed by flush_tlb_func() (209954cbc7d0, v6.14)" },
+  { name: 'flushFilter', default: 'shouldFlush', values: ['shouldFlush', 'notLazy'], models: "IPI filter of native_flush_tlb_multi(): 'notLazy' tlb_is_not_lazy() (<= v6.13); 'shouldFlush' should_flush_tlb() (6db2526c1d69 + fea4e317f9e7, v6.15)" },
+  { name: 'efiScheme', default: 'temporary-mm', values: ['temporary-mm', 'efi_enter_mm'], models: "EFI runtime calls: 'efi_enter_mm' switches current->active_mm to efi_mm (< v6.16); 'temporary-mm' use_temporary_mm(&efi_mm) (e7021e2fe0b4, v6.16)" },
+  { name: 'syncCoreOnLazySameMmSwitch', default: false, values: [false, true], models: "proposed fix for SYNC_CORE after kthread_use_mm() of a lazy mm (Nick Piggin's case in the seeds): switch_mm_irqs_off() syncs the core on a lazy -> same-mm return without CR3 write (Andy Lutomirski's unmerged RFC, Dec 2020)" },
+];
+
+export const X86_KNOBS: readonly KnobDef[] = [...X86_ONLY, ...COMMON];
+export const POWERPC_KNOBS: readonly KnobDef[] = COMMON;
+/** arm64 does not select ARCH_WANT_IRQS_OFF_ACTIVATE_MM. */
+export const ARM64_KNOBS: readonly KnobDef[] = COMMON.map((d) => (d.name === 'irqsOffActivateMm' ? { ...d, default: false, values: [false, true] } : d));
 
 /** Fill in defaults and reject unknown knobs or values with a one-line message. */
 export function resolveKnobs(defs: readonly KnobDef[], given: Knobs = {}): Knobs {

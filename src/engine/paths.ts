@@ -14,6 +14,7 @@ import { stepMembarrier, stepRegister } from './kernel/membarrier';
 import { stepFlushTlb } from './kernel/tlb';
 import { stepEfiCall, stepTextPoke } from './kernel/temp-mm';
 import { stepCpuDown } from './kernel/hotplug';
+import { stepUnlazy } from './kernel/unlazy';
 
 type Stepper = (k: Kctx, cpu: CpuId, f: Frame) => 'done' | 'more';
 
@@ -29,6 +30,7 @@ const TASK_PATHS: Record<string, Stepper> = {
   flush_tlb_mm_range: stepFlushTlb,
   text_poke: stepTextPoke,
   efi_call: stepEfiCall,
+  mm_unlazy_mm_count: stepUnlazy,
 };
 
 /** The frame that `{ op: 'step', cpu }` would advance, if any, and the stack it lives on. */

@@ -93,6 +93,9 @@ export interface CpuState {
   isLazy: boolean;
   /** ctxs[asid].tlb_gen, keyed by mm (ASID aliasing abstracted away). */
   localTlbGen: Record<MmId, number>;
+  /** Hazard strategy: rq->lazy_mm (hazard pointer) and rq->drop_mm (owns one mm_count). */
+  lazyMmHp: MmId | null;
+  dropMmHp: MmId | null;
   /** use_temporary_mm(): the loaded temporary mm and the mm to restore. */
   tempMm: { temp: MmId; saved: MmId } | null;
 }

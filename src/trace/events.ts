@@ -59,7 +59,8 @@ export type IpiFunc =
   | 'ipi_sync_rq_state'
   | 'flush_tlb_func'
   | 'do_shoot_lazy_tlb'
-  | 'do_sync_core';
+  | 'do_sync_core'
+  | 'do_exit_flush_lazy_tlb';
 
 export type UserEntryVia = 'sysret' | 'iret';
 export type UserExitVia = 'syscall' | 'irq' | 'ipi';
@@ -414,6 +415,28 @@ export interface KthreadAccessEvent {
   mm: MmId;
   phase: 'begin' | 'end';
 }
+/**
+ * Hazard-pointer strategy (Andy Lutomirski, Jan 2022): rq->lazy_mm (a hazard pointer that keeps the
+ * mm from being freed) or rq->drop_mm (owns one mm_count reference, dropped by that rq later) of
+ * runqueue `target` changed.
+ */
+export interface HazardEvent {
+  k: 'hazard';
+  cpu: CpuId;
+  fn: string;
+  target: CpuId;
+  slot: 'lazy_mm' | 'drop_mm';
+  mm: MmId | null;
+}
+/** mm_unlazy_mm_count() (hazard strategy, from __mmput) examined runqueue `target`'s lazy_mm. */
+export interface UnlazyScanEvent {
+  k: 'unlazy_scan';
+  cpu: CpuId;
+  fn: 'mm_unlazy_mm_count';
+  target: CpuId;
+  mm: MmId;
+  found: boolean;
+}
 export interface CpuOnlineEvent {
   k: 'cpu_online';
   cpu: CpuId;
@@ -457,6 +480,8 @@ export type TraceEvent =
   | DerefEvent
   | TempMmEvent
   | KthreadAccessEvent
+  | HazardEvent
+  | UnlazyScanEvent
   | CpuOnlineEvent;
 
 export type EventKind = TraceEvent['k'];

@@ -24,4 +24,14 @@ export interface ArchHooks {
   flush_tlb_func(k: Kctx, cpu: CpuId, ipi: Ipi): void;
   /** flush_tlb_mm_range(): returns the IPIs to wait for. */
   flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number };
+  /** exit_mmap()'s final (fullmm, page tables freed) flush: returns the IPIs to wait for. */
+  exit_mmap_flush(k: Kctx, cpu: CpuId, mm: MmId): { ipis: number[]; gen: number };
+  /** Barriers of switch_to() itself (arm64: the full barrier membarrier relies on). */
+  switch_to(k: Kctx, cpu: CpuId): void;
+  /** Models: powerpc __cpu_disable() -> cleanup_cpu_mmu_context(); a no-op elsewhere. */
+  cleanup_cpu_mmu_context(k: Kctx, cpu: CpuId): void;
+  /** How EFI runtime calls switch mm, or null when the arch has no EFI runtime services modelled. */
+  efiScheme(k: Kctx): 'temporary-mm' | 'efi_enter_mm' | 'efi_virtmap' | null;
+  /** Whether text_poke() with a temporary mm is modelled (x86). */
+  hasTextPoke: boolean;
 }

@@ -6,7 +6,7 @@
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks } from './arch';
-import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
+import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/events';
 
 /**
  * Models: arch/x86/mm/tlb.c switch_mm_irqs_off() (the `prev` argument is ignored: it reads
@@ -27,7 +27,15 @@ function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
     k.mb(cpu, 'switch_mm_irqs_off');
     // The TLB is fresh: return without writing CR3 (the x86 SYNC_CORE gap that
     // finish_task_switch()'s membarrier_mm_sync_core_before_usermode() covers).
-    if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) return;
+    if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) {
+      // Proposed fix (knob syncCoreOnLazySameMmSwitch; Andy Lutomirski's unmerged RFC "x86/mm:
+      // Handle unlazying membarrier core sync in the arch code", Dec 2020): sync here, where the
+      // lazy -> same-mm return skips the CR3 write, whoever the caller is (kthread_use_mm() too).
+      if ((k.knob<boolean>('syncCoreOnLazySameMmSwitch') || k.strategy.explicitMembarrierBarriers) && nm.membarrierState & MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE) {
+        k.arch.sync_core_before_usermode(k, cpu, 'switch_mm_irqs_off');
+      }
+      return;
+    }
     needFlush = true;
   } else {
     if (k.knob<string>('cpumaskPolicy') === 'eager-clear' && prev !== INIT_MM && prev !== 'SWITCHING') {
@@ -157,4 +165,15 @@ export const x86Arch: ArchHooks = {
   },
   flush_tlb_func: flushTlbFunc,
   flush_tlb_mm_range: flushTlbMmRange,
+  // Models: arch/x86/include/asm/tlb.h tlb_flush(): fullmm passes tlb->freed_tables, so exit_mmap()
+  // IPIs every CPU in mm_cpumask, lazy ones included.
+  exit_mmap_flush(k, cpu, mm) {
+    return flushTlbMmRange(k, cpu, mm, true);
+  },
+  switch_to() {},
+  cleanup_cpu_mmu_context() {},
+  efiScheme(k) {
+    return k.knob<string>('efiScheme') === 'efi_enter_mm' ? 'efi_enter_mm' : 'temporary-mm';
+  },
+  hasTextPoke: true,
 };

@@ -5,6 +5,7 @@
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
 import { localOwner, mmAlloc, mmput, moveRef, taskOwner } from './mm-refs';
+import { membarrierFinishSwitchMm } from './sched';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exec_mmap';
@@ -45,6 +46,7 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
     case 2:
       // (e) activate_mm(active_mm, mm): x86 switch_mm_irqs_off(prev, next, NULL); IRQs on.
       k.arch.switch_mm_irqs_off(k, cpu, 'activate_mm', mm);
+      membarrierFinishSwitchMm(k, cpu, mm);
       k.setIrqs(cpu, false);
       f.pc = 3;
       return 'more';

@@ -5,6 +5,7 @@
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
 import { freeMm, mmAlloc, mmdrop, mmget, taskOwner } from './mm-refs';
+import { newFrame } from '../frames';
 import type { CpuId, MmId } from '../../trace/events';
 
 /**
@@ -44,7 +45,7 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.path(cpu, '__mmput', 'begin', k.current(cpu).id);
       k.mm(mm).tornDown = true;
       k.emit({ k: 'mm_teardown', cpu, fn: 'exit_mmap', mm });
-      const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, true);
+      const { ipis, gen } = k.arch.exit_mmap_flush(k, cpu, mm);
       f.waitIpis = ipis;
       f.gen = gen;
       f.pc = 1;
@@ -54,6 +55,11 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm, gen: f.gen as number, freedTables: true });
       f.waitIpis = [];
       f.pc = 2;
+      return 'more';
+    case 2:
+      // Hazard strategy: mm_unlazy_mm_count(mm) "right before its final mmdrop(mm)".
+      f.pc = 3;
+      if (k.strategy.unlazy_path) k.stack.push(newFrame(k.strategy.unlazy_path, { mm, scanCpu: 0, gen: 0 }));
       return 'more';
     default:
       // The caller's frame stays below; a __mmdrop frame (shootdown) may be pushed above.

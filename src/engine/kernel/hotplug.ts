@@ -28,6 +28,7 @@ export function stepCpuDown(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // cleanup_cpu_mmu_context() here. Pending IPIs were flushed before (the op requires none).
       c.online = false;
       k.emit({ k: 'cpu_online', cpu, fn: '__cpu_disable', target: cpu, online: false });
+      k.arch.cleanup_cpu_mmu_context(k, cpu);
       if (!fix && idle.activeMm !== INIT_MM) {
         // Old scheme: idle_task_exit(): switch_mm(mm, &init_mm, current) -- hardware only; the
         // idle task keeps active_mm == mm and its lazy reference until finish_cpu().

@@ -39,6 +39,7 @@ export function runIpiFunc(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void 
       k.serialize(cpu, 'do_sync_core', 'sync_core');
       return;
     case 'flush_tlb_func':
+    case 'do_exit_flush_lazy_tlb':
       k.arch.flush_tlb_func(k, cpu, ipi);
       return;
     case 'do_shoot_lazy_tlb': {

@@ -6,6 +6,7 @@ import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
 import { holderOwner, localOwner, mmdrop, mmget, mmgrab, mmput, taskOwner } from './mm-refs';
 import { membarrierUpdateCurrentMm } from './exit';
+import { membarrierFinishSwitchMm } from './sched';
 import type { CpuId, MmId } from '../../trace/events';
 
 /** Models: mmget_not_zero() as used through get_task_mm(): the kthread now holds mm_users. */
@@ -42,6 +43,7 @@ export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more'
       k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, 'kthread_use_mm'));
       membarrierUpdateCurrentMm(k, cpu, mm);
       k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', mm);
+      membarrierFinishSwitchMm(k, cpu, mm);
       f.pc = 2;
       return 'more';
     }

@@ -58,6 +58,7 @@ export function stepContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
       // NULL; finish_task() (prev->on_cpu = 0); finish_lock_switch() re-enables IRQs.
       c.current = next.id;
       k.emit({ k: 'switch_to', cpu, fn: FN, prev: prev.id, task: next.id });
+      k.arch.switch_to(k, cpu);
       const mm = c.prevMm;
       if (mm !== null) {
         k.setPrevMm(cpu, 'finish_task_switch', null);
@@ -65,6 +66,7 @@ export function stepContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
       }
       prev.cpu = null;
       k.setIrqs(cpu, false);
+      k.strategy.finish_switch(k, cpu);
       f.mm = mm;
       if (mm === null) finishContextSwitch(k, cpu, f);
       else f.pc = 4;
@@ -105,11 +107,11 @@ function contextSwitchMm(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId): v
   // to user
   membarrierSwitchMm(k, cpu, prev.mm, prevActive, next.mm);
   k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', next.mm);
+  membarrierFinishSwitchMm(k, cpu, next.mm);
   if (prev.mm === null) {
     // from kernel: "will mmdrop_lazy_tlb() in finish_task_switch()".
-    k.setPrevMm(cpu, FN, prevActive);
     k.setTaskMm(cpu, FN, prev, null, null);
-    k.strategy.move_lazy(k, cpu, FN, prevActive, taskOwner(prev.id), rqOwner(cpu));
+    k.strategy.kernel_to_user(k, cpu, prev.id, prevActive);
   }
 }
 
@@ -134,6 +136,16 @@ function membarrierSwitchMm(k: Kctx, cpu: CpuId, prevMm: MmId | null, prevActive
 function finishTaskSwitchMm(k: Kctx, cpu: CpuId, mm: MmId): void {
   if (!k.bug.noSyncCoreKthreadToUser) membarrierMmSyncCoreBeforeUsermode(k, cpu, mm);
   k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb_sched', mm, localOwner(cpu, 'finish_task_switch'));
+}
+
+/**
+ * Andy Lutomirski's membarrier_finish_switch_mm() (hazard strategy, patch 4/23): "if
+ * (atomic_read(&mm->membarrier_state) & (GLOBAL_EXPEDITED | PRIVATE_EXPEDITED)) smp_mb();" after
+ * switch_mm_irqs_off() in context_switch(), exec and kthread_use_mm().
+ */
+export function membarrierFinishSwitchMm(k: Kctx, cpu: CpuId, mm: MmId): void {
+  if (!k.strategy.explicitMembarrierBarriers) return;
+  if (k.mm(mm).membarrierState & (MEMBARRIER_STATE.GLOBAL_EXPEDITED | MEMBARRIER_STATE.PRIVATE_EXPEDITED)) k.mb(cpu, 'membarrier_finish_switch_mm');
 }
 
 /** Models: include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(). */

@@ -78,9 +78,18 @@ export function startEfiCall(k: Kctx, cpu: CpuId): Frame {
   const t = k.current(cpu);
   k.path(cpu, 'efi_call', 'begin', t.id);
   k.s.efiBusy = true;
-  if (k.knob<string>('efiScheme') === 'temporary-mm') {
+  const scheme = k.arch.efiScheme(k);
+  if (scheme === 'temporary-mm') {
     useTemporaryMm(k, cpu, EFI_MM);
     return newFrame('efi_call', { pc: 1 });
+  }
+  if (scheme === 'efi_virtmap') {
+    // arm64 efi_virtmap_load(): efi_set_pgd(&efi_mm) -> __switch_mm(): TTBR0 only; active_mm stays.
+    const saved = t.activeMm as MmId;
+    k.arch.switch_mm_irqs_off(k, cpu, 'efi_virtmap_load', EFI_MM);
+    k.cpu(cpu).tempMm = { temp: EFI_MM, saved };
+    k.emit({ k: 'temp_mm', cpu, fn: 'efi_virtmap_load', mm: EFI_MM, saved });
+    return newFrame('efi_call', { pc: 1, mm: saved });
   }
   const prev = t.activeMm as MmId;
   k.setTaskMm(cpu, 'efi_enter_mm', t, t.mm, EFI_MM);
@@ -92,8 +101,14 @@ export function startEfiCall(k: Kctx, cpu: CpuId): Frame {
 
 export function stepEfiCall(k: Kctx, cpu: CpuId, f: Frame): 'done' {
   const t = k.current(cpu);
-  if (k.knob<string>('efiScheme') === 'temporary-mm') {
+  const scheme = k.arch.efiScheme(k);
+  if (scheme === 'temporary-mm') {
     unuseTemporaryMm(k, cpu);
+  } else if (scheme === 'efi_virtmap') {
+    // arm64 efi_virtmap_unload(): efi_set_pgd(current->active_mm).
+    k.arch.switch_mm_irqs_off(k, cpu, 'efi_virtmap_unload', f.mm as MmId);
+    k.cpu(cpu).tempMm = null;
+    k.emit({ k: 'temp_mm', cpu, fn: 'efi_virtmap_unload', mm: null, saved: null });
   } else {
     // efi_leave_mm(): current->active_mm = efi_prev_mm; switch_mm(&efi_mm, efi_prev_mm, NULL).
     const prev = f.mm as MmId;

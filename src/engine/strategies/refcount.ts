@@ -1,7 +1,7 @@
 /**
  * Mainline CONFIG_MMU_LAZY_TLB_REFCOUNT=y (kernel-model.md 5.1): a lazy user holds a real mm_count.
  */
-import { mmdrop, mmgrab, moveRef } from '../kernel/mm-refs';
+import { mmdrop, mmgrab, moveRef, rqOwner, taskOwner } from '../kernel/mm-refs';
 import type { LazyStrategy } from './strategy';
 
 export const refcountStrategy: LazyStrategy = {
@@ -23,4 +23,11 @@ export const refcountStrategy: LazyStrategy = {
   cleanup_lazy_tlbs() {
     return [];
   },
+  kernel_to_user(k, cpu, prev, mm) {
+    k.setPrevMm(cpu, 'context_switch', mm);
+    this.move_lazy(k, cpu, 'context_switch', mm, taskOwner(prev), rqOwner(cpu));
+  },
+  finish_switch() {},
+  explicitMembarrierBarriers: false,
+  unlazy_path: null,
 };

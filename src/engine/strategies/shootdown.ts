@@ -4,6 +4,7 @@
  * init_mm (do_shoot_lazy_tlb) before the mm is freed.
  */
 import { runIpiFunc } from '../kernel/ipi';
+import { rqOwner, taskOwner } from '../kernel/mm-refs';
 import type { LazyStrategy } from './strategy';
 
 export const shootdownStrategy: LazyStrategy = {
@@ -30,4 +31,11 @@ export const shootdownStrategy: LazyStrategy = {
     if (m.cpumask[cpu]) runIpiFunc(k, cpu, { id: -1, from: cpu, func: 'do_shoot_lazy_tlb', mm }, true);
     return wait;
   },
+  kernel_to_user(k, cpu, prev, mm) {
+    k.setPrevMm(cpu, 'context_switch', mm);
+    this.move_lazy(k, cpu, 'context_switch', mm, taskOwner(prev), rqOwner(cpu));
+  },
+  finish_switch() {},
+  explicitMembarrierBarriers: false,
+  unlazy_path: null,
 };

@@ -3,7 +3,7 @@
  * strategy, plugged into the same kernel core: the core never tests the strategy's name.
  */
 import type { Kctx } from '../kctx';
-import type { CpuId, MmId, RefOwner, Strategy } from '../../trace/events';
+import type { CpuId, MmId, RefOwner, Strategy, TaskId } from '../../trace/events';
 
 export interface LazyStrategy {
   name: Strategy;
@@ -17,4 +17,18 @@ export interface LazyStrategy {
   move_lazy(k: Kctx, cpu: CpuId, fn: string, mm: MmId, from: RefOwner, to: RefOwner): void;
   /** Models: kernel/fork.c cleanup_lazy_tlbs(); returns the IPIs __mmdrop() must wait for. */
   cleanup_lazy_tlbs(k: Kctx, cpu: CpuId, mm: MmId): number[];
+  /**
+   * context_switch() kernel -> user (S3): hand the lazy mm over. Mainline: "rq->prev_mm =
+   * prev->active_mm" for finish_task_switch() to drop; hazard: release rq->lazy_mm.
+   */
+  kernel_to_user(k: Kctx, cpu: CpuId, prev: TaskId, mm: MmId): void;
+  /** finish_task_switch() extra work after IRQs are back on (hazard: mmdrop_lazy(rq)). */
+  finish_switch(k: Kctx, cpu: CpuId): void;
+  /**
+   * Andy Lutomirski's series makes membarrier's barriers explicit (membarrier_finish_switch_mm())
+   * and moves the SYNC_CORE sync of the lazy -> same-mm return into x86's switch_mm_irqs_off().
+   */
+  explicitMembarrierBarriers: boolean;
+  /** __mmput() before its final mmdrop(): hazard's mm_unlazy_mm_count() path, or null. */
+  unlazy_path: string | null;
 }

@@ -1,0 +1,110 @@
+/**
+ * powerpc book3s64 radix (kernel-model.md 1.12 with errata E8, E9, A9): selects
+ * MMU_LAZY_TLB_SHOOTDOWN in mainline; exception return (rfid) is context synchronizing;
+ * membarrier_arch_switch_mm()'s barrier; exit_lazy_flush_tlb() trims mm_cpumask after switching a
+ * lazy kthread to init_mm; cleanup_cpu_mmu_context() on hotplug.
+ */
+import type { Kctx } from '../kctx';
+import type { Ipi } from '../state';
+import type { ArchHooks } from './arch';
+import { localOwner, taskOwner } from '../kernel/mm-refs';
+import { INIT_MM, MEMBARRIER_STATE as S, type CpuId, type MmId } from '../../trace/events';
+
+/**
+ * Models: arch/powerpc/mm/mmu_context.c switch_mm_irqs_off(): a CPU new to mm_cpumask(next) sets its
+ * bit and does smp_mb() ("also needed by membarrier"); same mm: return; otherwise
+ * membarrier_arch_switch_mm() (smp_mb() iff next is registered for PRIVATE or GLOBAL expedited) and
+ * switch_mmu_context() (radix: mtspr PID; isync -- context synchronizing).
+ */
+function switchMm(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
+  const c = k.cpu(cpu);
+  const nm = k.mm(next);
+  let newOnCpu = false;
+  if (next !== INIT_MM && !nm.cpumask[cpu]) {
+    k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
+    k.mb(cpu, 'switch_mm_irqs_off');
+    newOnCpu = true;
+  }
+  if (c.loadedMm === next) return;
+  if (!newOnCpu && nm.membarrierState & (S.PRIVATE_EXPEDITED | S.GLOBAL_EXPEDITED)) k.mb(cpu, 'membarrier_arch_switch_mm');
+  c.loadedMm = next;
+  k.emit({ k: 'load_mm', cpu, fn, mm: next, cr3Write: false, flushed: false });
+  k.serialize(cpu, 'radix__switch_mmu_context', 'isync');
+}
+
+/**
+ * Models: arch/powerpc/mm/book3s64/radix_tlb.c exit_lazy_flush_tlb(mm, always_flush), run by the
+ * IPI of exit_flush_lazy_tlbs(): a kthread lazily using mm switches to init_mm (with the _lazy_tlb
+ * helpers), then the CPU leaves mm_cpumask(mm) ("avoid double-decrement on racing IPIs") and flushes.
+ */
+function exitLazyFlushTlb(k: Kctx, cpu: CpuId, ipi: Ipi): void {
+  const mm = ipi.mm as MmId;
+  const cur = k.current(cpu);
+  if (cur.mm === mm) return; // "kthread mid kthread_use_mm race: just flush"
+  if (cur.activeMm === mm) {
+    const fn = 'exit_lazy_flush_tlb';
+    k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', INIT_MM, localOwner(cpu, fn));
+    k.setTaskMm(cpu, fn, cur, cur.mm, INIT_MM);
+    k.strategy.move_lazy(k, cpu, fn, mm, taskOwner(cur.id), localOwner(cpu, `${fn}:old`));
+    k.strategy.move_lazy(k, cpu, fn, INIT_MM, localOwner(cpu, fn), taskOwner(cur.id));
+    switchMm(k, cpu, fn, INIT_MM);
+    k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', mm, localOwner(cpu, `${fn}:old`));
+  }
+  if (k.mm(mm).cpumask[cpu]) k.setCpumask(cpu, 'exit_lazy_flush_tlb', k.mm(mm), cpu, false);
+}
+
+/** radix tlbie: a broadcast invalidation, no IPIs. */
+function broadcastFlush(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number } {
+  const gen = ++k.mm(mm).tlbGen;
+  k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
+  k.mb(cpu, 'radix__flush_tlb_mm');
+  return { ipis: [], gen };
+}
+
+export const powerpcArch: ArchHooks = {
+  name: 'powerpc',
+  hasSyncCoreBeforeUsermode: false,
+  enter_lazy_tlb() {},
+  switch_mm_irqs_off: switchMm,
+  leave_mm(k, cpu, fn) {
+    switchMm(k, cpu, fn, INIT_MM);
+  },
+  // powerpc does not select ARCH_HAS_SYNC_CORE_BEFORE_USERMODE: the stub is empty and the rfid of
+  // the return to user is context synchronizing (arch-support.txt "arm/arm64/powerpc/s390").
+  sync_core_before_usermode() {},
+  return_to_user(k, cpu) {
+    k.serialize(cpu, 'interrupt_exit_user_prepare', 'rfid');
+  },
+  flush_tlb_func: exitLazyFlushTlb,
+  flush_tlb_mm_range: broadcastFlush,
+  // Models: radix__tlb_flush() with fullmm under MMU_LAZY_TLB_SHOOTDOWN: "we have to IPI everyone in
+  // the mm_cpumask anyway soon when the mm goes away, so might as well do it as part of the final
+  // flush now": exit_flush_lazy_tlbs(mm) (smp_call_function_many: self excluded), __flush_all_mm().
+  exit_mmap_flush(k, cpu, mm) {
+    const r = broadcastFlush(k, cpu, mm, true);
+    if (k.strategy.name !== 'shootdown') return r;
+    const m = k.mm(mm);
+    for (const c of k.s.cpus) {
+      if (c.id === cpu || !c.online || !m.cpumask[c.id]) continue;
+      r.ipis.push(k.sendIpi(cpu, 'exit_flush_lazy_tlbs', c.id, 'do_exit_flush_lazy_tlb', { mm }));
+    }
+    return r;
+  },
+  switch_to() {},
+  // Models: pseries_cpu_disable() -> cleanup_cpu_mmu_context() -> clear_tasks_mm_cpumask(cpu):
+  // the CPU leaves the cpumask of every mm that still has a task with ->mm set (errata E9).
+  cleanup_cpu_mmu_context(k, cpu) {
+    const live = new Set<MmId>();
+    for (const id of k.s.taskOrder) {
+      const t = k.s.tasks[id];
+      if (t.state !== 'dead' && t.mm !== null) live.add(t.mm);
+    }
+    for (const id of k.s.mmOrder) {
+      if (live.has(id) && k.s.mms[id].cpumask[cpu]) k.setCpumask(cpu, 'clear_tasks_mm_cpumask', k.s.mms[id], cpu, false);
+    }
+  },
+  efiScheme() {
+    return null;
+  },
+  hasTextPoke: false,
+};
