@@ -42,7 +42,6 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   const mm = f.mm as MmId;
   switch (f.pc) {
     case 0: {
-      k.path(cpu, '__mmput', 'begin', k.current(cpu).id);
       k.mm(mm).tornDown = true;
       k.emit({ k: 'mm_teardown', cpu, fn: 'exit_mmap', mm });
       const { ipis, gen } = k.arch.exit_mmap_flush(k, cpu, mm);
@@ -55,10 +54,7 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm, gen: f.gen as number, freedTables: true });
       f.waitIpis = [];
       f.pc = 2;
-      return 'more';
-    case 2:
       // Hazard strategy: mm_unlazy_mm_count(mm) "right before its final mmdrop(mm)".
-      f.pc = 3;
       if (k.strategy.unlazy_path) k.stack.push(newFrame(k.strategy.unlazy_path, { mm, scanCpu: 0, gen: 0 }));
       return 'more';
     default:
@@ -72,5 +68,6 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
 /** Models: the rest of __mmdrop() once cleanup_lazy_tlbs()'s IPIs were handled: free_mm(). */
 export function stepMmdrop(k: Kctx, cpu: CpuId, f: Frame): 'done' {
   freeMm(k, cpu, f.mm as MmId);
+  k.path(cpu, '__mmdrop', 'end', k.current(cpu).id);
   return 'done';
 }

@@ -42,6 +42,7 @@ function mmdropFinal(k: Kctx, cpu: CpuId, mm: MmId): void {
     freeMm(k, cpu, mm);
     return;
   }
+  k.path(cpu, '__mmdrop', 'begin', k.current(cpu).id);
   k.stack.push(newFrame('__mmdrop', { mm, waitIpis: wait }));
 }
 
@@ -64,7 +65,11 @@ export function mmget(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner
 export function mmput(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner): void {
   const value = change(k, cpu, fn, mm, 'mm_users', -1, 'users', owner);
   k.mb(cpu, fn);
-  if (value === 0) k.stack.push(newFrame('__mmput', { mm }));
+  if (value === 0) {
+    // The path begins here, with the decrement, so no trace shows mm_users == 0 without __mmput in flight.
+    k.path(cpu, '__mmput', 'begin', k.current(cpu).id);
+    k.stack.push(newFrame('__mmput', { mm }));
+  }
 }
 
 /** A reference changes hands without a counter change (no event when the strategy does not count it). */

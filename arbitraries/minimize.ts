@@ -1,0 +1,133 @@
+/**
+ * Op-level minimisation of a counterexample, after fast-check's own shrinking.
+ *
+ * fast-check shrinks the *choice list*; since a choice means "the k-th enabled op now", dropping one
+ * early choice changes every later op, so the choice shrinker often stops at a local minimum with
+ * irrelevant ops left in. Here we shrink the *op list* itself. The unit of deletion is a *path
+ * unit*: an op together with the `step` ops of its CPU that follow it up to that CPU's next other
+ * op (the steps of the kernel path it started), which are never contiguous once other CPUs
+ * interleave. We try, until nothing changes:
+ * - dropping one unit, then any two units (a switch away and back, a syscall and the call it makes,
+ *   an mmget and its kthread_use_mm only go together);
+ * - dropping contiguous chunks of ops (halving from half the list down to 12, then every size from
+ *   12 to 1), which also catches lone steps.
+ * A candidate is kept only if every op is still enabled when replayed and the same property clause
+ * still fails; the ops after the violating one are cut. Deterministic, and bounded by `maxReplays`.
+ */
+import type { Engine, ModelConfig } from '../src/engine/contract';
+import type { Op } from '../src/engine/ops';
+import type { Violation } from '../properties/property';
+import { replayMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
+import { ReplayError } from './run';
+
+/** Options of {@link minimizeOps}. */
+export interface MinimizeOptions {
+  /** Most candidate replays. Default 5000. */
+  maxReplays?: number;
+}
+
+/**
+ * The shortest op list found that still violates `target`'s property and clause, with its outcome.
+ * `ops` must violate it to begin with (throws otherwise).
+ */
+export function minimizeOps<S>(
+  engine: Engine<S>,
+  config: ModelConfig,
+  ops: readonly Op[],
+  makeChecker: CheckerFactory,
+  target: Pick<Violation, 'property' | 'clause'>,
+  options: MinimizeOptions = {},
+): MonitoredOutcome {
+  let budget = options.maxReplays ?? 5000;
+  const attempt = (candidate: readonly Op[]): MonitoredOutcome | null => {
+    budget--;
+    try {
+      const out = replayMonitored(engine, config, candidate, makeChecker);
+      const v = out.violation;
+      return v && v.property === target.property && v.clause === target.clause ? out : null;
+    } catch (e) {
+      if (e instanceof ReplayError) return null;
+      throw e;
+    }
+  };
+  const first = attempt(ops);
+  if (first === null) throw new Error(`minimizeOps: the given ops do not violate ${target.property} ${target.clause}`);
+  let best: MonitoredOutcome = first;
+  /** Try dropping the ops at `indices`; true when the result still fails (and becomes `best`). */
+  const tryDrop = (indices: readonly number[]): boolean => {
+    if (budget <= 0 || indices.length === 0 || indices.length >= best.ops.length) return false;
+    const drop = new Set(indices);
+    const out = attempt(best.ops.filter((_, i) => !drop.has(i)));
+    if (out === null) return false;
+    best = out;
+    return true;
+  };
+  for (let changed = true; changed && budget > 0; ) {
+    changed = dropUnits(() => best.ops, tryDrop) || dropChunks(() => best.ops, tryDrop);
+  }
+  return best;
+}
+
+type Dropper = (indices: readonly number[]) => boolean;
+
+/** One pass of single-unit then unit-pair deletions; true when something was dropped. */
+function dropUnits(ops: () => readonly Op[], tryDrop: Dropper): boolean {
+  let changed = false;
+  for (let u = pathUnits(ops()).length - 1; u >= 0; u--) {
+    const units = pathUnits(ops());
+    if (u < units.length && tryDrop(units[u])) changed = true;
+  }
+  for (let a = pathUnits(ops()).length - 1; a >= 0; a--) {
+    for (let b = a - 1; b >= 0; b--) {
+      const units = pathUnits(ops());
+      if (a < units.length && tryDrop([...units[b], ...units[a]])) {
+        changed = true;
+        break; // unit a is gone: move on to the next a
+      }
+    }
+  }
+  return changed;
+}
+
+/** One pass of contiguous-chunk deletions; true when something was dropped. */
+function dropChunks(ops: () => readonly Op[], tryDrop: Dropper): boolean {
+  let changed = false;
+  for (const size of chunkSizes(ops().length)) {
+    for (let start = ops().length - size; start >= 0; start--) {
+      if (start + size <= ops().length && tryDrop(range(start, size))) changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * The path units of `ops`: each op that is not a `step`, with the steps of its CPU that follow it
+ * up to that CPU's next other op. Steps with no such op before them form units of their own.
+ */
+export function pathUnits(ops: readonly Op[]): number[][] {
+  const units: number[][] = [];
+  const open = new Map<number, number[]>(); // cpu -> its current unit
+  ops.forEach((op, i) => {
+    const unit = op.op === 'step' ? open.get(op.cpu) : undefined;
+    if (unit) {
+      unit.push(i);
+      return;
+    }
+    const fresh = [i];
+    units.push(fresh);
+    open.set(op.cpu, fresh);
+  });
+  return units;
+}
+
+/** n/2, n/4, ... while above 12, then 12, 11, ..., 1 (at most n - 1). */
+function chunkSizes(n: number): number[] {
+  const sizes: number[] = [];
+  for (let s = Math.floor(n / 2); s > 12; s = Math.floor(s / 2)) sizes.push(s);
+  for (let s = Math.min(12, n - 1); s >= 1; s--) sizes.push(s);
+  return sizes;
+}
+
+function range(start: number, size: number): number[] {
+  return Array.from({ length: size }, (_, k) => start + k);
+}

@@ -1,0 +1,257 @@
+import { MEMBARRIER_STATE as S, type CpuId, type MembarrierCmd, type TaskId } from '../src/trace/events';
+import { checkTrace } from './index';
+import { createMembarrierOrdering, membarrierOrdering } from './membarrier-ordering';
+import { TraceBuilder } from './lib/trace-builder';
+import { contextSwitch, deliverIpi, exitMm, returnToUser } from './lib/trace-macros';
+import type { Property, Violation } from './property';
+
+const check = (b: TraceBuilder, p: Property = membarrierOrdering): Violation[] => checkTrace(b.events, [p]);
+const PRIVATE = S.PRIVATE_EXPEDITED | S.PRIVATE_EXPEDITED_READY;
+const GLOBAL = S.GLOBAL_EXPEDITED | S.GLOBAL_EXPEDITED_READY;
+
+/**
+ * mm1 (registered for PRIVATE_EXPEDITED): T0 on cpu0 and T1 on cpu1 in user mode; T2 shares mm1 from
+ * another thread group (CLONE_VM without CLONE_THREAD, scenario D); K1 is a kthread.
+ */
+function world(membarrierState = PRIVATE): TraceBuilder {
+  return new TraceBuilder({
+    cpus: [{ curr: 'T0' }, { curr: 'T1' }],
+    tasks: [
+      { task: 'T0', mm: 'mm1', tgid: 'P1' },
+      { task: 'T1', mm: 'mm1', tgid: 'P1' },
+      { task: 'T2', mm: 'mm1', tgid: 'P2' },
+      { task: 'K1', type: 'kthread' },
+      { task: 'idle0' },
+      { task: 'idle1' },
+    ],
+    mms: [{ mm: 'mm1', membarrierState }],
+  });
+}
+
+/** MB0-MB1 by the current task of cpu0 (already in the kernel); returns the call id. */
+function start(b: TraceBuilder, cmd: MembarrierCmd = 'PRIVATE_EXPEDITED'): number {
+  const call = b.mbEnter(0, cmd);
+  b.mb(0, 'membarrier_private_expedited');
+  b.mbPhase(0, call, 'mb_start');
+  return call;
+}
+
+/** MB5 and the return; returns the mb_end index. */
+function end(b: TraceBuilder, call: number): number {
+  b.mb(0, 'membarrier_private_expedited');
+  const i = b.mbPhase(0, call, 'mb_end');
+  b.mbPhase(0, call, 'return');
+  return i;
+}
+
+/** A kernel -> user switch on `cpu` with every barrier removed (the (e) side of scenarios A/C). */
+function bareSwitchToUser(b: TraceBuilder, cpu: CpuId, next: TaskId): void {
+  const prev = b.current(cpu);
+  const mm = b.mirror.task(prev).activeMm as string;
+  b.path(cpu, 'context_switch', 'begin', prev);
+  b.rqCurr(cpu, next);
+  b.lazy(cpu, false, 'switch_mm_irqs_off');
+  b.prevMm(cpu, mm);
+  b.taskMm(cpu, prev, null, null);
+  b.refMove(cpu, mm, 'lazy', `task:${prev}`, `rq:${cpu}`);
+  b.switchTo(cpu, next);
+  b.prevMm(cpu, null, 'finish_task_switch');
+  b.refMove(cpu, mm, 'lazy', `rq:${cpu}`, `local:${cpu}:finish_task_switch`);
+  b.ref(cpu, mm, 'mm_count', -1, 'lazy', `local:${cpu}:finish_task_switch`);
+  b.path(cpu, 'context_switch', 'end', prev);
+}
+
+describe('membarrier-ordering', () => {
+  it('scenario A: a thread running during the call is ordered by the IPI barrier', () => {
+    const b = world();
+    b.userExit(0);
+    const call = start(b);
+    b.mbScan(0, call, 1, true);
+    const id = b.ipiSend(0, 1, 'ipi_mb', 'mm1');
+    deliverIpi(b, 1, id, 'ipi_mb', 0, 'mm1');
+    end(b, call);
+    expect(check(b)).toEqual([]);
+  });
+
+  it('a user interval spanning the window without an IPI barrier fails at MB5', () => {
+    const b = world();
+    b.userExit(0);
+    const call = start(b);
+    b.mbScan(0, call, 1, false);
+    const tC = end(b, call);
+    const [v] = check(b);
+    expect(v).toMatchObject({ clause: 'C4 interval spans the window (no IPI barrier)', index: tC, mm: 'mm1', cpus: [1] });
+    expect(v.message).toContain('scans cpu1');
+  });
+
+  it('scenarios A/C: an interval that starts in the window needs a barrier after the rq->curr update', () => {
+    const b = world();
+    b.userExit(1);
+    contextSwitch(b, 1, 'idle1');
+    b.userExit(0);
+    const call = start(b);
+    b.mbScan(0, call, 1, false); // rq->curr is idle1: no IPI
+    bareSwitchToUser(b, 1, 'T1');
+    const s = returnToUser(b, 1, 'sysret');
+    const tC = end(b, call);
+    const [v] = check(b);
+    expect(v).toMatchObject({ clause: 'C4 interval starts in the window ((a)-(e) pairing missing)', index: tC, cpus: [1] });
+    expect(v.events).toContain(s);
+  });
+
+  it('scenario C: the real kernel -> user switch (switch_mm_irqs_off() barrier, mmdrop_lazy_tlb()) passes', () => {
+    const b = world();
+    b.userExit(1);
+    contextSwitch(b, 1, 'idle1');
+    b.userExit(0);
+    const call = start(b);
+    b.mbScan(0, call, 1, false);
+    contextSwitch(b, 1, 'T1');
+    returnToUser(b, 1, 'sysret');
+    end(b, call);
+    expect(check(b)).toEqual([]);
+  });
+
+  it('scenario D: exit_mm() without smp_mb__after_spinlock() leaves an interval ending in the window', () => {
+    const run = (noBarrier: boolean) => {
+      const b = new TraceBuilder({
+        cpus: [{ curr: 'T0' }, { curr: 'T2' }],
+        tasks: [{ task: 'T0', mm: 'mm1', tgid: 'P1' }, { task: 'T2', mm: 'mm1', tgid: 'P2' }, { task: 'idle1' }],
+        mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
+      });
+      b.userExit(0);
+      const call = start(b);
+      const e = b.userExit(1); // T2 calls exit()
+      exitMm(b, 1, { noBarrier, stopBeforeMmput: true });
+      b.mbScan(0, call, 1, false); // rq->curr->mm == NULL: no IPI
+      return { b, e, tC: end(b, call) };
+    };
+    const bad = run(true);
+    const [v] = check(bad.b);
+    expect(v).toMatchObject({ clause: 'C4 interval ends in the window ((c)-(d) pairing missing)', index: bad.tC, cpus: [1] });
+    expect(v.events).toContain(bad.e);
+    expect(v.message).toContain('scenario D');
+    expect(check(run(false).b)).toEqual([]);
+  });
+
+  it('scenario E: kthread_unuse_mm() needs its barrier before tsk->mm = NULL', () => {
+    const run = (barrier: boolean) => {
+      const b = new TraceBuilder({
+        cpus: [{ curr: 'T0' }, { curr: 'K1' }],
+        tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
+        mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
+      });
+      b.userExit(0);
+      const call = start(b);
+      b.kthreadAccess(1, 'mm1', 'end', 'K1');
+      b.path(1, 'kthread_unuse_mm', 'begin', 'K1');
+      if (barrier) b.mb(1, 'smp_mb__after_spinlock');
+      b.taskMm(1, 'K1', null, 'mm1', 'kthread_unuse_mm');
+      b.mbScan(0, call, 1, false);
+      return { b, tC: end(b, call) };
+    };
+    const bad = run(false);
+    const [v] = check(bad.b);
+    expect(v).toMatchObject({ clause: 'C4 interval ends in the window ((c)-(d) pairing missing)', index: bad.tC, cpus: [1] });
+    expect(v.message).toContain('Scenario E');
+    expect(check(run(true).b)).toEqual([]);
+  });
+
+  it('an IPI barrier in the middle of a kthread interval orders it (the interval is not split by the IPI)', () => {
+    const b = new TraceBuilder({
+      cpus: [{ curr: 'T0' }, { curr: 'K1' }],
+      tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
+      mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
+    });
+    b.userExit(0);
+    const call = start(b);
+    b.mbScan(0, call, 1, true);
+    const id = b.ipiSend(0, 1, 'ipi_mb', 'mm1');
+    deliverIpi(b, 1, id, 'ipi_mb', 0, 'mm1');
+    end(b, call);
+    expect(check(b)).toEqual([]);
+  });
+
+  it("errata A3: another thread on the caller's CPU is checked, the caller thread is not", () => {
+    const run = (thread: TaskId) => {
+      const b = world();
+      b.userExit(0);
+      const call = start(b);
+      // The caller T0 is switched out after MB1 and `thread` runs user code on cpu0 with no barrier.
+      b.path(0, 'context_switch', 'begin', 'T0');
+      b.rqCurr(0, thread);
+      b.switchTo(0, thread);
+      b.path(0, 'context_switch', 'end', 'T0');
+      b.userEnter(0, 'sysret', thread);
+      b.userExit(0, 'irq', thread);
+      b.mbScan(0, call, 1, true);
+      const id = b.ipiSend(0, 1, 'ipi_mb', 'mm1');
+      deliverIpi(b, 1, id, 'ipi_mb', 0, 'mm1');
+      return { b, tC: b.mbPhase(0, call, 'mb_end') };
+    };
+    const other = run('T2');
+    expect(check(other.b)[0]).toMatchObject({ clause: 'C4 interval inside the window (no barrier)', index: other.tC, cpus: [0] });
+    // The same interval by the caller itself is ordered by program order (synthetic).
+    expect(check(run('T0').b)).toEqual([]);
+  });
+
+  it('a short-circuited call (no MB1/MB5) is exempt', () => {
+    const b = world();
+    b.userExit(0);
+    const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+    b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+    expect(check(b)).toEqual([]);
+  });
+
+  it('GLOBAL_EXPEDITED covers only mms with GLOBAL_EXPEDITED_READY at MB1', () => {
+    const run = (state: number) => {
+      const b = new TraceBuilder({
+        cpus: [{ curr: 'T9' }, { curr: 'T1' }],
+        tasks: [{ task: 'T9', mm: 'mm9' }, { task: 'T1', mm: 'mm1' }],
+        mms: [{ mm: 'mm9' }, { mm: 'mm1', membarrierState: state }],
+      });
+      b.userExit(0);
+      const call = start(b, 'GLOBAL_EXPEDITED');
+      b.mbScan(0, call, 1, false);
+      return { b, tC: end(b, call) };
+    };
+    const registered = run(GLOBAL);
+    expect(check(registered.b)[0]).toMatchObject({ clause: 'C4 interval spans the window (no IPI barrier)', index: registered.tC, mm: 'mm1' });
+    expect(check(run(PRIVATE).b)).toEqual([]);
+  });
+
+  describe('C4.1 stale rq->membarrier_state (expected on 6.17, errata Part 3 A1)', () => {
+    /** Scenario 14: T1 exits on cpu1 (rq state zeroed), cpu1 switches from the dying T1 to T2 of mm1. */
+    function scenario14(): { b: TraceBuilder; enter: number } {
+      const b = world(GLOBAL);
+      b.userExit(1);
+      exitMm(b, 1);
+      contextSwitch(b, 1, 'T2', { prevDies: true });
+      return { b, enter: returnToUser(b, 1, 'sysret') };
+    }
+
+    it('scenario 14: the lazy -> same-mm switch does not restore the zeroed rq state', () => {
+      const { b, enter } = scenario14();
+      expect(b.mirror.cpu(1).rqMembarrierState).toBe(0);
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C4.1 stale rq->membarrier_state', index: enter, mm: 'mm1', cpus: [1] });
+      expect(v.message).toContain('trigger (i)');
+    });
+
+    it('a registration that sets GLOBAL_EXPEDITED_READY while a CPU runs the mm with a stale rq state', () => {
+      const b = world(PRIVATE);
+      const i = b.mmState(0, 'mm1', PRIVATE | GLOBAL);
+      expect(check(b)[0]).toMatchObject({ clause: 'C4.1 stale rq->membarrier_state', index: i });
+    });
+
+    it('with C4.1 off, the GLOBAL_EXPEDITED call that skips the stale CPU breaks C4', () => {
+      const { b } = scenario14();
+      b.userExit(0);
+      const call = start(b, 'GLOBAL_EXPEDITED');
+      b.mbScan(0, call, 1, false); // rq1->membarrier_state lacks GLOBAL_EXPEDITED
+      const tC = end(b, call);
+      const v = check(b, createMembarrierOrdering({ rqStateClause: false }));
+      expect(v[0]).toMatchObject({ clause: 'C4 interval spans the window (no IPI barrier)', index: tC, cpus: [1] });
+    });
+  });
+});

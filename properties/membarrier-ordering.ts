@@ -1,0 +1,160 @@
+/**
+ * membarrier-ordering (kernel-model.md C4 and C4.1, errata Part 3 A1-A3): after an expedited
+ * membarrier() returns, every access by another thread of a covered mm is ordered with the caller's
+ * accesses: it is either after a full barrier that follows MB1, or before one that precedes MB5.
+ *
+ * For each call that reached MB5 (a short-circuited call has no barriers and no window), with tA =
+ * its `mb_start` and tC = its `mb_end`: covered mms are the call's mm (PRIVATE_EXPEDITED,
+ * PRIVATE_EXPEDITED_SYNC_CORE, PRIVATE_EXPEDITED_RSEQ) or every mm with GLOBAL_EXPEDITED_READY at
+ * mb_start (GLOBAL_EXPEDITED). For every interval of a covered mm on any CPU c, by a task other
+ * than the caller (errata A3: exclude the caller thread, not the caller CPU), that overlaps (tA, tC),
+ * kernel-model.md requires an `mb` on c strictly between tA and the interval start, or one after
+ * the interval end and before tC. Since user mode executes no `mb`, this is the same as "c executed
+ * an `mb` in (tA, tC)"; that form is also right for kthread intervals, which an IPI barrier splits
+ * without ending them. Evaluated at `mb_end`.
+ *
+ * C4.1 (a separate clause, expected to fail on 6.17): see ./membarrier/rq-state.ts.
+ *
+ * Reads: membarrier, membarrier_scan, mb, user_enter, user_exit, kthread_access,
+ * mm_membarrier_state, rq_membarrier_state, switch_to, task_mm.
+ */
+import { MEMBARRIER_STATE, type InitEvent, type MmId, type TraceEvent } from '../src/trace/events';
+import type { Violation } from './property';
+import { Explanation, violation } from './lib/explain';
+import { MembarrierCalls, type CallRecord } from './lib/membarrier-calls';
+import type { Mirror } from './lib/mirror';
+import { defineMirrorProperty, type MirrorHooks, type MirrorProperty } from './lib/mirror-property';
+import { IntervalLog, type AccessInterval } from './membarrier/intervals';
+import { missingPairing } from './membarrier/pairing';
+import { checkRqState } from './membarrier/rq-state';
+
+const ID = 'membarrier-ordering';
+
+export interface MembarrierOrderingOptions {
+  /**
+   * Check C4.1 (stale rq->membarrier_state for GLOBAL_EXPEDITED). Default true. Current mainline is
+   * believed to violate it (errata Part 3 A1), which hides later C4 findings of the same run: turn
+   * it off to look for C4 failures past it.
+   */
+  rqStateClause?: boolean;
+}
+
+interface Window {
+  call: CallRecord;
+  tA: number;
+  covered: ReadonlySet<MmId>;
+}
+
+function coveredMms(mirror: Mirror, c: CallRecord): Set<MmId> {
+  if (c.cmd !== 'GLOBAL_EXPEDITED') return new Set(c.mm === null ? [] : [c.mm]);
+  const out = new Set<MmId>();
+  for (const m of mirror.mms.values()) {
+    if (!m.freed && (m.membarrierState & MEMBARRIER_STATE.GLOBAL_EXPEDITED_READY) !== 0) out.add(m.id);
+  }
+  return out;
+}
+
+function makeHooks(options: MembarrierOrderingOptions) {
+  const rqState = options.rqStateClause ?? true;
+  return (mirror: Mirror, init: InitEvent): MirrorHooks => {
+    const calls = new MembarrierCalls();
+    const windows = new Map<number, Window>();
+    const log = new IntervalLog();
+    for (const c of init.cpus) {
+      const t = mirror.task(c.curr);
+      if (c.mode === 'user' && t.mm !== null) log.begin('user', c.cpu, t.id, t.mm, { ev: init, i: 0 });
+      else if (t.type === 'kthread' && t.mm !== null) log.begin('kthread', c.cpu, t.id, t.mm, { ev: init, i: 0 });
+    }
+
+    function explain(w: Window, iv: AccessInterval, tC: number, i: number): Violation {
+      const x = new Explanation();
+      const c = w.call;
+      const cpu = mirror.cpu(iv.cpu);
+      const what = iv.kind === 'user' ? 'ran user code' : 'accessed user memory through kthread_use_mm()';
+      x.say(`membarrier(${c.cmd}) call ${c.call} by ${c.task}: entry barrier MB1 ${x.ref(c.mbStart)}, exit barrier MB5 ${x.ref(c.mbEnd)}.`);
+      x.say(`On cpu${iv.cpu}, ${iv.task} (${iv.mm}) ${what} from ${x.ref(iv.start)} to ${iv.end === null ? 'past the end of the call' : x.ref(iv.end)},`);
+      x.say(`overlapping the window, and cpu${iv.cpu} executed no full barrier between event ${w.tA} and event ${tC}`);
+      x.say(`(its last barrier is ${cpu.lastMbEv === null ? 'none' : x.ev(cpu.lastMbEv, cpu.lastMb)}).`);
+      const scan = c.scans.get(iv.cpu);
+      x.say(scan ? `The scan ${x.ref(scan)}.` : `The call never scanned cpu${iv.cpu}.`);
+      const p = missingPairing(iv, w.tA, tC);
+      x.say(p.why);
+      return violation({ property: ID, clause: p.clause, index: i, mm: iv.mm, cpus: [iv.cpu] }, x);
+    }
+
+    /** At MB5: every CPU with an overlapping interval of another thread had a barrier in (tA, tC). */
+    function evaluate(w: Window, i: number): Violation | null {
+      for (const cpu of mirror.cpus) {
+        if (cpu.lastMb > w.tA) continue;
+        for (const iv of log.overlapping(cpu.id, w.tA, i)) {
+          if (iv.task === w.call.task || !w.covered.has(iv.mm)) continue;
+          return explain(w, iv, i, i);
+        }
+      }
+      return null;
+    }
+
+    return {
+      after(ev: TraceEvent, i: number): Violation | null {
+        switch (ev.k) {
+          case 'user_enter': {
+            const mm = mirror.task(ev.task).mm;
+            if (mm !== null) log.begin('user', ev.cpu, ev.task, mm, { ev, i });
+            return rqState ? checkRqState(ID, mirror, ev.cpu, i, { ev, i }) : null;
+          }
+          case 'user_exit':
+            log.end('user', ev.cpu, { ev, i }, windows.size > 0);
+            return null;
+          case 'kthread_access':
+            if (ev.phase === 'begin') log.begin('kthread', ev.cpu, ev.task, ev.mm, { ev, i });
+            else log.end('kthread', ev.cpu, { ev, i }, windows.size > 0);
+            return null;
+          case 'rq_membarrier_state':
+            return rqState ? checkRqState(ID, mirror, ev.cpu, i, { ev, i }) : null;
+          case 'mm_membarrier_state': {
+            if (!rqState) return null;
+            for (const cpu of mirror.cpus) {
+              if (mirror.task(cpu.current).mm !== ev.mm) continue;
+              const v = checkRqState(ID, mirror, cpu.id, i, { ev, i });
+              if (v !== null) return v;
+            }
+            return null;
+          }
+          case 'membarrier':
+          case 'membarrier_scan': {
+            const c = calls.observe(ev, i);
+            if (c === null || ev.k !== 'membarrier') return null;
+            if (ev.phase === 'mb_start') {
+              windows.set(c.call, { call: c, tA: i, covered: coveredMms(mirror, c) });
+              return null;
+            }
+            if (ev.phase === 'return') calls.forget(c.call);
+            if (ev.phase !== 'mb_end') return null;
+            const w = windows.get(c.call);
+            if (w === undefined) return null;
+            const v = evaluate(w, i);
+            windows.delete(c.call);
+            if (windows.size === 0) log.discardClosed();
+            return v;
+          }
+          default:
+            return null;
+        }
+      },
+    };
+  };
+}
+
+/** The membarrier-ordering property with `options` (see {@link MembarrierOrderingOptions}). */
+export function createMembarrierOrdering(options: MembarrierOrderingOptions = {}): MirrorProperty {
+  return defineMirrorProperty({
+    id: ID,
+    title: 'membarrier {PRIVATE,GLOBAL}_EXPEDITED memory ordering',
+    reference:
+      'kernel-model.md C4, C4.1 (errata Part 3 A1-A3); kernel/sched/membarrier.c ordering scenarios A-E, membarrier_private_expedited(), membarrier_global_expedited(); kernel/sched/core.c context_switch() membarrier_switch_mm()',
+    appliesTo: () => true,
+    hooks: makeHooks(options),
+  });
+}
+
+export const membarrierOrdering = createMembarrierOrdering();

@@ -1,0 +1,60 @@
+/**
+ * Access intervals per CPU for the membarrier ordering property (kernel-model.md C4): user
+ * intervals [user_enter, user_exit] of a task, and kthread intervals [kthread_access begin, end]
+ * (scenario E: a kthread between kthread_use_mm() and kthread_unuse_mm() accesses user memory).
+ * An interval's mm is the task's mm when it began. Open intervals extend to infinity.
+ *
+ * Closed intervals are kept only while some membarrier window is open (they cannot matter once no
+ * call is between MB1 and MB5), so memory stays bounded by the windows' length.
+ */
+import type { CpuId, MmId, TaskId } from '../../src/trace/events';
+import type { EventRef } from '../lib/explain';
+
+export type IntervalKind = 'user' | 'kthread';
+
+export interface AccessInterval {
+  cpu: CpuId;
+  task: TaskId;
+  mm: MmId;
+  kind: IntervalKind;
+  start: EventRef;
+  /** null while still open. */
+  end: EventRef | null;
+}
+
+export class IntervalLog {
+  private readonly open: Record<IntervalKind, (AccessInterval | null)[]> = { user: [], kthread: [] };
+  private readonly closed: AccessInterval[][] = [];
+
+  begin(kind: IntervalKind, cpu: CpuId, task: TaskId, mm: MmId, start: EventRef): void {
+    this.open[kind][cpu] = { cpu, task, mm, kind, start, end: null };
+  }
+
+  /** Closes the open interval of `kind` on `cpu`; keeps it when `keep` (a window is open). */
+  end(kind: IntervalKind, cpu: CpuId, end: EventRef, keep: boolean): void {
+    const iv = this.open[kind][cpu];
+    if (iv === null || iv === undefined) return;
+    this.open[kind][cpu] = null;
+    if (!keep) return;
+    iv.end = end;
+    (this.closed[cpu] ??= []).push(iv);
+  }
+
+  /** Drops every closed interval (no window is open any more). */
+  discardClosed(): void {
+    for (const list of this.closed) if (list !== undefined) list.length = 0;
+  }
+
+  /** The intervals on `cpu` that overlap the open window (tA, tC), oldest first. */
+  overlapping(cpu: CpuId, tA: number, tC: number): AccessInterval[] {
+    const out: AccessInterval[] = [];
+    for (const iv of this.closed[cpu] ?? []) {
+      if (iv.end !== null && iv.end.i > tA && iv.start.i < tC) out.push(iv);
+    }
+    for (const kind of ['user', 'kthread'] as const) {
+      const iv = this.open[kind][cpu];
+      if (iv !== null && iv !== undefined && iv.start.i < tC) out.push(iv);
+    }
+    return out;
+  }
+}

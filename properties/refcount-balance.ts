@@ -1,0 +1,87 @@
+/**
+ * refcount-balance (kernel-model.md C1, with errata Part 1 E1-E3): every mm_count / mm_users change
+ * is accounted for by a reference token with an owner, counters never go negative, __mmdrop() and
+ * free_mm() happen only at zero and only once, nothing is taken on a freed mm, lazy references are
+ * held by exactly the lazy tasks and rq->prev_mm, and a quiescent end state leaks nothing.
+ *
+ * Reads: init, ref, ref_move, mm_alloc, mmdrop_begin, mm_free, task_mm, task_new, path, switch_to,
+ * prev_mm (through the mirror), ipi_send/ipi_handle (quiescence).
+ */
+import type { CpuId, InitEvent, TraceEvent } from '../src/trace/events';
+import type { Violation } from './property';
+import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
+import type { Mirror } from './lib/mirror';
+import { balanceMismatch, Explanation, REFCOUNT_BALANCE_ID, refFail, type RefcountCtx } from './refcount/context';
+import { checkHolders } from './refcount/holder-checks';
+import { seedLedger } from './refcount/init-tokens';
+import { checkLeaks } from './refcount/leak-check';
+import { checkMmAlloc, checkMmdropBegin, checkMmFree, checkRef, checkRefMove } from './refcount/ref-events';
+import { listTokens, TokenLedger } from './refcount/token-ledger';
+
+function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
+  const ctx: RefcountCtx = { mirror, ledger: new TokenLedger(), strategy: init.strategy };
+  seedLedger(init, ctx.ledger);
+  /** A holder check is due: a path ended, a switch_to, or a reference/mm field changed. */
+  let due = false;
+  return {
+    start: () => checkInit(ctx, init),
+    before(ev: TraceEvent, i: number): Violation | null {
+      switch (ev.k) {
+        case 'ref':
+          due = true;
+          return checkRef(ctx, ev, i);
+        case 'ref_move':
+          due = true;
+          return checkRefMove(ctx, ev, i);
+        case 'mm_alloc':
+          return checkMmAlloc(ctx, ev, i);
+        case 'mmdrop_begin':
+          return checkMmdropBegin(ctx, ev, i);
+        case 'mm_free':
+          return checkMmFree(ctx, ev, i);
+        case 'path':
+        case 'switch_to':
+        case 'task_mm':
+        case 'prev_mm':
+          due = true;
+          return null;
+        default:
+          return null;
+      }
+    },
+    settle(cpu: CpuId, i: number): Violation | null {
+      if (!due) return null;
+      due = false;
+      return checkHolders(ctx, cpu, i);
+    },
+    finish: () => checkLeaks(ctx),
+  };
+}
+
+/** The init event's counters agree with its references (C1.1 at boot). */
+function checkInit(ctx: RefcountCtx, init: InitEvent): Violation | null {
+  for (const m of init.mms) {
+    if (m.static) continue;
+    const tokens = ctx.ledger.tokens(m.mm);
+    const x = new Explanation();
+    if (ctx.strategy === 'shootdown' && tokens.lazy > 0) {
+      x.say(`${x.ev(init, 0)} lists lazy references on ${m.mm}, but under MMU_LAZY_TLB_SHOOTDOWN lazy users hold none.`);
+      return refFail('C1.1 lazy reference under shootdown', 0, m.mm, [], x);
+    }
+    const off = balanceMismatch(ctx, m.mm, m.users, m.count);
+    if (off === null) continue;
+    x.say(`In ${x.ev(init, 0)}, ${off}. References at boot: ${listTokens(tokens, () => 'boot')}.`);
+    return refFail('C1.1 count balance', 0, m.mm, [], x);
+  }
+  return null;
+}
+
+export const refcountBalance = defineMirrorProperty({
+  id: REFCOUNT_BALANCE_ID,
+  title: 'mm_count / mm_users balance and lifetime',
+  reference:
+    'kernel-model.md C1.1-C1.4 (errata Part 1 E1-E3); include/linux/sched/mm.h mmgrab()/mmdrop()/mmgrab_lazy_tlb(), kernel/sched/core.c context_switch()/finish_task_switch(), kernel/fork.c __mmput()/__mmdrop()',
+  // The hazard-pointer strategy's counted references (rq->drop_mm, batch refs) are not modelled yet.
+  appliesTo: (init) => init.strategy === 'refcount' || init.strategy === 'shootdown',
+  hooks,
+});

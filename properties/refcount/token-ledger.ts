@@ -1,0 +1,110 @@
+/**
+ * The ghost multiset of reference tokens per mm (kernel-model.md C1.1 "implementation advice"): every
+ * `ref` +1 adds a (token, owner), every `ref` -1 removes one, `ref_move` changes its owner. Counts
+ * per token kind make the balance checks O(1).
+ */
+import type { MmId, RefOwner, RefToken } from '../../src/trace/events';
+import type { EventRef } from '../lib/explain';
+
+/** One (token, owner) pair held on an mm, with multiplicity. */
+export interface HeldToken {
+  token: RefToken;
+  owner: RefOwner;
+  n: number;
+  /** The event that last added it. */
+  since: EventRef | null;
+}
+
+/** Tokens of one mm, by kind. */
+export interface MmTokens {
+  held: Map<string, HeldToken>;
+  users: number;
+  users1: number;
+  grab: number;
+  lazy: number;
+}
+
+const key = (token: RefToken, owner: RefOwner): string => `${token}\u0000${owner}`;
+
+export class TokenLedger {
+  private readonly perMm = new Map<MmId, MmTokens>();
+  /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
+  private readonly byOwner = new Map<RefOwner, Map<MmId, number>>();
+
+  tokens(mm: MmId): MmTokens {
+    let t = this.perMm.get(mm);
+    if (t === undefined) {
+      t = { held: new Map(), users: 0, users1: 0, grab: 0, lazy: 0 };
+      this.perMm.set(mm, t);
+    }
+    return t;
+  }
+
+  /** Forgets every token of `mm` (a fresh mm_alloc). */
+  reset(mm: MmId): void {
+    const t = this.perMm.get(mm);
+    if (t === undefined) return;
+    for (const h of t.held.values()) this.unindex(h.owner, mm, h.n);
+    this.perMm.delete(mm);
+  }
+
+  has(mm: MmId, token: RefToken, owner: RefOwner): boolean {
+    return (this.perMm.get(mm)?.held.get(key(token, owner))?.n ?? 0) > 0;
+  }
+
+  add(mm: MmId, token: RefToken, owner: RefOwner, since: EventRef | null): void {
+    const t = this.tokens(mm);
+    const k = key(token, owner);
+    const h = t.held.get(k);
+    if (h === undefined) t.held.set(k, { token, owner, n: 1, since });
+    else {
+      h.n++;
+      h.since = since;
+    }
+    t[token]++;
+    const m = this.byOwner.get(owner) ?? new Map<MmId, number>();
+    m.set(mm, (m.get(mm) ?? 0) + 1);
+    this.byOwner.set(owner, m);
+  }
+
+  /** Removes one (token, owner); false when it was not held. */
+  remove(mm: MmId, token: RefToken, owner: RefOwner): boolean {
+    const t = this.perMm.get(mm);
+    const k = key(token, owner);
+    const h = t?.held.get(k);
+    if (t === undefined || h === undefined) return false;
+    if (--h.n === 0) t.held.delete(k);
+    t[token]--;
+    this.unindex(owner, mm, 1);
+    return true;
+  }
+
+  /** The mms on which `owner` holds tokens, with counts (do not mutate). */
+  heldBy(owner: RefOwner): ReadonlyMap<MmId, number> | undefined {
+    return this.byOwner.get(owner);
+  }
+
+  /** Every owner currently holding a token. */
+  owners(): IterableIterator<RefOwner> {
+    return this.byOwner.keys();
+  }
+
+  private unindex(owner: RefOwner, mm: MmId, n: number): void {
+    const m = this.byOwner.get(owner);
+    if (m === undefined) return;
+    const left = (m.get(mm) ?? 0) - n;
+    if (left > 0) m.set(mm, left);
+    else m.delete(mm);
+    if (m.size === 0) this.byOwner.delete(owner);
+  }
+}
+
+/** `lazy(task:K1) since event 12, users1(mm_users) since event 3` (for messages). */
+export function listTokens(t: MmTokens, cite: (r: EventRef | null) => string): string {
+  const parts: string[] = [];
+  for (const h of t.held.values()) {
+    const times = h.n > 1 ? ` x${h.n}` : '';
+    parts.push(`${h.token}(${h.owner})${times}${h.since ? ` taken at ${cite(h.since)}` : ''}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : 'no tokens';
+}

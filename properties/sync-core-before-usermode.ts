@@ -1,0 +1,109 @@
+/**
+ * sync-core-before-usermode (kernel-model.md C3.1-C3.3, errata Part 3 A5/A6): once
+ * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) on mm M has returned 0, every CPU that runs
+ * user code of M has executed a core-serializing instruction after the call's entry barrier.
+ *
+ * For a call C: tA = index of its `mb_start` (MB1), or of its `enter` when it has none (a
+ * short-circuited call still promised serialization). At C's return, scFloor[M] = max(scFloor[M], tA)
+ * and every CPU in user mode whose current task's mm is M must have a `serialize` after tA (the
+ * running threads: the IPI must have reached and serialized them, the caller's CPU included). Later,
+ * at every `user_enter` on CPU c of a task of M, c's last `serialize` must be after scFloor[M] (the
+ * switch path must have serialized, C3.2). The engine emits an IRET's or PTI CR3 write's `serialize`
+ * before the `user_enter` it belongs to.
+ *
+ * Reads: membarrier, membarrier_scan, serialize, user_enter, user_exit, switch_to, load_mm, task_mm.
+ */
+import type { CpuId, InitEvent, MmId, TraceEvent, UserEnterEvent } from '../src/trace/events';
+import type { Violation } from './property';
+import { Explanation, violation } from './lib/explain';
+import { MembarrierCalls, returnValue, type CallRecord } from './lib/membarrier-calls';
+import type { Mirror } from './lib/mirror';
+import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
+
+const ID = 'sync-core-before-usermode';
+
+interface Floor {
+  tA: number;
+  call: CallRecord;
+}
+
+function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
+  const calls = new MembarrierCalls();
+  const floors = new Map<MmId, Floor>();
+
+  function citeCall(x: Explanation, c: CallRecord): string {
+    const steps = [c.enter, c.mbStart, c.ret].filter((r) => r !== null).map((r) => x.ref(r));
+    return `membarrier(SYNC_CORE) call ${c.call} by ${c.task} on ${c.mm} (${steps.join(', ')})`;
+  }
+
+  /** How the task got onto the CPU: the switch_to, the last mm load, the last kernel entry. */
+  function citeArrival(x: Explanation, cpu: CpuId, task: string): string {
+    const c = mirror.cpu(cpu);
+    return (
+      `${task} got onto cpu${cpu} by ${x.ref(c.lastSwitchTo, 'no switch_to (it was there at boot)')}; ` +
+      `cpu${cpu}'s last mm load is ${x.ref(c.lastLoadMm, 'none')} and its last kernel entry ${x.ref(c.lastUserExit, 'none')}.`
+    );
+  }
+
+  function lastSerialize(x: Explanation, cpu: CpuId): string {
+    const c = mirror.cpu(cpu);
+    return c.lastSerializeEv === null ? 'none' : x.ev(c.lastSerializeEv, c.lastSerialize);
+  }
+
+  /** At the return: raise the floor, and check the CPUs already running user code of M (C3.1). */
+  function onReturn(c: CallRecord, i: number): Violation | null {
+    if (c.cmd !== 'PRIVATE_EXPEDITED_SYNC_CORE' || returnValue(c) !== 0 || c.mm === null) return null;
+    const tA = (c.mbStart ?? c.enter).i;
+    const f = floors.get(c.mm);
+    if (f === undefined || f.tA < tA) floors.set(c.mm, { tA, call: c });
+    for (const cpu of mirror.cpus) {
+      if (cpu.mode !== 'user' || mirror.task(cpu.current).mm !== c.mm || cpu.lastSerialize > tA) continue;
+      const x = new Explanation();
+      x.say(`${citeCall(x, c)} returned while cpu${cpu.id} runs ${cpu.current} of ${c.mm} in user mode`);
+      x.say(`(since ${x.ref(cpu.lastUserEnter, 'boot')}), and cpu${cpu.id}'s last serialize is ${lastSerialize(x, cpu.id)}, not after the entry barrier at event ${tA}.`);
+      const scan = c.scans.get(cpu.id);
+      x.say(scan ? `The scan ${x.ref(scan)} decided its IPI;` : `The call did not scan cpu${cpu.id};`);
+      x.say(`a thread already in user mode must be interrupted by an IPI that serializes (ipi_sync_core()). ${citeArrival(x, cpu.id, cpu.current)}`);
+      return violation({ property: ID, clause: 'C3.1 running thread not serialized', index: i, mm: c.mm, cpus: [cpu.id] }, x);
+    }
+    return null;
+  }
+
+  /** At a later entry to user mode: the CPU serialized after scFloor (C3.1/C3.2). */
+  function onUserEnter(ev: UserEnterEvent, i: number): Violation | null {
+    const mm = mirror.task(ev.task).mm;
+    const f = mm === null ? undefined : floors.get(mm);
+    const cpu = mirror.cpu(ev.cpu);
+    if (f === undefined || cpu.lastSerialize > f.tA) return null;
+    const x = new Explanation();
+    x.say(`${citeCall(x, f.call)} promised that threads of ${mm} run user code only after a core-serializing instruction that follows event ${f.tA}.`);
+    x.say(`But ${x.ev(ev, i)} enters user mode and cpu${ev.cpu}'s last serialize is ${lastSerialize(x, ev.cpu)}.`);
+    x.say(citeArrival(x, ev.cpu, ev.task));
+    const sw = cpu.lastSwitchTo;
+    if (sw !== null && sw.i > f.tA && sw.ev.k === 'switch_to' && mirror.task(sw.ev.prev).mm === null) {
+      x.say(`This is the kthread -> user switch of C3.2: when switch_mm_irqs_off() returns without a CR3 write, finish_task_switch()'s membarrier_mm_sync_core_before_usermode() must serialize.`);
+    } else if (ev.via === 'sysret') {
+      x.say(`SYSRET does not serialize; the IPI handler must sync_core() right away even when it interrupts kernel mode (C3.3), or the switch path must write CR3.`);
+    }
+    return violation({ property: ID, clause: 'C3.1 user entry without core serialization', index: i, mm, cpus: [ev.cpu] }, x);
+  }
+
+  return {
+    after(ev: TraceEvent, i: number): Violation | null {
+      if (ev.k === 'user_enter') return onUserEnter(ev, i);
+      const c = calls.observe(ev, i);
+      if (c === null || ev.k !== 'membarrier' || ev.phase !== 'return') return null;
+      calls.forget(c.call);
+      return onReturn(c, i);
+    },
+  };
+}
+
+export const syncCoreBeforeUsermode = defineMirrorProperty({
+  id: ID,
+  title: 'membarrier SYNC_CORE: core serialization before user mode',
+  reference:
+    'kernel-model.md C3.1-C3.3 (errata Part 3 A5, A6); kernel/sched/membarrier.c ipi_sync_core(), include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(), Documentation/features/sched/membarrier-sync-core/arch-support.txt',
+  appliesTo: () => true,
+  hooks,
+});

@@ -1,0 +1,89 @@
+/**
+ * tlb-coherence (kernel-model.md C6.1-C6.4, errata Part 2 E2, E5, E6, E12; x86 only): the
+ * scheduler's view (current->mm / ->active_mm), the arch's view (cpu_tlbstate.loaded_mm, is_lazy)
+ * and mm_cpumask agree whenever a CPU is between kernel paths, and TLB flushes reach every CPU
+ * that can still use the stale translations.
+ *
+ * C6.1-C6.3 are checked for each CPU whose state changed, when the step that changed it settles
+ * (./tlb/state-checks.ts); C6.4 at flush_done, user_enter and hardware page walks
+ * (./tlb/freshness.ts).
+ *
+ * Reads: load_mm, lazy, cpumask, temp_mm, switch_to, task_mm, path, cpu_online, tlb_gen,
+ * flush_done, local_tlb_gen, mm_alloc, user_enter, deref.
+ */
+import type { CpuId, InitEvent, TraceEvent } from '../src/trace/events';
+import type { Violation } from './property';
+import type { Mirror } from './lib/mirror';
+import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
+import { TlbFreshness } from './tlb/freshness';
+import { checkCpuState, TLB_COHERENCE_ID } from './tlb/state-checks';
+
+function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
+  const fresh = new TlbFreshness(mirror, init);
+  /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
+  const dirty: boolean[] = mirror.cpus.map(() => false);
+  let anyDirty = false;
+  const mark = (cpu: CpuId | null): void => {
+    if (cpu === null) return;
+    dirty[cpu] = true;
+    anyDirty = true;
+  };
+
+  return {
+    after(ev: TraceEvent, i: number): Violation | null {
+      switch (ev.k) {
+        case 'load_mm':
+          mark(ev.cpu);
+          if (ev.flushed && ev.mm !== 'SWITCHING') fresh.setLocal(ev.cpu, ev.mm, mirror.mm(ev.mm).tlbGen, { ev, i });
+          return null;
+        case 'local_tlb_gen':
+          fresh.setLocal(ev.cpu, ev.mm, ev.gen, { ev, i });
+          return null;
+        case 'mm_alloc':
+          fresh.forget(ev.mm);
+          return null;
+        case 'lazy':
+        case 'temp_mm':
+        case 'switch_to':
+        case 'path':
+          mark(ev.cpu);
+          return null;
+        case 'cpumask':
+        case 'cpu_online':
+          mark(ev.target);
+          return null;
+        case 'task_mm':
+          mark(mirror.task(ev.task).onCpu);
+          return null;
+        case 'flush_done':
+          return fresh.onFlushDone(ev, i);
+        case 'user_enter':
+          return fresh.onUserEnter(ev, i);
+        case 'deref':
+          return fresh.onWalk(ev, i);
+        default:
+          return null;
+      }
+    },
+    settle(_cpu: CpuId, i: number): Violation | null {
+      if (!anyDirty) return null;
+      anyDirty = false;
+      for (let c = 0; c < dirty.length; c++) {
+        if (!dirty[c]) continue;
+        dirty[c] = false;
+        const v = checkCpuState(mirror, c, i);
+        if (v !== null) return v;
+      }
+      return null;
+    },
+  };
+}
+
+export const tlbCoherence = defineMirrorProperty({
+  id: TLB_COHERENCE_ID,
+  title: 'x86 TLB-state coherence and freshness',
+  reference:
+    'kernel-model.md C6.1-C6.4 (errata Part 2 E2, E5, E6, E12); arch/x86/mm/tlb.c switch_mm_irqs_off(), enter_lazy_tlb(), flush_tlb_func(), native_flush_tlb_multi()',
+  appliesTo: (init) => init.arch === 'x86',
+  hooks,
+});

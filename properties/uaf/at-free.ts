@@ -1,0 +1,70 @@
+/**
+ * C2 checks at the moment an mm goes away: at free_mm(M) nothing may still point at M (tasks,
+ * rq->prev_mm, loaded_mm, temporary-mm windows, hazard slots), and under shootdown every lazy user
+ * must be reachable by cleanup_lazy_tlbs() when __mmdrop() starts (C2.5).
+ */
+import type { MmdropBeginEvent, MmFreeEvent } from '../../src/trace/events';
+import type { Violation } from '../property';
+import { Explanation } from '../lib/explain';
+import type { Mirror } from '../lib/mirror';
+import { uafFail } from './report';
+
+/** At free_mm(M): nothing may still point at M. */
+export function checkAtFree(mirror: Mirror, ev: MmFreeEvent, i: number): Violation | null {
+  const mm = ev.mm;
+  if (mirror.mm(mm).freed) return null;
+  for (const t of mirror.tasks.values()) {
+    if (t.mm !== mm && t.activeMm !== mm) continue;
+    const x = new Explanation();
+    const field = t.mm === mm ? 'mm' : 'active_mm';
+    const where = t.onCpu === null ? 'not running' : `current on cpu${t.onCpu}`;
+    x.say(`${x.ev(ev, i)} frees ${mm} while ${t.id} (${where}) still has ${field} ${mm}, set by ${x.ref(t.lastMmChange, 'the init event')}.`);
+    x.say(field === 'active_mm' && t.mm === null ? `A lazy user must hold a reference (refcount) or be shot down by cleanup_lazy_tlbs() (shootdown) before __mmdrop() frees the mm.` : '');
+    return uafFail('C2.1 task points at a freed mm', i, mm, t.onCpu === null ? [ev.cpu] : [t.onCpu], x);
+  }
+  for (const c of mirror.cpus) {
+    const x = new Explanation();
+    if (c.prevMm === mm) {
+      x.say(`${x.ev(ev, i)} frees ${mm} while rq->prev_mm of cpu${c.id} is ${mm} (finish_task_switch() has not dropped it yet).`);
+      return uafFail('C2.2 rq->prev_mm is a freed mm', i, mm, [c.id], x);
+    }
+    if (c.loadedMm === mm) {
+      x.say(`${x.ev(ev, i)} frees ${mm} while cpu${c.id} still translates through it (loaded_mm ${mm} since ${x.ref(c.lastLoadMm, 'boot')}; current ${c.current}):`);
+      x.say(`its page-table walker can now read a freed pgd.`);
+      return uafFail('C2.3 loaded_mm is a freed mm', i, mm, [c.id], x);
+    }
+    if (c.hazardLazyMm === mm || c.hazardDropMm === mm) {
+      const slot = c.hazardLazyMm === mm ? 'lazy_mm' : 'drop_mm';
+      x.say(`${x.ev(ev, i)} frees ${mm} while rq${c.id}->${slot} still points at it: __mmput()'s mm_unlazy_mm_count() must turn every lazy_mm hazard pointer into a counted drop_mm reference first (C2.7).`);
+      return uafFail('C2.7 hazard pointer to a freed mm', i, mm, [c.id], x);
+    }
+    if (c.tempMm !== null && (c.tempMm.saved === mm || c.tempMm.temp === mm)) {
+      x.say(`${x.ev(ev, i)} frees ${mm} while cpu${c.id} is inside a temporary-mm window that will restore it (saved ${c.tempMm.saved ?? 'NULL'}).`);
+      return uafFail('C2.3 saved temporary-mm value is a freed mm', i, mm, [c.id], x);
+    }
+  }
+  return null;
+}
+
+/**
+ * C2.5 (shootdown, errata Part 1 E1/E5): at __mmdrop(M) entry every lazy user of M -- the task
+ * current on a CPU, or the next of a switch in flight -- is on an online CPU in mm_cpumask(M),
+ * since cleanup_lazy_tlbs() IPIs exactly mm_cpumask(M) & cpu_online_mask.
+ */
+export function checkShootdownReach(mirror: Mirror, ev: MmdropBeginEvent, i: number): Violation | null {
+  if (mirror.init.strategy !== 'shootdown') return null;
+  const m = mirror.mm(ev.mm);
+  if (m.isStatic) return null;
+  for (const c of mirror.cpus) {
+    const users = [mirror.task(c.current), mirror.task(c.curr)].filter((t) => t.activeMm === ev.mm);
+    if (users.length === 0 || (c.online && m.cpumask[c.id])) continue;
+    const t = users[0];
+    const x = new Explanation();
+    x.say(`${x.ev(ev, i)} starts freeing ${ev.mm} while ${t.id} on cpu${c.id} uses it (active_mm ${ev.mm}, set by ${x.ref(t.lastMmChange, 'the init event')}),`);
+    x.say(c.online
+      ? `but cpu${c.id} is not in mm_cpumask(${ev.mm}), so cleanup_lazy_tlbs() will not shoot it down: MMU_LAZY_TLB_SHOOTDOWN requires the arch to keep lazy CPUs in mm_cpumask.`
+      : `but cpu${c.id} is offline, and on_each_cpu_mask() reaches only online CPUs (errata Part 1 E5).`);
+    return uafFail('C2.5 lazy user unreachable by shootdown', i, ev.mm, [c.id], x);
+  }
+  return null;
+}

@@ -1,0 +1,10 @@
+/** Reporting for no-lazy-use-after-free. */
+import type { CpuId, MmId } from '../../src/trace/events';
+import type { Violation } from '../property';
+import { violation, type Explanation } from '../lib/explain';
+
+export const NO_LAZY_UAF_ID = 'no-lazy-use-after-free';
+
+export function uafFail(clause: string, index: number, mm: MmId | null, cpus: CpuId[], x: Explanation): Violation {
+  return violation({ property: NO_LAZY_UAF_ID, clause, index, mm, cpus }, x);
+}
