@@ -33,6 +33,15 @@ const STRATEGIES: Record<Strategy, LazyStrategy> = {
   hazard: hazardStrategy,
 };
 
+/**
+ * Knobs that are part of a proposed design itself: Andy Lutomirski's series on x86 includes
+ * unlazy_mm_irqs_off() (x86 stops leaving lazy mms behind the scheduler's back) and, in patch
+ * 22/23, for_each_possible_lazymm_cpu() = mm_cpumask(mm).
+ */
+const SERIES_KNOBS: Record<string, Record<string, string | number | boolean>> = {
+  'x86/hazard': { unlazyMmIrqsOff: true, hazardScan: 'mm_cpumask' },
+};
+
 export interface EngineListing {
   id: string;
   arch: Arch;
@@ -79,13 +88,17 @@ export function resolveEngineSpec(spec: EngineSpec): { arch: Arch; strategy: Str
     if (!v) throw new Error(`unknown variant '${spec.variant}' (known: ${VARIANTS.map((x) => x.id).join(', ')})`);
     arch = v.base.arch;
     strategy = v.base.strategy;
-    knobs = { ...(v.base.knobs ?? {}), ...knobs };
+    knobs = { ...(v.base.knobs ?? {}), ...(v.knobs ?? {}), ...knobs };
     flags = v.flags;
   }
+  knobs = { ...(SERIES_KNOBS[`${arch}/${strategy}`] ?? {}), ...knobs };
   const a = ARCHES[arch];
   if (!a) throw new Error(`unknown arch '${arch}' (accepted: ${Object.keys(ARCHES).join(', ')})`);
   if (!STRATEGIES[strategy]) throw new Error(`unknown strategy '${strategy}' (accepted: ${Object.keys(STRATEGIES).join(', ')})`);
-  return { arch, strategy, knobs: resolveKnobs(a.knobs, knobs), variant: spec.variant, flags };
+  const resolved = resolveKnobs(a.knobs, knobs);
+  // arch/x86/mm/pti.c pti_check_boottime_disable(): "PTI enabled, disabling INVLPGB" (errata E15).
+  if (resolved.pti === true && resolved.invlpgb === true) throw new Error("knobs 'pti' and 'invlpgb' cannot both be true (PTI clears X86_FEATURE_INVLPGB)");
+  return { arch, strategy, knobs: resolved, variant: spec.variant, flags };
 }
 
 export function createEngine(spec: EngineSpec): Engine<KernelState> {

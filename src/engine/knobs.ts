@@ -20,6 +20,8 @@ const COMMON: readonly KnobDef[] = [
 ];
 
 const X86_ONLY: readonly KnobDef[] = [
+  { name: 'unlazyMmIrqsOff', default: false, values: [false, true], models: "x86 tells the core when it leaves a lazy mm (flush_tlb_func, leave_mm): Andy Lutomirski's unlazy_mm_irqs_off() (Jan 2022 series, unmerged); mainline switches only the MMU" },
+  { name: 'invlpgb', default: false, values: [false, true], models: 'INVLPGB broadcast flushes with global ASIDs (v6.15, AMD): every user mm is modelled with a global ASID (the ASID transition is not modelled); lazy CPUs are never unlazied by TLB traffic' },
   { name: 'pti', default: false, values: [false, true], models: 'X86_FEATURE_PTI: every return to user writes CR3 (serializes); sync_core_before_usermode() returns early' },
   { name: 'cpumaskPolicy', default: 'lazy-trim', values: ['lazy-trim', 'eager-clear'], models: "mm_cpumask: 'eager-clear' cleared on every switch away (<= v6.13); 'lazy-trim' trimmed by flush_tlb_func() (209954cbc7d0, v6.14)" },
   { name: 'flushFilter', default: 'shouldFlush', values: ['shouldFlush', 'notLazy'], models: "IPI filter of native_flush_tlb_multi(): 'notLazy' tlb_is_not_lazy() (<= v6.13); 'shouldFlush' should_flush_tlb() (6db2526c1d69 + fea4e317f9e7, v6.15)" },

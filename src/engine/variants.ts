@@ -32,11 +32,15 @@ export interface VariantDef {
   base: { arch: Arch; strategy: Strategy; knobs?: Knobs };
   /** What the variant changes relative to its base engine. */
   change: string;
-  /** The property (and clause) it must break. */
+  /** The property id it must break (machine-readable) ... */
+  property: string;
+  /** ... and in words, with the clause. */
   breaks: string;
   /** The kernel commit that fixed it, or the thread that found it. */
   fixedBy: string;
   flags: VariantFlags;
+  /** Knob values the variant itself sets (the bug), on top of the base's. */
+  knobs?: Knobs;
 }
 
 export const VARIANTS: readonly VariantDef[] = [
@@ -44,6 +48,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'no-sync-core-kthread-to-user',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'finish_task_switch() does not call membarrier_mm_sync_core_before_usermode() on a kernel->user switch',
+    property: 'sync-core-before-usermode',
     breaks: 'sync-core-before-usermode (C3.2: user -> kthread -> user of the same mm returns by SYSRET without a core sync)',
     fixedBy: '70216e18e519 "membarrier: Provide core serializing command, *_SYNC_CORE" (v4.16) added the sync; kernel-model.md scenario 1',
     flags: { noSyncCoreKthreadToUser: true },
@@ -52,6 +57,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'no-lazy-mmgrab',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'context_switch() user->kernel does not mmgrab_lazy_tlb(prev->active_mm)',
+    property: 'refcount-balance',
     breaks: 'refcount-balance (the lazy reference dropped in finish_task_switch() was never taken) / no-lazy-use-after-free',
     fixedBy: 'kernel-model.md scenario 8 mutant; the grab has been in context_switch() since 2.3.13 (Documentation/mm/active_mm.rst)',
     flags: { noLazyMmgrab: true },
@@ -60,6 +66,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'text-poke-no-leave-mm',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'use_temporary_mm() does not leave_mm() first when the CPU is lazy',
+    property: 'tlb-coherence',
     breaks: 'tlb-coherence (C6.2\': the lazy mm is reloaded non-lazily by unuse_temporary_mm())',
     fixedBy: 'abee7c494d8c "x86/alternative: Don\'t call text_poke() in lazy TLB mode" (Juergen Gross, Oct 2020)',
     flags: { textPokeNoLeaveMm: true },
@@ -68,6 +75,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'exit-mm-no-barrier',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'exit_mm() clears current->mm without smp_mb__after_spinlock() first',
+    property: 'membarrier-ordering',
     breaks: 'membarrier-ordering (scenario D of kernel/sched/membarrier.c: (c) needs to be paired with (d))',
     fixedBy: '5bc78502322a "sched: fix exit_mm vs membarrier (v4)" (Mathieu Desnoyers, 2020)',
     flags: { exitMmNoBarrier: true },
@@ -76,6 +84,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'kthread-unuse-mm-no-barrier',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'kthread_unuse_mm() clears tsk->mm without smp_mb__after_spinlock() first',
+    property: 'membarrier-ordering',
     breaks: 'membarrier-ordering (scenario E: (c) needs to be paired with (d))',
     fixedBy: '618758ed3a4f "sched: membarrier: cover kthread_use_mm (v4)" (Mathieu Desnoyers, 2020)',
     flags: { kthreadUnuseMmNoBarrier: true },
@@ -84,6 +93,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'sync-core-skips-caller',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'membarrier(PRIVATE_EXPEDITED_SYNC_CORE) IPIs with smp_call_function_many(), skipping the calling CPU',
+    property: 'sync-core-before-usermode',
     breaks: 'sync-core-before-usermode (another thread of the mm replaces the caller on its CPU and SYSRETs)',
     fixedBy: 'e45cdc71d1fa "membarrier: Execute SYNC_CORE on the calling thread" (Andy Lutomirski, Dec 2020)',
     flags: { syncCoreSkipsCaller: true },
@@ -92,6 +102,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'single-thread-short-circuits-sync-core',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'the mm_users == 1 short-circuit of membarrier_private_expedited() also applies to SYNC_CORE',
+    property: 'sync-core-before-usermode',
     breaks: 'sync-core-before-usermode (no barrier and no sync at all for a single-threaded caller)',
     fixedBy: 'e45cdc71d1fa "membarrier: Execute SYNC_CORE on the calling thread" ("Fix single-thread short circuit")',
     flags: { singleThreadShortCircuitsSyncCore: true },
@@ -100,6 +111,7 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'sync-core-ipi-preempt-sysret',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'ipi_sync_core() does only smp_mb(); the IPI return path may schedule to another thread of the mm that returns by SYSRET',
+    property: 'sync-core-before-usermode',
     breaks: 'sync-core-before-usermode (seed: "membarrier: Propagate SYNC_CORE and RSEQ actions more carefully")',
     fixedBy: '758c9373d841 "membarrier: Explicitly sync remote cores when SYNC_CORE is requested" (Andy Lutomirski, Dec 2020)',
     flags: { syncCoreIpiOnlyMb: true },
@@ -108,9 +120,59 @@ export const VARIANTS: readonly VariantDef[] = [
     id: 'lazy-skips-freed-tables-flush',
     base: { arch: 'x86', strategy: 'refcount' },
     change: 'flush_tlb_mm_range() with freed_tables skips lazy CPUs like an ordinary flush',
+    property: 'tlb-coherence',
     breaks: 'tlb-coherence (C6.4: page-table frees must reach lazy CPUs)',
     fixedBy: '2ff6ddf19c0e "x86/mm/tlb: Leave lazy TLB mode at page table free time" (Rik van Riel, seed "make lazy TLB mode lazier")',
     flags: { lazySkipsFreedTablesFlush: true },
+  },
+  {
+    id: 'nmi-reads-active-mm',
+    base: { arch: 'x86', strategy: 'shootdown', knobs: { unlazyMmIrqsOff: true } },
+    change: "NMI readers (perf) dereference current->active_mm at any time (knob nmiReader='active-mm')",
+    property: 'no-lazy-use-after-free',
+    breaks: 'no-lazy-use-after-free (C2.4: an NMI reads a NULL, temporary or freed active_mm)',
+    fixedBy: '81e3cbdef230 "x86/events, x86/insn-eval: Remove incorrect current->active_mm references" (v6.16); seed: Andy Lutomirski\'s reply in the lazy-mm series (NMIs reading active_mm)',
+    flags: {},
+    knobs: { nmiReader: 'active-mm' },
+  },
+  {
+    id: 'shootdown-temporary-mm-hides-lazy',
+    base: { arch: 'x86', strategy: 'shootdown', knobs: { unlazyMmIrqsOff: true } },
+    change: "the pre-6.16 efi_enter_mm() points current->active_mm at efi_mm while the CPU is lazy, hiding the lazy mm from do_shoot_lazy_tlb()",
+    property: 'no-lazy-use-after-free',
+    breaks: 'no-lazy-use-after-free (C2.1/C2.6: efi_leave_mm() restores a freed active_mm)',
+    fixedBy: 'e7021e2fe0b4 "x86/efi: Make efi_enter/leave_mm() use the use_/unuse_temporary_mm() machinery" (v6.16); seed: Andy Lutomirski\'s reply to Nick Piggin and Linus (Jan 2022)',
+    flags: {},
+    knobs: { efiScheme: 'efi_enter_mm' },
+  },
+  {
+    id: 'hotplug-clears-cpumask-while-lazy',
+    base: { arch: 'powerpc', strategy: 'shootdown' },
+    change: 'CPU offline clears the CPU from mm_cpumask (cleanup_cpu_mmu_context) while it is still lazy on an mm; the switch to init_mm comes late (idle_task_exit)',
+    property: 'no-lazy-use-after-free',
+    breaks: 'no-lazy-use-after-free (C2.5: the lazy user is unreachable by the shootdown)',
+    fixedBy: '21641bd9a7a7 "lazy tlb: fix hotplug exit race with MMU_LAZY_TLB_SHOOTDOWN" (Nicholas Piggin, v6.14): sched_force_init_mm()',
+    flags: {},
+    knobs: { hotplugFix: false },
+  },
+  {
+    id: 'exec-mmap-irqs-on',
+    base: { arch: 'powerpc', strategy: 'shootdown' },
+    change: 'exec_mmap() re-enables IRQs between tsk->active_mm = mm and activate_mm(), so a shootdown IPI for the old lazy mm finds active_mm already changed',
+    property: 'no-lazy-use-after-free',
+    breaks: 'no-lazy-use-after-free (C2.3: the CPU still translates through the freed old mm)',
+    fixedBy: '"mm: fix exec activate_mm vs TLB shootdown and lazy tlb switching race" and "powerpc: select ARCH_WANT_IRQS_OFF_ACTIVATE_MM" (Nicholas Piggin, v5.10)',
+    flags: {},
+    knobs: { irqsOffActivateMm: false },
+  },
+  {
+    id: 'kthread-use-mm-same-mm-no-sync-core',
+    base: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true } },
+    change: 'none: current mainline x86 without PTI (a kthread lazy on the mm calls kthread_use_mm(), then switches to a thread of the mm that SYSRETs)',
+    property: 'sync-core-before-usermode',
+    breaks: 'sync-core-before-usermode (C3.1)',
+    fixedBy: 'open upstream (lazymm finding; Nick Piggin\'s case in the seeds, Dec 2020); proposed fix: knob syncCoreOnLazySameMmSwitch',
+    flags: {},
   },
 ];
 

@@ -7,7 +7,7 @@
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks } from './arch';
-import { localOwner, taskOwner } from '../kernel/mm-refs';
+import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
 import { INIT_MM, MEMBARRIER_STATE as S, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -41,15 +41,7 @@ function exitLazyFlushTlb(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   const mm = ipi.mm as MmId;
   const cur = k.current(cpu);
   if (cur.mm === mm) return; // "kthread mid kthread_use_mm race: just flush"
-  if (cur.activeMm === mm) {
-    const fn = 'exit_lazy_flush_tlb';
-    k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', INIT_MM, localOwner(cpu, fn));
-    k.setTaskMm(cpu, fn, cur, cur.mm, INIT_MM);
-    k.strategy.move_lazy(k, cpu, fn, mm, taskOwner(cur.id), localOwner(cpu, `${fn}:old`));
-    k.strategy.move_lazy(k, cpu, fn, INIT_MM, localOwner(cpu, fn), taskOwner(cur.id));
-    switchMm(k, cpu, fn, INIT_MM);
-    k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', mm, localOwner(cpu, `${fn}:old`));
-  }
+  if (cur.activeMm === mm) switchLazyToInitMm(k, cpu, 'exit_lazy_flush_tlb');
   if (k.mm(mm).cpumask[cpu]) k.setCpumask(cpu, 'exit_lazy_flush_tlb', k.mm(mm), cpu, false);
 }
 

@@ -6,6 +6,7 @@
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks } from './arch';
+import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -21,6 +22,11 @@ function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
   const nm = k.mm(next);
   let needFlush: boolean;
   if (prev === next) {
+    // "Broadcast TLB invalidation keeps this ASID up to date all the time": return (no barrier).
+    if (usesGlobalAsid(k, next)) {
+      if (wasLazy) archSyncCoreOnLazyReturn(k, cpu, next);
+      return;
+    }
     // "if (!was_lazy) return;": thread -> thread of the same mm, nothing to do (no CR3 write).
     if (!wasLazy) return;
     // smp_mb() pairs with the tlb_gen increment in the flush code.
@@ -28,12 +34,7 @@ function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
     // The TLB is fresh: return without writing CR3 (the x86 SYNC_CORE gap that
     // finish_task_switch()'s membarrier_mm_sync_core_before_usermode() covers).
     if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) {
-      // Proposed fix (knob syncCoreOnLazySameMmSwitch; Andy Lutomirski's unmerged RFC "x86/mm:
-      // Handle unlazying membarrier core sync in the arch code", Dec 2020): sync here, where the
-      // lazy -> same-mm return skips the CR3 write, whoever the caller is (kthread_use_mm() too).
-      if ((k.knob<boolean>('syncCoreOnLazySameMmSwitch') || k.strategy.explicitMembarrierBarriers) && nm.membarrierState & MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE) {
-        k.arch.sync_core_before_usermode(k, cpu, 'switch_mm_irqs_off');
-      }
+      archSyncCoreOnLazyReturn(k, cpu, next);
       return;
     }
     needFlush = true;
@@ -59,6 +60,37 @@ function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
 }
 
 /**
+ * Proposed fix (knob syncCoreOnLazySameMmSwitch; Andy Lutomirski's unmerged RFC "x86/mm: Handle
+ * unlazying membarrier core sync in the arch code", Dec 2020, and his 2022 series under the hazard
+ * strategy): sync where the lazy -> same-mm return skips the CR3 write, whoever the caller is
+ * (context_switch() or kthread_use_mm()).
+ */
+function archSyncCoreOnLazyReturn(k: Kctx, cpu: CpuId, mm: MmId): void {
+  if (!k.knob<boolean>('syncCoreOnLazySameMmSwitch') && !k.strategy.explicitMembarrierBarriers) return;
+  if (k.mm(mm).membarrierState & MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE) k.arch.sync_core_before_usermode(k, cpu, 'switch_mm_irqs_off');
+}
+
+/** Knob `invlpgb`: user mms run on a global ASID kept fresh by INVLPGB broadcasts (v6.15). */
+function usesGlobalAsid(k: Kctx, mm: MmId): boolean {
+  return k.knob<boolean>('invlpgb') && !k.mm(mm).isStatic;
+}
+
+/**
+ * x86 leaves a lazy mm behind the scheduler's back (flush_tlb_func(), leave_mm()): only the MMU
+ * moves to init_mm. Knob `unlazyMmIrqsOff` models Andy Lutomirski's unlazy_mm_irqs_off() (Jan 2022
+ * series, unmerged): the core is told, so current->active_mm and the lazy reference follow --
+ * what the seeds say x86 would need before it could use MMU_LAZY_TLB_SHOOTDOWN.
+ */
+function leaveLazyMm(k: Kctx, cpu: CpuId, fn: string): void {
+  const cur = k.current(cpu);
+  if (k.knob<boolean>('unlazyMmIrqsOff') && cur.mm === null && cur.activeMm !== INIT_MM && cur.activeMm === k.cpu(cpu).loadedMm) {
+    switchLazyToInitMm(k, cpu, fn);
+    return;
+  }
+  switchMmIrqsOff(k, cpu, fn, INIT_MM);
+}
+
+/**
  * Models: arch/x86/mm/tlb.c flush_tlb_func() (6.17 order, errata Part 2 E9; no global ASIDs).
  */
 function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
@@ -76,7 +108,7 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   if (c.isLazy) {
     // "We're in lazy mode. We need to at least flush our paging-structure cache ... just switch to
     // init_mm" -- behind the scheduler's back: active_mm and the lazy reference stay.
-    switchMmIrqsOff(k, cpu, 'flush_tlb_func', INIT_MM);
+    leaveLazyMm(k, cpu, 'flush_tlb_func');
     return;
   }
   const m = k.mm(mm);
@@ -100,6 +132,16 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
   // inc_mm_tlb_gen(): atomic64_inc_return, "also a barrier that synchronizes with switch_mm()".
   k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm: mmId, value: gen, freedTables });
   k.mb(cpu, 'inc_mm_tlb_gen');
+  if (usesGlobalAsid(k, mmId)) {
+    // broadcast_tlb_flush(): INVLPGB + TLBSYNC invalidate the ASID (and the paging-structure
+    // caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
+    for (const c of k.s.cpus) {
+      if (!c.online) continue;
+      c.localTlbGen[mmId] = gen;
+      k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
+    }
+    return { ipis: [], gen };
+  }
   const ipis: number[] = [];
   const others = k.s.cpus.filter((c) => c.id !== cpu && c.online && m.cpumask[c.id]);
   const self = k.cpu(cpu);
@@ -143,7 +185,7 @@ export const x86Arch: ArchHooks = {
   // Models: arch/x86/mm/tlb.c leave_mm(): "if (loaded_mm == &init_mm) return; switch_mm(NULL, &init_mm, NULL)".
   leave_mm(k, cpu, fn) {
     if (k.cpu(cpu).loadedMm === INIT_MM) return;
-    switchMmIrqsOff(k, cpu, fn, INIT_MM);
+    leaveLazyMm(k, cpu, fn);
   },
   // Models: arch/x86/include/asm/sync_core.h sync_core_before_usermode(): "With PTI, we
   // unconditionally serialize before running user code" -> return; otherwise sync_core() right away.

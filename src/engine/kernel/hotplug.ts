@@ -6,7 +6,8 @@
  */
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
-import { localOwner, taskOwner } from './mm-refs';
+import { taskOwner } from './mm-refs';
+import { switchLazyToInitMm } from './unlazy-to-init-mm';
 import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
 
 export function startCpuDown(k: Kctx, cpu: CpuId): Frame {
@@ -60,15 +61,7 @@ export function stepCpuDown(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
  * thread, drop it and switch to init_mm. The reference count on init_mm is dropped in finish_cpu()."
  */
 function schedForceInitMm(k: Kctx, cpu: CpuId): void {
-  const t = k.current(cpu);
-  const mm = t.activeMm as MmId;
-  if (mm === INIT_MM) return;
-  k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', INIT_MM, localOwner(cpu, 'sched_force_init_mm'));
-  k.setTaskMm(cpu, 'sched_force_init_mm', t, null, INIT_MM);
-  k.strategy.move_lazy(k, cpu, 'sched_force_init_mm', mm, taskOwner(t.id), localOwner(cpu, 'sched_force_init_mm:old'));
-  k.strategy.move_lazy(k, cpu, 'sched_force_init_mm', INIT_MM, localOwner(cpu, 'sched_force_init_mm'), taskOwner(t.id));
-  k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', INIT_MM);
-  k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', mm, localOwner(cpu, 'sched_force_init_mm:old'));
+  switchLazyToInitMm(k, cpu, 'sched_force_init_mm');
 }
 
 /**
