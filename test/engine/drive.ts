@@ -15,11 +15,42 @@ export interface Driven {
   perOp: TraceEvent[][];
 }
 
-export function drive(spec: EngineSpec, config: ModelConfig, ops: Op[]): Driven {
+/** Test-only pseudo-op: step the path in flight on `cpu` until it finishes or waits. */
+export interface Drain {
+  op: 'drain';
+  cpu: number;
+}
+export const drain = (cpu: number): Drain => ({ op: 'drain', cpu });
+
+export function drive(spec: EngineSpec, config: ModelConfig, script: (Op | Drain)[]): Driven {
   const engine = createEngine(spec);
   const { state, events } = engine.init(config);
   const perOp: TraceEvent[][] = [];
-  ops.forEach((op, i) => {
+  const step = (cpu: number): Op => ({ op: 'step', cpu });
+  const enabledKey = (op: Op) => engine.enabled(state).some((e) => JSON.stringify(e) === JSON.stringify(op));
+  const ops: Op[] = [];
+  for (const item of script) {
+    if (item.op !== 'drain') {
+      ops.push(item);
+      continue;
+    }
+    // Expand the drain lazily: apply what came before first.
+    flush();
+    while (enabledKey(step(item.cpu))) {
+      const ev = engine.apply(state, step(item.cpu));
+      perOp.push(ev);
+      events.push(...ev);
+    }
+  }
+  flush();
+  return { state, events, perOp };
+
+  function flush(): void {
+    const pending = ops.splice(0);
+    applyAll(pending);
+  }
+  function applyAll(list: Op[]): void {
+  list.forEach((op, i) => {
     const enabled = engine.enabled(state);
     const key = JSON.stringify(op);
     if (!enabled.some((e) => JSON.stringify(e) === key)) {
@@ -29,7 +60,7 @@ export function drive(spec: EngineSpec, config: ModelConfig, ops: Op[]): Driven 
     perOp.push(ev);
     events.push(...ev);
   });
-  return { state, events, perOp };
+  }
 }
 
 /** `n` step ops on `cpu`. */

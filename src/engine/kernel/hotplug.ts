@@ -24,20 +24,21 @@ export function stepCpuDown(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       if (fix) schedForceInitMm(k, cpu);
       f.pc = 1;
       return 'more';
-    case 1: {
+    case 1:
       // __cpu_disable() (inside stop_machine): set_cpu_online(cpu, false); powerpc also
       // cleanup_cpu_mmu_context() here. Pending IPIs were flushed before (the op requires none).
       c.online = false;
       k.emit({ k: 'cpu_online', cpu, fn: '__cpu_disable', target: cpu, online: false });
       k.arch.cleanup_cpu_mmu_context(k, cpu);
-      if (!fix && idle.activeMm !== INIT_MM) {
-        // Old scheme: idle_task_exit(): switch_mm(mm, &init_mm, current) -- hardware only; the
-        // idle task keeps active_mm == mm and its lazy reference until finish_cpu().
-        k.arch.switch_mm_irqs_off(k, cpu, 'idle_task_exit', INIT_MM);
-      }
       f.pc = 2;
       return 'more';
-    }
+    case 2:
+      // Old scheme: the dying CPU's idle_task_exit() (arch_cpu_idle_dead()): switch_mm(mm,
+      // &init_mm, current) -- hardware only; the idle task keeps active_mm == mm and (refcount) its
+      // lazy reference until finish_cpu(). Between __cpu_disable() and here the CPU still runs on mm.
+      if (!fix && idle.activeMm !== INIT_MM) k.arch.switch_mm_irqs_off(k, cpu, 'idle_task_exit', INIT_MM);
+      f.pc = 3;
+      return 'more';
     default: {
       // finish_cpu() on the control CPU after the AP died.
       const control = k.s.cpus.find((o) => o.online && o.id !== cpu)?.id ?? cpu;
