@@ -30,6 +30,7 @@ import { checkRqState } from './membarrier/rq-state';
 
 const ID = 'membarrier-ordering';
 
+/** Options of {@link createMembarrierOrdering}. */
 export interface MembarrierOrderingOptions {
   /**
    * Check C4.1 (stale rq->membarrier_state for GLOBAL_EXPEDITED). Default true. Current mainline is
@@ -157,4 +158,5 @@ export function createMembarrierOrdering(options: MembarrierOrderingOptions = {}
   });
 }
 
+/** membarrier-ordering with every clause, C4.1 included. */
 export const membarrierOrdering = createMembarrierOrdering();

@@ -69,6 +69,7 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
   };
 }
 
+/** The no-lazy-use-after-free property (C2). */
 export const noLazyUseAfterFree = defineMirrorProperty({
   id: NO_LAZY_UAF_ID,
   title: 'No lazy (or any) use of a freed mm',

@@ -8,10 +8,11 @@
  * prev_mm (through the mirror), ipi_send/ipi_handle (quiescence).
  */
 import type { CpuId, InitEvent, TraceEvent } from '../src/trace/events';
+import { Explanation } from './lib/explain';
 import type { Violation } from './property';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import type { Mirror } from './lib/mirror';
-import { balanceMismatch, Explanation, REFCOUNT_BALANCE_ID, refFail, type RefcountCtx } from './refcount/context';
+import { balanceMismatch, REFCOUNT_BALANCE_ID, refFail, type RefcountCtx } from './refcount/context';
 import { checkHolders } from './refcount/holder-checks';
 import { seedLedger } from './refcount/init-tokens';
 import { checkLeaks } from './refcount/leak-check';
@@ -76,12 +77,14 @@ function checkInit(ctx: RefcountCtx, init: InitEvent): Violation | null {
   return null;
 }
 
+/** The refcount-balance property (C1). */
 export const refcountBalance = defineMirrorProperty({
   id: REFCOUNT_BALANCE_ID,
   title: 'mm_count / mm_users balance and lifetime',
   reference:
     'kernel-model.md C1.1-C1.4 (errata Part 1 E1-E3); include/linux/sched/mm.h mmgrab()/mmdrop()/mmgrab_lazy_tlb(), kernel/sched/core.c context_switch()/finish_task_switch(), kernel/fork.c __mmput()/__mmdrop()',
-  // The hazard-pointer strategy's counted references (rq->drop_mm, batch refs) are not modelled yet.
-  appliesTo: (init) => init.strategy === 'refcount' || init.strategy === 'shootdown',
+  // Hazard pointers: mm_count == users1 + grab, where rq->drop_mm and mm_unlazy_mm_count()'s batch
+  // are grab tokens (owners rq:<cpu>:drop_mm, local:<cpu>:mm_unlazy_mm_count).
+  appliesTo: () => true,
   hooks,
 });

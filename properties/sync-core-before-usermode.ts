@@ -79,12 +79,17 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
     x.say(`${citeCall(x, f.call)} promised that threads of ${mm} run user code only after a core-serializing instruction that follows event ${f.tA}.`);
     x.say(`But ${x.ev(ev, i)} enters user mode and cpu${ev.cpu}'s last serialize is ${lastSerialize(x, ev.cpu)}.`);
     x.say(citeArrival(x, ev.cpu, ev.task));
-    const sw = cpu.lastSwitchTo;
-    if (sw !== null && sw.i > f.tA && sw.ev.k === 'switch_to' && mirror.task(sw.ev.prev).mm === null) {
-      x.say(`This is the kthread -> user switch of C3.2: when switch_mm_irqs_off() returns without a CR3 write, finish_task_switch()'s membarrier_mm_sync_core_before_usermode() must serialize.`);
-    } else if (ev.via === 'sysret') {
-      x.say(`SYSRET does not serialize; the IPI handler must sync_core() right away even when it interrupts kernel mode (C3.3), or the switch path must write CR3.`);
+    const scan = f.call.scans.get(ev.cpu);
+    if (scan !== undefined && scan.ev.k === 'membarrier_scan') {
+      x.say(scan.ev.selected
+        ? `The call IPI'd cpu${ev.cpu} (${x.ref(scan)}); its handler must sync_core() right away, even when it interrupts kernel mode (C3.3).`
+        : `The call did not IPI cpu${ev.cpu} (${x.ref(scan)}), so the path back to user mode had to serialize.`);
     }
+    const sw = cpu.lastSwitchTo;
+    if (sw !== null && sw.i > f.tA && sw.ev.k === 'switch_to' && mirror.task(sw.ev.prev).type !== 'user') {
+      x.say(`The switch from the kernel thread ${sw.ev.prev} (C3.2) did not serialize: when the mm switch writes no CR3, a kthread -> user switch back to the lazy mm relies on finish_task_switch()'s membarrier_mm_sync_core_before_usermode().`);
+    }
+    if (ev.via === 'sysret') x.say(`SYSRET does not serialize.`);
     return violation({ property: ID, clause: 'C3.1 user entry without core serialization', index: i, mm, cpus: [ev.cpu] }, x);
   }
 
@@ -99,6 +104,7 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
   };
 }
 
+/** The sync-core-before-usermode property (C3). */
 export const syncCoreBeforeUsermode = defineMirrorProperty({
   id: ID,
   title: 'membarrier SYNC_CORE: core serialization before user mode',

@@ -79,6 +79,7 @@ function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   };
 }
 
+/** The tlb-coherence property (C6, x86). */
 export const tlbCoherence = defineMirrorProperty({
   id: TLB_COHERENCE_ID,
   title: 'x86 TLB-state coherence and freshness',

@@ -13,6 +13,7 @@ interface Entry {
   done: boolean;
 }
 
+/** One shared mirror and the hooks of several mirror-based properties (see the file comment). */
 export class MirrorDriver {
   readonly mirror: Mirror;
   private readonly entries: Entry[];

@@ -43,6 +43,7 @@ export class Explanation {
   }
 }
 
+/** The fields of a violation other than its explanation. */
 export interface ViolationHead {
   property: string;
   clause: string;

@@ -6,6 +6,7 @@
 import type { CpuId, MembarrierCmd, MembarrierEvent, MmId, TaskId, TraceEvent } from '../../src/trace/events';
 import type { EventRef } from './explain';
 
+/** What is known about one membarrier() call so far. */
 export interface CallRecord {
   call: number;
   cmd: MembarrierCmd;
@@ -19,6 +20,7 @@ export interface CallRecord {
   scans: Map<CpuId, EventRef>;
 }
 
+/** The calls in flight, by call id (callers forget a call after its return). */
 export class MembarrierCalls {
   private readonly calls = new Map<number, CallRecord>();
 

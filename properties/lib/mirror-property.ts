@@ -31,11 +31,13 @@ export interface MirrorHooks {
   finish?(): Violation | null;
 }
 
+/** A property implemented as hooks on a shared mirror (its `monitor()` uses a private one). */
 export interface MirrorProperty extends Property {
   /** The property's hooks on a mirror that the caller updates (see {@link MirrorDriver}). */
   hooks(mirror: Mirror, init: InitEvent): MirrorHooks;
 }
 
+/** Whether `p` can share a mirror with other properties. */
 export function isMirrorProperty(p: Property): p is MirrorProperty {
   return typeof (p as Partial<MirrorProperty>).hooks === 'function';
 }

@@ -5,6 +5,7 @@
 import { INIT_MM, type CpuId, type MbEvent, type MmId, type SerializeEvent, type TaskId, type TaskStateName, type TaskType } from '../../src/trace/events';
 import type { EventRef } from './explain';
 
+/** A task as the events so far describe it. */
 export interface TaskView {
   id: TaskId;
   type: TaskType;
@@ -24,6 +25,7 @@ export interface TaskView {
   lastMmChange: EventRef | null;
 }
 
+/** A CPU (and its runqueue and x86 cpu_tlbstate) as the events so far describe it. */
 export interface CpuView {
   id: CpuId;
   online: boolean;
@@ -60,6 +62,7 @@ export interface CpuView {
   lastRqMembarrierState: EventRef | null;
 }
 
+/** An mm_struct as the events so far describe it. */
 export interface MmView {
   id: MmId;
   /** init_mm, efi_mm, text_poke_mm: never freed, excluded from the refcount rules. */

@@ -14,6 +14,7 @@ import { PathFrames } from './path-frames';
 
 export type { CpuView, MmView, TaskView } from './mirror-views';
 
+/** The incremental state of one trace (see the file comment). */
 export class Mirror {
   readonly init: InitEvent;
   readonly tasks = new Map<TaskId, TaskView>();

@@ -4,8 +4,11 @@
  */
 import type { CpuId, RefOwner, TaskId } from '../../src/trace/events';
 
+/** `task:<id>` */
 export const taskOwner = (task: TaskId): RefOwner => `task:${task}`;
+/** `rq:<cpu>` (rq->prev_mm) */
 export const rqOwner = (cpu: CpuId): RefOwner => `rq:${cpu}`;
+/** `local:<cpu>:<fn>` (a kernel path's local variable) */
 export const localOwner = (cpu: CpuId, fn: string): RefOwner => `local:${cpu}:${fn}`;
 
 /** The task of a `task:<id>` owner, else null. */

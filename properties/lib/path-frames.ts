@@ -28,6 +28,7 @@ export interface PathFrame {
  */
 const SWITCH_PATHS: ReadonlySet<string> = new Set(['context_switch', '__schedule', 'schedule', 'finish_task_switch']);
 
+/** The paths in flight: running per CPU, suspended per task (see the file comment). */
 export class PathFrames {
   /** Frames running on each CPU, innermost last. */
   private readonly running: PathFrame[][];

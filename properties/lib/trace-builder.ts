@@ -25,6 +25,7 @@ import { buildInit, type WorldSpec } from './trace-world';
 
 export { buildInit, type WorldSpec } from './trace-world';
 
+/** Appends events to a trace under construction; every emitter returns the new event's index. */
 export class TraceBuilder {
   readonly init: InitEvent;
   readonly events: TraceEvent[];

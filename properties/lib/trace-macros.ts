@@ -27,6 +27,7 @@ export function switchMm(b: TraceBuilder, cpu: CpuId, next: MmId, fn = 'switch_m
   b.serialize(cpu, 'write_cr3', 'load_new_mm_cr3');
 }
 
+/** Mutants of {@link contextSwitch} and the dying-prev case. */
 export interface SwitchOptions {
   /** Mutant: user -> kernel without mmgrab_lazy_tlb() (kernel-model.md scenario 8). */
   noLazyGrab?: boolean;
@@ -109,6 +110,7 @@ export function returnToUser(b: TraceBuilder, cpu: CpuId, via: UserEntryVia = 's
   return b.userEnter(cpu, via);
 }
 
+/** Mutants and partial runs of {@link exitMm}. */
 export interface ExitOptions {
   /** Mutant: exit_mm() without smp_mb__after_spinlock() before current->mm = NULL (scenario D). */
   noBarrier?: boolean;

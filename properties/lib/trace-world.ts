@@ -18,6 +18,7 @@ import {
   type TaskType,
 } from '../../src/trace/events';
 
+/** A CPU at boot; unset fields follow from its current task. */
 export interface CpuSpec {
   curr: TaskId;
   mode?: 'user' | 'kernel';
@@ -26,6 +27,7 @@ export interface CpuSpec {
   rqMembarrierState?: number;
   online?: boolean;
 }
+/** A task at boot; `type` defaults to user (with an mm), idle (`idle*`) or kthread. */
 export interface TaskSpec {
   task: TaskId;
   type?: TaskType;
@@ -34,6 +36,7 @@ export interface TaskSpec {
   activeMm?: MmId | null;
   state?: TaskStateName;
 }
+/** A non-static mm at boot; counts default to what the tasks imply. */
 export interface MmSpec {
   mm: MmId;
   users?: number;
@@ -41,6 +44,7 @@ export interface MmSpec {
   membarrierState?: number;
   tlbGen?: number;
 }
+/** The boot state of a hand-written trace. */
 export interface WorldSpec {
   arch?: Arch;
   strategy?: Strategy;

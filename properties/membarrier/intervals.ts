@@ -10,8 +10,10 @@
 import type { CpuId, MmId, TaskId } from '../../src/trace/events';
 import type { EventRef } from '../lib/explain';
 
+/** User mode, or a kthread between kthread_use_mm() and kthread_unuse_mm(). */
 export type IntervalKind = 'user' | 'kthread';
 
+/** A stretch of time in which a task on a CPU may access a user address space. */
 export interface AccessInterval {
   cpu: CpuId;
   task: TaskId;
@@ -22,6 +24,7 @@ export interface AccessInterval {
   end: EventRef | null;
 }
 
+/** The open and the recently closed intervals of every CPU. */
 export class IntervalLog {
   private readonly open: Record<IntervalKind, (AccessInterval | null)[]> = { user: [], kthread: [] };
   private readonly closed: AccessInterval[][] = [];

@@ -9,6 +9,7 @@
  */
 import type { AccessInterval } from './intervals';
 
+/** The clause and the explanation for one unordered interval. */
 export interface Pairing {
   /** The clause id, e.g. "C4 interval starts in the window ((a)-(e) pairing missing)". */
   clause: string;
@@ -16,6 +17,7 @@ export interface Pairing {
   why: string;
 }
 
+/** Classifies an interval that overlaps the window (tA, tC) of a call with no barrier on its CPU. */
 export function missingPairing(iv: AccessInterval, tA: number, tC: number): Pairing {
   const startsInside = iv.start.i > tA;
   const endsInside = iv.end !== null && iv.end.i < tC;

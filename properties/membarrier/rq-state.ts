@@ -14,6 +14,7 @@ import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 
+/** The clause id of C4.1. */
 export const RQ_STATE_CLAUSE = 'C4.1 stale rq->membarrier_state';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -4,12 +4,14 @@
  */
 import type { CpuId, MmId, Strategy } from '../../src/trace/events';
 import type { Violation } from '../property';
-import { Explanation, violation } from '../lib/explain';
+import { violation, type Explanation } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import type { TokenLedger } from './token-ledger';
 
+/** The property id. */
 export const REFCOUNT_BALANCE_ID = 'refcount-balance';
 
+/** The state the refcount checks share. */
 export interface RefcountCtx {
   mirror: Mirror;
   ledger: TokenLedger;
@@ -37,5 +39,3 @@ export function balanceMismatch(ctx: RefcountCtx, mm: MmId, users: number, count
   if (users !== t.users) return `mm_users of ${mm} is ${users} but ${t.users} users references are held`;
   return null;
 }
-
-export { Explanation };

@@ -12,18 +12,45 @@
  *    in flight.
  */
 import type { CpuId, MmId } from '../../src/trace/events';
+import { Explanation } from '../lib/explain';
 import type { Violation } from '../property';
 import { ownerLocalCpu, ownerTask, rqOwner, taskOwner } from '../lib/owners';
-import { Explanation, refFail, type RefcountCtx } from './context';
+import { refFail, type RefcountCtx } from './context';
 import { listTokens } from './token-ledger';
 
+/** The holder checks for CPU `cpu` whose step ended at event `i` (skipped while a path is in flight on it). */
 export function checkHolders(ctx: RefcountCtx, cpu: CpuId, i: number): Violation | null {
   if (ctx.mirror.paths.inFlight(cpu)) return null;
   if (ctx.strategy === 'refcount') {
     const v = checkCurrentLazy(ctx, cpu, i) ?? checkRq(ctx, cpu, i) ?? checkLazyTaskTokens(ctx, cpu, i);
     if (v !== null) return v;
   }
+  if (ctx.strategy === 'hazard') {
+    const v = checkDropMm(ctx, i);
+    if (v !== null) return v;
+  }
   return checkLocals(ctx, cpu, i);
+}
+
+/**
+ * Hazard pointers (kernel-model.md C1.1 "hazard" formula): each rq->drop_mm owns exactly one
+ * mm_count reference (`rq:<cpu>:drop_mm`), and nothing else owns one under that name.
+ */
+function checkDropMm(ctx: RefcountCtx, i: number): Violation | null {
+  const { mirror, ledger } = ctx;
+  for (const c of mirror.cpus) {
+    const owner = `rq:${c.id}:drop_mm`;
+    const held = ledger.heldBy(owner);
+    const want = c.hazardDropMm;
+    const ok = (held === undefined || held.size === 0) ? want === null : held.size === 1 && want !== null && held.get(want) === 1;
+    if (ok) continue;
+    const x = new Explanation();
+    const list = held === undefined ? 'none' : [...held].map(([mm, n]) => `${n} on ${mm}`).join(', ');
+    x.say(`rq${c.id}->drop_mm is ${want ?? 'NULL'} but the references owned by ${owner} are: ${list}.`);
+    x.say(`__try_mm_drop_rq_ref() parks exactly one mm_count reference in rq->drop_mm and mmdrop_lazy() drops it when the rq is done with the mm.`);
+    return refFail('C1.1 rq->drop_mm reference', i, want, [c.id], x);
+  }
+  return null;
 }
 
 /** The current task of a lazy CPU holds the lazy reference (context_switch() "lazy + mmgrab_lazy_tlb()"). */

@@ -9,6 +9,7 @@ import type { EventRef } from '../lib/explain';
 import { taskOwner } from '../lib/owners';
 import type { TokenLedger } from './token-ledger';
 
+/** Puts the boot references of `init` into `ledger`. */
 export function seedLedger(init: InitEvent, ledger: TokenLedger): void {
   const at: EventRef = { ev: init, i: 0 };
   const isStatic = new Set(init.mms.filter((m) => m.static).map((m) => m.mm));

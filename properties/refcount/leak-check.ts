@@ -6,11 +6,13 @@
  *  - shootdown: must be freed (lazy users hold nothing; __mmdrop() shot them down).
  * An mm whose mm_count reached 0 must have been freed in every strategy.
  */
+import { Explanation } from '../lib/explain';
 import type { Violation } from '../property';
 import { ownerTask } from '../lib/owners';
-import { Explanation, refFail, type RefcountCtx } from './context';
+import { refFail, type RefcountCtx } from './context';
 import { listTokens } from './token-ledger';
 
+/** C1.4 at the end of the trace (only when it is quiescent). */
 export function checkLeaks(ctx: RefcountCtx): Violation | null {
   const { mirror, ledger } = ctx;
   if (!mirror.quiescent()) return null;

@@ -10,13 +10,15 @@ import type {
   RefEvent,
   RefMoveEvent,
 } from '../../src/trace/events';
+import { Explanation } from '../lib/explain';
 import type { Violation } from '../property';
-import { balanceMismatch, Explanation, refFail, type RefcountCtx } from './context';
+import { balanceMismatch, refFail, type RefcountCtx } from './context';
 import { listTokens } from './token-ledger';
 
 /** include/linux/sched/mm.h: mmgrab()/mmdrop() change mm_count, mmget()/mmput() change mm_users. */
 const COUNTER_OF = { users: 'mm_users', users1: 'mm_count', grab: 'mm_count', lazy: 'mm_count' } as const;
 
+/** A `ref` event: counter kind, arithmetic, sign, freed mm, token discipline, balance. */
 export function checkRef(ctx: RefcountCtx, ev: RefEvent, i: number): Violation | null {
   const { mirror, ledger } = ctx;
   if (mirror.isStatic(ev.mm)) return null;
@@ -51,6 +53,10 @@ export function checkRef(ctx: RefcountCtx, ev: RefEvent, i: number): Violation |
       x.say(`${here()} counts a lazy reference, but under MMU_LAZY_TLB_SHOOTDOWN mmgrab_lazy_tlb() takes none.`);
       return fail('C1.1 lazy reference under shootdown');
     }
+    if (ev.token === 'lazy' && ctx.strategy === 'hazard') {
+      x.say(`${here()} counts a lazy reference, but with hazard pointers a lazy CPU only publishes rq->lazy_mm.`);
+      return fail('C1.1 lazy reference under hazard pointers');
+    }
     ledger.add(ev.mm, ev.token, ev.owner, { ev, i });
   } else if (!ledger.remove(ev.mm, ev.token, ev.owner)) {
     x.say(`${here()}: ${ev.owner} dropped a ${ev.token} reference on ${ev.mm} it did not hold.`);
@@ -67,6 +73,7 @@ export function checkRef(ctx: RefcountCtx, ev: RefEvent, i: number): Violation |
   return null;
 }
 
+/** A `ref_move`: the reference must be held by `from` and the mm alive. */
 export function checkRefMove(ctx: RefcountCtx, ev: RefMoveEvent, i: number): Violation | null {
   const { mirror, ledger } = ctx;
   if (mirror.isStatic(ev.mm)) return null;

@@ -26,6 +26,7 @@ export interface MmTokens {
 
 const key = (token: RefToken, owner: RefOwner): string => `${token}\u0000${owner}`;
 
+/** Reference tokens per mm and per owner. */
 export class TokenLedger {
   private readonly perMm = new Map<MmId, MmTokens>();
   /** Owners holding at least one token anywhere: owner -> mm -> count (small). */

@@ -17,6 +17,7 @@ import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import { TLB_COHERENCE_ID } from './state-checks';
 
+/** Per-CPU TLB generations and completed flushes, with the C6.4 checks. */
 export class TlbFreshness {
   /** Per CPU: mm -> the generation its TLB is up to date with, and the event that set it. */
   private readonly local: Map<MmId, { gen: number; at: EventRef }>[];

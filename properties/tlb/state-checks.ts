@@ -9,6 +9,7 @@ import type { Violation } from '../property';
 import { Explanation, violation } from '../lib/explain';
 import type { CpuView, Mirror, TaskView } from '../lib/mirror';
 
+/** The property id. */
 export const TLB_COHERENCE_ID = 'tlb-coherence';
 
 function fail(clause: string, i: number, cpu: CpuId, mm: string | null, x: Explanation): Violation {
@@ -24,6 +25,7 @@ function describeState(x: Explanation, c: CpuView, t: TaskView): string {
   );
 }
 
+/** C6.1-C6.3 for CPU `cpu` after the step that ended at event `i`. */
 export function checkCpuState(mirror: Mirror, cpu: CpuId, i: number): Violation | null {
   const c = mirror.cpu(cpu);
   if (!c.online || mirror.paths.inFlight(cpu)) return null;
