@@ -34,11 +34,34 @@ function bothExit(b: TraceBuilder): void {
 }
 
 describe('refcount-balance', () => {
-  it('applies to refcount and shootdown, not hazard', () => {
+  it('applies to every strategy', () => {
     const init = world().init;
     expect(refcountBalance.appliesTo(init)).toBe(true);
     expect(refcountBalance.appliesTo({ ...init, strategy: 'shootdown' })).toBe(true);
-    expect(refcountBalance.appliesTo({ ...init, strategy: 'hazard' })).toBe(false);
+    expect(refcountBalance.appliesTo({ ...init, strategy: 'hazard' })).toBe(true);
+  });
+
+  it('hazard pointers: a parked rq->drop_mm reference must match rq->drop_mm', () => {
+    const b = world('hazard');
+    b.path(0, '__mmput', 'begin');
+    b.grab(0, 'mm1', 'grab', 'local:0:mm_unlazy_mm_count', 'mm_unlazy_mm_count');
+    b.push({ k: 'hazard', cpu: 0, fn: '__try_mm_drop_rq_ref', target: 1, slot: 'drop_mm', mm: 'mm1' });
+    b.refMove(0, 'mm1', 'grab', 'local:0:mm_unlazy_mm_count', 'rq:1:drop_mm', '__try_mm_drop_rq_ref');
+    b.path(0, '__mmput', 'end');
+    b.mb(0);
+    expect(check(b)).toEqual([]);
+    // The rq forgets its drop_mm without dropping the reference.
+    const i = b.push({ k: 'hazard', cpu: 1, fn: 'mmdrop_lazy', target: 1, slot: 'drop_mm', mm: null });
+    b.mb(0);
+    expect(check(b)[0]).toMatchObject({ clause: 'C1.1 rq->drop_mm reference', mm: null, cpus: [1] });
+    expect(check(b)[0].index).toBeGreaterThanOrEqual(i);
+  });
+
+  it('hazard pointers: a counted lazy reference is a violation', () => {
+    const b = world('hazard');
+    b.userExit(1, 'irq');
+    const i = b.grab(1, 'mm1', 'lazy', 'task:idle1', 'mmgrab_lazy_tlb');
+    expect(check(b)[0]).toMatchObject({ clause: 'C1.1 lazy reference under hazard pointers', index: i });
   });
 
   it('scenario 8: a dead mm kept by lazy CPUs is not a leak, and is freed when they move on', () => {

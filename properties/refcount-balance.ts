@@ -44,6 +44,7 @@ function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
         case 'switch_to':
         case 'task_mm':
         case 'prev_mm':
+        case 'hazard':
           due = true;
           return null;
         default:
