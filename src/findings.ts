@@ -1,0 +1,55 @@
+/**
+ * Known findings: problems lazymm found (or refuted) in the modelled kernels, each reproduced by a
+ * fixture. `lazymm list` prints them; `lazymm campaign` runs every one on its own engine (expected
+ * to fail) and runs the mainline and proposed engines with their proposed-fix knobs on.
+ */
+import type { EngineSpec } from './run/types';
+
+export interface Finding {
+  id: string;
+  title: string;
+  /** The engine it was found on (mainline, without the fix). */
+  engine: EngineSpec;
+  property: string;
+  clause: string;
+  /** The fixture that reproduces it (relative to the repository root). */
+  fixture: string;
+  status: 'open-upstream' | 'refuted';
+  summary: string;
+  /** Knobs that turn the proposed fix on (applied by the campaign to every arch that has the knob). */
+  fixKnobs?: Record<string, boolean>;
+}
+
+export const FINDINGS: Finding[] = [
+  {
+    id: 'global-expedited-stale-rq-state',
+    title: 'membarrier(GLOBAL_EXPEDITED) skips a CPU whose rq->membarrier_state exit_mm() zeroed',
+    engine: { arch: 'x86', strategy: 'refcount' },
+    property: 'membarrier-ordering',
+    clause: 'C4.1 stale rq->membarrier_state',
+    fixture: 'fixtures/findings/global-expedited-stale-rq-state.json',
+    status: 'open-upstream',
+    summary:
+      'exit_mm() and kthread_unuse_mm() call membarrier_update_current_mm(NULL) while the CPU stays lazy on the mm; ' +
+      'the switch from that lazy task to another thread of the same mm skips membarrier_switch_mm() (prev->active_mm == next->mm), ' +
+      "so the runqueue's state stays 0 and membarrier_global_expedited() skips the CPU while a registered thread runs user code there. " +
+      'Every arch (the code is generic). Write-up: docs/findings/global-expedited-stale-rq-state.md.',
+    fixKnobs: { membarrierSwitchMmFix: true },
+  },
+  {
+    id: 'sync-core-after-kthread-use-mm',
+    title: 'x86 without PTI: no core sync after kthread_use_mm() of a lazy mm and a switch to a thread of it',
+    engine: { arch: 'x86', strategy: 'refcount' },
+    property: 'sync-core-before-usermode',
+    clause: 'C3.1 user entry without core serialization',
+    fixture: 'fixtures/findings/sync-core-after-kthread-use-mm.json',
+    status: 'open-upstream',
+    summary:
+      "A kthread lazy on mm M calls kthread_use_mm(M): switch_mm_irqs_off() returns early (same mm, fresh TLB: no CR3 write); " +
+      'it then switches to a thread of M: a user->user switch, so finish_task_switch() has no prev_mm and skips ' +
+      'membarrier_mm_sync_core_before_usermode(); the thread returns by SYSRET with no core serialization since a ' +
+      'membarrier(SYNC_CORE) that skipped the CPU (rq->curr->mm was NULL). Nick Piggin\'s case (seeds, Dec 2020). ' +
+      'Write-up: docs/findings/sync-core-after-kthread-use-mm.md.',
+    fixKnobs: { syncCoreOnLazySameMmSwitch: true },
+  },
+];
