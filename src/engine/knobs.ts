@@ -48,3 +48,6 @@ export function resolveKnobs(defs: readonly KnobDef[], given: Knobs = {}): Knobs
   }
   return out;
 }
+
+/** The knob definitions of each arch. */
+export const KNOBS_BY_ARCH = { x86: X86_KNOBS, powerpc: POWERPC_KNOBS, arm64: ARM64_KNOBS } as const;
