@@ -8,28 +8,9 @@
 import type { Op } from '../../src/engine/ops';
 import { checkTrace, createMembarrierOrdering } from '../../properties/index';
 import { drive, steps } from '../engine/drive';
+import { GLOBAL_EXPEDITED_STALE_CONFIG, GLOBAL_EXPEDITED_STALE_OPS } from './scenarios';
 
-// procs 2 x threads 2: CPU0 runs T1 (mm1), CPU1 runs T2 (mm1), CPU2 starts idle; T3/T4 are mm2.
-const config = { cpus: 3, procs: 2, threads: 2, kthreads: 0 };
-export const GLOBAL_EXPEDITED_STALE_OPS: Op[] = [
-  // T1 registers mm1 for GLOBAL_EXPEDITED: both runqueues running mm1 get the state.
-  { op: 'syscall', cpu: 0 },
-  { op: 'membarrier_register', cpu: 0, cmd: 'GLOBAL_EXPEDITED' },
-  { op: 'step', cpu: 0 },
-  { op: 'ipi', cpu: 1 },
-  ...steps(0, 2),
-  { op: 'return_to_user', cpu: 0, via: 'sysret' },
-  // T2 exits on CPU1: rq1->membarrier_state = 0; CPU1 stays lazy on mm1.
-  { op: 'syscall', cpu: 1 },
-  { op: 'exit', cpu: 1 },
-  ...steps(1, 3),
-  // The dying T2 switches to T1's sibling... T1 itself: first move T1 off CPU0.
-  { op: 'preempt', cpu: 0, next: 'idle0' },
-  ...steps(0, 3),
-  { op: 'schedule', cpu: 1, next: 'T1' },
-  ...steps(1, 4),
-  { op: 'return_to_user', cpu: 1, via: 'iret' },
-];
+const config = GLOBAL_EXPEDITED_STALE_CONFIG;
 
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 

@@ -5,33 +5,11 @@
  * skips membarrier_mm_sync_core_before_usermode(). The thread returns by SYSRET without any core
  * serialization since a membarrier(SYNC_CORE) that skipped the CPU (its rq->curr->mm was NULL).
  */
-import type { Op } from '../../src/engine/ops';
 import { checkTrace } from '../../properties/index';
-import { drive, ofKind, steps } from '../engine/drive';
+import { drive, ofKind } from '../engine/drive';
+import { KTHREAD_USE_MM_SYNC_CORE_CONFIG, KTHREAD_USE_MM_SYNC_CORE_OPS } from './scenarios';
 
-const config = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
-export const KTHREAD_USE_MM_SYNC_CORE_OPS: Op[] = [
-  { op: 'syscall', cpu: 0 },
-  { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-  { op: 'step', cpu: 0 },
-  { op: 'ipi', cpu: 1 },
-  ...steps(0, 2),
-  // CPU1: T2 enters a syscall and blocks; kthread K1 runs lazily on mm1 and pins mm1.
-  { op: 'syscall', cpu: 1 },
-  { op: 'schedule', cpu: 1, next: 'K1' },
-  ...steps(1, 3),
-  { op: 'mmget_not_zero', cpu: 1, mm: 'mm1' },
-  // CPU0: membarrier(SYNC_CORE): CPU1's rq->curr is K1 with ->mm == NULL: no IPI.
-  { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-  ...steps(0, 6),
-  // CPU1: kthread_use_mm(mm1) on the lazy mm: switch_mm_irqs_off() returns early (fresh TLB).
-  { op: 'kthread_use_mm', cpu: 1, mm: 'mm1' },
-  ...steps(1, 2),
-  // K1 (still inside kthread_use_mm) switches to T2: user -> user, same mm, no prev_mm.
-  { op: 'schedule', cpu: 1, next: 'T2' },
-  ...steps(1, 3),
-  { op: 'return_to_user', cpu: 1, via: 'sysret' },
-];
+const config = KTHREAD_USE_MM_SYNC_CORE_CONFIG;
 
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 
