@@ -26,6 +26,8 @@ export interface Frame {
   freedTables?: boolean;
   temp?: MmId;
   owner?: string;
+  /** The first half of a split switch_mm_irqs_off() (context_switch() S3a -> S3b). */
+  plan?: import('./arch/arch').SwitchPlan;
   /** context_switch entered from an interrupt (the prev task returns to user by IRET). */
   fromIrq?: boolean;
 }

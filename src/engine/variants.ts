@@ -174,6 +174,26 @@ export const VARIANTS: readonly VariantDef[] = [
     fixedBy: 'open upstream (lazymm finding; Nick Piggin\'s case in the seeds, Dec 2020); proposed fix: knob syncCoreOnLazySameMmSwitch',
     flags: {},
   },
+  {
+    id: 'flush-skips-switching-cpu',
+    base: { arch: 'x86', strategy: 'refcount' },
+    property: 'tlb-coherence',
+    change: 'should_flush_tlb() without the LOADED_MM_SWITCHING clause, and LOADED_MM_SWITCHING stored after the tlb_gen read (v6.14.0)',
+    breaks: 'tlb-coherence (C6.4: a CPU switching to the mm read the old tlb_gen, the flusher skipped it, and it runs user code on a stale TLB)',
+    fixedBy: 'fea4e317f9e7 "x86/mm: Eliminate window where TLB flushes may be inadvertently skipped" (Dave Hansen, v6.15; CVE-2025-37964)',
+    flags: {},
+    knobs: { flushFilter: 'shouldFlushNoSwitching', switchingStore: 'afterTlbGenRead' },
+  },
+  {
+    id: 'switching-store-after-tlb-gen-read',
+    base: { arch: 'x86', strategy: 'refcount' },
+    property: 'tlb-coherence',
+    change: 'should_flush_tlb() with the LOADED_MM_SWITCHING clause, but the store still after the tlb_gen read (the 6.1/6.6/6.12 stable backports)',
+    breaks: 'tlb-coherence (C6.4: the flusher sees the old loaded_mm, not SWITCHING, and skips the CPU)',
+    fixedBy: 'reported by Stephen Dolan for the 6.1/6.6/6.12 stable trees (9 Oct 2025, Message-Id CAHDw0oGd0B4=uuv8NGqbUQ_ZVmSheU2bN70e4QhFXWvuAZdt2w@mail.gmail.com); mainline has the store first since v6.15',
+    flags: {},
+    knobs: { switchingStore: 'afterTlbGenRead' },
+  },
 ];
 
 export function variantById(id: string): VariantDef | undefined {

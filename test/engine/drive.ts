@@ -13,6 +13,8 @@ export interface Driven {
   events: TraceEvent[];
   /** Events produced by each op, by op index. */
   perOp: TraceEvent[][];
+  /** The ops applied (drains expanded into their steps): what a fixture records. */
+  applied: Op[];
 }
 
 /** Test-only pseudo-op: step the path in flight on `cpu` until it finishes or waits. */
@@ -29,6 +31,7 @@ export function drive(spec: EngineSpec, config: ModelConfig, script: (Op | Drain
   const step = (cpu: number): Op => ({ op: 'step', cpu });
   const enabledKey = (op: Op) => engine.enabled(state).some((e) => JSON.stringify(e) === JSON.stringify(op));
   const ops: Op[] = [];
+  const applied: Op[] = [];
   for (const item of script) {
     if (item.op !== 'drain') {
       ops.push(item);
@@ -38,12 +41,13 @@ export function drive(spec: EngineSpec, config: ModelConfig, script: (Op | Drain
     flush();
     while (enabledKey(step(item.cpu))) {
       const ev = engine.apply(state, step(item.cpu));
+      applied.push(step(item.cpu));
       perOp.push(ev);
       events.push(...ev);
     }
   }
   flush();
-  return { state, events, perOp };
+  return { state, events, perOp, applied };
 
   function flush(): void {
     const pending = ops.splice(0);
@@ -57,6 +61,7 @@ export function drive(spec: EngineSpec, config: ModelConfig, script: (Op | Drain
       throw new Error(`op ${i} ${key} is not enabled; enabled: ${enabled.map((e) => JSON.stringify(e)).join(' ')}`);
     }
     const ev = engine.apply(state, op);
+    applied.push(op);
     perOp.push(ev);
     events.push(...ev);
   });

@@ -3,13 +3,13 @@
  * which stays lazy on mm2 (mm_users == 0, mm_count == 1 held by the lazy CPU); mm2 is freed only
  * when CPU1 next switches to a user task, by finish_task_switch()'s mmdrop_lazy_tlb_sched().
  */
-import type { Op } from '../../src/engine/ops';
-import { drive, ofKind, steps } from './drive';
+type Script = Parameters<typeof drive>[2];
+import { drain, drive, ofKind, steps } from './drive';
 
 const config = { cpus: 2, procs: 2, threads: 1, kthreads: 0 };
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 
-const exitT2: Op[] = [
+const exitT2: Script = [
   { op: 'syscall', cpu: 1 },
   { op: 'exit', cpu: 1 }, // exit_mm(): mmgrab_lazy_tlb(mm2)
   { op: 'step', cpu: 1 }, // smp_mb__after_spinlock(); current->mm = NULL; enter_lazy_tlb()
@@ -18,12 +18,12 @@ const exitT2: Op[] = [
   { op: 'schedule', cpu: 1, next: 'idle1' }, // do_task_dead(): kernel -> kernel, lazy ref moves
   ...steps(1, 3),
 ];
-const t1ToCpu1: Op[] = [
+const t1ToCpu1: Script = [
   { op: 'syscall', cpu: 0 },
   { op: 'schedule', cpu: 0, next: 'idle0' },
-  ...steps(0, 3),
+  drain(0),
   { op: 'schedule', cpu: 1, next: 'T1' },
-  ...steps(1, 4),
+  drain(1),
 ];
 
 describe('scenario 8: refcount keeps a dead mm alive while a CPU is lazy on it', () => {
@@ -48,7 +48,7 @@ describe('scenario 8: refcount keeps a dead mm alive while a CPU is lazy on it',
   });
 
   it('without mmgrab_lazy_tlb() a user -> kernel switch holds mm1 lazily with no reference', () => {
-    const ops: Op[] = [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'idle0' }, ...steps(0, 3)];
+    const ops: Script = [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'idle0' }, drain(0)];
     const good = drive(x86, config, ops);
     expect(good.state.mms.mm1.count).toBe(2);
     const bad = drive({ variant: 'no-lazy-mmgrab', ...x86 }, config, ops);

@@ -2,15 +2,15 @@
  * kernel-model.md section 6, scenario 13 (text_poke while lazy, the correct half and the mutant)
  * and scenario 16 (an NMI that reads current->active_mm during a kernel -> kernel switch).
  */
-import type { Op } from '../../src/engine/ops';
-import { drive, ofKind, steps } from './drive';
+type Script = Parameters<typeof drive>[2];
+import { drain, drive, ofKind, steps } from './drive';
 
 const config = { cpus: 3, procs: 1, threads: 2, kthreads: 1 };
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 
 /** T2 on CPU1 yields to kthread K1, which runs lazily on mm1; then K1 pokes kernel text. */
-const lazyK1: Op[] = [{ op: 'syscall', cpu: 1 }, { op: 'schedule', cpu: 1, next: 'K1' }, ...steps(1, 3)];
-const poke: Op[] = [
+const lazyK1: Script = [{ op: 'syscall', cpu: 1 }, { op: 'schedule', cpu: 1, next: 'K1' }, drain(1)];
+const poke: Script = [
   { op: 'text_poke', cpu: 1 }, // use_temporary_mm(text_poke_mm)
   { op: 'step', cpu: 1 }, // unuse_temporary_mm(); flush_tlb_mm_range(text_poke_mm)
   { op: 'step', cpu: 1 }, // smp_text_poke_sync_each_cpu(): sync_core here, IPIs elsewhere
@@ -41,7 +41,7 @@ describe('scenario 13: text_poke() from a CPU that is lazy on mm1', () => {
 
 describe('scenario 16: NMI readers', () => {
   // CPU2 runs idle2 (lazy on init_mm); it switches to K1: kernel -> kernel moves active_mm.
-  const kToK: Op[] = [{ op: 'schedule', cpu: 2, next: 'K1' }, { op: 'step', cpu: 2 }, { op: 'step', cpu: 2 }, { op: 'nmi', cpu: 2 }];
+  const kToK: Script = [{ op: 'schedule', cpu: 2, next: 'K1' }, { op: 'step', cpu: 2 }, { op: 'step', cpu: 2 }, { op: 'nmi', cpu: 2 }];
   it('an active_mm reader between S3 and switch_to() sees NULL (current is still the prev)', () => {
     const { events } = drive({ ...x86, knobs: { nmiReader: 'active-mm' } }, config, kToK);
     expect(ofKind(events, 'deref', 2)).toEqual([expect.objectContaining({ who: 'nmi', mm: null })]);
@@ -51,7 +51,7 @@ describe('scenario 16: NMI readers', () => {
     expect(ofKind(events, 'deref', 2)).toEqual([]);
   });
   it('during a pre-6.16 EFI call an active_mm reader sees efi_mm', () => {
-    const ops: Op[] = [{ op: 'syscall', cpu: 0 }, { op: 'efi_call', cpu: 0 }, { op: 'nmi', cpu: 0 }, { op: 'step', cpu: 0 }];
+    const ops: Script = [{ op: 'syscall', cpu: 0 }, { op: 'efi_call', cpu: 0 }, { op: 'nmi', cpu: 0 }, { op: 'step', cpu: 0 }];
     const { events, state } = drive({ ...x86, knobs: { nmiReader: 'active-mm', efiScheme: 'efi_enter_mm' } }, config, ops);
     expect(ofKind(events, 'deref', 0)).toEqual([expect.objectContaining({ mm: 'efi_mm' })]);
     expect(state.tasks.T1).toMatchObject({ mm: 'mm1', activeMm: 'mm1' });

@@ -6,6 +6,13 @@ import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { Arch, CpuId, MmId, UserEntryVia } from '../../trace/events';
 
+/** What the first half of a split switch_mm_irqs_off() decided (the tlb_gen it read). */
+export interface SwitchPlan {
+  gen: number;
+  needFlush: boolean;
+  sameMm: boolean;
+}
+
 export interface ArchHooks {
   name: Arch;
   /** CONFIG_ARCH_HAS_SYNC_CORE_BEFORE_USERMODE (x86, riscv). */
@@ -14,6 +21,14 @@ export interface ArchHooks {
   enter_lazy_tlb(k: Kctx, cpu: CpuId, fn: string, mm: MmId): void;
   /** Models: switch_mm_irqs_off(prev, next, tsk). */
   switch_mm_irqs_off(k: Kctx, cpu: CpuId, fn: string, next: MmId): void;
+  /**
+   * switch_mm_irqs_off() in two steps for context_switch(), so a remote flush can fall between the
+   * tlb_gen read and the CR3 write (x86; errata Part 2 E3). Absent: the switch is one step.
+   */
+  switch_mm_split?: {
+    begin(k: Kctx, cpu: CpuId, fn: string, next: MmId): SwitchPlan | null;
+    finish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: SwitchPlan): void;
+  };
   /** Models: leave_mm() (x86) / the switch to init_mm when a lazy CPU is unlazied. */
   leave_mm(k: Kctx, cpu: CpuId, fn: string): void;
   /** Models: sync_core_before_usermode(). */

@@ -5,7 +5,7 @@
  */
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
-import type { ArchHooks } from './arch';
+import type { ArchHooks, SwitchPlan } from './arch';
 import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/events';
 
@@ -15,47 +15,69 @@ import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/ev
  * changes or when a lazy CPU returns to the same mm with a stale tlb_gen; otherwise it returns early.
  */
 function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
+  const plan = switchMmBegin(k, cpu, fn, next, false);
+  if (plan) switchMmFinish(k, cpu, fn, next, plan);
+}
+
+/**
+ * switch_mm_irqs_off() up to the CR3 write. Returns null when it returned early, else the tlb_gen
+ * it read and whether the load must flush. With `split` (context_switch() runs the two halves as
+ * separate steps, errata Part 2 E3) the LOADED_MM_SWITCHING store is visible to remote flushers.
+ */
+function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boolean): SwitchPlan | null {
   const c = k.cpu(cpu);
   const prev = c.loadedMm;
   const wasLazy = c.isLazy;
   if (wasLazy) k.setLazy(cpu, 'switch_mm_irqs_off', false);
   const nm = k.mm(next);
-  let needFlush: boolean;
   if (prev === next) {
     // "Broadcast TLB invalidation keeps this ASID up to date all the time": return (no barrier).
     if (usesGlobalAsid(k, next)) {
       if (wasLazy) archSyncCoreOnLazyReturn(k, cpu, next);
-      return;
+      return null;
     }
     // "if (!was_lazy) return;": thread -> thread of the same mm, nothing to do (no CR3 write).
-    if (!wasLazy) return;
+    if (!wasLazy) return null;
     // smp_mb() pairs with the tlb_gen increment in the flush code.
     k.mb(cpu, 'switch_mm_irqs_off');
     // The TLB is fresh: return without writing CR3 (the x86 SYNC_CORE gap that
     // finish_task_switch()'s membarrier_mm_sync_core_before_usermode() covers).
     if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) {
       archSyncCoreOnLazyReturn(k, cpu, next);
-      return;
+      return null;
     }
-    needFlush = true;
-  } else {
-    if (k.knob<string>('cpumaskPolicy') === 'eager-clear' && prev !== INIT_MM && prev !== 'SWITCHING') {
-      // <= v6.13: cpumask_clear_cpu(cpu, mm_cpumask(prev)) on every switch away.
-      k.setCpumask(cpu, 'switch_mm_irqs_off', k.mm(prev), cpu, false);
-    }
-    // "Start receiving IPIs and then read tlb_gen".
-    if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
-    needFlush = next !== INIT_MM && (c.localTlbGen[next] ?? -1) !== nm.tlbGen;
+    return { gen: nm.tlbGen, needFlush: true, sameMm: true };
   }
+  // >= v6.15: "this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING)" before the cpumask
+  // update and the tlb_gen read; <= v6.14 (and the 6.1/6.6/6.12 stable trees) only after the read.
+  if (split && k.knob<string>('switchingStore') === 'beforeTlbGenRead') {
+    c.loadedMm = 'SWITCHING';
+    k.emit({ k: 'load_mm', cpu, fn: 'switch_mm_irqs_off', mm: 'SWITCHING', cr3Write: false, flushed: false });
+  }
+  if (k.knob<string>('cpumaskPolicy') === 'eager-clear' && prev !== INIT_MM && prev !== 'SWITCHING') {
+    // <= v6.13: cpumask_clear_cpu(cpu, mm_cpumask(prev)) on every switch away.
+    k.setCpumask(cpu, 'switch_mm_irqs_off', k.mm(prev), cpu, false);
+  }
+  // "Start receiving IPIs and then read tlb_gen".
+  if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
+  const gen = nm.tlbGen;
+  return { gen, needFlush: next !== INIT_MM && (c.localTlbGen[next] ?? -1) !== gen, sameMm: false };
+}
+
+/** switch_mm_irqs_off() from reload_tlb: the CR3 write, with the tlb_gen read in switchMmBegin(). */
+function switchMmFinish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: SwitchPlan): void {
+  const c = k.cpu(cpu);
   // reload_tlb: load_new_mm_cr3(): write_cr3() is serializing ("many callers of this function
   // expect that load_cr3() is serializing").
   c.loadedMm = next;
-  k.emit({ k: 'load_mm', cpu, fn, mm: next, cr3Write: true, flushed: needFlush });
+  k.emit({ k: 'load_mm', cpu, fn, mm: next, cr3Write: true, flushed: plan.needFlush });
   k.mb(cpu, 'load_new_mm_cr3');
   k.serialize(cpu, 'load_new_mm_cr3', 'write_cr3');
-  if (needFlush) {
-    c.localTlbGen[next] = nm.tlbGen;
-    k.emit({ k: 'local_tlb_gen', cpu, fn: 'switch_mm_irqs_off', mm: next, gen: nm.tlbGen });
+  if (plan.needFlush) {
+    // ctxs[asid].tlb_gen = the generation read before the write: a flush requested after that read
+    // must reach this CPU by IPI (should_flush_tlb()'s LOADED_MM_SWITCHING clause).
+    c.localTlbGen[next] = plan.gen;
+    k.emit({ k: 'local_tlb_gen', cpu, fn: 'switch_mm_irqs_off', mm: next, gen: plan.gen });
   }
 }
 
@@ -169,7 +191,10 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
 function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId): boolean {
   const c = k.cpu(cpu);
   if (c.isLazy) return false;
-  if (k.knob<string>('flushFilter') === 'notLazy') return true;
+  const filter = k.knob<string>('flushFilter');
+  if (filter === 'notLazy') return true;
+  // 6db2526c1d69 without fea4e317f9e7 (v6.14.0; CVE-2025-37964): no LOADED_MM_SWITCHING clause.
+  if (filter === 'shouldFlushNoSwitching') return c.loadedMm === mm;
   return c.loadedMm === 'SWITCHING' || c.loadedMm === mm;
 }
 
@@ -182,6 +207,10 @@ export const x86Arch: ArchHooks = {
     k.setLazy(cpu, fn, true);
   },
   switch_mm_irqs_off: switchMmIrqsOff,
+  switch_mm_split: {
+    begin: (k, cpu, fn, next) => switchMmBegin(k, cpu, fn, next, true),
+    finish: switchMmFinish,
+  },
   // Models: arch/x86/mm/tlb.c leave_mm(): "if (loaded_mm == &init_mm) return; switch_mm(NULL, &init_mm, NULL)".
   leave_mm(k, cpu, fn) {
     if (k.cpu(cpu).loadedMm === INIT_MM) return;

@@ -5,6 +5,7 @@
  */
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
+import type { SwitchPlan } from '../arch/arch';
 import { localOwner, rqOwner, taskOwner } from './mm-refs';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId } from '../../trace/events';
 
@@ -50,7 +51,14 @@ export function stepContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
       f.pc = 2;
       return;
     case 2:
-      contextSwitchMm(k, cpu, prev.id, next.id);
+      // S3 (and S3b when switch_mm_irqs_off() is split around its tlb_gen read).
+      f.pc = contextSwitchMm(k, cpu, f) ? 5 : 3;
+      return;
+    case 5:
+      // S3b: switch_mm_irqs_off() from reload_tlb (the CR3 write), then the rest of the to-user case.
+      k.arch.switch_mm_split?.finish(k, cpu, 'switch_mm_irqs_off', next.mm as MmId, f.plan as SwitchPlan);
+      f.plan = undefined;
+      afterSwitchMmToUser(k, cpu, prev.id, next.id);
       f.pc = 3;
       return;
     case 3: {
@@ -87,9 +95,9 @@ export function stepContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
  *   kernel ->   user   switch + mmdrop_lazy_tlb() active
  *     user ->   user   switch
  */
-function contextSwitchMm(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId): void {
-  const prev = k.task(prevId);
-  const next = k.task(nextId);
+function contextSwitchMm(k: Kctx, cpu: CpuId, f: Frame): boolean {
+  const prev = k.task(f.prev as TaskId);
+  const next = k.task(f.next as TaskId);
   const prevActive = prev.activeMm as MmId;
   if (next.mm === null) {
     // to kernel
@@ -102,12 +110,31 @@ function contextSwitchMm(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId): v
       k.setTaskMm(cpu, FN, prev, prev.mm, null);
       k.strategy.move_lazy(k, cpu, FN, prevActive, taskOwner(prev.id), taskOwner(next.id));
     }
-    return;
+    return false;
   }
   // to user
   membarrierSwitchMm(k, cpu, prev.mm, prevActive, next.mm);
-  k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', next.mm);
-  membarrierFinishSwitchMm(k, cpu, next.mm);
+  const split = k.arch.switch_mm_split;
+  if (split) {
+    const plan = split.begin(k, cpu, 'switch_mm_irqs_off', next.mm);
+    if (plan && !plan.sameMm) {
+      f.plan = plan;
+      return true;
+    }
+    if (plan) split.finish(k, cpu, 'switch_mm_irqs_off', next.mm, plan);
+  } else {
+    k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', next.mm);
+  }
+  afterSwitchMmToUser(k, cpu, prev.id, next.id);
+  return false;
+}
+
+/** The to-user case after switch_mm_irqs_off(): the explicit barrier (hazard) and the hand-off. */
+function afterSwitchMmToUser(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId): void {
+  const prev = k.task(prevId);
+  const next = k.task(nextId);
+  const prevActive = prev.activeMm as MmId;
+  membarrierFinishSwitchMm(k, cpu, next.mm as MmId);
   if (prev.mm === null) {
     // from kernel: "will mmdrop_lazy_tlb() in finish_task_switch()".
     k.setTaskMm(cpu, FN, prev, null, null);
