@@ -6,6 +6,7 @@
  */
 import type { Kctx } from '../kctx';
 import type { ArchHooks } from './arch';
+import { broadcastTlbFlush } from './broadcast-flush';
 import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -21,14 +22,6 @@ function switchMm(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
   k.serialize(cpu, 'cpu_do_switch_mm', 'isb');
 }
 
-/** TLBI ... IS: the broadcast invalidation reaches every CPU; no IPIs. */
-function broadcastFlush(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number } {
-  const gen = ++k.mm(mm).tlbGen;
-  k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
-  k.mb(cpu, '__flush_tlb_range');
-  return { ipis: [], gen };
-}
-
 export const arm64Arch: ArchHooks = {
   name: 'arm64',
   hasSyncCoreBeforeUsermode: false,
@@ -42,9 +35,9 @@ export const arm64Arch: ArchHooks = {
     k.serialize(cpu, 'ret_to_user', 'eret');
   },
   flush_tlb_func() {},
-  flush_tlb_mm_range: broadcastFlush,
+  flush_tlb_mm_range: (k, cpu, mm, freedTables) => broadcastTlbFlush(k, cpu, mm, freedTables, '__flush_tlb_range'),
   exit_mmap_flush(k, cpu, mm) {
-    return broadcastFlush(k, cpu, mm, true);
+    return broadcastTlbFlush(k, cpu, mm, true, '__flush_tlb_range');
   },
   // "arm64 relies on the full barrier implied by switch_to()" (__switch_to(): dsb(ish)).
   switch_to(k, cpu) {

@@ -7,6 +7,7 @@
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks } from './arch';
+import { broadcastTlbFlush } from './broadcast-flush';
 import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
 import { INIT_MM, MEMBARRIER_STATE as S, type CpuId, type MmId } from '../../trace/events';
 
@@ -45,14 +46,6 @@ function exitLazyFlushTlb(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   if (k.mm(mm).cpumask[cpu]) k.setCpumask(cpu, 'exit_lazy_flush_tlb', k.mm(mm), cpu, false);
 }
 
-/** radix tlbie: a broadcast invalidation, no IPIs. */
-function broadcastFlush(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number } {
-  const gen = ++k.mm(mm).tlbGen;
-  k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
-  k.mb(cpu, 'radix__flush_tlb_mm');
-  return { ipis: [], gen };
-}
-
 export const powerpcArch: ArchHooks = {
   name: 'powerpc',
   hasSyncCoreBeforeUsermode: false,
@@ -68,12 +61,12 @@ export const powerpcArch: ArchHooks = {
     k.serialize(cpu, 'interrupt_exit_user_prepare', 'rfid');
   },
   flush_tlb_func: exitLazyFlushTlb,
-  flush_tlb_mm_range: broadcastFlush,
+  flush_tlb_mm_range: (k, cpu, mm, freedTables) => broadcastTlbFlush(k, cpu, mm, freedTables, 'radix__flush_tlb_mm'),
   // Models: radix__tlb_flush() with fullmm under MMU_LAZY_TLB_SHOOTDOWN: "we have to IPI everyone in
   // the mm_cpumask anyway soon when the mm goes away, so might as well do it as part of the final
   // flush now": exit_flush_lazy_tlbs(mm) (smp_call_function_many: self excluded), __flush_all_mm().
   exit_mmap_flush(k, cpu, mm) {
-    const r = broadcastFlush(k, cpu, mm, true);
+    const r = broadcastTlbFlush(k, cpu, mm, true, 'radix__flush_tlb_mm');
     if (k.strategy.name !== 'shootdown') return r;
     const m = k.mm(mm);
     for (const c of k.s.cpus) {

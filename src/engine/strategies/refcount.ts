@@ -1,7 +1,8 @@
 /**
  * Mainline CONFIG_MMU_LAZY_TLB_REFCOUNT=y (kernel-model.md 5.1): a lazy user holds a real mm_count.
  */
-import { mmdrop, mmgrab, moveRef, rqOwner, taskOwner } from '../kernel/mm-refs';
+import { mmdrop, mmgrab, moveRef } from '../kernel/mm-refs';
+import { prevMmHandoff } from './prev-mm-handoff';
 import type { LazyStrategy } from './strategy';
 
 export const refcountStrategy: LazyStrategy = {
@@ -24,8 +25,7 @@ export const refcountStrategy: LazyStrategy = {
     return [];
   },
   kernel_to_user(k, cpu, prev, mm) {
-    k.setPrevMm(cpu, 'context_switch', mm);
-    this.move_lazy(k, cpu, 'context_switch', mm, taskOwner(prev), rqOwner(cpu));
+    prevMmHandoff(this, k, cpu, prev, mm);
   },
   finish_switch() {},
   explicitMembarrierBarriers: false,

@@ -4,7 +4,7 @@
  * init_mm (do_shoot_lazy_tlb) before the mm is freed.
  */
 import { runIpiFunc } from '../kernel/ipi';
-import { rqOwner, taskOwner } from '../kernel/mm-refs';
+import { prevMmHandoff } from './prev-mm-handoff';
 import type { LazyStrategy } from './strategy';
 
 export const shootdownStrategy: LazyStrategy = {
@@ -32,8 +32,7 @@ export const shootdownStrategy: LazyStrategy = {
     return wait;
   },
   kernel_to_user(k, cpu, prev, mm) {
-    k.setPrevMm(cpu, 'context_switch', mm);
-    this.move_lazy(k, cpu, 'context_switch', mm, taskOwner(prev), rqOwner(cpu));
+    prevMmHandoff(this, k, cpu, prev, mm);
   },
   finish_switch() {},
   explicitMembarrierBarriers: false,
