@@ -8,13 +8,15 @@
  */
 import fc from 'fast-check';
 import type { Engine, ModelConfig } from '../src/engine/contract';
+import type { Op } from '../src/engine/ops';
+import type { Violation } from '../properties/property';
 import type { CheckResult, Counterexample } from '../src/run/types';
 import { modelConfigArbitrary, type ModelConfigConstraints } from './config';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
 import { minimizeOps } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { deriveSeed } from './seed';
-import { DEFAULT_WEIGHTS, type Weights } from './weights';
+import { DEFAULT_PROFILES, type Weights } from './weights';
 
 /** Default number of random runs. */
 export const DEFAULT_RUNS = 200;
@@ -36,8 +38,12 @@ export interface EngineCheckOptions<S> {
   config?: ModelConfig;
   /** Bounds of the generated configuration. */
   configConstraints?: ModelConfigConstraints;
-  /** Op weights. Default DEFAULT_WEIGHTS. */
-  weights?: Weights;
+  /**
+   * Op weights. Several (profiles): each run draws one of them, as part of the generated value (so
+   * a counterexample keeps its profile while it shrinks; fast-check shrinks towards the first).
+   * Default DEFAULT_PROFILES.
+   */
+  weights?: Weights | readonly Weights[];
   /** Minimise the shrunk counterexample op by op. Default true. */
   minimize?: boolean;
   /**
@@ -48,6 +54,24 @@ export interface EngineCheckOptions<S> {
    * results stay reproducible.
    */
   shrinkBudget?: number;
+  /**
+   * The differential criterion (for variants): called on every violation a run finds, with the ops
+   * up to and including the violating one; the run counts as failing only when it returns true
+   * (the violation is the engine's own, e.g. the base engine does not share it). fast-check's
+   * shrinking and the op-level minimisation keep only candidates it accepts. Engine errors always
+   * count. Default: every violation counts.
+   */
+  ownViolation?: (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean;
+}
+
+/** The profiles of `weights` (one Weights or several; default DEFAULT_PROFILES). */
+export function weightProfiles(weights: Weights | readonly Weights[] | undefined): readonly Weights[] {
+  if (weights === undefined) return DEFAULT_PROFILES;
+  if (Array.isArray(weights)) {
+    if (weights.length === 0) throw new Error('checkEngine: weights: expected at least one profile');
+    return weights;
+  }
+  return [weights as Weights];
 }
 
 /** Default {@link EngineCheckOptions.shrinkBudget}. */
@@ -61,20 +85,25 @@ export const DEFAULT_SHRINK_BUDGET = 5000;
 export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const started = performance.now();
   const { engine, makeChecker } = options;
-  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  const profiles = weightProfiles(options.weights);
   const seed = options.seed ?? deriveSeed(engine.info.id);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
+  const profileArb = profiles.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: profiles.length - 1 });
   const choicesArb = interleavingArbitrary({ maxOps: options.maxOps ?? DEFAULT_MAX_OPS });
   const shrinkBudget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   let opsExecuted = 0;
   let shrinkRuns = -1; // runs since the first failure; -1 while none has failed
+  const ownViolation = options.ownViolation;
+  /** Whether the violation of `out` counts (the differential criterion, when there is one). */
+  const counts = (config: ModelConfig, out: MonitoredOutcome): boolean =>
+    out.violation !== null && (ownViolation === undefined || ownViolation(config, out.ops, out.violation));
 
   const details = fc.check(
-    fc.property(configArb, choicesArb, (config, choices) => {
+    fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
       if (shrinkRuns >= 0 && ++shrinkRuns > shrinkBudget) return true; // budget spent: stop shrinking
-      const out = runChoicesMonitored(engine, config, choices, weights, makeChecker);
+      const out = runChoicesMonitored(engine, config, choices, profiles[profile], makeChecker);
       opsExecuted += out.ops.length;
-      const ok = out.violation === null && out.error === null;
+      const ok = out.error === null && (out.violation === null || !counts(config, out));
       if (!ok && shrinkRuns < 0) shrinkRuns = 0;
       return ok;
     }),
@@ -90,10 +119,12 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
     result: details.failed ? 'fail' : 'pass',
   };
   if (details.failed && details.counterexample !== null) {
-    const [config, choices] = details.counterexample;
-    let out = runChoicesMonitored(engine, config, choices, weights, makeChecker);
+    const [config, profile, choices] = details.counterexample;
+    let out = runChoicesMonitored(engine, config, choices, profiles[profile], makeChecker);
     if (out.violation && options.minimize !== false) {
-      out = minimizeOps(engine, config, out.ops, makeChecker, out.violation);
+      out = minimizeOps(engine, config, out.ops, makeChecker, out.violation, {
+        accept: ownViolation && ((o) => counts(config, o)),
+      });
     }
     result.counterexample = toCounterexample(config, out, details.seed, details.counterexamplePath ?? '', engine.info.id);
   }

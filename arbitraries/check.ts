@@ -2,23 +2,71 @@
  * `runCheck`: the property check of one engine spec, as the CLI and the campaign run it.
  * Wires the engine registry and the property catalogue into the generic core (./check-engine.ts).
  */
-import { DEFAULT_CONFIG } from '../src/engine/contract';
+import { DEFAULT_CONFIG, type ModelConfig } from '../src/engine/contract';
+import type { Op } from '../src/engine/ops';
 import { createEngine } from '../src/engine/registry';
-import type { CheckOptions, CheckResult } from '../src/run/types';
+import type { CheckOptions, CheckResult, EngineSpec } from '../src/run/types';
 import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById } from '../properties';
-import type { Property } from '../properties/property';
+import type { Property, Violation } from '../properties/property';
 import { checkEngine } from './check-engine';
+import type { ModelConfigConstraints } from './config';
+import { replayAlignedMonitored, replayMonitored } from './monitored-run';
+import { ReplayError } from './run';
+import { defaultDifferentialBase, variantNeedsAlignedReplay } from './variant-check';
+import { DEFAULT_PROFILES, DEFAULT_WEIGHTS, MEMBARRIER_WEIGHTS, type Weights } from './weights';
+
+/** Properties about membarrier (C3, C4): the races MEMBARRIER_WEIGHTS drives. */
+const MEMBARRIER_PROPERTIES: ReadonlySet<string> = new Set(['sync-core-before-usermode', 'membarrier-ordering']);
+
+/**
+ * The weight profiles for a check of `propertyIds`: MEMBARRIER_WEIGHTS when all of them are about
+ * membarrier, DEFAULT_WEIGHTS when none is, both (DEFAULT_PROFILES) otherwise.
+ */
+export function profilesFor(propertyIds: readonly string[]): readonly Weights[] {
+  const mb = propertyIds.filter((p) => MEMBARRIER_PROPERTIES.has(p)).length;
+  if (mb === 0) return [DEFAULT_WEIGHTS];
+  if (mb === propertyIds.length) return [MEMBARRIER_WEIGHTS];
+  return DEFAULT_PROFILES;
+}
+
+/** Options of {@link runCheck}: CheckOptions, plus what the tuning scripts and variant checks set. */
+export interface RunCheckOptions extends CheckOptions {
+  /**
+   * The differential criterion: a run counts as failing only if the engine's trace violates a
+   * property P and replaying the same ops (up to the violation) on this base engine does not
+   * violate P; a run whose ops are not all enabled on the base does not count. Shrinking keeps the
+   * criterion. Default: for an engine with a variant, the variant's base with the same knobs
+   * (./variant-check.ts defaultDifferentialBase); none otherwise. `null` turns it off.
+   */
+  differentialBase?: EngineSpec | null;
+  /**
+   * Replay on the differential base aligned modulo path lengths (monitored-run.ts
+   * replayAlignedMonitored) instead of op for op, for variants that change which ops are enabled.
+   * Default: for an engine with a variant, what ./variant-check.ts says for it; false otherwise.
+   */
+  differentialAlign?: boolean;
+  /** Op weights, one or several profiles (default: {@link profilesFor} the checked properties). */
+  weights?: Weights | readonly Weights[];
+  /** Bounds of the generated configuration (ignored with `config`). */
+  configConstraints?: ModelConfigConstraints;
+  /** See EngineCheckOptions.shrinkBudget. */
+  shrinkBudget?: number;
+  /** Op-level minimisation of the counterexample (default true). */
+  minimize?: boolean;
+}
 
 /**
  * Check the properties of `options` (default: every property that applies to the engine) on random
  * interleavings of the engine. Same options (including the derived default seed) give the same
  * result apart from `seconds`.
  */
-export function runCheck(options: CheckOptions): CheckResult {
+export function runCheck(options: RunCheckOptions): CheckResult {
   const engine = createEngine(options.engine);
   const init = engine.init(options.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
   const properties = selectProperties(options.properties, init);
+  const base = options.differentialBase === undefined ? defaultDifferentialBase(options.engine) : options.differentialBase;
+  const align = options.differentialAlign ?? (options.engine.variant !== undefined && variantNeedsAlignedReplay(options.engine.variant));
   return checkEngine({
     engine,
     makeChecker: (runInit) => createTraceChecker(runInit, properties),
@@ -27,7 +75,40 @@ export function runCheck(options: CheckOptions): CheckResult {
     seed: options.seed,
     maxOps: options.maxOps,
     config: options.config,
+    configConstraints: options.configConstraints,
+    weights: options.weights ?? profilesFor(properties.map((p) => p.id)),
+    shrinkBudget: options.shrinkBudget,
+    minimize: options.minimize,
+    ownViolation: base ? differentialCriterion(base, align) : undefined,
   });
+}
+
+/**
+ * The differential criterion against `base`: a violation of P counts when `base`, replaying the
+ * same ops, accepts every one of them and does not violate P (checked alone, so that another
+ * property failing first on the base cannot hide P). With `align`, the replay is aligned modulo
+ * path lengths (replayAlignedMonitored); an op that cannot be aligned still makes the run not count.
+ */
+export function differentialCriterion(
+  base: EngineSpec,
+  align = false,
+): (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean {
+  const replay = align ? replayAlignedMonitored : replayMonitored;
+  const engine = createEngine(base);
+  const single = new Map<string, Property[]>();
+  return (config, ops, violation) => {
+    const property = propertyById(violation.property);
+    if (!property) return true; // not a property of the catalogue: nothing to compare
+    let props = single.get(property.id);
+    if (!props) single.set(property.id, (props = [property]));
+    try {
+      const out = replay(engine, config, ops, (init) => createTraceChecker(init, props));
+      return out.violation === null && out.error === null;
+    } catch (e) {
+      if (e instanceof ReplayError) return false; // an op the base does not enable: not comparable
+      throw e;
+    }
+  };
 }
 
 /** The named properties (unknown ids are an error), or every property that applies to `init`. */

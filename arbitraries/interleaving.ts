@@ -18,6 +18,11 @@ import { DEFAULT_WEIGHTS, type Weights } from './weights';
 export interface InterleavingConstraints {
   /** Most choices (ops) per run. Default 120. */
   maxOps?: number;
+  /**
+   * Fewest choices per run (default 0). Races need a long set-up (a registration, then a call of
+   * several steps while other CPUs act), so a run cut short before it gets there is wasted.
+   */
+  minOps?: number;
 }
 
 /** Default number of ops per run. */
@@ -32,7 +37,11 @@ export function interleavingArbitrary(constraints: InterleavingConstraints = {})
   if (!Number.isInteger(maxOps) || maxOps < 0) {
     throw new Error(`interleavingArbitrary: maxOps must be a non-negative integer (got ${maxOps})`);
   }
-  return fc.array(fc.nat(), { maxLength: maxOps, size: 'max' });
+  const minOps = Math.min(constraints.minOps ?? 0, maxOps);
+  if (!Number.isInteger(minOps) || minOps < 0) {
+    throw new Error(`interleavingArbitrary: minOps must be a non-negative integer (got ${minOps})`);
+  }
+  return fc.array(fc.nat(), { minLength: minOps, maxLength: maxOps, size: 'max' });
 }
 
 /** What a run produced: the ops applied and the whole trace (`init` first). */

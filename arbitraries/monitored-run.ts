@@ -6,10 +6,11 @@
  * time is not spent on a run that has already failed).
  */
 import type { Engine, ModelConfig } from '../src/engine/contract';
-import type { Op } from '../src/engine/ops';
+import { formatOp, type Op } from '../src/engine/ops';
 import type { InitEvent, TraceEvent } from '../src/trace/events';
 import type { Violation } from '../properties/property';
 import { ReplayError, startRun, type Run } from './run';
+import { sameOp } from './same-op';
 import type { Weights } from './weights';
 
 /** The incremental checker `createTraceChecker(init, properties)` (properties/index.ts) returns. */
@@ -57,6 +58,67 @@ export function replayMonitored<S>(
 ): MonitoredOutcome {
   return monitored(engine, config, makeChecker, (run, stopped) => {
     for (let i = 0; i < ops.length && !stopped(); i++) run.applyRecorded(ops[i], i);
+  });
+}
+
+/**
+ * Replay `ops`, skipping every op that is not enabled when its turn comes (the ops that were
+ * applied are the outcome's `ops`). The minimiser uses it: dropping one op often disables the ops
+ * that depended on it, which are then dropped too.
+ */
+export function replayLenientMonitored<S>(
+  engine: Engine<S>,
+  config: ModelConfig,
+  ops: readonly Op[],
+  makeChecker: CheckerFactory,
+): MonitoredOutcome {
+  return monitored(engine, config, makeChecker, (run, stopped) => {
+    for (let i = 0; i < ops.length && !stopped(); i++) run.applyIfEnabled(ops[i]);
+  });
+}
+
+/**
+ * Replay ops recorded on *another* engine (a variant) on `engine` (its base), aligned modulo path
+ * lengths: an op the base does not enable yet is preceded by the steps of the path the base still
+ * has in flight on that CPU (and by the delivery of IPIs the base waits for, and as a last resort by
+ * the steps of other CPUs that must progress to take them), and a `step` or plain
+ * `ipi` the base has no counterpart for is skipped. Throws ReplayError when an op cannot be
+ * aligned within `maxExtra` extra ops. The differential criterion of variant checks uses it for
+ * variants that change which ops are enabled (a short-circuit, IRQs left on, fewer IPIs).
+ */
+export function replayAlignedMonitored<S>(
+  engine: Engine<S>,
+  config: ModelConfig,
+  ops: readonly Op[],
+  makeChecker: CheckerFactory,
+  maxExtra = 256,
+): MonitoredOutcome {
+  return monitored(engine, config, makeChecker, (run, stopped) => {
+    let extra = 0;
+    for (let i = 0; i < ops.length && !stopped(); i++) {
+      const op = ops[i];
+      while (!stopped()) {
+        const enabled = run.enabled();
+        const match = enabled.find((e) => sameOp(e, op));
+        if (match) {
+          run.applyRecorded(match, i);
+          break;
+        }
+        const skippable = op.op === 'step' || (op.op === 'ipi' && op.next === undefined);
+        const own = enabled.find((e) => e.op === 'step' && e.cpu === op.cpu);
+        const ipi = enabled.find((e) => e.op === 'ipi' && e.next === undefined && e.cpu !== op.cpu);
+        // Last resort: another CPU's path (e.g. a context switch with IRQs off) must progress before
+        // it can take the IPI the base waits for.
+        const other = enabled.find((e) => e.op === 'step' && e.cpu !== op.cpu);
+        const next = skippable ? ipi : (own ?? ipi ?? other);
+        if (next === undefined) {
+          if (skippable) break; // the variant's own step or IPI: the base has none
+          throw new ReplayError(`replay (aligned): op ${i} (${formatOp(op)}) cannot be aligned on engine ${engine.info.id}`, i);
+        }
+        if (++extra > maxExtra) throw new ReplayError(`replay (aligned): more than ${maxExtra} extra ops before op ${i}`, i);
+        run.applyRecorded(next, i);
+      }
+    }
   });
 }
 

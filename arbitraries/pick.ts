@@ -4,7 +4,7 @@
  * Any integer maps to some enabled op, so every choice list is valid in every state: fast-check
  * never has to discard a run, and shrinking (dropping or lowering choices) keeps sequences valid.
  * The kind is `choice mod (sum of kind weights)` (each kind's weight multiplied by its largest
- * boost, see Weights.boost); the instance uses a hash of the choice, because
+ * boost, see Weights.boost; a kind whose instances all weigh 0 weighs 0); the instance uses a hash of the choice, because
  * fast-check biases integers towards small values and `floor(choice / total)` would then almost
  * always pick the first instance (CPU 0, the first task).
  */
@@ -21,6 +21,12 @@ export function pickOp(enabled: readonly Op[], choice: number, weights: Weights,
   const groups = groupByKind(enabled, weights, view);
   const kindTotal = groups.reduce((sum, g) => sum + g.weight, 0);
   if (kindTotal === 0) return enabled[mix(choice) % enabled.length]; // all weights 0: stay valid
+  if (onlyReadOnly(groups)) {
+    // The weights leave nothing but ops that change no state (NMIs, page walks) while others are
+    // enabled: a run would spin there forever. Pick uniformly among the others instead.
+    const others = enabled.filter((op) => !READ_ONLY.has(op.op));
+    if (others.length > 0) return others[mix(choice) % others.length];
+  }
   let r = choice % kindTotal;
   let group = groups[0];
   for (const g of groups) {
@@ -30,7 +36,7 @@ export function pickOp(enabled: readonly Op[], choice: number, weights: Weights,
     }
     r -= g.weight;
   }
-  const instTotal = group.instanceWeights.reduce((a, b) => a + b, 0);
+  const instTotal = group.instanceTotal;
   if (instTotal === 0) return group.ops[mix(choice) % group.ops.length];
   let s = mix(choice) % instTotal;
   for (let i = 0; i < group.ops.length; i++) {
@@ -40,6 +46,15 @@ export function pickOp(enabled: readonly Op[], choice: number, weights: Weights,
   return group.ops[group.ops.length - 1];
 }
 
+/** Op kinds that only read the machine (their events change no state a later op depends on). */
+const READ_ONLY: ReadonlySet<string> = new Set(['nmi', 'hw_walk']);
+
+/** Whether every kind with a positive weight is read-only. */
+function onlyReadOnly(groups: readonly KindGroup[]): boolean {
+  for (const g of groups) if (g.weight > 0 && !READ_ONLY.has(g.kind)) return false;
+  return true;
+}
+
 interface KindGroup {
   kind: OpKind;
   weight: number;
@@ -47,6 +62,8 @@ interface KindGroup {
   boost: number;
   ops: Op[];
   instanceWeights: number[];
+  /** Sum of `instanceWeights`: a kind whose instances all weigh 0 is not chosen (unless nothing is). */
+  instanceTotal: number;
 }
 
 /**
@@ -61,12 +78,14 @@ function groupByKind(enabled: readonly Op[], weights: Weights, view: TraceView):
     const rank = KIND_ORDER.get(op.op);
     let g = rank === undefined ? unknown.find((u) => u.kind === op.op) : known[rank];
     if (!g) {
-      g = { kind: op.op, weight: kindWeight(op.op, weights), boost: weights.boost ? 0 : 1, ops: [], instanceWeights: [] };
+      g = { kind: op.op, weight: kindWeight(op.op, weights), boost: weights.boost ? 0 : 1, ops: [], instanceWeights: [], instanceTotal: 0 };
       if (rank === undefined) unknown.push(g);
       else known[rank] = g;
     }
     g.ops.push(op);
-    g.instanceWeights.push(nonNegativeInt(weights.instance(op, view)));
+    const w = nonNegativeInt(weights.instance(op, view));
+    g.instanceWeights.push(w);
+    g.instanceTotal += w;
     if (weights.boost) {
       const b = nonNegativeInt(weights.boost(op, view));
       if (b > g.boost) g.boost = b;
@@ -75,7 +94,7 @@ function groupByKind(enabled: readonly Op[], weights: Weights, view: TraceView):
   const groups: KindGroup[] = [];
   for (const g of known) if (g) groups.push(g);
   for (const g of unknown) groups.push(g);
-  for (const g of groups) g.weight *= g.boost;
+  for (const g of groups) g.weight = g.instanceTotal === 0 ? 0 : g.weight * g.boost;
   return groups;
 }
 

@@ -42,6 +42,8 @@ export interface Run {
   choose(choice: number, weights: Weights): Op | undefined;
   /** Apply a recorded op; throws when it is not enabled now (the message names op number `index`). */
   applyRecorded(op: Op, index: number): void;
+  /** Apply `op` if it is enabled now; returns whether it was. */
+  applyIfEnabled(op: Op): boolean;
 }
 
 /** Listeners of {@link startRun}. */
@@ -71,7 +73,9 @@ export function startRun<S>(engine: Engine<S>, config: ModelConfig, listeners: R
   function apply(op: Op): void {
     listeners.onOp?.(op, ops.length, view);
     ops.push(op);
-    for (const ev of engine.apply(state, op)) record(ev);
+    const events = engine.apply(state, op);
+    view.noteOp(op);
+    for (const ev of events) record(ev);
   }
 
   return {
@@ -96,6 +100,12 @@ export function startRun<S>(engine: Engine<S>, config: ModelConfig, listeners: R
         );
       }
       apply(match); // the engine's own object: canonical field order in `ops`
+    },
+    applyIfEnabled(op) {
+      const match = engine.enabled(state).find((e) => sameOp(e, op));
+      if (match === undefined) return false;
+      apply(match);
+      return true;
     },
   };
 }

@@ -10,12 +10,12 @@ import { OP_KINDS, formatOp, type OpKind } from '../src/engine/ops';
 import { modelConfigArbitrary, type ModelConfigConstraints } from './config';
 import { createEngine } from '../src/engine/registry';
 import type { EngineSpec } from '../src/run/types';
-import { DEFAULT_RUNS } from './check-engine';
+import { DEFAULT_RUNS, weightProfiles } from './check-engine';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
 import { deriveSeed } from './seed';
 import { startRun } from './run';
 import { SCENARIO_CLASS_IDS, scenariosOfEvent, scenariosOfOp, type ScenarioClass } from './scenarios';
-import { DEFAULT_WEIGHTS, type Weights } from './weights';
+import type { Weights } from './weights';
 
 /** Figures of one campaign. */
 export interface CampaignStatistics {
@@ -45,7 +45,8 @@ export interface StatisticsOptions {
   /** A fixed configuration; generated as by runCheck when absent. */
   config?: ModelConfig;
   configConstraints?: ModelConfigConstraints;
-  weights?: Weights;
+  /** One set of weights or several profiles (one drawn per run). Default DEFAULT_PROFILES. */
+  weights?: Weights | readonly Weights[];
 }
 
 /**
@@ -64,9 +65,10 @@ export function collectCampaignStatistics<S>(
   const started = performance.now();
   const engine: Engine<unknown> = 'init' in engineOrSpec ? (engineOrSpec as Engine<unknown>) : createEngine(engineOrSpec);
   seed ??= deriveSeed(engine.info.id);
-  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  const profiles = weightProfiles(options.weights);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
-  const samples = fc.sample(fc.tuple(configArb, interleavingArbitrary({ maxOps })), { numRuns: runs, seed });
+  const profileArb = fc.integer({ min: 0, max: profiles.length - 1 });
+  const samples = fc.sample(fc.tuple(configArb, profileArb, interleavingArbitrary({ maxOps })), { numRuns: runs, seed });
   const stats: CampaignStatistics = {
     engine: engine.info.id,
     runs,
@@ -82,7 +84,8 @@ export function collectCampaignStatistics<S>(
     runsWithEngineErrors: 0,
     firstEngineError: null,
   };
-  for (const [config, choices] of samples) {
+  for (const [config, profile, choices] of samples) {
+    const weights = profiles[profile];
     const reached = new Set<ScenarioClass>();
     const hit = (classes: ScenarioClass[]) => {
       for (const c of classes) {

@@ -88,9 +88,55 @@ export const DEFAULT_WEIGHTS: Weights = {
   boost: defaultKindBoost,
 };
 
+/**
+ * Kind weights of {@link MEMBARRIER_WEIGHTS}: a machine busy with user threads, syscalls and
+ * membarrier, where the TLB-only paths (text_poke, EFI, flushes, hotplug, NMIs) are rare.
+ */
+export const MEMBARRIER_KIND_WEIGHTS: Readonly<Record<OpKind, number>> = {
+  step: 90,
+  schedule: 16,
+  preempt: 8,
+  syscall: 24,
+  return_to_user: 24,
+  ipi: 30,
+  fork: 8,
+  exec: 2,
+  exit: 10,
+  membarrier: 24,
+  membarrier_register: 20,
+  flush_tlb: 2,
+  text_poke: 1,
+  efi_call: 1,
+  mmget_not_zero: 6,
+  mmput: 2,
+  kthread_use_mm: 12,
+  kthread_unuse_mm: 10,
+  nmi: 1,
+  hw_walk: 1,
+  idle_leave_mm: 1,
+  cpu_down: 0,
+  cpu_up: 4,
+};
+
+/** Weights for the membarrier races (C3, C4): same rules as DEFAULT_WEIGHTS, other kind weights. */
+export const MEMBARRIER_WEIGHTS: Weights = {
+  kinds: MEMBARRIER_KIND_WEIGHTS,
+  fallbackKind: 2,
+  instance: defaultInstanceWeight,
+  boost: defaultKindBoost,
+};
+
 /** Every enabled op kind equally likely, and every instance within a kind (for comparison and tests). */
 export const UNIFORM_WEIGHTS: Weights = {
   kinds: {},
   fallbackKind: 1,
   instance: () => 1,
 };
+
+/**
+ * The default profiles: each run of a check draws one. DEFAULT_WEIGHTS drives the lazy-TLB
+ * scenarios (switches to kthreads and idle, temporary mms, flushes, hotplug), MEMBARRIER_WEIGHTS
+ * the membarrier races (threads of one mm side by side, registrations, calls); one set of weights
+ * for both starves one or the other.
+ */
+export const DEFAULT_PROFILES: readonly Weights[] = [DEFAULT_WEIGHTS, MEMBARRIER_WEIGHTS];

@@ -1,0 +1,83 @@
+/**
+ * Campaign section 3, "known open upstream (expected to fail)": every finding on its own engine
+ * (mainline, no fix), by random search and by replaying its fixture, then the fixture with the
+ * proposed-fix knobs on.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EngineSpec } from '../../run/types';
+import { loadFixture, FixtureError } from '../../fixtures/fixture';
+import { runCheck, ReplayError } from '../../../arbitraries';
+import type { Violation } from '../../../properties';
+import { replayAndCheck } from '../counterexample';
+import { sameClause, type Finding } from '../findings';
+import { DEFAULT_FIXTURES_DIR, REPO_ROOT } from '../record';
+import type { CampaignSettings } from './sections';
+
+export interface FindingRow {
+  id: string;
+  status: Finding['status'];
+  engine: string;
+  property: string;
+  clause: string;
+  /** Random search: what it found (`property clause@event`), or null. */
+  search: string | null;
+  searchReproduced: boolean;
+  runs: number;
+  opsExecuted: number;
+  seconds: number;
+  /** The fixture replayed without the fix: 'reproduced', 'not reproduced', or why it could not be replayed. */
+  fixture: string;
+  /** The fixture replayed with the fix knobs: 'passes', 'still fails', or why not. */
+  withFix: string;
+  /** Reproduced by the search or by the fixture. */
+  reproduced: boolean;
+}
+
+
+function fixturePath(f: Finding): string | undefined {
+  return [path.resolve(REPO_ROOT, f.fixture), path.resolve(DEFAULT_FIXTURES_DIR, f.fixture)].find((p) => fs.existsSync(p));
+}
+
+function replayFixture(file: string, engine: EngineSpec, f: Finding): Violation | undefined | string {
+  try {
+    const fixture = loadFixture(file);
+    return replayAndCheck(engine, fixture.config, fixture.ops).violations.find((v) => v.property === f.property);
+  } catch (err) {
+    if (err instanceof FixtureError) return `invalid fixture: ${err.message.split('\n')[0]}`;
+    if (err instanceof ReplayError) return 'ops not accepted';
+    throw err;
+  }
+}
+
+export function findingRow(f: Finding, s: CampaignSettings): FindingRow {
+  const r = runCheck({ engine: f.engine, properties: [f.property], runs: s.searchRuns, maxOps: s.maxOps, seed: s.seed });
+  const cx = r.counterexample;
+  const searchReproduced = cx !== undefined && cx.property === f.property && sameClause(cx.clause, f.clause);
+  const file = fixturePath(f);
+  let fixture = 'missing';
+  let withFix = 'n/a';
+  if (file) {
+    const plain = replayFixture(file, f.engine, f);
+    fixture = typeof plain === 'string' ? plain : plain && sameClause(plain.clause, f.clause) ? 'reproduced' : 'not reproduced';
+    if (f.fixKnobs && Object.keys(f.fixKnobs).length) {
+      const fixed = replayFixture(file, { ...f.engine, knobs: { ...(f.engine.knobs ?? {}), ...f.fixKnobs } }, f);
+      withFix = typeof fixed === 'string' ? fixed : fixed ? 'still fails' : 'passes';
+    }
+  }
+  return {
+    id: f.id,
+    status: f.status,
+    engine: r.engine,
+    property: f.property,
+    clause: f.clause,
+    search: cx ? `${cx.property} ${cx.clause}@${cx.eventIndex}` : null,
+    searchReproduced,
+    runs: r.runs,
+    opsExecuted: r.opsExecuted,
+    seconds: r.seconds,
+    fixture,
+    withFix,
+    reproduced: searchReproduced || fixture === 'reproduced',
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `check --record`: a counterexample as a fixture file (src/fixtures), never over an existing one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURE_FORMAT, writeFixture, type Fixture } from '../fixtures/fixture';
+import type { Counterexample, EngineSpec } from '../run/types';
+
+/** The repository root (src/cli/ is two levels down). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Where `--record` writes by default. */
+export const DEFAULT_FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
+
+/** The installed fast-check version, read from its package.json when called. */
+export function fastCheckVersion(): string {
+  const file = require.resolve('fast-check/package.json', { paths: [REPO_ROOT] });
+  return String((JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+}
+
+/** A command line as a shell would accept it back (arguments quoted when needed). */
+export function commandLine(argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['lazymm', ...argv.map(quote)].join(' ');
+}
+
+/**
+ * The fixture for `cx` found on `spec`. Its name (and so its file name) is the engine, the knobs
+ * given on the command line (`nameKnobs`; not those a variant check adds) and the property.
+ */
+export function fixtureFor(spec: EngineSpec, engine: string, cx: Counterexample, argv: readonly string[], dir: string, nameKnobs: Record<string, unknown> = spec.knobs ?? {}, now = new Date()): Fixture {
+  const knobs = Object.entries(nameKnobs).map(([k, v]) => ` ${k}=${String(v)}`).join('');
+  const schema = path.relative(dir, path.join(DEFAULT_FIXTURES_DIR, 'schema.json')).split(path.sep).join('/');
+  return {
+    $schema: schema.startsWith('.') ? schema : `./${schema}`,
+    format: FIXTURE_FORMAT,
+    name: `${engine}${knobs} ${cx.property}`,
+    description: `${cx.property} ${cx.clause} at event ${cx.eventIndex} on ${engine}${knobs} (${cx.ops.length} shrunk ops), found by lazymm check`,
+    status: spec.variant ? 'caught-variant' : 'regression',
+    engine: spec,
+    config: cx.config,
+    expect: { property: cx.property, clause: cx.clause, eventIndex: cx.eventIndex },
+    provenance: { seed: cx.seed, path: cx.path, fastCheckVersion: fastCheckVersion(), recordedAt: now.toISOString(), command: commandLine(argv) },
+    ops: cx.ops,
+  };
+}
+
+/** Writes the fixture; returns its path. Throws FixtureError when the file exists. */
+export const recordFixture = (dir: string, fixture: Fixture): string => writeFixture(dir, fixture);
