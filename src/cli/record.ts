@@ -1,6 +1,7 @@
 /**
  * `check --record`: a counterexample as a fixture file (src/fixtures), never over an existing one.
  */
+import { listEngines } from '../engine/build';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURE_FORMAT, writeFixture, type Fixture } from '../fixtures/fixture';
@@ -23,6 +24,11 @@ export function commandLine(argv: readonly string[]): string {
   return ['lazymm', ...argv.map(quote)].join(' ');
 }
 
+/** A combination no kernel shipped (lazymm list labels it counterfactual). */
+function isCounterfactual(spec: EngineSpec): boolean {
+  return listEngines().some((e) => e.arch === spec.arch && e.strategy === spec.strategy && e.label === 'counterfactual');
+}
+
 /**
  * The fixture for `cx` found on `spec`. Its name (and so its file name) is the engine, the knobs
  * given on the command line (`nameKnobs`; not those a variant check adds) and the property.
@@ -35,7 +41,7 @@ export function fixtureFor(spec: EngineSpec, engine: string, cx: Counterexample,
     format: FIXTURE_FORMAT,
     name: `${engine}${knobs} ${cx.property}`,
     description: `${cx.property} ${cx.clause} at event ${cx.eventIndex} on ${engine}${knobs} (${cx.ops.length} shrunk ops), found by lazymm check`,
-    status: spec.variant ? 'caught-variant' : 'regression',
+    status: spec.variant ? 'caught-variant' : isCounterfactual(spec) ? 'counterfactual' : 'regression',
     engine: spec,
     config: cx.config,
     expect: { property: cx.property, clause: cx.clause, eventIndex: cx.eventIndex },
