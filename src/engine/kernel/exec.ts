@@ -38,7 +38,10 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.setTaskMm(cpu, FN, t, mm, mm);
       moveRef(k, cpu, FN, mm, 'users', `bprm:${t.id}`, taskOwner(t.id));
       if (f.oldMm) moveRef(k, cpu, FN, f.oldMm, 'users', taskOwner(t.id), localOwner(cpu, FN));
-      else k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, FN));
+      else {
+        k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, FN));
+        k.strategy.change_current_mm(k, cpu, FN, f.oldActive as MmId);
+      }
       if (!k.knob<boolean>('irqsOffActivateMm')) k.setIrqs(cpu, false);
       f.pc = 2;
       return 'more';

@@ -56,6 +56,10 @@ export const hazardStrategy: LazyStrategy = {
   kernel_to_user(k, cpu) {
     if (k.cpu(cpu).lazyMmHp !== null) setHazardSlot(k, cpu, 'context_switch', cpu, 'lazy_mm', null);
   },
+  // __change_current_mm() from a kernel context: "smp_store_release(&this_rq()->lazy_mm, NULL)".
+  change_current_mm(k, cpu, fn, oldActive) {
+    if (k.cpu(cpu).lazyMmHp === oldActive) setHazardSlot(k, cpu, fn, cpu, 'lazy_mm', null);
+  },
   // finish_task_switch() calls mmdrop_lazy(rq) unconditionally.
   finish_switch(k, cpu) {
     mmdropLazy(k, cpu);

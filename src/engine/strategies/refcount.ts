@@ -27,6 +27,7 @@ export const refcountStrategy: LazyStrategy = {
   kernel_to_user(k, cpu, prev, mm) {
     prevMmHandoff(this, k, cpu, prev, mm);
   },
+  change_current_mm() {},
   finish_switch() {},
   explicitMembarrierBarriers: false,
   unlazy_path: null,

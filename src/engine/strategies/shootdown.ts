@@ -34,6 +34,7 @@ export const shootdownStrategy: LazyStrategy = {
   kernel_to_user(k, cpu, prev, mm) {
     prevMmHandoff(this, k, cpu, prev, mm);
   },
+  change_current_mm() {},
   finish_switch() {},
   explicitMembarrierBarriers: false,
   unlazy_path: null,

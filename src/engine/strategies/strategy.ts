@@ -22,6 +22,13 @@ export interface LazyStrategy {
    * prev->active_mm" for finish_task_switch() to drop; hazard: release rq->lazy_mm.
    */
   kernel_to_user(k: Kctx, cpu: CpuId, prev: TaskId, mm: MmId): void;
+  /**
+   * A kernel thread's ->mm becomes a real mm (kthread_use_mm(), kernel_execve()'s exec_mmap()) while
+   * it was lazy on `oldActive`. Mainline keeps the lazy reference until the trailing
+   * mmdrop_lazy_tlb(); Andy Lutomirski's __change_current_mm() (patches 14-15/23) releases
+   * rq->lazy_mm right here, with IRQs off.
+   */
+  change_current_mm(k: Kctx, cpu: CpuId, fn: string, oldActive: MmId): void;
   /** finish_task_switch() extra work after IRQs are back on (hazard: mmdrop_lazy(rq)). */
   finish_switch(k: Kctx, cpu: CpuId): void;
   /**
