@@ -11,9 +11,9 @@ import type { Engine, ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import type { CheckResult, Counterexample } from '../src/run/types';
-import { modelConfigArbitrary, type ModelConfigConstraints } from './config';
+import { modelConfigArbitrary, resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
-import { minimizeOps } from './minimize';
+import { minimizeOps, minimizeWithConfig } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { deriveSeed } from './seed';
 import { DEFAULT_PROFILES, type Weights } from './weights';
@@ -119,12 +119,25 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
     result: details.failed ? 'fail' : 'pass',
   };
   if (details.failed && details.counterexample !== null) {
-    const [config, profile, choices] = details.counterexample;
+    let [config, profile, choices] = details.counterexample;
     let out = runChoicesMonitored(engine, config, choices, profiles[profile], makeChecker);
     if (out.violation && options.minimize !== false) {
-      out = minimizeOps(engine, config, out.ops, makeChecker, out.violation, {
-        accept: ownViolation && ((o) => counts(config, o)),
-      });
+      if (options.config) {
+        out = minimizeOps(engine, config, out.ops, makeChecker, out.violation, {
+          sameClause: false,
+          accept: ownViolation && ((o) => counts(config, o)),
+        });
+      } else {
+        const c = resolveModelConfigConstraints(options.configConstraints);
+        const floor: ModelConfig = { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
+        const best = minimizeWithConfig(engine, config, out.ops, makeChecker, out.violation, {
+          floor,
+          sameClause: false,
+          accept: ownViolation && ((cfg, o) => counts(cfg, o)),
+        });
+        config = best.config;
+        out = best.outcome;
+      }
     }
     result.counterexample = toCounterexample(config, out, details.seed, details.counterexamplePath ?? '', engine.info.id);
   }

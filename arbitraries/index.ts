@@ -17,6 +17,9 @@ export {
 export { RACE, defaultInstanceWeight, defaultKindBoost } from './weight-rules';
 export { raceFocus, raceOfCall, silentLazyReturn } from './race-focus';
 export type { CallRace, RaceFocus } from './race-focus';
+export { TLB } from './weight-rules';
+export { tlbFocus } from './tlb-focus';
+export type { TlbFocus } from './tlb-focus';
 export type { Weights } from './weights';
 export { pickOp } from './pick';
 export { sameOp } from './same-op';
@@ -24,10 +27,10 @@ export { ReplayError, startRun } from './run';
 export type { EventListener, OpListener, Run, RunListeners } from './run';
 export { TraceView } from './trace-view';
 export type { MembarrierWindow, SwitchStart, TaskFacts } from './trace-view';
-export { replayAlignedMonitored, replayMonitored, runChoicesMonitored } from './monitored-run';
+export { replayAlignedMonitored, replayLenientMonitored, replayMonitored, runChoicesMonitored } from './monitored-run';
 export type { CheckerFactory, MonitoredOutcome, TraceChecker } from './monitored-run';
-export { minimizeOps, pathUnits } from './minimize';
-export type { MinimizeOptions } from './minimize';
+export { minimizeOps, minimizeWithConfig, pathUnits } from './minimize';
+export type { ConfigMinimizeOptions, MinimizeOptions } from './minimize';
 export { deriveSeed } from './seed';
 export { DEFAULT_RUNS, DEFAULT_SHRINK_BUDGET, checkEngine, weightProfiles } from './check-engine';
 export type { EngineCheckOptions } from './check-engine';
@@ -37,6 +40,7 @@ export {
   KNOWN_FIX_KNOBS,
   PROPERTY_CLAUSE_FAMILY,
   VARIANT_CHECK_RULES,
+  VARIANT_SHRINK_BUDGET,
   defaultDifferentialBase,
   expectedProperties,
   findingFixKnobs,

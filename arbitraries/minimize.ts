@@ -29,6 +29,12 @@ export interface MinimizeOptions {
    * criterion of a variant check); default: none.
    */
   accept?: (out: MonitoredOutcome) => boolean;
+  /**
+   * Whether a candidate must violate the target's clause (default), or any clause of its property:
+   * the shortest form of a bug often shows under a neighbouring clause (membarrier-ordering's
+   * "interval inside the window" shrinks to "interval ends in the window").
+   */
+  sameClause?: boolean;
 }
 
 /**
@@ -44,12 +50,13 @@ export function minimizeOps<S>(
   options: MinimizeOptions = {},
 ): MonitoredOutcome {
   let budget = options.maxReplays ?? 5000;
+  const sameClause = options.sameClause ?? true;
   const attempt = (candidate: readonly Op[]): MonitoredOutcome | null => {
     budget--;
     try {
       const out = replayLenientMonitored(engine, config, candidate, makeChecker);
       const v = out.violation;
-      if (!v || v.property !== target.property || v.clause !== target.clause) return null;
+      if (!v || v.property !== target.property || (sameClause && v.clause !== target.clause)) return null;
       return options.accept === undefined || options.accept(out) ? out : null;
     } catch (e) {
       if (e instanceof ReplayError) return null;
@@ -60,11 +67,11 @@ export function minimizeOps<S>(
   try {
     const out = replayMonitored(engine, config, ops, makeChecker); // the given ops must replay as they are
     const v = out.violation;
-    if (v && v.property === target.property && v.clause === target.clause && (options.accept === undefined || options.accept(out))) first = out;
+    if (v && v.property === target.property && (!sameClause || v.clause === target.clause) && (options.accept === undefined || options.accept(out))) first = out;
   } catch (e) {
     if (!(e instanceof ReplayError)) throw e;
   }
-  if (first === null) throw new Error(`minimizeOps: the given ops do not violate ${target.property} ${target.clause}`);
+  if (first === null) throw new Error(`minimizeOps: the given ops do not violate ${target.property} ${sameClause ? target.clause : ''}`.trimEnd());
   let best: MonitoredOutcome = first;
   /** Try dropping the ops at `indices`; true when the result still fails (and becomes `best`). */
   const tryDrop = (indices: readonly number[]): boolean => {
@@ -81,6 +88,66 @@ export function minimizeOps<S>(
     changed = dropSingleUnits(() => best.ops, tryDrop) || dropUnitPairs(() => best.ops, tryDrop) || dropChunks(() => best.ops, tryDrop);
   }
   return best;
+}
+
+/** Options of {@link minimizeWithConfig}. */
+export interface ConfigMinimizeOptions extends Omit<MinimizeOptions, 'accept'> {
+  /** The smallest configuration allowed (the bounds the configuration was generated within). */
+  floor: ModelConfig;
+  /** As MinimizeOptions.accept, for the configuration the candidate ran on. */
+  accept?: (config: ModelConfig, out: MonitoredOutcome) => boolean;
+}
+
+/**
+ * minimizeOps, then the configuration too: fast-check's own shrinking of the configuration is lost
+ * once a counterexample's ops are minimised on a fixed one, and a smaller machine (fewer CPUs,
+ * processes, threads, kernel threads) usually allows a much shorter counterexample. Each smaller
+ * configuration (one field lowered by one, down to `floor`) gets the ops replayed leniently (ops
+ * that no longer exist or are not enabled are skipped); when the target still fails there, the ops
+ * are minimised again on it. Returns the configuration with its outcome.
+ */
+export function minimizeWithConfig<S>(
+  engine: Engine<S>,
+  config: ModelConfig,
+  ops: readonly Op[],
+  makeChecker: CheckerFactory,
+  target: Pick<Violation, 'property' | 'clause'>,
+  options: ConfigMinimizeOptions,
+): { config: ModelConfig; outcome: MonitoredOutcome } {
+  const accept = options.accept;
+  const minimize = (c: ModelConfig, o: readonly Op[]) =>
+    minimizeOps(engine, c, o, makeChecker, target, { maxReplays: options.maxReplays, sameClause: options.sameClause, accept: accept && ((out) => accept(c, out)) });
+  let best = { config, outcome: minimize(config, ops) };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const smaller of smallerConfigs(best.config, options.floor)) {
+      let out: MonitoredOutcome;
+      try {
+        out = replayLenientMonitored(engine, smaller, best.outcome.ops, makeChecker);
+      } catch (e) {
+        if (e instanceof ReplayError) continue;
+        throw e;
+      }
+      const v = out.violation;
+      if (!v || v.property !== target.property || ((options.sameClause ?? true) && v.clause !== target.clause) || out.ops.length === 0) continue;
+      if (accept && !accept(smaller, out)) continue;
+      const outcome = minimize(smaller, out.ops);
+      if (outcome.ops.length > best.outcome.ops.length) continue;
+      best = { config: smaller, outcome };
+      changed = true;
+      break;
+    }
+  }
+  return best;
+}
+
+/** The configurations one step smaller than `c` (one field lowered by one), not below `floor`. */
+function smallerConfigs(c: ModelConfig, floor: ModelConfig): ModelConfig[] {
+  const out: ModelConfig[] = [];
+  for (const k of ['cpus', 'threads', 'procs', 'kthreads'] as const) {
+    if (c[k] > floor[k]) out.push({ ...c, [k]: c[k] - 1 });
+  }
+  return out;
 }
 
 type Dropper = (indices: readonly number[]) => boolean;

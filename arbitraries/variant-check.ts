@@ -8,32 +8,47 @@
  * - C3 SYNC_CORE after kthread_use_mm() of a lazy mm (fixed by knob `syncCoreOnLazySameMmSwitch`)
  *   is a C3.1 failure like the SYNC_CORE variants' own.
  * So a variant is checked (a) with the proposed-fix knobs of the findings turned on, except those
- * that would mask the variant's bug, and (b) with the differential criterion of runCheck: a run
- * counts as failing only if the property the variant violates holds on the base engine (same
- * knobs, no variant flags) replaying the same ops.
+ * that would mask the variant's bug, (b) with the differential criterion of runCheck: a run counts
+ * as failing only if the property the variant violates holds on the base engine (the variant's
+ * base arch/strategy/knobs, the same fix knobs, no variant flags or knobs) replaying the same ops,
+ * and (c) on the property the variant must break only (`property` in src/engine/variants.ts).
  *
- * Per variant, the fix knobs (on both the variant and the differential base unless noted):
+ * The base replays the ops *aligned* (arbitraries/monitored-run.ts replayAlignedMonitored) rather
+ * than op for op: where every op is enabled on the base the two are the same, but a variant that
+ * changes which ops are enabled would otherwise never count (single-thread-short-circuits-sync-core
+ * returns before any step, so the op after its call is not enabled on the base, whose call is still
+ * in flight; exec-mmap-irqs-on takes an IPI where the base has IRQs off; lazy-skips-freed-tables-
+ * flush and the switching variants send fewer IPIs, so the base waits where the variant does not;
+ * the EFI and hotplug variants run other steps). An op that cannot be aligned still makes the run
+ * not count.
  *
- * | variant                                  | membarrierSwitchMmFix | syncCoreOnLazySameMmSwitch | why                                                                                         |
- * |------------------------------------------|-----------------------|----------------------------|---------------------------------------------------------------------------------------------|
- * | no-sync-core-kthread-to-user             | on                    | OFF                        | the knob syncs the core on the lazy -> same-mm return, exactly the sync the variant removes  |
- * |                                          |                       |                            | from finish_task_switch(): it would mask scenario 1. The mainline C3 finding can then occur; |
- * |                                          |                       |                            | the differential base (knob off too) fails it as well, so it never counts.                  |
- * | kthread-use-mm-same-mm-no-sync-core      | on                    | OFF (variant), on (base)   | the variant *is* the open C3 finding (Nick Piggin's case): the knob is its fix, so the       |
- * |                                          |                       |                            | variant runs without it and the base with it (the base must not share the bug).             |
- * | no-lazy-mmgrab                           | on                    | on                         | refcount bug: neither knob touches mm_count                                                 |
- * | text-poke-no-leave-mm                    | on                    | on                         | tlb-coherence bug in use_temporary_mm(): no membarrier involved                             |
- * | exit-mm-no-barrier                       | on                    | on                         | scenario D is PRIVATE: rq->membarrier_state (GLOBAL only) is not read; the extra sync is    |
- * |                                          |                       |                            | not a barrier in exit_mm()                                                                  |
- * | kthread-unuse-mm-no-barrier              | on                    | on                         | scenario E: same reasoning as exit-mm-no-barrier                                            |
- * | sync-core-skips-caller                   | on                    | on                         | the caller's CPU switches user -> user (no lazy return): the knob never runs there           |
- * | single-thread-short-circuits-sync-core   | on                    | on                         | the short-circuit skips the whole call; a lazy return that the knob syncs is one way to     |
- * |                                          |                       |                            | reach user mode, the others (SYSRET, user -> user switch) are untouched                     |
- * | sync-core-ipi-preempt-sysret             | on                    | on                         | the IPI return path schedules user -> user in the same mm: no lazy return                   |
- * | lazy-skips-freed-tables-flush            | on                    | on                         | TLB-flush bug, no membarrier                                                                |
- * | (any other variant)                      | on                    | on (x86)                   | default: every fix knob the base arch accepts                                               |
+ * Per variant, the fix knobs (on the variant and on its differential base unless noted; a knob the
+ * base arch does not have is left out: syncCoreOnLazySameMmSwitch is x86 only):
  *
- * Knobs a base arch does not have (syncCoreOnLazySameMmSwitch is x86 only) are left out.
+ * | variant                                 | base               | membarrierSwitchMmFix | syncCoreOnLazySameMmSwitch | why                                                                                    |
+ * |-----------------------------------------|--------------------|-----------------------|----------------------------|----------------------------------------------------------------------------------------|
+ * | no-sync-core-kthread-to-user            | x86/refcount       | on                    | OFF                        | the knob syncs the core on the lazy -> same-mm return, the very sync the variant        |
+ * |                                         |                    |                       |                            | removes from finish_task_switch(): it would mask scenario 1. The open C3 finding can   |
+ * |                                         |                    |                       |                            | then occur; the base (knob off too) fails it as well, so it never counts.              |
+ * | kthread-use-mm-same-mm-no-sync-core     | x86/refcount       | on (the base's own)   | OFF variant, on base       | the variant *is* the open C3 finding (Nick Piggin's case, no flags): the knob is its   |
+ * |                                         |                    |                       |                            | fix, so the variant runs without it and the base with it.                              |
+ * | no-lazy-mmgrab                          | x86/refcount       | on                    | on                         | refcount bug: neither knob touches mm_count                                            |
+ * | text-poke-no-leave-mm                   | x86/refcount       | on                    | on                         | tlb-coherence bug in use_temporary_mm(): no membarrier involved                        |
+ * | exit-mm-no-barrier                      | x86/refcount       | on                    | on                         | scenario D is PRIVATE: rq->membarrier_state (read by GLOBAL only) plays no part; the   |
+ * |                                         |                    |                       |                            | knob's sync is no barrier in exit_mm()                                                 |
+ * | kthread-unuse-mm-no-barrier             | x86/refcount       | on                    | on                         | scenario E: as exit-mm-no-barrier                                                      |
+ * | sync-core-skips-caller                  | x86/refcount       | on                    | on                         | the caller's CPU goes back to user code by SYSRET or a user -> user switch: no lazy    |
+ * |                                         |                    |                       |                            | return, so the knob never runs there                                                   |
+ * | single-thread-short-circuits-sync-core  | x86/refcount       | on                    | on                         | the short-circuit skips the whole call; the caller's SYSRET is untouched by the knob   |
+ * | sync-core-ipi-preempt-sysret            | x86/refcount       | on                    | on                         | the IPI return path switches user -> user in the same mm: no lazy return               |
+ * | lazy-skips-freed-tables-flush           | x86/refcount       | on                    | on                         | TLB-flush bug, no membarrier                                                           |
+ * | flush-skips-switching-cpu               | x86/refcount       | on                    | on                         | TLB-flush bug (should_flush_tlb()), no membarrier                                      |
+ * | switching-store-after-tlb-gen-read      | x86/refcount       | on                    | on                         | as flush-skips-switching-cpu                                                           |
+ * | nmi-reads-active-mm                     | x86/shootdown      | on                    | on                         | NMI reader bug (knob nmiReader), no membarrier                                         |
+ * | shootdown-temporary-mm-hides-lazy       | x86/shootdown      | on                    | on                         | EFI scheme bug (knob efiScheme), no membarrier                                         |
+ * | hotplug-clears-cpumask-while-lazy       | powerpc/shootdown  | on                    | (no such knob)             | hotplug bug (knob hotplugFix), no membarrier                                           |
+ * | exec-mmap-irqs-on                       | powerpc/shootdown  | on                    | (no such knob)             | exec bug (knob irqsOffActivateMm), no membarrier                                       |
+ * | (any other variant)                     |                    | on                    | on (x86)                   | default: every fix knob the base arch accepts                                          |
  */
 import { ARM64_KNOBS, POWERPC_KNOBS, X86_KNOBS, type KnobDef } from '../src/engine/knobs';
 import { VARIANTS, variantById, type VariantDef } from '../src/engine/variants';
@@ -180,14 +195,24 @@ export function isExpectedBreak(v: VariantDef, property: string, clause: string)
 }
 
 /**
+ * fast-check's shrink budget of a variant check (runs). fast-check's shrinking of the choice list
+ * rarely shortens a counterexample once ./minimize.ts has minimised its ops (and its
+ * configuration), but with the default budget (5000) it is most of a variant check's time:
+ * measured with test/variants/measure.ts, 500 gives the same median shrunk lengths but one variant
+ * (exit-mm-no-barrier) in a third to a half of the time.
+ */
+export const VARIANT_SHRINK_BUDGET = 500;
+
+/**
  * The runCheck options of a variant check: {@link variantCheckEngines} (fix knobs and the
- * differential base) and, by default, only the property the variant must break (`property` of
- * src/engine/variants.ts), so that a run is not cut short by another property's failure. `over`
- * sets anything else (runs, seed, properties, ...).
+ * differential base), by default only the property the variant must break (`property` of
+ * src/engine/variants.ts, so that a run is not cut short by another property's failure; runCheck
+ * then picks the weight profile for it) and {@link VARIANT_SHRINK_BUDGET}. `over` sets anything
+ * else (runs, seed, properties, ...).
  */
 export function variantCheckOptions(id: string, over: Partial<RunCheckOptions> = {}): RunCheckOptions {
   const v = variantById(id);
   const { engine, differentialBase } = variantCheckEngines(id);
   const own = (v as { property?: string } | undefined)?.property;
-  return { engine, differentialBase, ...(own !== undefined ? { properties: [own] } : {}), ...over };
+  return { engine, differentialBase, ...(own !== undefined ? { properties: [own] } : {}), shrinkBudget: VARIANT_SHRINK_BUDGET, ...over };
 }

@@ -16,7 +16,7 @@ export const TLB = {
   windowKind: 4,
   /** Kind boost of exit/syscall by a user of an mm hidden in a window. */
   dyingKind: 16,
-  /** Kind boost of exec / efi_call by a CPU lazy on an mm with at most one user (cpu_down: x4). */
+  /** Kind boost of exec / efi_call by a CPU lazy on an mm with at most one user (cpu_down of a lazy CPU: one more). */
   enterKind: 3,
   /** Kind boost of a flush of an mm another CPU is switching to. */
   flushKind: 8,
@@ -50,8 +50,8 @@ export const RACE = {
   /** Kind boost of a registered PRIVATE membarrier while another CPU uses the caller's mm. */
   companyCall: 48,
   /** C3 set-up: a thread of a SYNC_CORE mm blocking in a syscall in favour of a kthread (idle: half). */
-  lazySetUpInstance: 32,
-  lazySetUpKind: 6,
+  lazySetUpInstance: 16,
+  lazySetUpKind: 3,
   /** A switch to a thread of an mm registered for a PRIVATE command (company for its calls). */
   gatherInstance: 4,
   /** Kind boost of return_to_user of a thread of such an mm. */

@@ -27,6 +27,16 @@
  * - Some ops are only worth much in some states (a membarrier of a *registered* mm, an exit while
  *   another CPU uses the mm, kthread_use_mm on a lazy CPU): ./weight-rules.ts boosts their kind then.
  *
+ * Races (the named variants of src/engine/variants.ts) need more than common window openers: a
+ * membarrier call must meet an exit in its few steps, a lazy CPU must come back to a thread that
+ * SYSRETs after a SYNC_CORE call skipped it, a shootdown IPI must land inside exec_mmap()'s window.
+ * ./race-focus.ts and ./tlb-focus.ts derive from the trace where such a race stands, and the rules
+ * of ./weight-rules.ts push the CPU that must act next (and hold back the one that must wait). Two
+ * sets of kind weights (profiles) serve the two families: DEFAULT_WEIGHTS the lazy-TLB one,
+ * MEMBARRIER_WEIGHTS the membarrier one (threads of one mm side by side, registrations, calls);
+ * a check draws a profile per run (DEFAULT_PROFILES), or takes the one its properties need
+ * (check.ts profilesFor). test/variants/measure.ts measures what it takes to catch each variant.
+ *
  * Tuned by measuring scenario coverage (./statistics.ts) on x86/refcount, 200 runs x 120 ops, over
  * seeds 1-8. The rarest classes before the boosts: SYNC_CORE scan of an mm-less CPU in 1-6 runs of
  * 200, kthread_use_mm while lazy 4-13; after: 5-20 and 24-43, every other required class in 3 runs
