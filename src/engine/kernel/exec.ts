@@ -38,10 +38,7 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.setTaskMm(cpu, FN, t, mm, mm);
       moveRef(k, cpu, FN, mm, 'users', `bprm:${t.id}`, taskOwner(t.id));
       if (f.oldMm) moveRef(k, cpu, FN, f.oldMm, 'users', taskOwner(t.id), localOwner(cpu, FN));
-      else {
-        k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, FN));
-        k.strategy.change_current_mm(k, cpu, FN, f.oldActive as MmId);
-      }
+      else k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, FN));
       if (!k.knob<boolean>('irqsOffActivateMm')) k.setIrqs(cpu, false);
       f.pc = 2;
       return 'more';
@@ -50,6 +47,8 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // (e) activate_mm(active_mm, mm): x86 switch_mm_irqs_off(prev, next, NULL); IRQs on.
       k.arch.switch_mm_irqs_off(k, cpu, 'activate_mm', mm);
       membarrierFinishSwitchMm(k, cpu, mm);
+      // The hazard pointer may go only once the CPU no longer translates through the old mm.
+      if (!f.oldMm) k.strategy.change_current_mm(k, cpu, FN, f.oldActive as MmId);
       k.setIrqs(cpu, false);
       f.pc = 3;
       return 'more';

@@ -41,9 +41,9 @@ export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more'
       f.oldActive = t.activeMm;
       k.setTaskMm(cpu, 'kthread_use_mm', t, mm, mm);
       k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, 'kthread_use_mm'));
-      k.strategy.change_current_mm(k, cpu, 'kthread_use_mm', f.oldActive as MmId);
       membarrierUpdateCurrentMm(k, cpu, mm);
       k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', mm);
+      k.strategy.change_current_mm(k, cpu, 'kthread_use_mm', f.oldActive as MmId);
       membarrierFinishSwitchMm(k, cpu, mm);
       f.pc = 2;
       return 'more';

@@ -26,7 +26,8 @@ export interface LazyStrategy {
    * A kernel thread's ->mm becomes a real mm (kthread_use_mm(), kernel_execve()'s exec_mmap()) while
    * it was lazy on `oldActive`. Mainline keeps the lazy reference until the trailing
    * mmdrop_lazy_tlb(); Andy Lutomirski's __change_current_mm() (patches 14-15/23) releases
-   * rq->lazy_mm right here, with IRQs off.
+   * rq->lazy_mm as soon as the MMU has switched, with IRQs off (as context_switch() does after
+   * switch_mm_irqs_off()).
    */
   change_current_mm(k: Kctx, cpu: CpuId, fn: string, oldActive: MmId): void;
   /** finish_task_switch() extra work after IRQs are back on (hazard: mmdrop_lazy(rq)). */
