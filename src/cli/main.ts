@@ -11,6 +11,7 @@ import { LIST_FLAGS, listCommand } from './commands/list';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay';
 import { USAGE_EXIT, UsageError, describeCliError } from './errors';
 import { eprintln, println, processIo, type CliIo } from './io';
+import { EXPLORE_FLAGS, exploreCommand } from '../explore/command';
 import { CHECK_TRACE_FLAGS, CHECK_TRACE_USAGE, checkTraceCommand } from '../trace-io/check-trace-command';
 import { GENERATE_SUITE_FLAGS, GENERATE_SUITE_USAGE, generateSuiteCommand } from '../suite/generate-suite-command';
 
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   list: { synopsis: 'list', summary: 'engines, knobs, variants, properties and findings', flags: LIST_FLAGS, run: listCommand },
   campaign: { synopsis: 'campaign [flags]', summary: 'every engine, variant and finding as a results matrix (what `npm start` runs)', flags: CAMPAIGN_FLAGS, run: campaignCommand },
   compare: { synopsis: 'compare [flags]', summary: 'every (arch, strategy) engine on the same workloads: verdicts and costs', flags: COMPARE_FLAGS, run: compareCommand },
+  explore: { synopsis: 'explore [flags]', summary: 'every interleaving of a small configuration to a depth, breadth-first (exit 0 clean to the bound, 1 counterexample)', flags: EXPLORE_FLAGS, run: exploreCommand },
   'check-trace': { ...CHECK_TRACE_USAGE, flags: CHECK_TRACE_FLAGS, run: checkTraceCommand },
   'generate-suite': { ...GENERATE_SUITE_USAGE, flags: GENERATE_SUITE_FLAGS, run: generateSuiteCommand },
 };

@@ -1,0 +1,216 @@
+/**
+ * `lazymm explore`: bounded exhaustive search of one engine on one small configuration.
+ *
+ *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
+ *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
+ *                  [--max-seconds N] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *
+ * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
+ * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
+ * --max-states/--max-seconds before the bound (not a proof).
+ *
+ * A variant is explored as `lazymm check` checks it (arbitraries/variant-check.ts: the fix knobs of
+ * the open findings that cannot mask it, its own property, the differential base), so that the
+ * minimum found here is the minimum of what `lazymm check --variant V` can report; --as-is explores
+ * the bare variant with every property and no differential base.
+ */
+import * as path from 'node:path';
+import type { ModelConfig } from '../engine/contract';
+import { formatOp, type Op } from '../engine/ops';
+import { createEngine } from '../engine/registry';
+import { FixtureError, writeFixture } from '../fixtures/fixture';
+import { renderOps, renderTimeline } from '../render/timeline';
+import type { EngineSpec } from '../run/types';
+import { replayOps } from '../../arbitraries';
+import { variantCheckOptions } from '../../arbitraries/variant-check';
+import { parseArgs, type FlagSpec } from '../cli/args';
+import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
+import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
+import { explore, type ExploreResult } from './explore';
+import { toFixture } from './minimum';
+import { compact, progressLine, progressWanted } from './progress';
+
+/** What the command writes to (the CLI's io, or a test's). */
+export interface ExploreIo {
+  out(s: string): void;
+  err(s: string): void;
+  /** Show a progress line on `err` (default: stderr is a terminal and not --json). */
+  progress?: boolean;
+}
+
+/** The smallest machine with a lazy-TLB race: two CPUs, one single-threaded process, no kthread. */
+export const EXPLORE_DEFAULT_CONFIG: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
+export const EXPLORE_DEFAULT_DEPTH = 8;
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export const EXPLORE_FLAGS: readonly FlagSpec[] = [
+  { name: 'arch', kind: 'value', arg: 'ARCH', help: 'x86, powerpc or arm64 (default x86)' },
+  { name: 'strategy', kind: 'value', arg: 'S', help: 'refcount, shootdown or hazard (default refcount)' },
+  { name: 'variant', kind: 'value', arg: 'V', help: 'a named buggy variant (see `lazymm list`); implies its arch and strategy' },
+  { name: 'knob', kind: 'list', arg: 'NAME=VALUE', help: 'set a knob of the arch (see `lazymm list`); repeatable' },
+  { name: 'cpus', kind: 'value', arg: 'N', help: `CPUs, 1..8 (default ${EXPLORE_DEFAULT_CONFIG.cpus})` },
+  { name: 'procs', kind: 'value', arg: 'N', help: `user processes at boot, 0..4 (default ${EXPLORE_DEFAULT_CONFIG.procs})` },
+  { name: 'threads', kind: 'value', arg: 'N', help: `threads per process, 1..4 (default ${EXPLORE_DEFAULT_CONFIG.threads})` },
+  { name: 'kthreads', kind: 'value', arg: 'N', help: `kernel threads, 0..3 (default ${EXPLORE_DEFAULT_CONFIG.kthreads})` },
+  { name: 'depth', kind: 'value', arg: 'D', help: `most ops per interleaving (default ${EXPLORE_DEFAULT_DEPTH})` },
+  { name: 'property', kind: 'list', arg: 'P', help: 'check only this property; repeatable (default: all that apply; a variant: its own)' },
+  { name: 'max-states', kind: 'value', arg: 'N', help: 'stop after N distinct states (exit 3: not a proof)' },
+  { name: 'max-seconds', kind: 'value', arg: 'N', help: 'stop after N seconds (exit 3: not a proof)' },
+  { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
+  { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
+  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default fixtures/ of the repository)' },
+  { name: 'json', kind: 'switch', help: 'print one JSON document instead of text' },
+];
+
+/** The engine, properties and differential base to explore (as `lazymm check` checks a variant). */
+export function exploreTarget(spec: EngineSpec, properties: string[] | undefined, asIs: boolean): { engine: EngineSpec; properties?: string[]; differentialBase: EngineSpec | null } {
+  if (spec.variant === undefined) return { engine: spec, differentialBase: null, ...(properties ? { properties } : {}) };
+  if (asIs) return { engine: spec, differentialBase: null, ...(properties ? { properties } : {}) };
+  const v = variantCheckOptions(spec.variant);
+  const withUser = (e: EngineSpec): EngineSpec => ({ ...e, knobs: { ...(e.knobs ?? {}), ...(spec.knobs ?? {}) } });
+  return {
+    engine: withUser(v.engine),
+    differentialBase: v.differentialBase ? withUser(v.differentialBase) : null,
+    ...(properties ? { properties } : v.properties ? { properties: v.properties } : {}),
+  };
+}
+
+const configText = (c: ModelConfig): string => `cpus=${c.cpus} procs=${c.procs} threads=${c.threads} kthreads=${c.kthreads}`;
+
+/** The `--json` document. */
+export function exploreJson(r: ExploreResult, fixture?: string): Record<string, unknown> {
+  const cx = r.counterexample;
+  return {
+    engine: r.engine,
+    arch: r.spec.arch,
+    strategy: r.spec.strategy,
+    variant: r.spec.variant ?? null,
+    knobs: resolvedKnobs(r.spec),
+    config: r.config,
+    depth: r.depth,
+    properties: r.properties,
+    differentialBase: r.differentialBase,
+    result: r.result,
+    depthReached: r.depthReached,
+    exhausted: r.exhausted,
+    states: r.states,
+    transitions: r.transitions,
+    sharedViolations: r.sharedViolations,
+    seconds: r.seconds,
+    statesPerSecond: r.statesPerSecond,
+    transitionsPerSecond: r.transitionsPerSecond,
+    levels: r.levels,
+    warnings: r.warnings,
+    ...(cx
+      ? {
+          counterexample: {
+            property: cx.violation.property,
+            clause: cx.violation.clause,
+            eventIndex: cx.violation.index,
+            message: cx.violation.message,
+            opCount: cx.ops.length,
+            ops: cx.ops,
+          },
+        }
+      : {}),
+    ...(fixture !== undefined ? { fixture } : {}),
+  };
+}
+
+/** The text report (lines). */
+export function exploreText(r: ExploreResult, fixture?: string): string[] {
+  const knobs = Object.entries(r.spec.knobs ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const lines = [
+    `lazymm explore ${r.engine}${knobs ? ` (${knobs})` : ''} on ${configText(r.config)}, every interleaving of up to ${r.depth} ops`,
+    `properties: ${r.properties.join(', ')}`,
+  ];
+  if (r.differentialBase) lines.push(`a violation counts only if ${engineId(r.differentialBase)} replaying the same ops does not share it (differential base)`);
+  lines.push('', '  depth  new states  transitions');
+  for (const l of r.levels) lines.push(`  ${String(l.depth).padStart(5)}  ${String(l.states).padStart(10)}  ${String(l.transitions).padStart(11)}`);
+  lines.push(
+    '',
+    `${r.states} distinct states, ${r.transitions} transitions, ${r.seconds.toFixed(2)} s: ${compact(r.statesPerSecond)} states/s, ${compact(r.transitionsPerSecond)} transitions/s` +
+      (r.sharedViolations ? `; ${r.sharedViolations} violations shared with the base (branches ended)` : ''),
+  );
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  const cx = r.counterexample;
+  if (r.result === 'clean') {
+    lines.push(
+      r.exhausted
+        ? `result: CLEAN: every reachable state was explored by depth ${r.depthReached} (no new state after it): clean at any depth`
+        : `result: CLEAN to depth ${r.depth}: no interleaving of up to ${r.depth} ops violates a property`,
+    );
+  } else if (r.result === 'truncated') {
+    lines.push(`result: INCOMPLETE: stopped by --max-states/--max-seconds; every interleaving of up to ${r.depthReached} ops is clean (not a proof at depth ${r.depth})`);
+  } else if (cx) {
+    const v = cx.violation;
+    lines.push(
+      `result: COUNTEREXAMPLE: ${v.property} ${v.clause} at event ${v.index}, ${cx.ops.length} ops, the shortest: every interleaving of up to ${cx.ops.length - 1} ops is clean`,
+      '',
+      `Ops (${cx.ops.length}):`,
+      renderOps(cx.ops),
+      '',
+    );
+    try {
+      const { events } = replayOps(createEngine(r.spec), r.config, cx.ops);
+      lines.push(renderTimeline(events, { highlight: v.events, violation: { index: v.index, message: v.message, property: v.property, clause: v.clause } }));
+    } catch (err) {
+      lines.push(v.message, `(no timeline: the replay throws: ${(err as Error).message})`);
+    }
+    if (fixture) lines.push('', `recorded: ${fixture}`);
+  }
+  return lines;
+}
+
+/** `lazymm explore`: returns the exit status (0 clean, 1 counterexample, 2 bad input, 3 incomplete). */
+export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
+  const a = parseArgs('explore', argv, EXPLORE_FLAGS);
+  const given = engineSpecFromFlags({ arch: a.values.get('arch'), strategy: a.values.get('strategy'), variant: a.values.get('variant'), knobs: a.lists.get('knob') });
+  const config: ModelConfig = { ...EXPLORE_DEFAULT_CONFIG };
+  for (const [name, lo, hi] of [['cpus', 1, 8], ['procs', 0, 4], ['threads', 1, 4], ['kthreads', 0, 3]] as const) {
+    if (a.values.has(name)) config[name] = parseIntInRange(`--${name}`, a.values.get(name), lo, hi);
+  }
+  const depth = a.values.has('depth') ? parseNonNegativeInt('--depth', a.values.get('depth')) : EXPLORE_DEFAULT_DEPTH;
+  const maxStates = a.values.has('max-states') ? parsePositiveInt('--max-states', a.values.get('max-states')) : undefined;
+  const maxSeconds = a.values.has('max-seconds') ? parsePositiveInt('--max-seconds', a.values.get('max-seconds')) : undefined;
+  const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : path.join(REPO_ROOT, 'fixtures');
+  if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  const json = a.switches.has('json');
+  const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
+  const target = exploreTarget(given, props, a.switches.has('as-is'));
+
+  const bar = progressLine((s) => io.err(s), io.progress ?? progressWanted(json));
+  let r: ExploreResult;
+  try {
+    r = explore({
+      engine: target.engine,
+      config,
+      depth,
+      properties: target.properties,
+      differentialBase: target.differentialBase,
+      maxStates,
+      maxSeconds,
+      onProgress: (p) =>
+        bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s`),
+    });
+  } finally {
+    bar.done();
+  }
+
+  let fixture: string | undefined;
+  if (r.counterexample && a.switches.has('record')) {
+    try {
+      fixture = writeFixture(dir, toFixture(target.engine, config, r.counterexample, { argv: ['explore', ...argv], dir }));
+    } catch (err) {
+      if (!(err instanceof FixtureError)) throw err;
+      io.err(`lazymm: not recorded: ${err.message.split('\n')[0]}\n`);
+    }
+  }
+  if (json) io.out(`${JSON.stringify(exploreJson(r, fixture), null, 2)}\n`);
+  else io.out(`${exploreText(r, fixture).join('\n')}\n`);
+  return r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3;
+}
+
+/** One line per op (for logs): `cpu0 preempt(next=idle0); cpu0 step; ...`. */
+export const opsLine = (ops: readonly Op[]): string => ops.map(formatOp).join('; ');

@@ -1,0 +1,371 @@
+/**
+ * Bounded exhaustive search: breadth-first over every interleaving of a small configuration (every
+ * enabled op at every state) up to `depth` ops, checking every property on every transition, with
+ * state hashing. The ground truth that random search and shrinking are measured against, and a
+ * proof of absence at that bound for a correct engine.
+ *
+ * - A node is (kernel state, property monitor state). Its key (./canonical.ts, ./monitor.ts,
+ *   ./shadow.ts) covers the kernel state with live IPI/call ids renamed, the real trace mirror with
+ *   trace indices written relative to what they are compared with, and a shadow of the monitors' closure state. docs/explore.md says exactly
+ *   what and why it is sound.
+ * - Monitors cannot be cloned, so every transition (N, op) is checked by a fresh checker that
+ *   replays N's events from the root and then observes op's events, then `finish()` (the trace
+ *   ending there: the leak checks at quiescence). Cost O(depth) per transition; the engine side is
+ *   O(1) amortised: frontier nodes are expanded in BFS order, which keeps siblings and cousins
+ *   together, so a stack of states along the current path is reused between them.
+ * - BFS order makes the first counterexample found the shortest in ops, and the search is
+ *   deterministic (the engine lists enabled ops in a fixed order): the same options always give the
+ *   same counterexample.
+ * - For a variant, a violation counts only if the base engine does not share it on the same ops
+ *   (runCheck's differential criterion, ./differential.ts); a transition with a shared violation
+ *   ends that branch (as it ends a random run), and is counted in `sharedViolations`.
+ */
+import type { ModelConfig } from '../engine/contract';
+import { createEngine } from '../engine/build';
+import type { Op } from '../engine/ops';
+import type { KernelState } from '../engine/state';
+import type { EngineSpec } from '../run/types';
+import type { InitEvent, TraceEvent } from '../trace/events';
+import { allProperties, propertyById, type Property, type Violation } from '../../properties';
+import { cloneJson, digest, kernelKey, newRenamings } from './canonical';
+import { ownViolationFor } from './differential';
+import { ExploreMonitor, mirrorPropertiesOf, shadowParts, unknownMirrorFields } from './monitor';
+import type { PropertyShadow } from './shadow';
+
+export interface ExploreProgress {
+  /** The level being generated (number of ops of the transitions being checked). */
+  depth: number;
+  /** Frontier nodes of the previous level expanded so far, of `frontier`. */
+  expanded: number;
+  frontier: number;
+  states: number;
+  transitions: number;
+  seconds: number;
+}
+
+export interface ExploreOptions {
+  engine: EngineSpec;
+  config: ModelConfig;
+  /** Most ops per interleaving (the bound). */
+  depth: number;
+  /** Property ids (default: every property that applies to the engine). */
+  properties?: string[];
+  /** Stop (result `truncated`) once this many distinct states were found. */
+  maxStates?: number;
+  /** Stop (result `truncated`) after this many seconds, checked between transitions. */
+  maxSeconds?: number;
+  /**
+   * Differential base for a variant (see ./differential.ts): default the variant's base with the
+   * same knobs, as runCheck; null: every violation counts.
+   */
+  differentialBase?: EngineSpec | null;
+  /**
+   * Stop at the first counterexample (default true). false: record the first (shortest) one, count
+   * every violating transition in `violations`, end those branches, and go on to the bound.
+   */
+  stopOnViolation?: boolean;
+  /** Merge states with equal keys (default true). false: the plain tree of interleavings (for validation). */
+  merge?: boolean;
+  /** Called about every 2000 transitions and at the end of every level. */
+  onProgress?: (p: ExploreProgress) => void;
+  /**
+   * Called when a transition reaches a state whose key was seen (with merge on): the ops of the
+   * kept state and of the merged one. For soundness tests (test/explore/soundness.test.ts).
+   */
+  onMerge?: (kept: Op[], merged: Op[]) => void;
+  /** Called for every violating transition that counts (with stopOnViolation false: all of them). */
+  onViolation?: (ops: Op[], violation: Violation) => void;
+}
+
+export interface ExploreCounterexample {
+  ops: Op[];
+  violation: Violation;
+}
+
+export interface ExploreLevel {
+  depth: number;
+  /** New distinct states found at this depth (with merge off: nodes). */
+  states: number;
+  /** Transitions checked into this depth. */
+  transitions: number;
+}
+
+export interface ExploreResult {
+  engine: string;
+  spec: EngineSpec;
+  config: ModelConfig;
+  properties: string[];
+  /** The bound asked for. */
+  depth: number;
+  /** `clean`: no violation in any interleaving of up to `depth` ops; `truncated`: maxStates/maxSeconds hit first. */
+  result: 'clean' | 'counterexample' | 'truncated';
+  /** Every interleaving of up to this many ops was checked (for a counterexample: its length minus one). */
+  depthReached: number;
+  /** No new state at some depth <= `depth`: every reachable state was explored (clean at any depth). */
+  exhausted: boolean;
+  /** Distinct states (nodes) found, the initial state included. */
+  states: number;
+  transitions: number;
+  /** Violations the differential base shares (branches ended, not counterexamples). */
+  sharedViolations: number;
+  /** Violating transitions (counterexamples) found; more than 1 only with stopOnViolation false. */
+  violations: number;
+  seconds: number;
+  statesPerSecond: number;
+  transitionsPerSecond: number;
+  levels: ExploreLevel[];
+  merge: boolean;
+  /** The differential base used, if any. */
+  differentialBase: EngineSpec | null;
+  /** Hash-coverage warnings (mirror fields the key does not know); empty when the key is sound as documented. */
+  warnings: string[];
+  counterexample?: ExploreCounterexample;
+}
+
+/** The properties `ids` names (all applicable when undefined), filtered by appliesTo(init). */
+export function selectExploreProperties(ids: readonly string[] | undefined, init: InitEvent): Property[] {
+  if (ids === undefined || ids.length === 0) return allProperties.filter((p) => p.appliesTo(init));
+  return ids.map((id) => {
+    const p = propertyById(id);
+    if (!p) throw new Error(`explore: unknown property "${id}" (known: ${allProperties.map((x) => x.id).join(', ')})`);
+    if (!p.appliesTo(init)) throw new Error(`explore: property "${id}" does not apply to this engine`);
+    return p;
+  });
+}
+
+interface StackEntry {
+  node: number;
+  state: KernelState;
+  /** Events of the op that led here (root: the boot events after init). */
+  events: TraceEvent[];
+}
+
+/** An exception thrown by the engine or a checker: reported as a failure of the engine contract. */
+function contractViolation(engineId: string, ops: readonly Op[], index: number, err: unknown): Violation {
+  const message = err instanceof Error ? err.message : String(err);
+  return {
+    property: 'engine-contract',
+    clause: 'apply() threw on an enabled op',
+    index,
+    mm: null,
+    cpus: [],
+    message: `engine ${engineId} threw at op ${ops.length - 1}: ${message}`,
+    events: [],
+  };
+}
+
+export function explore(options: ExploreOptions): ExploreResult {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const { config, depth } = options;
+  if (!Number.isInteger(depth) || depth < 0) throw new Error(`explore: depth must be a non-negative integer (got ${depth})`);
+  const merge = options.merge ?? true;
+  const stopOnViolation = options.stopOnViolation ?? true;
+  const engine = createEngine(options.engine);
+  const boot = engine.init(config);
+  const init = boot.events[0] as InitEvent;
+  const bootEvents = boot.events.slice(1);
+  const properties = selectExploreProperties(options.properties, init);
+  const { mirror: mirrorProps, other } = mirrorPropertiesOf(properties);
+  if (other.length > 0) {
+    throw new Error(`explore: properties ${other.map((p) => p.id).join(', ')} are not mirror-based; the explorer cannot hash their state`);
+  }
+  const parts = shadowParts(properties);
+  const { base, own } = ownViolationFor(options.engine, options.differentialBase);
+  const warnings: string[] = [];
+
+  const result: ExploreResult = {
+    engine: engine.info.id,
+    spec: options.engine,
+    config,
+    properties: properties.map((p) => p.id),
+    depth,
+    result: 'clean',
+    depthReached: 0,
+    exhausted: false,
+    states: 1,
+    transitions: 0,
+    sharedViolations: 0,
+    violations: 0,
+    seconds: 0,
+    statesPerSecond: 0,
+    transitionsPerSecond: 0,
+    levels: [{ depth: 0, states: 1, transitions: 0 }],
+    merge,
+    differentialBase: base,
+    warnings,
+  };
+  const done = (r: ExploreResult['result']): ExploreResult => {
+    result.result = r;
+    result.seconds = elapsed();
+    result.statesPerSecond = result.seconds > 0 ? result.states / result.seconds : 0;
+    result.transitionsPerSecond = result.seconds > 0 ? result.transitions / result.seconds : 0;
+    return result;
+  };
+
+  // Node store: parent and op per node; node 0 is the initial state.
+  const parent: number[] = [-1];
+  const opOf: (Op | null)[] = [null];
+  const seen = new Map<string, number>();
+  const pathOf = (n: number): Op[] => {
+    const out: Op[] = [];
+    for (; n !== 0; n = parent[n]) out.push(opOf[n] as Op);
+    return out.reverse();
+  };
+
+  /** Feed the boot events and `path` (events per op) to `m`; throws if a violation shows up (the path was clean). */
+  const replay = (m: ExploreMonitor, path: readonly StackEntry[], fold: boolean): number => {
+    let idx = 1;
+    for (const entry of path) {
+      for (const ev of entry.events) {
+        if (m.observe(ev, idx++, fold).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
+      }
+    }
+    return idx;
+  };
+  const accept = (ops: Op[], v: Violation): boolean => v.property === 'engine-contract' || own === null || own(config, ops, v);
+
+  // Depth 0: the initial state (the start checks, and the trace that ends at once).
+  const root: StackEntry = { node: 0, state: boot.state, events: bootEvents };
+  {
+    const m = new ExploreMonitor(init, mirrorProps, parts);
+    m.observe(init, 0, false);
+    let v: Violation | undefined;
+    let idx = 1;
+    for (const ev of bootEvents) {
+      v ??= m.observe(ev, idx++)[0];
+      if (v) break;
+    }
+    for (const f of unknownMirrorFields(m.mirror)) warnings.push(`the state key does not cover mirror field ${f}`);
+    if (!v && merge) seen.set(stateKey(cloneJson(boot.state), m), 0);
+    v ??= m.finish()[0];
+    if (v && accept([], v)) {
+      result.violations++;
+      options.onViolation?.([], v);
+      result.counterexample = { ops: [], violation: v };
+      if (stopOnViolation) return done('counterexample');
+    } else if (v) result.sharedViolations++;
+  }
+
+  let level: number[] = [0];
+  const stack: StackEntry[] = [root];
+  let lastProgress = 0;
+  const progress = (d: number, expanded: number, frontier: number) =>
+    options.onProgress?.({ depth: d, expanded, frontier, states: result.states, transitions: result.transitions, seconds: elapsed() });
+
+  for (let d = 0; d < depth; d++) {
+    const next: number[] = [];
+    const info: ExploreLevel = { depth: d + 1, states: 0, transitions: 0 };
+    result.levels.push(info);
+    for (let li = 0; li < level.length; li++) {
+      const node = level[li];
+      syncStack(stack, node, parent, opOf, engine.apply.bind(engine));
+      const here = stack[stack.length - 1];
+      const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
+      let enabled: Op[];
+      try {
+        enabled = engine.enabled(here.state);
+      } catch (err) {
+        result.counterexample = { ops: pathOps, violation: contractViolation(engine.info.id, pathOps, 0, err) };
+        return done('counterexample');
+      }
+      let shadowHere: PropertyShadow | null = null;
+      for (const op of enabled) {
+        if ((result.transitions & 63) === 0) {
+          if (options.maxSeconds !== undefined && elapsed() > options.maxSeconds) return done(result.counterexample ? 'counterexample' : 'truncated');
+          if (result.transitions - lastProgress >= 2048) {
+            lastProgress = result.transitions;
+            progress(d + 1, li, level.length);
+          }
+        }
+        result.transitions++;
+        info.transitions++;
+        const ops = [...pathOps, op];
+        const child = cloneJson(here.state);
+        let v: Violation | undefined;
+        let key: string | null = null;
+        try {
+          const evs = engine.apply(child, op);
+          const m: ExploreMonitor = new ExploreMonitor(init, mirrorProps, parts, shadowHere === null ? undefined : (shadowHere as PropertyShadow).clone());
+          m.observe(init, 0, false);
+          let idx: number = replay(m, stack, shadowHere === null);
+          if (shadowHere === null && merge) shadowHere = m.shadow.clone();
+          for (const ev of evs) {
+            v = m.observe(ev, idx++)[0];
+            if (v) break;
+          }
+          if (!v && merge) key = stateKey(child, m);
+          v ??= m.finish()[0];
+        } catch (err) {
+          v = contractViolation(engine.info.id, ops, 0, err);
+        }
+        if (v) {
+          if (accept(ops, v)) {
+            result.violations++;
+            options.onViolation?.(ops, v);
+            result.counterexample ??= { ops, violation: v };
+            if (stopOnViolation) {
+              result.depthReached = d;
+              return done('counterexample');
+            }
+          } else result.sharedViolations++;
+          continue;
+        }
+        if (key !== null) {
+          const kept = seen.get(key);
+          if (kept !== undefined) {
+            options.onMerge?.(pathOf(kept), ops);
+            continue;
+          }
+          seen.set(key, parent.length);
+        }
+        parent.push(node);
+        opOf.push(op);
+        next.push(parent.length - 1);
+        result.states++;
+        info.states++;
+        if (options.maxStates !== undefined && result.states >= options.maxStates) return done(result.counterexample ? 'counterexample' : 'truncated');
+      }
+    }
+    result.depthReached = d + 1;
+    progress(d + 1, level.length, level.length);
+    if (next.length === 0) {
+      result.exhausted = true;
+      break;
+    }
+    level = next;
+  }
+  return done(result.counterexample ? 'counterexample' : 'clean');
+}
+
+/** The key of a state: the kernel state (a scratch copy, renamed in place) and the monitor side. */
+function stateKey(scratch: KernelState, m: ExploreMonitor): string {
+  const ids = newRenamings();
+  const kernel = kernelKey(scratch, ids);
+  return digest([kernel, m.key(ids)]);
+}
+
+/**
+ * Make `stack` the path from the root to `node`: keep the common prefix with the path it holds,
+ * and apply the remaining ops to copies of the states.
+ */
+function syncStack(
+  stack: StackEntry[],
+  node: number,
+  parent: readonly number[],
+  opOf: readonly (Op | null)[],
+  apply: (s: KernelState, op: Op) => TraceEvent[],
+): void {
+  const chain: number[] = [];
+  for (let n = node; n !== 0; n = parent[n]) chain.push(n);
+  chain.reverse();
+  let k = 0;
+  while (k < chain.length && k + 1 < stack.length && stack[k + 1].node === chain[k]) k++;
+  stack.length = k + 1;
+  for (; k < chain.length; k++) {
+    const prev = stack[stack.length - 1];
+    const state = cloneJson(prev.state);
+    const events = apply(state, opOf[chain[k]] as Op);
+    stack.push({ node: chain[k], state, events });
+  }
+}

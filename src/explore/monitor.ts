@@ -1,0 +1,142 @@
+/**
+ * The checker the explorer runs: the real property monitors (one MirrorDriver, as
+ * createTraceChecker() builds it) plus the shadow of their closure state (./shadow.ts), fed the same
+ * events in lockstep. It can say which property failed, like createTraceChecker(), and it can write
+ * the key of the property side of a state: the real trace mirror (read directly, so no assumption
+ * that it agrees with the engine's state) and the shadow.
+ */
+import type { InitEvent, TraceEvent } from '../trace/events';
+import type { Property, Violation } from '../../properties/property';
+import { MirrorDriver } from '../../properties/lib/driver';
+import type { Mirror } from '../../properties/lib/mirror';
+import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
+import type { PathFrame } from '../../properties/lib/path-frames';
+import type { Renamings } from './canonical';
+import { PropertyShadow, type ShadowParts } from './shadow';
+
+/** The shadow parts the given (applicable) properties need. */
+export function shadowParts(properties: readonly Property[]): ShadowParts {
+  const ids = new Set(properties.map((p) => p.id));
+  return {
+    refcount: ids.has('refcount-balance'),
+    syncCore: ids.has('sync-core-before-usermode'),
+    ordering: ids.has('membarrier-ordering'),
+    tlb: ids.has('tlb-coherence'),
+  };
+}
+
+/** Properties whose closure state the shadow covers; any other makes state merging unsound. */
+export const SHADOWED_PROPERTIES: ReadonlySet<string> = new Set([
+  'refcount-balance',
+  'no-lazy-use-after-free',
+  'sync-core-before-usermode',
+  'membarrier-ordering',
+  'tlb-coherence',
+]);
+
+export class ExploreMonitor {
+  readonly driver: MirrorDriver;
+  readonly shadow: PropertyShadow;
+
+  /** `properties` must already be filtered by appliesTo(init) and all be mirror properties. */
+  constructor(init: InitEvent, properties: readonly MirrorProperty[], parts: ShadowParts, shadow?: PropertyShadow) {
+    this.driver = new MirrorDriver(init, properties);
+    this.shadow = shadow ?? new PropertyShadow(parts, init);
+  }
+
+  get mirror(): Mirror {
+    return this.driver.mirror;
+  }
+
+  /** Observe event `i`; returns the violations found at it. `fold: false` skips the shadow. */
+  observe(ev: TraceEvent, i: number, fold = true): Violation[] {
+    const v = this.driver.observe(ev, i);
+    if (fold && ev.k !== 'init') this.shadow.fold(ev, i, this.driver.mirror);
+    return v;
+  }
+
+  finish(): Violation[] {
+    return this.driver.finish();
+  }
+
+  /** The property side of the state key (call before finish()). */
+  key(ids: Renamings): string {
+    return `${mirrorKey(this.mirror, ids)}\n${this.shadow.key(ids, this.mirror)}`;
+  }
+}
+
+/** Mirror-view fields that feed messages only (event references), left out of the key. */
+export const MIRROR_MESSAGE_ONLY: ReadonlySet<string> = new Set([
+  'lastMbEv', 'lastSerializeEv', 'lastSwitchTo', 'lastRqCurr', 'lastLoadMm', 'lastUserEnter', 'lastUserExit',
+  'lastRqMembarrierState', 'lastMembarrierState', 'freedAt', 'lastSwitch', 'lastMmChange',
+]);
+/** Mirror-view fields the key covers, by view. */
+export const MIRROR_KEYED = {
+  task: ['id', 'type', 'tgid', 'mm', 'activeMm', 'state', 'onCpu', 'currOn'],
+  cpu: ['id', 'online', 'curr', 'current', 'mode', 'loadedMm', 'isLazy', 'prevMm', 'rqMembarrierState', 'tempMm', 'hazardLazyMm', 'hazardDropMm', 'lastMb', 'lastSerialize'],
+  mm: ['id', 'isStatic', 'users', 'count', 'freed', 'tornDown', 'membarrierState', 'cpumask', 'tlbGen'],
+} as const;
+
+const s = (v: unknown): string => (v === null ? '~' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/**
+ * The mirror's part of the key: every task, CPU and mm view (without event references; lastMb and
+ * lastSerialize are written by the shadow's key, relative to what they are compared with), the paths in flight (running per CPU, suspended per task), and the
+ * pending IPIs (renamed).
+ */
+export function mirrorKey(m: Mirror, ids: Renamings): string {
+  const out: string[] = [];
+  for (const t of m.tasks.values()) out.push(`t${t.id}:${t.type}:${s(t.tgid)}:${s(t.mm)}:${s(t.activeMm)}:${t.state}:${s(t.onCpu)}:${s(t.currOn)}`);
+  for (const c of m.cpus) {
+    if (c === undefined) {
+      out.push('c-');
+      continue;
+    }
+    out.push(
+      `c${c.id}:${c.online ? 1 : 0}:${c.curr}:${c.current}:${c.mode}:${c.loadedMm}:${c.isLazy ? 1 : 0}:${s(c.prevMm)}:${c.rqMembarrierState}:` +
+        `${s(c.tempMm)}:${s(c.hazardLazyMm)}:${s(c.hazardDropMm)}`,
+    );
+  }
+  for (const x of m.mms.values()) {
+    out.push(`m${x.id}:${x.isStatic ? 1 : 0}:${x.users}:${x.count}:${x.freed ? 1 : 0}:${x.tornDown ? 1 : 0}:${x.membarrierState}:${x.cpumask.map((b) => (b ? 1 : 0)).join('')}:${x.tlbGen}`);
+  }
+  const paths = m.paths as unknown as {
+    running: PathFrame[][];
+    suspended: Map<string, PathFrame[]>;
+    perTask: Map<string, number>;
+    begunOn: number[];
+    open: number;
+  };
+  const frame = (f: PathFrame) => `${f.fn}/${f.task}/${f.cpu}`;
+  out.push(`p${paths.open}:${paths.begunOn.join(',')}`);
+  paths.running.forEach((st, cpu) => out.push(`r${cpu}:${st.map(frame).join(',')}`));
+  out.push(`u${[...paths.suspended].filter(([, l]) => l.length > 0).map(([t, l]) => `${t}=${l.map(frame).join(',')}`).sort().join(';')}`);
+  out.push(`n${[...paths.perTask].filter(([, n]) => n !== 0).map(([t, n]) => `${t}=${n}`).sort().join(',')}`);
+  out.push(`i${[...m.pendingIpis.keys()].map((id) => ids.ipi.name(id)).sort((a, b) => a - b).join(',')}`);
+  return out.join('\n');
+}
+
+/** Mirror-view fields neither keyed nor known to be message-only (a change of the mirror that the key must learn about). */
+export function unknownMirrorFields(m: Mirror): string[] {
+  const out: string[] = [];
+  const check = (kind: keyof typeof MIRROR_KEYED, obj: object | undefined) => {
+    if (obj === undefined) return;
+    for (const k of Object.keys(obj)) {
+      if (!(MIRROR_KEYED[kind] as readonly string[]).includes(k) && !MIRROR_MESSAGE_ONLY.has(k)) out.push(`${kind}.${k}`);
+    }
+  };
+  check('task', m.tasks.values().next().value);
+  check('cpu', m.cpus[0]);
+  check('mm', m.mms.values().next().value);
+  const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex'].includes(k));
+  out.push(...mirrorOwn.map((k) => `mirror.${k}`));
+  return [...new Set(out)];
+}
+
+/** Split the selected properties into mirror properties (supported) and the others. */
+export function mirrorPropertiesOf(properties: readonly Property[]): { mirror: MirrorProperty[]; other: Property[] } {
+  const mirror: MirrorProperty[] = [];
+  const other: Property[] = [];
+  for (const p of properties) (isMirrorProperty(p) ? mirror : other).push(p);
+  return { mirror, other };
+}

@@ -1,0 +1,82 @@
+/**
+ * `lazymm explore` (src/explore/command.ts), called in-process as the CLI will call it.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { exploreCommand } from '../../src/explore/command';
+import { UsageError } from '../../src/cli/errors';
+import { loadFixture } from '../../src/fixtures/fixture';
+import { checkFixture } from '../../src/fixtures/check';
+
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = exploreCommand(argv, { out: (s) => void (out += s), err: (s) => void (err += s), progress: false });
+  return { code, out, err };
+}
+
+describe('lazymm explore', () => {
+  it('exit 0 and the level table for a clean engine', () => {
+    const r = run('--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--depth', '4');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('lazymm explore x86/refcount (membarrierSwitchMmFix=true syncCoreOnLazySameMmSwitch=true) on cpus=2 procs=1 threads=1 kthreads=0');
+    expect(r.out).toMatch(/result: CLEAN to depth 4/);
+    expect(r.out).toMatch(/^\s+4\s+\d+\s+\d+$/m);
+    expect(r.err).toBe('');
+  });
+
+  it('exit 1 with the shortest counterexample, its ops and timeline; --record writes a fixture that replays', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lazymm-explore-'));
+    try {
+      const r = run('--variant', 'no-lazy-mmgrab', '--depth', '6', '--record', '--fixtures-dir', dir);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('result: COUNTEREXAMPLE: refcount-balance C1.1 lazy holder without reference');
+      expect(r.out).toContain('4 ops, the shortest: every interleaving of up to 3 ops is clean');
+      expect(r.out).toContain('cpu0 preempt(next=idle0)');
+      expect(r.out).toContain('VIOLATION refcount-balance');
+      const file = /recorded: (.*)$/m.exec(r.out)?.[1];
+      expect(file).toBeDefined();
+      const f = loadFixture(file as string);
+      expect(f.ops).toHaveLength(4);
+      expect(f.provenance).toMatchObject({ seed: 0, path: '' });
+      expect(checkFixture(f).ok).toBe(true);
+      // Never over an existing fixture: reported on stderr, still exit 1.
+      const again = run('--variant', 'no-lazy-mmgrab', '--depth', '6', '--record', '--fixtures-dir', dir);
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(/not recorded: .*already exists/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--json prints one document', () => {
+    const r = run('--variant', 'no-lazy-mmgrab', '--depth', '5', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({
+      engine: 'x86/refcount+no-lazy-mmgrab',
+      variant: 'no-lazy-mmgrab',
+      result: 'counterexample',
+      depthReached: 3,
+      config: { cpus: 2, procs: 1, threads: 1, kthreads: 0 },
+      properties: ['refcount-balance'],
+      counterexample: { property: 'refcount-balance', opCount: 4 },
+    });
+    expect(doc.differentialBase).toMatchObject({ arch: 'x86', strategy: 'refcount' });
+  });
+
+  it('exit 3 when --max-states stops the search before the bound', () => {
+    const r = run('--depth', '30', '--max-states', '200');
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('result: INCOMPLETE');
+  });
+
+  it('bad input is a UsageError (exit 2 through main)', () => {
+    expect(() => run('--depth', 'ten')).toThrow(UsageError);
+    expect(() => run('--cpus', '9')).toThrow(UsageError);
+    expect(() => run('--variant', 'nope')).toThrow(UsageError);
+    expect(() => run('--property', 'nope')).toThrow(UsageError);
+    expect(() => run('--frobnicate')).toThrow(UsageError);
+  });
+});
