@@ -1,0 +1,484 @@
+/**
+ * The bug-hunting benchmark (`npm run bench`; not a test). In one run, on one machine:
+ *
+ * 1. Engine throughput on the same recorded ops (x86/refcount, DEFAULT_CONFIG, random runs of the
+ *    campaign's weights): a no-op reducer over the ops (the ceiling), the engine alone
+ *    (engine.apply), the engine with every property monitored (apply + createTraceChecker.observe),
+ *    and the whole random-run loop (enabled + pick + apply + monitor, as a campaign runs it).
+ * 2. For every variant (src/engine/variants.ts), over N seeds, lazymm's search (runCheck's wiring,
+ *    as `lazymm check --variant` runs it: arbitraries/variant-check.ts, with the first failure
+ *    timed through the differential criterion it asks) and the naive baseline
+ *    (the same with UNIFORM_WEIGHTS: a uniform choice of enabled op kind, then of instance):
+ *    caught (a counterexample of the property the variant must break), runs and seconds to the
+ *    first failure, shrink time, shrunk length; and the exhaustive minimum (src/explore) on the
+ *    smallest configuration the variant's counterexamples shrank to, searched up to the shortest
+ *    shrunk length there with a time budget (cached in bench/explore-cache.json by engine,
+ *    property, configuration and a fingerprint of the engine, property and explorer sources).
+ * 3. The explorer's states per second: the correct engine on 2 CPUs, 2 processes x 2 threads and
+ *    1 kthread, and on the smallest configuration.
+ *
+ * Prints a table and writes bench/results.json. Flags: --seeds N (10), --runs N (random runs per
+ * seed, 4000), --explore-seconds S (per exhaustive minimum, 8; cached), --variant ID (repeatable),
+ * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Progress goes to stderr on a terminal.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG, type ModelConfig } from '../src/engine/contract';
+import { createEngine } from '../src/engine/registry';
+import type { Op } from '../src/engine/ops';
+import { VARIANTS } from '../src/engine/variants';
+import type { EngineSpec } from '../src/run/types';
+import type { InitEvent } from '../src/trace/events';
+import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
+import type { CheckResult } from '../src/run/types';
+import { checkEngine } from '../arbitraries/check-engine';
+import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
+import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
+import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
+import { runChoices } from '../arbitraries/interleaving';
+import { runChoicesMonitored } from '../arbitraries/monitored-run';
+import { explore, type ExploreResult } from '../src/explore/explore';
+import { compact, progressLine } from '../src/explore/progress';
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE_FILE = path.join(__dirname, 'explore-cache.json');
+const RESULTS_FILE = path.join(__dirname, 'results.json');
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : argv[i + 1];
+};
+const quick = argv.includes('--quick');
+const SEEDS = Number(flag('seeds') ?? (quick ? 3 : 10));
+const RUNS = Number(flag('runs') ?? (quick ? 1000 : 4000));
+const EXPLORE_SECONDS = Number(flag('explore-seconds') ?? (quick ? 5 : 8));
+const useCache = !argv.includes('--no-cache');
+const onlyVariants = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] : []));
+const bar = progressLine((s) => void process.stderr.write(s), process.stderr.isTTY === true);
+const log = (s: string) => {
+  bar.done();
+  console.log(s);
+};
+
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const configText = (c: ModelConfig) => `${c.cpus}/${c.procs}/${c.threads}/${c.kthreads}`;
+
+// ---------------------------------------------------------------------------------------------
+// 1. Engine throughput
+
+interface Throughput {
+  engine: string;
+  config: ModelConfig;
+  runs: number;
+  steps: number;
+  noopReducerStepsPerSecond: number;
+  engineStepsPerSecond: number;
+  monitoredStepsPerSecond: number;
+  randomRunStepsPerSecond: number;
+  eventsPerStep: number;
+}
+
+function throughput(): Throughput {
+  const spec: EngineSpec = { arch: 'x86', strategy: 'refcount' };
+  const engine = createEngine(spec);
+  const config = DEFAULT_CONFIG;
+  // Record the ops of random runs (the campaign's default weights; 120 choices each).
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const runs: Op[][] = [];
+  const choiceLists: number[][] = [];
+  for (let r = 0; r < 400; r++) {
+    const choices = Array.from({ length: 120 }, () => Math.floor(rnd() * 2 ** 31));
+    choiceLists.push(choices);
+    runs.push(runChoices(engine, config, choices, DEFAULT_WEIGHTS).ops);
+  }
+  const steps = runs.reduce((n, r) => n + r.length, 0);
+  const best = (f: () => void, reps = 5): number => {
+    f(); // warm up
+    let min = Infinity;
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      f();
+      min = Math.min(min, seconds(t));
+    }
+    return min;
+  };
+  let sink = 0;
+  const noop = best(() => {
+    for (const ops of runs) sink += ops.reduce((acc, op) => acc + op.cpu, 0);
+  });
+  let events = 0;
+  const plain = best(() => {
+    events = 0;
+    for (const ops of runs) {
+      const { state } = engine.init(config);
+      for (const op of ops) events += engine.apply(state, op).length;
+    }
+  });
+  const monitored = best(() => {
+    for (const ops of runs) {
+      const { state, events: boot } = engine.init(config);
+      const checker = createTraceChecker(boot[0] as InitEvent);
+      let i = boot.length;
+      for (const op of ops) for (const ev of engine.apply(state, op)) checker.observe(ev, i++);
+      checker.finish();
+    }
+  });
+  const full = best(() => {
+    for (const choices of choiceLists) runChoicesMonitored(engine, config, choices, DEFAULT_WEIGHTS, (init) => createTraceChecker(init));
+  }, 3);
+  if (sink === 0.5) console.log(''); // keep the reducer's work observable
+  return {
+    engine: engine.info.id,
+    config,
+    runs: runs.length,
+    steps,
+    noopReducerStepsPerSecond: steps / noop,
+    engineStepsPerSecond: steps / plain,
+    monitoredStepsPerSecond: steps / monitored,
+    randomRunStepsPerSecond: steps / full,
+    eventsPerStep: events / steps,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Variants: random search, baseline, exhaustive minimum
+
+interface SeedResult {
+  seed: number;
+  caught: boolean;
+  /** Runs and seconds to the first failure (no shrinking), or the whole budget. */
+  runsToFailure: number;
+  secondsToFailure: number;
+  /** Shrinking (fast-check's and the op-level pass), seconds. */
+  shrinkSeconds: number | null;
+  /** Time to the first failure plus shrinking. */
+  totalSeconds: number;
+  shrunkLength: number | null;
+  config: ModelConfig | null;
+  property: string | null;
+  clause: string | null;
+  /** The exhaustive minimum on this counterexample's configuration (null: unknown). */
+  exhaustiveMinimum: number | null;
+  /** The explorer showed there is nothing shorter than this (when the minimum is unknown). */
+  minimumAbove: number | null;
+}
+
+interface ModeResult {
+  caught: number;
+  seeds: number;
+  medianRunsToFailure: number | null;
+  medianSecondsToFailure: number | null;
+  medianTotalSeconds: number | null;
+  medianShrinkSeconds: number | null;
+  medianShrunkLength: number | null;
+  atMinimum: number;
+  minimumKnown: number;
+  results: SeedResult[];
+}
+
+interface MinimumRecord {
+  key: string;
+  engine: EngineSpec;
+  config: ModelConfig;
+  property: string;
+  bound: number;
+  result: ExploreResult['result'];
+  minimum: number | null;
+  depthReached: number;
+  states: number;
+  transitions: number;
+  seconds: number;
+  statesPerSecond: number;
+  ops?: Op[];
+  clause?: string;
+}
+
+/** A fingerprint of the code the minimum depends on: engine, properties, explorer. */
+function fingerprint(): string {
+  const h = createHash('sha1');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) h.update(p.slice(ROOT.length)).update(fs.readFileSync(p));
+    }
+  };
+  for (const d of ['src/engine', 'properties', 'src/explore']) walk(path.join(ROOT, d));
+  return h.digest('hex').slice(0, 16);
+}
+
+const FINGERPRINT = fingerprint();
+const cache: Record<string, MinimumRecord> = useCache && fs.existsSync(CACHE_FILE) ? JSON.parse(fs.readFileSync(CACHE_FILE, 'utf8')) : {};
+
+/** The exhaustive minimum of `property` on `config`, searching up to `bound` ops (cached). */
+function exhaustiveMinimum(engine: EngineSpec, differentialBase: EngineSpec | null, config: ModelConfig, property: string, bound: number): MinimumRecord {
+  const key = JSON.stringify({ engine, differentialBase, config, property, FINGERPRINT });
+  const hit = cache[key];
+  // A cached search to a larger bound (or one that found the minimum) answers a smaller bound too.
+  if (hit && (hit.minimum !== null || hit.bound >= bound) && (hit.result !== 'truncated' || hit.seconds >= EXPLORE_SECONDS * 0.9)) return hit;
+  const r = explore({
+    engine, config, depth: bound, properties: [property], differentialBase, maxSeconds: EXPLORE_SECONDS,
+    onProgress: (p) => bar.update(`  explore ${engine.variant ?? ''} ${configText(config)}: depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  });
+  const rec: MinimumRecord = {
+    key, engine, config, property, bound, result: r.result,
+    minimum: r.counterexample ? r.counterexample.ops.length : null,
+    depthReached: r.depthReached, states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: r.statesPerSecond,
+    ...(r.counterexample ? { ops: r.counterexample.ops, clause: r.counterexample.violation.clause } : {}),
+  };
+  cache[key] = rec;
+  fs.writeFileSync(CACHE_FILE, `${JSON.stringify(cache, null, 1)}\n`);
+  return rec;
+}
+
+/**
+ * runCheck (arbitraries/check.ts), wired the same way, with the time and run of the first counting
+ * failure recorded: the differential criterion is wrapped (it is asked about every violation, and
+ * the first "yes" is the first failure; fast-check shrinks from there).
+ */
+function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure: number | null; secondsToFailure: number | null } {
+  const t0 = performance.now();
+  const engine = createEngine(opts.engine);
+  const init = engine.init(opts.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
+  const properties = (opts.properties ?? allProperties.filter((p) => p.appliesTo(init)).map((p) => p.id)).map((id) => propertyById(id) as Property);
+  const base = opts.differentialBase === undefined ? defaultDifferentialBase(opts.engine) : opts.differentialBase;
+  const align = opts.differentialAlign ?? (opts.engine.variant !== undefined && variantNeedsAlignedReplay(opts.engine.variant));
+  const criterion = base ? differentialCriterion(base, align) : () => true;
+  let runs = 0;
+  let first: { runs: number; seconds: number } | null = null;
+  const result = checkEngine({
+    engine,
+    makeChecker: (runInit) => {
+      if (first === null) runs++;
+      return createTraceChecker(runInit, properties);
+    },
+    propertyIds: properties.map((p) => p.id),
+    runs: opts.runs,
+    seed: opts.seed,
+    maxOps: opts.maxOps,
+    config: opts.config,
+    configConstraints: opts.configConstraints,
+    weights: opts.weights ?? profilesFor(properties.map((p) => p.id)),
+    shrinkBudget: opts.shrinkBudget,
+    minimize: opts.minimize,
+    ownViolation: (config, ops, v) => {
+      const yes = criterion(config, ops, v);
+      if (yes && first === null) first = { runs, seconds: seconds(t0) };
+      return yes;
+    },
+  });
+  result.seconds = seconds(t0);
+  const f = first as { runs: number; seconds: number } | null;
+  return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null };
+}
+
+function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult; opts: RunCheckOptions } {
+  const v = VARIANTS.find((x) => x.id === id)!;
+  const results: SeedResult[] = [];
+  let opts: RunCheckOptions = variantCheckOptions(id, { runs: RUNS });
+  if (weights === 'baseline') opts = { ...opts, weights: UNIFORM_WEIGHTS };
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    bar.update(`${id} ${weights}: seed ${seed}/${SEEDS}`);
+    const { result: b, runsToFailure, secondsToFailure } = timedCheck({ ...opts, seed });
+    const cx = b.counterexample;
+    const caught = cx !== undefined && isExpectedBreak(v, cx.property, cx.clause);
+    results.push({
+      seed,
+      caught,
+      runsToFailure: runsToFailure ?? b.runs,
+      secondsToFailure: secondsToFailure ?? b.seconds,
+      shrinkSeconds: secondsToFailure === null ? null : Math.max(0, b.seconds - secondsToFailure),
+      totalSeconds: b.seconds,
+      shrunkLength: cx ? cx.ops.length : null,
+      config: cx ? cx.config : null,
+      property: cx?.property ?? null,
+      clause: cx?.clause ?? null,
+      exhaustiveMinimum: null,
+      minimumAbove: null,
+    });
+  }
+  return { mode: summarize(results), opts };
+}
+
+function summarize(results: SeedResult[]): ModeResult {
+  const c = results.filter((r) => r.caught);
+  return {
+    caught: c.length,
+    seeds: results.length,
+    medianRunsToFailure: median(c.map((r) => r.runsToFailure)),
+    medianSecondsToFailure: median(c.map((r) => r.secondsToFailure)),
+    medianTotalSeconds: median(c.map((r) => r.totalSeconds)),
+    medianShrinkSeconds: median(c.map((r) => r.shrinkSeconds ?? 0)),
+    medianShrunkLength: median(c.map((r) => r.shrunkLength as number)),
+    atMinimum: c.filter((r) => r.exhaustiveMinimum !== null && r.shrunkLength === r.exhaustiveMinimum).length,
+    /** Caught seeds whose shrunk length could be compared with a known exhaustive minimum. */
+    minimumKnown: c.filter((r) => r.exhaustiveMinimum !== null).length,
+    results,
+  };
+}
+
+/** The smallest configuration (fewest CPUs, then tasks) among the caught seeds' counterexamples. */
+function smallestConfig(mode: ModeResult): ModelConfig | null {
+  const size = (c: ModelConfig) => [c.cpus, c.procs * c.threads + c.kthreads, c.procs, c.kthreads];
+  let best: { c: ModelConfig; len: number } | null = null;
+  for (const r of mode.results) {
+    if (!r.caught || !r.config) continue;
+    if (best === null) best = { c: r.config, len: r.shrunkLength as number };
+    else {
+      const a = size(r.config);
+      const b = size(best.c);
+      const k = a.findIndex((x, i) => x !== b[i]);
+      if (k >= 0 ? a[k] < b[k] : (r.shrunkLength as number) < best.len) best = { c: r.config, len: r.shrunkLength as number };
+    }
+  }
+  return best?.c ?? null;
+}
+
+/**
+ * The exhaustive minimum of the variant on the smallest configuration its counterexamples shrank
+ * to, searched up to the shortest shrunk length on that configuration (a cached search); every
+ * caught seed is compared with it.
+ */
+function addMinimum(opts: RunCheckOptions, property: string, mode: ModeResult, config: ModelConfig | null): MinimumRecord | null {
+  if (config === null) return null;
+  const same = mode.results.filter((r) => r.caught && r.config && JSON.stringify(r.config) === JSON.stringify(config));
+  const bound = same.length ? Math.min(...same.map((r) => r.shrunkLength as number)) : Math.max(...mode.results.map((r) => r.shrunkLength ?? 0));
+  const rec = exhaustiveMinimum(opts.engine, opts.differentialBase ?? null, config, property, bound);
+  if (rec.minimum === null && rec.result === 'clean' && same.length) {
+    log(`  WARNING: ${opts.engine.variant} on ${configText(config)}: the explorer finds no counterexample up to ${bound} ops, but the random search shrank one to ${bound}`);
+  }
+  // Only seeds that shrank to this configuration are comparable (another machine can have a
+  // different, even shorter, minimum).
+  for (const r of mode.results) {
+    if (!r.caught || JSON.stringify(r.config) !== JSON.stringify(config)) continue;
+    if (rec.minimum !== null) r.exhaustiveMinimum = rec.minimum;
+    else r.minimumAbove = rec.depthReached;
+  }
+  return rec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Explorer speed
+
+function explorerSpeed() {
+  const engine: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
+  const runs = [
+    { config: { cpus: 2, procs: 2, threads: 2, kthreads: 1 }, depth: quick ? 5 : 6 },
+    { config: { cpus: 2, procs: 1, threads: 1, kthreads: 0 }, depth: quick ? 8 : 10 },
+  ];
+  return runs.map(({ config, depth }) => {
+    const r = explore({
+      engine, config, depth,
+      onProgress: (p) => bar.update(`explorer: ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states`),
+    });
+    return { engine: r.engine, knobs: engine.knobs, config, depth, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: r.statesPerSecond, transitionsPerSecond: r.transitionsPerSecond };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+function main(): void {
+  const t0 = performance.now();
+  log(`lazymm bench: ${SEEDS} seeds, ${RUNS} runs per seed, ${EXPLORE_SECONDS} s per exhaustive search; node ${process.version}, ${require('node:os').cpus().length} CPUs`);
+
+  bar.update('engine throughput...');
+  const tp = throughput();
+  log('');
+  log(`Engine throughput (${tp.engine}, ${configText(tp.config)}, ${tp.runs} recorded random runs, ${tp.steps} steps, ${tp.eventsPerStep.toFixed(2)} events/step):`);
+  log(`  no-op reducer over the same ops (ceiling)   ${compact(tp.noopReducerStepsPerSecond).padStart(8)} steps/s`);
+  log(`  engine.apply, no monitoring                 ${compact(tp.engineStepsPerSecond).padStart(8)} steps/s`);
+  log(`  engine.apply + every property monitored     ${compact(tp.monitoredStepsPerSecond).padStart(8)} steps/s   (target >= 1M)`);
+  log(`  random run (enabled + pick + apply + monitor) ${compact(tp.randomRunStepsPerSecond).padStart(6)} steps/s`);
+
+  const variants: Record<string, unknown>[] = [];
+  const minima: MinimumRecord[] = [];
+  log('');
+  const head = `${'variant'.padEnd(40)} ${'search'.padEnd(8)} caught  med-runs  med-first-s  med-shrink-s  med-total-s  med-len       exh-min  =min`;
+  log(head);
+  log('-'.repeat(head.length));
+  const ids = onlyVariants.length ? onlyVariants : VARIANTS.map((v) => v.id);
+  for (const id of ids) {
+    const v = VARIANTS.find((x) => x.id === id);
+    if (!v) throw new Error(`unknown variant ${id}`);
+    const row: Record<string, unknown> = { id, base: `${v.base.arch}/${v.base.strategy}`, property: v.property };
+    let config: ModelConfig | null = null;
+    for (const w of ['lazymm', 'baseline'] as const) {
+      const { mode, opts } = runMode(id, w);
+      if (w === 'lazymm') config = smallestConfig(mode);
+      const rec = addMinimum(opts, v.property, mode, config ?? smallestConfig(mode));
+      if (rec && w === 'lazymm') {
+        minima.push(rec);
+        row.exhaustiveMinimum = { ...rec, key: undefined };
+      }
+      const m = summarize(mode.results);
+      row[w] = m;
+      if (w === 'lazymm') row.engine = opts.engine;
+      const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
+      const min = rec === null ? '-' : rec.minimum !== null ? `${rec.minimum}@${configText(rec.config)}` : `>${rec.depthReached}@${configText(rec.config)}`;
+      log(
+        `${(w === 'lazymm' ? id : '').padEnd(40)} ${w.padEnd(8)} ${`${m.caught}/${m.seeds}`.padStart(6)}  ${f(m.medianRunsToFailure, 0).padStart(8)}  ${f(m.medianSecondsToFailure).padStart(11)}  ${f(m.medianShrinkSeconds).padStart(12)}  ${f(m.medianTotalSeconds).padStart(11)}  ${f(m.medianShrunkLength, 0).padStart(7)}  ${min.padStart(12)}  ${m.minimumKnown ? `${m.atMinimum}/${m.minimumKnown}` : '-'}`,
+      );
+    }
+    variants.push(row);
+  }
+
+  log('');
+  const speed = explorerSpeed();
+  log('Explorer (correct x86/refcount: membarrierSwitchMmFix, syncCoreOnLazySameMmSwitch; every property):');
+  for (const s of speed) {
+    log(`  ${configText(s.config)} depth ${s.depth}: ${s.result}, ${s.states} states, ${s.transitions} transitions, ${s.seconds.toFixed(1)} s: ${compact(s.statesPerSecond)} states/s, ${compact(s.transitionsPerSecond)} transitions/s   (target >= 200k states/s)`);
+  }
+  const exploreRates = minima.filter((m) => m.seconds > 1).map((m) => m.statesPerSecond);
+  if (exploreRates.length) log(`  exhaustive-minimum searches: median ${compact(median(exploreRates) as number)} states/s over ${exploreRates.length} searches`);
+
+  // Targets.
+  const lazy = variants.map((r) => ({ id: r.id as string, m: r.lazymm as ModeResult }));
+  const all10 = lazy.filter((x) => x.m.caught === x.m.seeds).length;
+  const fast = lazy.filter((x) => x.m.caught === x.m.seeds && (x.m.medianTotalSeconds ?? Infinity) < 1).length;
+  const atMin = lazy.filter((x) => x.m.atMinimum >= Math.ceil(0.9 * x.m.seeds)).length;
+  const minKnown = lazy.filter((x) => x.m.minimumKnown > 0).length;
+  log('');
+  log('Targets:');
+  log(`  every variant caught in ${SEEDS}/${SEEDS} seeds: ${all10}/${lazy.length} variants${all10 < lazy.length ? ` (missed: ${lazy.filter((x) => x.m.caught < x.m.seeds).map((x) => `${x.id} ${x.m.caught}/${x.m.seeds}`).join(', ')})` : ''}`);
+  log(`  median time to first failure, shrink included, < 1 s: ${fast}/${lazy.length} variants`);
+  log(`  shrunk length == exhaustive minimum in >= 9/10 seeds: ${atMin}/${lazy.length} variants (a minimum to compare with for ${minKnown}; =min is a/b: at the minimum / seeds that shrank to the explored configuration)`);
+  log(`  >= 1,000,000 steps/s with every property monitored: ${compact(tp.monitoredStepsPerSecond)} (${(tp.monitoredStepsPerSecond / 1e6).toFixed(2)}x of the target)`);
+  log(`  explorer >= 200,000 states/s: ${speed.map((s) => compact(s.statesPerSecond)).join(', ')} (${(Math.max(...speed.map((s) => s.statesPerSecond)) / 2e5).toFixed(3)}x of the target)`);
+  const total = seconds(t0);
+  log(`bench: ${total.toFixed(0)} s; results in ${path.relative(ROOT, RESULTS_FILE)}`);
+
+  fs.writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: require('node:os').cpus().length,
+        settings: { seeds: SEEDS, runs: RUNS, exploreSeconds: EXPLORE_SECONDS, fingerprint: FINGERPRINT },
+        throughput: tp,
+        variants,
+        exhaustiveMinima: minima.map(({ key, ...m }) => m),
+        explorer: speed,
+        targets: { caughtAllSeeds: all10, fastUnder1s: fast, atMinimum9of10: atMin, variants: lazy.length },
+        seconds: total,
+      },
+      null,
+      1,
+    )}\n`,
+  );
+}
+
+main();
