@@ -65,6 +65,16 @@ export class ExploreMonitor {
   }
 }
 
+/** The private fields of PathFrames (properties/lib/path-frames.ts) the key reads. */
+interface PathFramesInternals {
+  running: PathFrame[][];
+  suspended: Map<string, PathFrame[]>;
+  perTask: Map<string, number>;
+  begunOn: number[];
+  open: number;
+}
+const PATH_FRAMES_FIELDS = ['running', 'suspended', 'perTask', 'begunOn', 'open'];
+
 /** Mirror-view fields that feed messages only (event references), left out of the key. */
 export const MIRROR_MESSAGE_ONLY: ReadonlySet<string> = new Set([
   'lastMbEv', 'lastSerializeEv', 'lastSwitchTo', 'lastRqCurr', 'lastLoadMm', 'lastUserEnter', 'lastUserExit',
@@ -100,13 +110,10 @@ export function mirrorKey(m: Mirror, ids: Renamings): string {
   for (const x of m.mms.values()) {
     out.push(`m${x.id}:${x.isStatic ? 1 : 0}:${x.users}:${x.count}:${x.freed ? 1 : 0}:${x.tornDown ? 1 : 0}:${x.membarrierState}:${x.cpumask.map((b) => (b ? 1 : 0)).join('')}:${x.tlbGen}`);
   }
-  const paths = m.paths as unknown as {
-    running: PathFrame[][];
-    suspended: Map<string, PathFrame[]>;
-    perTask: Map<string, number>;
-    begunOn: number[];
-    open: number;
-  };
+  const paths = m.paths as unknown as PathFramesInternals;
+  if (!Array.isArray(paths.running) || !(paths.suspended instanceof Map) || !(paths.perTask instanceof Map) || !Array.isArray(paths.begunOn)) {
+    throw new Error('explore: properties/lib/path-frames.ts changed its fields; update mirrorKey() in src/explore/monitor.ts');
+  }
   const frame = (f: PathFrame) => `${f.fn}/${f.task}/${f.cpu}`;
   out.push(`p${paths.open}:${paths.begunOn.join(',')}`);
   paths.running.forEach((st, cpu) => out.push(`r${cpu}:${st.map(frame).join(',')}`));
@@ -130,6 +137,7 @@ export function unknownMirrorFields(m: Mirror): string[] {
   check('mm', m.mms.values().next().value);
   const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex'].includes(k));
   out.push(...mirrorOwn.map((k) => `mirror.${k}`));
+  out.push(...Object.keys(m.paths).filter((k) => !PATH_FRAMES_FIELDS.includes(k)).map((k) => `paths.${k}`));
   return [...new Set(out)];
 }
 
