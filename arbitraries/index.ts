@@ -14,10 +14,9 @@ export {
   MEMBARRIER_WEIGHTS,
   UNIFORM_WEIGHTS,
 } from './weights';
-export { RACE, defaultInstanceWeight, defaultKindBoost } from './weight-rules';
+export { RACE, TLB, defaultInstanceWeight, defaultKindBoost } from './weight-rules';
 export { raceFocus, raceOfCall, silentLazyReturn } from './race-focus';
 export type { CallRace, RaceFocus } from './race-focus';
-export { TLB } from './weight-rules';
 export { tlbFocus } from './tlb-focus';
 export type { TlbFocus } from './tlb-focus';
 export type { Weights } from './weights';

@@ -10,18 +10,10 @@ import type { EngineSpec } from '../../src/run/types';
 import type { InitEvent } from '../../src/trace/events';
 import { createTraceChecker, propertyById, type Property } from '../../properties';
 import { DEFAULT_WEIGHTS, ReplayError, replayMonitored, startRun } from '../../arbitraries';
+import { mulberry32 } from '../../src/trace-io/generate-trace';
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32, shared with the trace generator). */
+export const prng = mulberry32;
 
 export interface MergeMismatch {
   kept: Op[];

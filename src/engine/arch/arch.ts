@@ -31,6 +31,11 @@ export interface ArchHooks {
   };
   /** Models: leave_mm() (x86) / the switch to init_mm when a lazy CPU is unlazied. */
   leave_mm(k: Kctx, cpu: CpuId, fn: string): void;
+  /**
+   * Whether switch_mm_irqs_off() itself syncs the core on a lazy -> same-mm return (x86 with the
+   * proposed fix, Andy Lutomirski's RFC), so finish_task_switch() no longer needs to.
+   */
+  syncsCoreOnLazyReturn(k: Kctx): boolean;
   /** Models: sync_core_before_usermode(). */
   sync_core_before_usermode(k: Kctx, cpu: CpuId, fn: string): void;
   /** The serialization of a return to user mode, emitted before `user_enter`. */

@@ -30,6 +30,7 @@ export const arm64Arch: ArchHooks = {
   leave_mm(k, cpu, fn) {
     switchMm(k, cpu, fn, INIT_MM);
   },
+  syncsCoreOnLazyReturn: () => false,
   sync_core_before_usermode() {},
   return_to_user(k, cpu) {
     k.serialize(cpu, 'ret_to_user', 'eret');

@@ -56,6 +56,7 @@ export const powerpcArch: ArchHooks = {
   },
   // powerpc does not select ARCH_HAS_SYNC_CORE_BEFORE_USERMODE: the stub is empty and the rfid of
   // the return to user is context synchronizing (arch-support.txt "arm/arm64/powerpc/s390").
+  syncsCoreOnLazyReturn: () => false,
   sync_core_before_usermode() {},
   return_to_user(k, cpu) {
     k.serialize(cpu, 'interrupt_exit_user_prepare', 'rfid');

@@ -207,6 +207,7 @@ export const x86Arch: ArchHooks = {
     k.setLazy(cpu, fn, true);
   },
   switch_mm_irqs_off: switchMmIrqsOff,
+  syncsCoreOnLazyReturn: (k) => k.knob<boolean>('syncCoreOnLazySameMmSwitch'),
   switch_mm_split: {
     begin: (k, cpu, fn, next) => switchMmBegin(k, cpu, fn, next, true),
     finish: switchMmFinish,

@@ -161,10 +161,9 @@ function membarrierSwitchMm(k: Kctx, cpu: CpuId, prevMm: MmId | null, prevActive
  * where x86's switch_mm_irqs_off() may return without a CR3 write; the drop is the full barrier.
  */
 function finishTaskSwitchMm(k: Kctx, cpu: CpuId, mm: MmId): void {
-  // With the proposed x86 fix (knob syncCoreOnLazySameMmSwitch, Andy Lutomirski's RFC) the sync
-  // moves into switch_mm_irqs_off()'s lazy same-mm return, and finish_task_switch() stops doing it.
-  const movedToArch = k.knobs.syncCoreOnLazySameMmSwitch === true;
-  if (!k.bug.noSyncCoreKthreadToUser && !movedToArch) membarrierMmSyncCoreBeforeUsermode(k, cpu, mm);
+  // With the proposed x86 fix (Andy Lutomirski's RFC) the sync moves into switch_mm_irqs_off()'s
+  // lazy same-mm return, and finish_task_switch() stops doing it.
+  if (!k.bug.noSyncCoreKthreadToUser && !k.arch.syncsCoreOnLazyReturn(k)) membarrierMmSyncCoreBeforeUsermode(k, cpu, mm);
   k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb_sched', mm, localOwner(cpu, 'finish_task_switch'));
 }
 
