@@ -39,7 +39,7 @@ import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
 import { runChoices } from '../arbitraries/interleaving';
 import { runChoicesMonitored } from '../arbitraries/monitored-run';
 import { explore, type ExploreResult } from '../src/explore/explore';
-import { compact, progressLine } from '../src/explore/progress';
+import { compact, progressLine, progressWanted } from '../src/explore/progress';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE_FILE = path.join(__dirname, 'explore-cache.json');
@@ -59,7 +59,7 @@ const RUNS = Number(flag('runs') ?? (quick ? 1000 : 4000));
 const EXPLORE_SECONDS = Number(flag('explore-seconds') ?? (quick ? 5 : 8));
 const useCache = !argv.includes('--no-cache');
 const onlyVariants = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] : []));
-const bar = progressLine((s) => void process.stderr.write(s), process.stderr.isTTY === true);
+const bar = progressLine((s) => void process.stderr.write(s), progressWanted(false));
 const log = (s: string) => {
   bar.done();
   console.log(s);

@@ -8,6 +8,8 @@ export interface CliIo {
   err(text: string): void;
   /** Current time in seconds (for section timings); injectable so tests can pin it. */
   now?(): number;
+  /** Show progress lines on `err` (default: stdout and stderr are terminals and the output is not --json). */
+  progress?: boolean;
 }
 
 export const processIo: CliIo = {

@@ -8,6 +8,7 @@ import { CAMPAIGN_FLAGS, campaignCommand } from './commands/campaign';
 import { CHECK_FLAGS, checkCommand } from './commands/check';
 import { COMPARE_FLAGS, compareCommand } from './commands/compare';
 import { LIST_FLAGS, listCommand } from './commands/list';
+import { MERGE_FLAGS, mergeCommand } from './commands/merge';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay';
 import { USAGE_EXIT, UsageError, describeCliError } from './errors';
 import { eprintln, println, processIo, type CliIo } from './io';
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   replay: { synopsis: 'replay FIXTURE|DIR...', summary: 'replay fixtures, print their timelines, check their recorded verdicts', flags: REPLAY_FLAGS, run: replayCommand },
   list: { synopsis: 'list', summary: 'engines, knobs, variants, properties and findings', flags: LIST_FLAGS, run: listCommand },
   campaign: { synopsis: 'campaign [flags]', summary: 'every engine, variant and finding as a results matrix (what `npm start` runs)', flags: CAMPAIGN_FLAGS, run: campaignCommand },
+  merge: { synopsis: 'merge FILE...', summary: 'combine the --json results of campaign --shard I/N into the unsharded report', flags: MERGE_FLAGS, run: mergeCommand },
   compare: { synopsis: 'compare [flags]', summary: 'every (arch, strategy) engine on the same workloads: verdicts and costs', flags: COMPARE_FLAGS, run: compareCommand },
   explore: { synopsis: 'explore [flags]', summary: 'every interleaving of a small configuration to a depth, breadth-first (exit 0 clean to the bound, 1 counterexample)', flags: EXPLORE_FLAGS, run: exploreCommand },
   'check-trace': { ...CHECK_TRACE_USAGE, flags: CHECK_TRACE_FLAGS, run: checkTraceCommand },

@@ -29,14 +29,10 @@ import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } fr
 import { explore, type ExploreResult } from './explore';
 import { toFixture } from './minimum';
 import { compact, progressLine, progressWanted } from './progress';
+import type { CliIo } from '../cli/io';
 
 /** What the command writes to (the CLI's io, or a test's). */
-export interface ExploreIo {
-  out(s: string): void;
-  err(s: string): void;
-  /** Show a progress line on `err` (default: stderr is a terminal and not --json). */
-  progress?: boolean;
-}
+export type ExploreIo = Pick<CliIo, 'out' | 'err' | 'progress'>;
 
 /** The smallest machine with a lazy-TLB race: two CPUs, one single-threaded process, no kthread. */
 export const EXPLORE_DEFAULT_CONFIG: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };

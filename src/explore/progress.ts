@@ -37,5 +37,5 @@ export function compact(n: number): string {
   return String(Math.round(n));
 }
 
-/** Whether progress should be shown: stderr is a terminal and the output is not JSON. */
-export const progressWanted = (json: boolean): boolean => !json && process.stderr.isTTY === true;
+/** Whether progress should be shown: stdout and stderr are terminals and the output is not JSON. */
+export const progressWanted = (json: boolean): boolean => !json && process.stdout.isTTY === true && process.stderr.isTTY === true;

@@ -81,3 +81,22 @@ export function findingRow(f: Finding, s: CampaignSettings): FindingRow {
     reproduced: searchReproduced || fixture === 'reproduced',
   };
 }
+
+/**
+ * A finding's row from its seed blocks (campaign --blocks): the search reproduced it when a block
+ * did (that block's result is shown); the fixture verdicts are the same in every block.
+ */
+export function combineFindingBlocks(blocks: readonly FindingRow[]): FindingRow {
+  if (blocks.length === 1) return blocks[0];
+  const shown = blocks.find((b) => b.searchReproduced) ?? blocks.find((b) => b.search !== null) ?? blocks[0];
+  const total = (key: 'runs' | 'opsExecuted' | 'seconds') => blocks.reduce((n, b) => n + b[key], 0);
+  return {
+    ...blocks[0],
+    search: shown.search,
+    searchReproduced: shown.searchReproduced,
+    runs: total('runs'),
+    opsExecuted: total('opsExecuted'),
+    seconds: total('seconds'),
+    reproduced: shown.searchReproduced || blocks[0].fixture === 'reproduced',
+  };
+}

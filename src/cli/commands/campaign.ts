@@ -1,15 +1,19 @@
 /**
  * `lazymm campaign` (what `npm start` runs): every engine, every variant and every known finding,
  * as a results matrix. Exit 0 iff every mainline/proposed engine passed and every variant was caught.
+ * `--shard I/N` runs one N-th of the work (./campaign/units.ts); `lazymm merge` combines the shards.
  */
 import { parseArgs, type FlagSpec } from '../args';
-import { findingRow, type FindingRow } from '../campaign/findings-section';
-import { MatrixLayout, findingsTable, notes } from '../campaign/render';
-import { engineRows, variantRows, type CampaignSettings, type Row } from '../campaign/sections';
-import { parsePositiveInt, parseSeed } from '../errors';
-import { fixKnobsFor, loadFindings, type Finding } from '../findings';
+import { MatrixLayout } from '../campaign/render';
+import { campaignJson, introLines, tailLines, type CampaignTiming } from '../campaign/report';
+import type { CampaignSettings } from '../campaign/sections';
+import { CAMPAIGN_SHARD_FORMAT, type CampaignShardDoc } from '../campaign/shard-doc';
+import { campaignUnits, combineUnits, lastBlock, matrixRow, runUnit, type CampaignUnit, type UnitResult } from '../campaign/units';
+import { UsageError, parsePositiveInt, parseSeed } from '../errors';
+import { loadFindings, type Finding } from '../findings';
 import { println, seconds, type CliIo } from '../io';
-import { ARCH_IDS } from '../engine-spec';
+import { parseShard, shardOf, type Shard } from '../../run/shard';
+import { compact, progressLine, progressWanted } from '../../explore/progress';
 
 /** Defaults measured to keep the whole campaign well under 45 s on a 2-core machine (docs/cli.md). */
 export const CAMPAIGN_DEFAULTS = { runs: 1000, searchFactor: 10, maxOps: 120 } as const;
@@ -19,6 +23,8 @@ export const CAMPAIGN_FLAGS: readonly FlagSpec[] = [
   { name: 'search-runs', kind: 'value', arg: 'N', help: `most runs to catch a variant or reproduce a finding (default ${CAMPAIGN_DEFAULTS.searchFactor} x --runs)` },
   { name: 'max-ops', kind: 'value', arg: 'N', help: `most ops per run (default ${CAMPAIGN_DEFAULTS.maxOps})` },
   { name: 'seed', kind: 'value', arg: 'N', help: "one fast-check seed for every check (default: each engine's derived seed)" },
+  { name: 'blocks', kind: 'value', arg: 'B', help: 'split every row into B seed blocks, so that --shard can spread one long check over B machines (default 1)' },
+  { name: 'shard', kind: 'value', arg: 'I/N', help: 'run only shard I of N (every N-th unit of work from the I-th); combine the --json results with lazymm merge' },
   { name: 'json', kind: 'switch', help: 'print one JSON document (docs/cli.md) instead of the matrix' },
 ];
 
@@ -30,66 +36,75 @@ export function campaignCommand(argv: readonly string[], io: CliIo, findings: re
     runs,
     searchRuns: a.values.has('search-runs') ? parsePositiveInt('--search-runs', a.values.get('search-runs')) : runs * CAMPAIGN_DEFAULTS.searchFactor,
     maxOps: a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : CAMPAIGN_DEFAULTS.maxOps,
-    seed: a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : undefined,
+    ...(a.values.has('seed') ? { seed: parseSeed('--seed', a.values.get('seed')) } : {}),
   };
+  const blocks = a.values.has('blocks') ? parsePositiveInt('--blocks', a.values.get('blocks')) : 1;
+  if (blocks > settings.runs) throw new UsageError(`--blocks: expected at most --runs (${settings.runs}) blocks, got ${blocks}`);
+  const shard = a.values.has('shard') ? parseShardFlag(a.values.get('shard')) : undefined;
   const json = a.switches.has('json');
-  const text = (...lines: string[]) => (json ? undefined : println(io, ...lines));
+  const all = campaignUnits(findings, blocks);
+  const mine = shard ? shardOf(all, shard) : all;
+
+  const progress = progressLine(io.err, io.progress ?? progressWanted(json));
+  const text = (...lines: string[]) => {
+    if (json) return;
+    progress.done();
+    println(io, ...lines);
+  };
   const layout = new MatrixLayout();
+  const headers: Record<CampaignUnit['section'], string[]> = {
+    engine: ['', ...layout.header('engine', 'label')],
+    variant: ['', ...layout.header('variant (must be caught)', 'base')],
+    finding: [],
+  };
+  text(...introLines(settings, blocks, findings), ...(shard ? [`shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} units of work`] : []));
+
   const t0 = seconds(io);
-
-  const fixes = ARCH_IDS().map((arch) => [arch, Object.entries(fixKnobsFor(arch, findings)).map(([k, v]) => `${k}=${String(v)}`).join(' ')]);
-  text(
-    `lazymm campaign: ${settings.runs} runs per engine, up to ${settings.searchRuns} per variant or finding, at most ${settings.maxOps} ops per run, ` +
-      `${settings.seed === undefined ? 'seeds derived from the engine ids' : `seed ${settings.seed}`}`,
-    `mainline and proposed engines run with the proposed fixes of the open findings: ${fixes.map(([arch, k]) => `${arch}: ${k || 'none'}`).join('; ')}`,
-    '',
-    ...layout.header('engine', 'label'),
-  );
-  const engines = engineRows(settings, findings, (r) => text(layout.row(r)));
-  const t1 = seconds(io);
-  text('', ...layout.header('variant (must be caught)', 'base'));
-  const variants = variantRows(settings, (r) => text(layout.row(r)));
-  const t2 = seconds(io);
-  text('', "ok held; FAIL@n first violated at event n; caught: the variant's bug was found; - does not apply; . not checked (a variant is checked on the property it must break)");
-  text(...notes(engines, variants, findings), '', 'KNOWN OPEN UPSTREAM (expected to fail; mainline without the fix)');
-  const found: FindingRow[] = findings.map((f) => findingRow(f, settings));
-  text(...findingsTable(found));
-  const t3 = seconds(io);
-
-  const failedEngines = engines.filter((r) => !r.ok).map((r) => r.id);
-  const missed = variants.filter((r) => !r.ok).map((r) => r.id);
-  const pass = failedEngines.length === 0 && missed.length === 0;
-  const all = [...engines, ...variants];
-  const total = { runs: sum(all, 'runs') + sum(found, 'runs'), opsExecuted: sum(all, 'opsExecuted') + sum(found, 'opsExecuted') };
-  const timing = { engines: t1 - t0, variants: t2 - t1, findings: t3 - t2, total: t3 - t0 };
-
-  if (json) {
-    println(io, JSON.stringify({ settings, result: pass ? 'pass' : 'fail', failedEngines, missedVariants: missed, engines: engines.map(rowJson), variants: variants.map(rowJson), findings: found, ...total, seconds: timing }, null, 2));
-  } else {
-    text(
-      '',
-      `${total.runs} runs, ${total.opsExecuted} ops; engines ${timing.engines.toFixed(1)} s, variants ${timing.variants.toFixed(1)} s, findings ${timing.findings.toFixed(1)} s; total ${timing.total.toFixed(1)} s`,
-      pass
-        ? 'campaign: PASS (every mainline and proposed engine held every property; every variant was caught)'
-        : `campaign: FAIL (${[failedEngines.length ? `failed: ${failedEngines.join(', ')}` : '', missed.length ? `not caught: ${missed.join(', ')}` : ''].filter(Boolean).join('; ')})`,
-    );
+  const sectionSeconds = { engine: 0, variant: 0, finding: 0 };
+  const results: UnitResult[] = [];
+  let printed: CampaignUnit['section'] | undefined;
+  for (const unit of mine) {
+    if (unit.section !== printed && headers[unit.section].length) text(...headers[unit.section]);
+    printed = unit.section;
+    const start = seconds(io);
+    const done = runUnit(unit, settings, blocks, findings);
+    sectionSeconds[unit.section] += seconds(io) - start;
+    results.push(done);
+    if (done.result.section !== 'finding' && (shard || lastBlock(unit, blocks))) {
+      const row = shard ? done.result.row : matrixRow(results.filter((r) => r.section === unit.section && r.id === unit.id));
+      text(layout.row({ ...row, id: blocks > 1 && shard ? `${row.id}#${unit.block}` : row.id }));
+    }
+    const elapsed = seconds(io) - t0;
+    const left = (elapsed / results.length) * (mine.length - results.length);
+    progress.update(`campaign: ${results.length}/${mine.length} units (${unit.section} ${unit.id}), ${compact(results.length / Math.max(elapsed, 1e-9))} units/s, ${left.toFixed(0)} s left`);
   }
-  return pass ? 0 : 1;
+  progress.done();
+  const timing: CampaignTiming = { engines: sectionSeconds.engine, variants: sectionSeconds.variant, findings: sectionSeconds.finding, total: seconds(io) - t0 };
+
+  if (shard) return shardOutput(io, json, { format: CAMPAIGN_SHARD_FORMAT, shard, blocks, settings, findings: findings.map((f) => f.id), totalUnits: all.length, units: results });
+  const rows = combineUnits(results);
+  if (json) println(io, JSON.stringify(campaignJson(settings, blocks, rows, timing), null, 2));
+  else text(...tailLines(rows, findings, timing));
+  return rows.engines.every((r) => r.ok) && rows.variants.every((r) => r.ok) ? 0 : 1;
 }
 
-const sum = <T>(rows: readonly T[], key: keyof T): number => rows.reduce((n, r) => n + Number(r[key]), 0);
+function parseShardFlag(value: string | undefined): Shard {
+  try {
+    return parseShard(value ?? '');
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
+}
 
-function rowJson(r: Row) {
-  return {
-    id: r.id,
-    kind: r.kind,
-    engine: r.spec,
-    cells: r.cells,
-    ok: r.ok,
-    runs: r.runs,
-    opsExecuted: r.opsExecuted,
-    seconds: r.seconds,
-    ...(r.note ? { note: r.note } : {}),
-    counterexamples: r.counterexamples.map((cx) => ({ engine: cx.engine, property: cx.property, clause: cx.clause, eventIndex: cx.eventIndex, message: cx.message, opCount: cx.ops.length, ops: cx.ops, config: cx.config, seed: cx.seed, path: cx.path })),
-  };
+/**
+ * A shard prints its rows (text) or its document (--json, for lazymm merge). Its exit status is 1
+ * when one of its engines failed, or (one block per row) one of its variants was not caught: a
+ * variant missed in one seed block may be caught in another, so with blocks only merge can tell.
+ */
+function shardOutput(io: CliIo, json: boolean, doc: CampaignShardDoc): number {
+  const rows = doc.units.flatMap((u) => (u.result.section === 'finding' ? [] : [u.result]));
+  const failed = rows.some((r) => (r.section === 'engine' || doc.blocks === 1) && !r.row.ok);
+  if (json) println(io, JSON.stringify(doc, null, 2));
+  else println(io, '', `shard ${doc.shard.index}/${doc.shard.count} done: ${failed ? 'FAIL' : 'no failure in this shard'}; combine the shards' --json output with: lazymm merge FILE...`);
+  return failed ? 1 : 0;
 }

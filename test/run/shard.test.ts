@@ -1,9 +1,9 @@
 /**
- * Sharding long campaigns (src/explore/shard.ts): shards 1/3, 2/3 and 3/3 together are the
+ * Sharding long campaigns (src/run/shard.ts): shards 1/3, 2/3 and 3/3 together are the
  * unsharded run.
  */
 import { runCampaign, type CampaignOptions } from '../../arbitraries/campaign';
-import { campaignUnits, merge, parseShard, runCampaignShard, shardOf, shardSeeds } from '../../src/explore/shard';
+import { campaignUnits, merge, parseShard, runCampaignShard, shardOf, shardSeeds } from '../../src/run/shard';
 import type { CheckResult } from '../../src/run/types';
 
 const OPTIONS: CampaignOptions = {

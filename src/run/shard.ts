@@ -12,7 +12,7 @@
  *   engine reports the counterexample of its first failing block.
  * Everything is deterministic: which shard runs a unit depends only on the unit's index.
  */
-import type { CheckResult, EngineSpec } from '../run/types';
+import type { CheckResult, EngineSpec } from './types';
 import { runCheck } from '../../arbitraries/check';
 import { deriveSeed } from '../../arbitraries/seed';
 import type { CampaignOptions } from '../../arbitraries/campaign';
