@@ -1,5 +1,10 @@
 import type { Op } from '../src/engine/ops';
 import { minimizeOps, pathUnits } from './minimize';
+import { cpuPermutations, relabelOp } from './minimize-moves';
+import { replayMonitored } from './monitored-run';
+import { createEngine } from '../src/engine/build';
+import type { InitEvent } from '../src/trace/events';
+import { createTraceChecker, propertyById, type Property, type Violation } from '../properties';
 import { runChoices } from './interleaving';
 import { createToyEngine } from './test-helpers/toy-engine';
 import { oneSchedulerAtATime } from './test-helpers/toy-checker';
@@ -44,5 +49,38 @@ describe('minimizeOps', () => {
         clause: 'T1 two CPUs in __schedule',
       }),
     ).toThrow(/do not violate/);
+  });
+});
+
+describe('minimizeOps moves beyond deletion (./minimize-moves.ts)', () => {
+  it('lists CPU permutations and relabels idle tasks with their CPU', () => {
+    expect(cpuPermutations(1)).toEqual([]);
+    expect(cpuPermutations(2)).toEqual([[1, 0]]);
+    expect(cpuPermutations(3)).toHaveLength(5);
+    expect(relabelOp({ op: 'schedule', cpu: 1, next: 'idle1' }, [1, 0])).toEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
+    expect(relabelOp({ op: 'preempt', cpu: 0, next: 'T1' }, [1, 0])).toEqual({ op: 'preempt', cpu: 1, next: 'T1' });
+  });
+
+  it('drops a migration prefix by relabelling CPUs: sync-core-skips-caller from 23 ops to the 12-op minimum', () => {
+    const spec = { arch: 'x86', strategy: 'refcount', variant: 'sync-core-skips-caller', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } } as const;
+    const engine = createEngine(spec);
+    const config = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
+    const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => ({ op: 'step', cpu }));
+    // A local minimum of deletion (seed 2 of the bench): T1 first migrates to CPU 1, then the bug.
+    const ops: Op[] = [
+      { op: 'preempt', cpu: 0, next: 'idle0' }, ...steps(0, 3),
+      { op: 'schedule', cpu: 1, next: 'T1' }, ...steps(1, 5),
+      { op: 'return_to_user', cpu: 1, via: 'iret' },
+      { op: 'syscall', cpu: 1 },
+      { op: 'membarrier_register', cpu: 1, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' }, ...steps(1, 2),
+      { op: 'membarrier', cpu: 1, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' }, ...steps(1, 6),
+      { op: 'return_to_user', cpu: 1, via: 'sysret' },
+    ];
+    const make = (init: InitEvent) => createTraceChecker(init, [propertyById('sync-core-before-usermode') as Property]);
+    const first = replayMonitored(engine, config, ops, make);
+    expect(first.violation?.property).toBe('sync-core-before-usermode');
+    const out = minimizeOps(engine, config, ops, make, first.violation as Violation);
+    expect(out.ops).toHaveLength(12);
+    expect(out.ops.every((op) => op.cpu === 0)).toBe(true);
   });
 });

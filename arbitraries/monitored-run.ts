@@ -15,8 +15,8 @@ import type { Weights } from './weights';
 
 /** The incremental checker `createTraceChecker(init, properties)` (properties/index.ts) returns. */
 export interface TraceChecker {
-  observe(event: TraceEvent, index: number): Violation[];
-  finish(): Violation[];
+  observe(event: TraceEvent, index: number): readonly Violation[];
+  finish(): readonly Violation[];
 }
 
 /** Creates a fresh checker for one run, given the run's init event. */

@@ -5,7 +5,7 @@
  */
 import type { InitEvent, TraceEvent } from '../src/trace/events';
 import type { Property, PropertyMonitor, Violation } from './property';
-import { MirrorDriver } from './lib/driver';
+import { MirrorDriver, NO_VIOLATIONS } from './lib/driver';
 import { isMirrorProperty, type MirrorProperty } from './lib/mirror-property';
 import { membarrierOrdering } from './membarrier-ordering';
 import { noLazyUseAfterFree } from './no-lazy-use-after-free';
@@ -34,10 +34,13 @@ export function propertyById(id: string): Property | undefined {
 
 /** An incremental checker over one trace. */
 export interface TraceChecker {
-  /** Observes event `index`; returns the violations detected at it (at most one per property, ever). */
-  observe(event: TraceEvent, index: number): Violation[];
-  /** End of trace: the end-of-trace checks (for example leaks at quiescence). */
-  finish(): Violation[];
+  /**
+   * Observes event `index`; returns the violations detected at it (at most one per property, ever).
+   * The array is read-only: most events return one shared empty array (no allocation per event).
+   */
+  observe(event: TraceEvent, index: number): readonly Violation[];
+  /** End of trace: the end-of-trace checks (for example leaks at quiescence). Read-only, as observe's. */
+  finish(): readonly Violation[];
 }
 
 /**
@@ -52,25 +55,25 @@ export function createTraceChecker(init: InitEvent, properties: readonly Propert
   const others: { monitor: PropertyMonitor; done: boolean }[] = applicable
     .filter((p) => !isMirrorProperty(p))
     .map((p) => ({ monitor: p.monitor(init), done: false }));
-  const collect = (out: Violation[], f: (m: PropertyMonitor) => Violation | null): Violation[] => {
+  const collect = (out: readonly Violation[], f: (m: PropertyMonitor) => Violation | null): readonly Violation[] => {
     for (const o of others) {
       if (o.done) continue;
       const v = f(o.monitor);
       if (v !== null) {
         o.done = true;
-        out.push(v);
+        out = out === NO_VIOLATIONS ? [v] : [...out, v];
       }
     }
     return out;
   };
   return {
     observe(event, index) {
-      const out = driver === null ? [] : driver.observe(event, index);
-      if (event.k === 'init') return out;
+      const out = driver === null ? NO_VIOLATIONS : driver.observe(event, index);
+      if (event.k === 'init' || others.length === 0) return out;
       return collect(out, (m) => m.observe(event, index));
     },
     finish() {
-      const out = driver === null ? [] : driver.finish();
+      const out = driver === null ? NO_VIOLATIONS : driver.finish();
       return collect(out, (m) => m.finish());
     },
   };

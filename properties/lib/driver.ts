@@ -2,21 +2,44 @@
  * Runs several mirror-based properties over one {@link Mirror}: per event, settle the previous
  * atomic step if it ended, call every live property's `before` hook, update the mirror, call every
  * `after` hook. A property that reported its first violation is not called again.
+ *
+ * This is the inner loop of every check (millions of events per second), so the hooks are kept in
+ * one array per kind (a property without a hook costs nothing) and an event with no violation
+ * allocates nothing: it returns the shared empty array NO_VIOLATIONS.
  */
 import type { CpuId, InitEvent, TraceEvent } from '../../src/trace/events';
 import type { Violation } from '../property';
 import { Mirror } from './mirror';
 import type { MirrorHooks, MirrorProperty } from './mirror-property';
 
-interface Entry {
-  hooks: MirrorHooks;
-  done: boolean;
+/** What observe() and finish() return when nothing was violated (frozen: callers only read it). */
+export const NO_VIOLATIONS: Violation[] = Object.freeze([]) as unknown as Violation[];
+
+interface Hook<F> {
+  /** Index of the property in the driver (its `done` flag). */
+  p: number;
+  f: F;
+}
+
+type EventHook = (ev: TraceEvent, i: number) => Violation | null;
+
+function hooksOf<K extends keyof MirrorHooks>(all: readonly MirrorHooks[], kind: K): Hook<NonNullable<MirrorHooks[K]>>[] {
+  const out: Hook<NonNullable<MirrorHooks[K]>>[] = [];
+  all.forEach((h, p) => {
+    const f = h[kind];
+    if (f !== undefined) out.push({ p, f: f.bind(h) as NonNullable<MirrorHooks[K]> });
+  });
+  return out;
 }
 
 /** One shared mirror and the hooks of several mirror-based properties (see the file comment). */
 export class MirrorDriver {
   readonly mirror: Mirror;
-  private readonly entries: Entry[];
+  private readonly done: boolean[];
+  private readonly all: MirrorHooks[];
+  private readonly before: Hook<EventHook>[];
+  private readonly after: Hook<EventHook>[];
+  private readonly settles: Hook<(cpu: CpuId, i: number) => Violation | null>[];
   private started = false;
   /** The CPU whose atomic step is in progress (null: none since the last settle). */
   private stepCpu: CpuId | null = null;
@@ -24,50 +47,83 @@ export class MirrorDriver {
 
   constructor(init: InitEvent, properties: readonly MirrorProperty[]) {
     this.mirror = new Mirror(init);
-    this.entries = properties.map((p) => ({ hooks: p.hooks(this.mirror, init), done: false }));
+    this.all = properties.map((p) => p.hooks(this.mirror, init));
+    this.done = this.all.map(() => false);
+    this.before = hooksOf(this.all, 'before');
+    this.after = hooksOf(this.all, 'after');
+    this.settles = hooksOf(this.all, 'settle');
   }
 
   /** Observes event `i`; returns the violations found at it (at most one per property). */
-  observe(ev: TraceEvent, i: number): Violation[] {
-    const out: Violation[] = [];
-    this.start(out);
+  observe(ev: TraceEvent, i: number): readonly Violation[] {
+    let out = this.started ? NO_VIOLATIONS : this.start();
     if (ev.k === 'init') return out;
     if (this.stepCpu !== null && (ev.cpu !== this.stepCpu || (ev.k === 'path' && ev.phase === 'begin'))) {
-      this.settle(out);
+      out = this.settle(out);
     }
-    for (const e of this.entries) if (!e.done && e.hooks.before) this.record(e, e.hooks.before(ev, i), out);
+    const done = this.done;
+    const before = this.before;
+    for (let k = 0; k < before.length; k++) {
+      const h = before[k];
+      if (done[h.p]) continue;
+      const v = h.f(ev, i);
+      if (v !== null) out = this.record(h.p, v, out);
+    }
     this.mirror.apply(ev, i);
-    for (const e of this.entries) if (!e.done && e.hooks.after) this.record(e, e.hooks.after(ev, i), out);
+    const after = this.after;
+    for (let k = 0; k < after.length; k++) {
+      const h = after[k];
+      if (done[h.p]) continue;
+      const v = h.f(ev, i);
+      if (v !== null) out = this.record(h.p, v, out);
+    }
     this.stepCpu = ev.cpu;
     this.stepEnd = i;
     return out;
   }
 
   /** End of trace: settles the last step and runs the end-of-trace checks. */
-  finish(): Violation[] {
-    const out: Violation[] = [];
-    this.start(out);
-    this.settle(out);
-    for (const e of this.entries) if (!e.done && e.hooks.finish) this.record(e, e.hooks.finish(), out);
+  finish(): readonly Violation[] {
+    let out = this.started ? NO_VIOLATIONS : this.start();
+    out = this.settle(out);
+    this.all.forEach((h, p) => {
+      if (!this.done[p] && h.finish) {
+        const v = h.finish();
+        if (v !== null) out = this.record(p, v, out);
+      }
+    });
     return out;
   }
 
-  private start(out: Violation[]): void {
-    if (this.started) return;
+  private start(): Violation[] {
     this.started = true;
-    for (const e of this.entries) if (e.hooks.start) this.record(e, e.hooks.start(), out);
+    let out = NO_VIOLATIONS;
+    this.all.forEach((h, p) => {
+      if (h.start) {
+        const v = h.start();
+        if (v !== null) out = this.record(p, v, out);
+      }
+    });
+    return out;
   }
 
-  private settle(out: Violation[]): void {
+  private settle(out: Violation[]): Violation[] {
     const cpu = this.stepCpu;
-    if (cpu === null) return;
+    if (cpu === null) return out;
     this.stepCpu = null;
-    for (const e of this.entries) if (!e.done && e.hooks.settle) this.record(e, e.hooks.settle(cpu, this.stepEnd), out);
+    for (const h of this.settles) {
+      if (this.done[h.p]) continue;
+      const v = h.f(cpu, this.stepEnd);
+      if (v !== null) out = this.record(h.p, v, out);
+    }
+    return out;
   }
 
-  private record(e: Entry, v: Violation | null, out: Violation[]): void {
-    if (v === null) return;
-    e.done = true;
-    out.push(v);
+  /** Marks property `p` done and adds its violation (copying the shared empty array on first use). */
+  private record(p: number, v: Violation, out: Violation[]): Violation[] {
+    this.done[p] = true;
+    const next = out === NO_VIOLATIONS ? [] : out;
+    next.push(v);
+    return next;
   }
 }

@@ -49,13 +49,13 @@ export class ExploreMonitor {
   }
 
   /** Observe event `i`; returns the violations found at it. `fold: false` skips the shadow. */
-  observe(ev: TraceEvent, i: number, fold = true): Violation[] {
+  observe(ev: TraceEvent, i: number, fold = true): readonly Violation[] {
     const v = this.driver.observe(ev, i);
     if (fold && ev.k !== 'init') this.shadow.fold(ev, i, this.driver.mirror);
     return v;
   }
 
-  finish(): Violation[] {
+  finish(): readonly Violation[] {
     return this.driver.finish();
   }
 

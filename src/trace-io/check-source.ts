@@ -69,7 +69,7 @@ export async function checkTraceItems(
   let init: InitEvent | null = null;
   let checker: TraceChecker | null = null;
   let facts: TraceFacts | null = null;
-  const record = (vs: Violation[]) => {
+  const record = (vs: readonly Violation[]) => {
     const recent = ring.toArray();
     for (const v of vs) if (!found.has(v.property)) found.set(v.property, { v, shown: selectWindow(recent, v) });
   };

@@ -1,0 +1,92 @@
+/**
+ * The moves of the op-level minimiser (./minimize.ts) besides deletion, each a list of candidate op
+ * lists to try. Deletion alone stops at local minima that have a shorter form elsewhere:
+ *
+ * - *CPU relabelling*: a counterexample that first migrates its task to CPU 1 and then shows the
+ *   bug there is, with CPUs 0 and 1 swapped and the migration dropped, the same bug on CPU 0 (the
+ *   model treats CPUs alike, apart from the boot placement of tasks that the dropped prefix set
+ *   up). So: every suffix of the ops with a permutation of the CPUs applied (`idle<N>` follows its
+ *   CPU).
+ * - *simplification*: an op replaced by a simpler one of the same kind (an IPI without the
+ *   reschedule on its return path; a switch to a lower-ranked task, idle first). Kept only when the
+ *   candidate is no longer (the minimiser's rule), they give deletion new starting points, and they
+ *   terminate because every accepted one lowers the ops' total rank.
+ */
+import type { ModelConfig } from '../src/engine/contract';
+import type { Op } from '../src/engine/ops';
+import type { TaskId } from '../src/trace/events';
+
+/** Every permutation of 0..n-1 except the identity (n <= 4 here: at most 23). */
+export function cpuPermutations(n: number): number[][] {
+  const out: number[][] = [];
+  const go = (prefix: number[], rest: number[]) => {
+    if (rest.length === 0) {
+      if (prefix.some((c, i) => c !== i)) out.push(prefix);
+      return;
+    }
+    rest.forEach((c, i) => go([...prefix, c], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+  };
+  go([], [...Array(n).keys()]);
+  return out;
+}
+
+/** `op` with its CPU (and any idle task it names) renamed by `perm`. */
+export function relabelOp(op: Op, perm: readonly number[]): Op {
+  const out = { ...op, cpu: perm[op.cpu] } as Op & { next?: TaskId };
+  if (out.next !== undefined) {
+    const idle = /^idle(\d+)$/.exec(out.next);
+    if (idle && Number(idle[1]) < perm.length) out.next = `idle${perm[Number(idle[1])]}`;
+  }
+  return out;
+}
+
+/**
+ * Candidates: ops[k..] relabelled by a CPU permutation, for every start k at which a CPU's path
+ * is not in flight (each CPU's previous op ended with a non-step op's unit), longest drop first.
+ */
+export function relabelledSuffixes(ops: readonly Op[], config: ModelConfig): Op[][] {
+  const perms = cpuPermutations(config.cpus);
+  if (perms.length === 0) return [];
+  const out: Op[][] = [];
+  for (let k = ops.length - 1; k >= 0; k--) {
+    if (ops[k].op === 'step') continue; // a suffix cannot start in the middle of a path
+    const suffix = ops.slice(k);
+    for (const perm of perms) out.push(suffix.map((op) => relabelOp(op, perm)));
+  }
+  return out;
+}
+
+/** Rank of a task as a switch target: idle tasks, then kthreads, then user threads (lower is simpler). */
+const taskRank = (t: TaskId): number => (t.startsWith('idle') ? 0 : t.startsWith('K') ? 1 : 2);
+
+/** The ops' total rank: every accepted simplification lowers it, so simplifying terminates. */
+export function opsRank(ops: readonly Op[]): number {
+  let r = 0;
+  for (const op of ops) {
+    const next = (op as { next?: TaskId }).next;
+    if (op.op === 'ipi' && next !== undefined) r += 4;
+    if ((op.op === 'schedule' || op.op === 'preempt') && next !== undefined) r += taskRank(next);
+  }
+  return r;
+}
+
+/**
+ * Candidates that replace one op by a simpler one of the same kind: an IPI without `next`; a
+ * schedule or preempt to a task of lower rank among the tasks the ops name and the idle tasks.
+ */
+export function simplifications(ops: readonly Op[], config: ModelConfig): Op[][] {
+  const tasks = new Set<TaskId>(Array.from({ length: config.cpus }, (_, c) => `idle${c}`));
+  for (const op of ops) {
+    const next = (op as { next?: TaskId }).next;
+    if (next !== undefined) tasks.add(next);
+  }
+  const out: Op[][] = [];
+  ops.forEach((op, i) => {
+    const with1 = (o: Op) => [...ops.slice(0, i), o, ...ops.slice(i + 1)];
+    if (op.op === 'ipi' && op.next !== undefined) out.push(with1({ op: 'ipi', cpu: op.cpu }));
+    if (op.op === 'schedule' || op.op === 'preempt') {
+      for (const t of tasks) if (taskRank(t) < taskRank(op.next)) out.push(with1({ ...op, next: t }));
+    }
+  });
+  return out;
+}
