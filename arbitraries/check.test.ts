@@ -59,3 +59,25 @@ describe('runCampaign', () => {
     expect(results.every((r) => r.properties.join() === 'no-lazy-use-after-free')).toBe(true);
   });
 });
+
+describe('runCheck: the exhaustive post-shrink pass', () => {
+  const spec = { arch: 'x86', strategy: 'refcount', variant: 'text-poke-no-leave-mm', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } } as const;
+  const options = { engine: spec, properties: ['tlb-coherence'], runs: 4000, seed: 2 };
+
+  it('replaces a short counterexample by the exhaustive minimum on its configuration, which replays to the reported violation', () => {
+    const plain = runCheck({ ...options, exhaustiveShrink: false }).counterexample!;
+    const cx = runCheck(options).counterexample!;
+    expect(cx.config).toEqual(plain.config);
+    // The exhaustive minimum of text-poke-no-leave-mm on 2/1/1/1 is 6 ops (docs/explore.md).
+    expect(cx.ops).toHaveLength(6);
+    expect(cx.ops.length).toBeLessThanOrEqual(plain.ops.length);
+    const { events } = replayOps(createEngine(spec), cx.config, cx.ops);
+    const first = checkTrace(events, [propertyById('tlb-coherence')!])[0];
+    expect(first).toMatchObject({ property: cx.property, clause: cx.clause, index: cx.eventIndex });
+  });
+
+  it('leaves counterexamples longer than maxOps alone', () => {
+    const cx = runCheck({ ...options, exhaustiveShrink: { maxOps: 1, maxGuidedOps: 1, maxSeconds: 5 } }).counterexample!;
+    expect(cx).toEqual(runCheck({ ...options, exhaustiveShrink: false }).counterexample);
+  });
+});

@@ -10,6 +10,7 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById } from '../properties';
 import type { Property, Violation } from '../properties/property';
 import { checkEngine } from './check-engine';
+import { DEFAULT_EXHAUSTIVE_SHRINK, shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
 import type { ModelConfigConstraints } from './config';
 import { replayAlignedMonitored, replayMonitored } from './monitored-run';
 import { ReplayError } from './run';
@@ -54,6 +55,8 @@ export interface RunCheckOptions extends CheckOptions {
   shrinkBudget?: number;
   /** Op-level minimisation of the counterexample (default true). */
   minimize?: boolean;
+  /** The search-based post-shrink pass (./exhaustive-shrink.ts); default DEFAULT_EXHAUSTIVE_SHRINK; false: off. Not run with `minimize: false`. */
+  exhaustiveShrink?: false | ExhaustiveShrinkLimits;
 }
 
 /**
@@ -67,7 +70,7 @@ export function runCheck(options: RunCheckOptions): CheckResult {
   const properties = selectProperties(options.properties, init);
   const base = options.differentialBase === undefined ? defaultDifferentialBase(options.engine) : options.differentialBase;
   const align = options.differentialAlign ?? (options.engine.variant !== undefined && variantNeedsAlignedReplay(options.engine.variant));
-  return checkEngine({
+  const result = checkEngine({
     engine,
     makeChecker: (runInit) => createTraceChecker(runInit, properties),
     propertyIds: properties.map((p) => p.id),
@@ -81,7 +84,11 @@ export function runCheck(options: RunCheckOptions): CheckResult {
     minimize: options.minimize,
     ownViolation: base ? differentialCriterion(base, align) : undefined,
   });
+  const exhaustive = options.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
+  if (exhaustive !== false && options.minimize !== false) shortenExhaustively(result, options.engine, base ?? null, align, exhaustive);
+  return result;
 }
+
 
 /**
  * The differential criterion against `base`: a violation of P counts when `base`, replaying the

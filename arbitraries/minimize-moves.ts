@@ -2,10 +2,10 @@
  * The moves of the op-level minimiser (./minimize.ts) besides deletion, each a list of candidate op
  * lists to try. Deletion alone stops at local minima that have a shorter form elsewhere:
  *
- * - *CPU relabelling*: a counterexample that first migrates its task to CPU 1 and then shows the
- *   bug there is, with CPUs 0 and 1 swapped and the migration dropped, the same bug on CPU 0 (the
- *   model treats CPUs alike, apart from the boot placement of tasks that the dropped prefix set
- *   up). So: every suffix of the ops with a permutation of the CPUs applied (`idle<N>` follows its
+ * - *CPU relabelling*: a counterexample that migrates its task to CPU 1 and then shows the bug
+ *   there is, with CPUs 0 and 1 swapped after the cut and the migration dropped, the same bug on
+ *   CPU 0 (the model treats CPUs alike, apart from the boot placement of tasks that the dropped
+ *   ops changed). So: every cut of the ops with two CPUs swapped after it (`idle<N>` follows its
  *   CPU).
  * - *simplification*: an op replaced by a simpler one of the same kind (an IPI without the
  *   reschedule on its return path; a switch to a lower-ranked task, idle first). Kept only when the
@@ -16,17 +16,17 @@ import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import type { TaskId } from '../src/trace/events';
 
-/** Every permutation of 0..n-1 except the identity (n <= 4 here: at most 23). */
-export function cpuPermutations(n: number): number[][] {
+/** The transpositions of 0..n-1 (swap two CPUs), as permutations; repeated moves compose them. */
+export function cpuTranspositions(n: number): number[][] {
   const out: number[][] = [];
-  const go = (prefix: number[], rest: number[]) => {
-    if (rest.length === 0) {
-      if (prefix.some((c, i) => c !== i)) out.push(prefix);
-      return;
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const perm = [...Array(n).keys()];
+      perm[a] = b;
+      perm[b] = a;
+      out.push(perm);
     }
-    rest.forEach((c, i) => go([...prefix, c], [...rest.slice(0, i), ...rest.slice(i + 1)]));
-  };
-  go([], [...Array(n).keys()]);
+  }
   return out;
 }
 
@@ -41,19 +41,24 @@ export function relabelOp(op: Op, perm: readonly number[]): Op {
 }
 
 /**
- * Candidates: ops[k..] relabelled by a CPU permutation, for every start k at which a CPU's path
- * is not in flight (each CPU's previous op ended with a non-step op's unit), longest drop first.
+ * Candidates: ops[..i) + ops[j..] with two CPUs swapped in the part after the cut, for every cut
+ * [i, j) that ends where a path starts (ops[j] is not a step), the longest cuts first. A cut at
+ * i = 0 drops a prefix (a migration before the bug); a cut in the middle drops a migration between
+ * two halves of the bug (a registration on CPU 0, the call on CPU 1).
  */
-export function relabelledSuffixes(ops: readonly Op[], config: ModelConfig): Op[][] {
-  const perms = cpuPermutations(config.cpus);
-  if (perms.length === 0) return [];
-  const out: Op[][] = [];
-  for (let k = ops.length - 1; k >= 0; k--) {
-    if (ops[k].op === 'step') continue; // a suffix cannot start in the middle of a path
-    const suffix = ops.slice(k);
-    for (const perm of perms) out.push(suffix.map((op) => relabelOp(op, perm)));
+export function* relabelledCuts(ops: readonly Op[], config: ModelConfig): Generator<Op[]> {
+  const perms = cpuTranspositions(config.cpus);
+  if (perms.length === 0) return;
+  const n = ops.length;
+  for (let size = n - 1; size >= 1; size--) {
+    for (let i = 0; i + size < n; i++) {
+      const j = i + size;
+      if (ops[j].op === 'step') continue; // the kept suffix cannot start in the middle of a path
+      const prefix = ops.slice(0, i);
+      const suffix = ops.slice(j);
+      for (const perm of perms) yield [...prefix, ...suffix.map((op) => relabelOp(op, perm))];
+    }
   }
-  return out;
 }
 
 /** Rank of a task as a switch target: idle tasks, then kthreads, then user threads (lower is simpler). */

@@ -1,6 +1,6 @@
 import type { Op } from '../src/engine/ops';
 import { minimizeOps, pathUnits } from './minimize';
-import { cpuPermutations, relabelOp } from './minimize-moves';
+import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { replayMonitored } from './monitored-run';
 import { createEngine } from '../src/engine/build';
 import type { InitEvent } from '../src/trace/events';
@@ -53,10 +53,10 @@ describe('minimizeOps', () => {
 });
 
 describe('minimizeOps moves beyond deletion (./minimize-moves.ts)', () => {
-  it('lists CPU permutations and relabels idle tasks with their CPU', () => {
-    expect(cpuPermutations(1)).toEqual([]);
-    expect(cpuPermutations(2)).toEqual([[1, 0]]);
-    expect(cpuPermutations(3)).toHaveLength(5);
+  it('lists CPU transpositions and relabels idle tasks with their CPU', () => {
+    expect(cpuTranspositions(1)).toEqual([]);
+    expect(cpuTranspositions(2)).toEqual([[1, 0]]);
+    expect(cpuTranspositions(3)).toEqual([[1, 0, 2], [2, 1, 0], [0, 2, 1]]);
     expect(relabelOp({ op: 'schedule', cpu: 1, next: 'idle1' }, [1, 0])).toEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
     expect(relabelOp({ op: 'preempt', cpu: 0, next: 'T1' }, [1, 0])).toEqual({ op: 'preempt', cpu: 1, next: 'T1' });
   });

@@ -11,8 +11,8 @@
  *   an mmget and its kthread_use_mm only go together);
  * - dropping contiguous chunks of ops (halving from half the list down to 12, then every size from
  *   12 to 1), which also catches lone steps.
- * - once deletion is stuck: the moves of ./minimize-moves.ts (a suffix with the CPUs relabelled,
- *   which drops a migration prefix; an op replaced by a simpler one), then deletion again.
+ * - once deletion is stuck: the moves of ./minimize-moves.ts (a cut with two CPUs swapped after
+ *   it, which drops a migration; an op replaced by a simpler one), then deletion again.
  * A candidate is kept only if every op is still enabled when replayed and the same property clause
  * still fails; the ops after the violating one are cut. Deterministic, and bounded by `maxReplays`.
  */
@@ -21,7 +21,7 @@ import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import { replayLenientMonitored, replayMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { ReplayError } from './run';
-import { opsRank, relabelledSuffixes, simplifications } from './minimize-moves';
+import { opsRank, relabelledCuts, simplifications } from './minimize-moves';
 
 /** Options of {@link minimizeOps}. */
 export interface MinimizeOptions {
@@ -86,7 +86,7 @@ export function minimizeOps<S>(
     return true;
   };
   /** Try the candidates in order; the first that still fails and is shorter (or as long and simpler, with `simpler`) becomes `best`. */
-  const tryReplace = (candidates: readonly Op[][], simpler: boolean): boolean => {
+  const tryReplace = (candidates: Iterable<Op[]>, simpler: boolean): boolean => {
     for (const c of candidates) {
       if (budget <= 0) return false;
       const out = attempt(c);
@@ -105,7 +105,7 @@ export function minimizeOps<S>(
       dropSingleUnits(() => best.ops, tryDrop) ||
       dropUnitPairs(() => best.ops, tryDrop) ||
       dropChunks(() => best.ops, tryDrop) ||
-      tryReplace(relabelledSuffixes(best.ops, config), false) ||
+      tryReplace(relabelledCuts(best.ops, config), false) ||
       tryReplace(simplifications(best.ops, config), true);
   }
   return best;

@@ -75,6 +75,12 @@ export interface ExploreOptions {
   onMerge?: (kept: Op[], merged: Op[]) => void;
   /** Called for every violating transition that counts (with stopOnViolation false: all of them). */
   onViolation?: (ops: Op[], violation: Violation) => void;
+  /**
+   * Explore only the enabled ops this accepts (a guided search, for example within the op alphabet
+   * of a known counterexample). The result is then not a proof of anything beyond that alphabet:
+   * `filtered` is set and `exhausted`/`clean` speak of the filtered graph only.
+   */
+  opFilter?: (op: Op) => boolean;
 }
 
 export interface ExploreCounterexample {
@@ -119,6 +125,8 @@ export interface ExploreResult {
   differentialBase: EngineSpec | null;
   /** Hash-coverage warnings (mirror fields the key does not know); empty when the key is sound as documented. */
   warnings: string[];
+  /** An opFilter restricted the search: clean or exhausted say nothing about the unfiltered ops. */
+  filtered: boolean;
   counterexample?: ExploreCounterexample;
 }
 
@@ -194,6 +202,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     merge,
     differentialBase: base,
     warnings,
+    filtered: options.opFilter !== undefined,
   };
   const done = (r: ExploreResult['result']): ExploreResult => {
     result.result = r;
@@ -271,6 +280,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       }
       let shadowHere: PropertyShadow | null = null;
       for (const op of enabled) {
+        if (options.opFilter !== undefined && !options.opFilter(op)) continue;
         if ((result.transitions & 63) === 0) {
           if (options.maxSeconds !== undefined && elapsed() > options.maxSeconds) return done(result.counterexample ? 'counterexample' : 'truncated');
           if (result.transitions - lastProgress >= 2048) {
