@@ -2,7 +2,7 @@
  * The campaign as a list of units of work, so that it can be split over machines
  * (`campaign --shard I/N`, then `lazymm merge`): one unit per (row, seed block), rows in matrix
  * order (engines, variants, findings). Shard I of N runs every N-th unit from the I-th
- * (src/explore/shard.ts shardOf); whichever shard runs a unit, it runs it with the same seed and
+ * (src/run/shard.ts shardOf); whichever shard runs a unit, it runs it with the same seed and
  * the same number of runs, so merging the shards gives the unsharded campaign's rows.
  *
  * With one block (the default) a unit is a whole row, run exactly as before sharding existed (the
