@@ -76,8 +76,12 @@ describe('runCheck: the exhaustive post-shrink pass', () => {
     expect(first).toMatchObject({ property: cx.property, clause: cx.clause, index: cx.eventIndex });
   });
 
+  it('is deterministic: its budgets are states, not seconds', () => {
+    expect(withoutSeconds(runCheck(options))).toEqual(withoutSeconds(runCheck(options)));
+  });
+
   it('leaves counterexamples longer than maxOps alone', () => {
-    const cx = runCheck({ ...options, exhaustiveShrink: { maxOps: 1, maxGuidedOps: 1, maxSeconds: 5 } }).counterexample!;
+    const cx = runCheck({ ...options, exhaustiveShrink: { maxOps: 1, maxGuidedOps: 1, guidedStates: 100000, maxStates: 100000 } }).counterexample!;
     expect(cx).toEqual(runCheck({ ...options, exhaustiveShrink: false }).counterexample);
   });
 });

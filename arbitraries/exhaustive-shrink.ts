@@ -1,15 +1,16 @@
 /**
  * The search-based post-shrink pass of runCheck (./check.ts), after fast-check's shrinking and the
- * op-level minimiser (./minimize.ts), within one time budget:
+ * op-level minimiser (./minimize.ts), within budgets of distinct states:
  *
- * 1. *Exhaustive*: when the counterexample has at most `maxOps` ops, every interleaving of fewer
- *    ops on its configuration is searched breadth-first (src/explore), so a short counterexample
- *    is the exhaustive minimum by construction (or proven minimal when the search is clean).
- * 2. *Guided*: otherwise, or when the budget stopped step 1, breadth-first search up to one op
- *    less, restricted to the counterexample's own op alphabet with the CPUs relabelled (its ops
- *    with any two CPUs swapped, and every CPU's steps). That finds the reorderings and cuts that
- *    deletion cannot reach (a local minimum of 20 ops whose bug needs 7), at a small fraction of
- *    the full search's states. Not a proof: it only shortens.
+ * 1. *Guided* (counterexamples of more than `maxOps` and at most `maxGuidedOps` ops, within
+ *    `guidedStates`):
+ *    breadth-first search up to one op less, restricted to the counterexample's own op alphabet
+ *    with the CPUs relabelled (its ops with any two CPUs swapped, and every CPU's steps). That
+ *    finds the reorderings and cuts that deletion cannot reach (a local minimum of 20 ops whose
+ *    bug needs 11), at a small fraction of the full search's states. Not a proof: it only shortens.
+ * 2. *Exhaustive*: when the counterexample now has at most `maxOps` ops, every interleaving of
+ *    fewer ops on its configuration is searched breadth-first (src/explore) within `maxStates`, so a short counterexample is the exhaustive minimum by construction (or proven
+ *    minimal when the search is clean).
  *
  * The violation must be of the same property and pass the same differential criterion as the
  * check's (the explorer applies runCheck's rule, src/explore/differential.ts).
@@ -22,20 +23,28 @@ import { propertyById } from '../properties';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { variantNeedsAlignedReplay } from './variant-check';
 
+/**
+ * The budgets are in distinct states, not seconds, so that a check gives the same counterexample
+ * on every machine and every run (runCheck's determinism: campaign shards must merge to the
+ * unsharded result).
+ */
 export interface ExhaustiveShrinkLimits {
-  /** Longest counterexample that gets the exhaustive search (step 1). */
-  maxOps: number;
-  /** Longest counterexample that gets the guided search (step 2). */
+  /** Longest counterexample that gets the guided search (step 1). */
   maxGuidedOps: number;
-  /** Time budget of both steps together. */
-  maxSeconds: number;
+  /** Most distinct states of the guided search. */
+  guidedStates: number;
+  /** Longest counterexample that gets the exhaustive search (step 2). */
+  maxOps: number;
+  /** Most distinct states of the exhaustive search. */
+  maxStates: number;
 }
 
 /**
- * Depth 9 on a 2-CPU configuration takes well under a second (docs/explore.md), so 10 ops is the
- * exhaustive reach; 40 ops covers every variant's shrunk counterexamples.
+ * Measured with `npm run bench` (docs/explore.md: 6-8k states/s): 4,000 states (about half a
+ * second) cover depth 5-6 on a 2-CPU configuration, so 10 ops is the exhaustive reach; the guided
+ * search pays off up to about 24 ops (beyond, it only adds to the shrink time).
  */
-export const DEFAULT_EXHAUSTIVE_SHRINK: ExhaustiveShrinkLimits = { maxOps: 10, maxGuidedOps: 40, maxSeconds: 0.6 };
+export const DEFAULT_EXHAUSTIVE_SHRINK: ExhaustiveShrinkLimits = { maxGuidedOps: 24, guidedStates: 1500, maxOps: 10, maxStates: 4000 };
 
 /** The op alphabet of `ops`: each op and its images under every swap of two CPUs, and every CPU's step. */
 export function opAlphabet(ops: readonly Op[], config: ModelConfig): Set<string> {
@@ -53,22 +62,20 @@ export function shortenExhaustively(result: CheckResult, engine: EngineSpec, dif
   const defaultAlign = engine.variant !== undefined && variantNeedsAlignedReplay(engine.variant);
   if (!cx || cx.ops.length === 0 || cx.ops.length > limits.maxGuidedOps || propertyById(cx.property) === undefined || align !== defaultAlign) return;
   const t0 = performance.now();
-  const left = () => limits.maxSeconds - (performance.now() - t0) / 1000;
-  const search = (opFilter?: (op: Op) => boolean) => {
+  const search = (maxStates: number, opFilter?: (op: Op) => boolean): void => {
     const current = result.counterexample!;
-    const { found, search: s } = shortestCounterexample(engine, current.config, current.ops.length - 1, current.property, {
+    if (current.ops.length <= 1) return;
+    const { found } = shortestCounterexample(engine, current.config, current.ops.length - 1, current.property, {
       differentialBase,
-      maxSeconds: left(),
+      maxStates,
       ...(opFilter ? { opFilter } : {}),
     });
     if (found) result.counterexample = { ...current, ops: found.ops, clause: found.violation.clause, eventIndex: found.violation.index, message: found.violation.message };
-    return s.result;
   };
-  let outcome: string = 'truncated';
-  if (cx.ops.length <= limits.maxOps) outcome = search();
-  if (outcome === 'truncated' && left() > 0) {
+  if (cx.ops.length > limits.maxOps) {
     const alphabet = opAlphabet(cx.ops, cx.config);
-    search((op) => alphabet.has(formatOp(op)));
+    search(limits.guidedStates, (op) => alphabet.has(formatOp(op)));
   }
+  if (result.counterexample!.ops.length <= limits.maxOps) search(limits.maxStates);
   result.seconds += (performance.now() - t0) / 1000;
 }

@@ -33,6 +33,7 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
 import type { CheckResult } from '../src/run/types';
 import { checkEngine } from '../arbitraries/check-engine';
+import { DEFAULT_EXHAUSTIVE_SHRINK, shortenExhaustively } from '../arbitraries/exhaustive-shrink';
 import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
 import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
 import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
@@ -284,6 +285,9 @@ function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure
       return yes;
     },
   });
+  // The search-based post-shrink pass, as runCheck runs it (arbitraries/exhaustive-shrink.ts).
+  const exhaustive = opts.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
+  if (exhaustive !== false && opts.minimize !== false) shortenExhaustively(result, opts.engine, base ?? null, align, exhaustive);
   result.seconds = seconds(t0);
   const f = first as { runs: number; seconds: number } | null;
   return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null };
