@@ -61,24 +61,22 @@ export class MirrorDriver {
     if (this.stepCpu !== null && (ev.cpu !== this.stepCpu || (ev.k === 'path' && ev.phase === 'begin'))) {
       out = this.settle(out);
     }
-    const done = this.done;
-    const before = this.before;
-    for (let k = 0; k < before.length; k++) {
-      const h = before[k];
-      if (done[h.p]) continue;
-      const v = h.f(ev, i);
-      if (v !== null) out = this.record(h.p, v, out);
-    }
+    out = this.runHooks(this.before, ev, i, out);
     this.mirror.apply(ev, i);
-    const after = this.after;
-    for (let k = 0; k < after.length; k++) {
-      const h = after[k];
-      if (done[h.p]) continue;
-      const v = h.f(ev, i);
-      if (v !== null) out = this.record(h.p, v, out);
-    }
+    out = this.runHooks(this.after, ev, i, out);
     this.stepCpu = ev.cpu;
     this.stepEnd = i;
+    return out;
+  }
+
+  /** Calls the live properties' `hooks` on event `i`; returns `out` with their violations added. */
+  private runHooks(hooks: readonly Hook<EventHook>[], ev: TraceEvent, i: number, out: Violation[]): Violation[] {
+    for (let k = 0; k < hooks.length; k++) {
+      const h = hooks[k];
+      if (this.done[h.p]) continue;
+      const v = h.f(ev, i);
+      if (v !== null) out = this.record(h.p, v, out);
+    }
     return out;
   }
 
