@@ -10,10 +10,10 @@
  *    timed through the differential criterion it asks) and the naive baseline
  *    (the same with UNIFORM_WEIGHTS: a uniform choice of enabled op kind, then of instance):
  *    caught (a counterexample of the property the variant must break), runs and seconds to the
- *    first failure, shrink time, shrunk length; and the exhaustive minimum (src/explore) on the
- *    smallest configuration the variant's counterexamples shrank to, searched up to the shortest
- *    shrunk length there with a time budget (cached in bench/explore-cache.json by engine,
- *    property, configuration and a fingerprint of the engine, property and explorer sources).
+ *    first failure, shrink time, shrunk length; and the exhaustive minimum (src/explore) on every
+ *    configuration the variant's counterexamples shrank to, searched up to the shortest shrunk
+ *    length there with a time budget (cached in bench/explore-cache.json by engine, property,
+ *    configuration and a fingerprint of the engine, property and explorer sources).
  * 3. The explorer's states per second: the correct engine on 2 CPUs, 2 processes x 2 threads and
  *    1 kthread, and on the smallest configuration.
  *
