@@ -26,7 +26,7 @@ import { variantCheckOptions } from '../../arbitraries/variant-check';
 import { parseArgs, type FlagSpec } from '../cli/args';
 import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
 import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
-import { explore, type ExploreResult } from './explore';
+import { explore, type ExploreProgress, type ExploreResult } from './explore';
 import { toFixture } from './minimum';
 import { compact, progressLine, progressWanted } from './progress';
 import type { CliIo } from '../cli/io';
@@ -177,6 +177,15 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
   const target = exploreTarget(given, props, a.switches.has('as-is'));
 
   const bar = progressLine((s) => io.err(s), io.progress ?? progressWanted(json));
+  const level = { depth: -1, startedAt: 0 };
+  /** Time left: of this level (its frontier expanded at the rate so far), and before --max-seconds stops the search. */
+  const timeLeft = (p: ExploreProgress): string => {
+    if (p.depth !== level.depth) Object.assign(level, { depth: p.depth, startedAt: p.seconds });
+    const spent = p.seconds - level.startedAt;
+    const inLevel = p.expanded > 0 ? (spent / p.expanded) * (p.frontier - p.expanded) : null;
+    const parts = [inLevel === null ? null : `level ~${inLevel.toFixed(0)} s left`, maxSeconds === undefined ? null : `stops in ${Math.max(0, maxSeconds - p.seconds).toFixed(0)} s`];
+    return parts.filter(Boolean).join(', ');
+  };
   let r: ExploreResult;
   try {
     r = explore({
@@ -188,7 +197,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
       maxStates,
       maxSeconds,
       onProgress: (p) =>
-        bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s`),
+        bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
     });
   } finally {
     bar.done();

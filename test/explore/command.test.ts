@@ -17,6 +17,15 @@ function run(...argv: string[]): { code: number; out: string; err: string } {
 }
 
 describe('lazymm explore', () => {
+  it('shows progress (states, rate, time left) on a terminal and clears the line', () => {
+    let err = '';
+    const code = exploreCommand(['--depth', '3', '--max-seconds', '60'], { out: () => undefined, err: (s) => void (err += s), progress: true });
+    expect(code).toBe(0); // mainline x86/refcount is clean to depth 3
+    // (cut to the terminal's width)
+    expect(err).toMatch(/\rexplore depth \d+\/3: \d+\/\d+ nodes expanded, \d+ states, \d+ transitions, [\d.]+k? states\/s, [\d.]+ s; (level ~\d+ s|stops in)/);
+    expect(err.endsWith('\r')).toBe(true);
+  });
+
   it('exit 0 and the level table for a clean engine', () => {
     const r = run('--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--depth', '4');
     expect(r.code).toBe(0);
