@@ -66,6 +66,25 @@ const log = (s: string) => {
   console.log(s);
 };
 
+/** Variants done, the rate and the time left, for the progress line. */
+const benchProgress = {
+  total: 0,
+  done: -1,
+  startedAt: 0,
+  start(total: number) {
+    Object.assign(this, { total, done: -1, startedAt: performance.now() });
+  },
+  next() {
+    this.done++;
+  },
+  text(): string {
+    if (this.done < 0) return '';
+    const spent = seconds(this.startedAt);
+    const left = this.done > 0 ? ` ~${((spent / this.done) * (this.total - this.done)).toFixed(0)} s left` : '';
+    return ` (variant ${this.done + 1}/${this.total}, ${spent.toFixed(0)} s,${left || ' estimating'})`;
+  },
+};
+
 const median = (xs: readonly number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -299,7 +318,7 @@ function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult
   let opts: RunCheckOptions = variantCheckOptions(id, { runs: RUNS });
   if (weights === 'baseline') opts = { ...opts, weights: UNIFORM_WEIGHTS };
   for (let seed = 1; seed <= SEEDS; seed++) {
-    bar.update(`${id} ${weights}: seed ${seed}/${SEEDS}`);
+    bar.update(`${id} ${weights}: seed ${seed}/${SEEDS}${benchProgress.text()}`);
     const { result: b, runsToFailure, secondsToFailure } = timedCheck({ ...opts, seed });
     const cx = b.counterexample;
     const caught = cx !== undefined && isExpectedBreak(v, cx.property, cx.clause);
@@ -425,7 +444,9 @@ function main(): void {
   log(head);
   log('-'.repeat(head.length));
   const ids = onlyVariants.length ? onlyVariants : VARIANTS.map((v) => v.id);
+  benchProgress.start(ids.length);
   for (const id of ids) {
+    benchProgress.next();
     const v = VARIANTS.find((x) => x.id === id);
     if (!v) throw new Error(`unknown variant ${id}`);
     const row: Record<string, unknown> = { id, base: `${v.base.arch}/${v.base.strategy}`, property: v.property };
