@@ -13,7 +13,7 @@
  *   terminate because every accepted one lowers the ops' total rank.
  */
 import type { ModelConfig } from '../src/engine/contract';
-import type { Op } from '../src/engine/ops';
+import { formatOp, type Op } from '../src/engine/ops';
 import type { TaskId } from '../src/trace/events';
 
 /** The transpositions of 0..n-1 (swap two CPUs), as permutations; repeated moves compose them. */
@@ -94,4 +94,43 @@ export function simplifications(ops: readonly Op[], config: ModelConfig): Op[][]
     }
   });
   return out;
+}
+
+/**
+ * Ops that another op of the same CPU can be replaced by (replace-one): the kernel entries that
+ * take no argument but a CPU, and the flush with and without freed page tables. Two different
+ * entries often reach the same bug (text_poke() and an EFI call both use a temporary mm), and the
+ * shorter path then lets deletion remove the steps the longer one needed.
+ */
+const REPLACEMENT_OPS: readonly Omit<Op, 'cpu'>[] = [
+  { op: 'efi_call' }, { op: 'text_poke' }, { op: 'nmi' }, { op: 'hw_walk' }, { op: 'idle_leave_mm' },
+  { op: 'exit' }, { op: 'exec' }, { op: 'syscall' },
+  { op: 'flush_tlb', freedTables: true }, { op: 'flush_tlb', freedTables: false },
+] as Omit<Op, 'cpu'>[];
+
+/** Replace-one candidates: every op (steps included) replaced by each different op of REPLACEMENT_OPS on its CPU. */
+export function* replacements(ops: readonly Op[]): Generator<Op[]> {
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const here = formatOp(ops[i]);
+    for (const r of REPLACEMENT_OPS) {
+      const op = { ...r, cpu: ops[i].cpu } as Op;
+      if (formatOp(op) !== here) yield [...ops.slice(0, i), op, ...ops.slice(i + 1)];
+    }
+  }
+}
+
+/**
+ * Candidates one op shorter that merge a CPU's `syscall` and its next op, a `schedule(next)`, into
+ * `preempt(next)`: the timer interrupt in user mode reaches __schedule() in one op where a syscall
+ * needs two (kernel entry, then the switch).
+ */
+export function* mergedEntries(ops: readonly Op[]): Generator<Op[]> {
+  for (let j = 0; j < ops.length; j++) {
+    if (ops[j].op !== 'syscall') continue;
+    const cpu = ops[j].cpu;
+    const i = ops.findIndex((op, k) => k > j && op.cpu === cpu);
+    const next = i < 0 ? undefined : ops[i];
+    if (next?.op !== 'schedule') continue;
+    yield [...ops.slice(0, j), ...ops.slice(j + 1, i), { op: 'preempt', cpu, next: next.next }, ...ops.slice(i + 1)];
+  }
 }

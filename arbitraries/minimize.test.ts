@@ -1,6 +1,6 @@
 import type { Op } from '../src/engine/ops';
 import { minimizeOps, pathUnits } from './minimize';
-import { cpuTranspositions, relabelOp } from './minimize-moves';
+import { cpuTranspositions, mergedEntries, relabelOp, replacements } from './minimize-moves';
 import { replayMonitored } from './monitored-run';
 import { createEngine } from '../src/engine/build';
 import type { InitEvent } from '../src/trace/events';
@@ -82,5 +82,38 @@ describe('minimizeOps moves beyond deletion (./minimize-moves.ts)', () => {
     const out = minimizeOps(engine, config, ops, make, first.violation as Violation);
     expect(out.ops).toHaveLength(12);
     expect(out.ops.every((op) => op.cpu === 0)).toBe(true);
+  });
+});
+
+describe('minimizeOps: replace-one and merged entries', () => {
+  const spec = { arch: 'x86', strategy: 'refcount', variant: 'text-poke-no-leave-mm', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } } as const;
+  const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
+  const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => ({ op: 'step', cpu }));
+  const make = (init: InitEvent) => createTraceChecker(init, [propertyById('tlb-coherence') as Property]);
+  const shrink = (ops: Op[]) => {
+    const engine = createEngine(spec);
+    const first = replayMonitored(engine, config, ops, make);
+    expect(first.violation?.property).toBe('tlb-coherence');
+    return minimizeOps(engine, config, ops, make, first.violation as Violation, { sameClause: false }).ops;
+  };
+
+  it('lists the candidates', () => {
+    expect([...mergedEntries([{ op: 'syscall', cpu: 0 }, { op: 'nmi', cpu: 1 }, { op: 'schedule', cpu: 0, next: 'K1' }])]).toEqual([[{ op: 'nmi', cpu: 1 }, { op: 'preempt', cpu: 0, next: 'K1' }]]);
+    expect([...mergedEntries([{ op: 'syscall', cpu: 0 }, { op: 'step', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'K1' }])]).toEqual([]);
+    const r = [...replacements([{ op: 'text_poke', cpu: 1 }])];
+    expect(r).toContainEqual([{ op: 'efi_call', cpu: 1 }]);
+    expect(r).not.toContainEqual([{ op: 'text_poke', cpu: 1 }]);
+  });
+
+  it('text_poke -> efi_call lets deletion reach the 6-op minimum (bench seed 1 of text-poke-no-leave-mm)', () => {
+    const ops: Op[] = [{ op: 'preempt', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'text_poke', cpu: 0 }, ...steps(0, 2), { op: 'ipi', cpu: 1 }, ...steps(0, 1)];
+    const out = shrink(ops);
+    expect(out).toHaveLength(6);
+    expect(out).toContainEqual({ op: 'efi_call', cpu: 0 });
+  });
+
+  it('syscall + schedule(next) becomes preempt(next) (bench seed 2)', () => {
+    const ops: Op[] = [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'efi_call', cpu: 0 }, ...steps(0, 1)];
+    expect(shrink(ops)).toEqual([{ op: 'preempt', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'efi_call', cpu: 0 }, ...steps(0, 1)]);
   });
 });

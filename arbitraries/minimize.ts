@@ -12,7 +12,9 @@
  * - dropping contiguous chunks of ops (halving from half the list down to 12, then every size from
  *   12 to 1), which also catches lone steps.
  * - once deletion is stuck: the moves of ./minimize-moves.ts (a cut with two CPUs swapped after
- *   it, which drops a migration; an op replaced by a simpler one), then deletion again.
+ *   it, which drops a migration; a syscall and its schedule merged into a preempt; an op replaced
+ *   by a simpler one; for up to 16 ops, replace-one
+ *   followed by deletion, kept when the two together shorten), then deletion again.
  * A candidate is kept only if every op is still enabled when replayed and the same property clause
  * still fails; the ops after the violating one are cut. Deterministic, and bounded by `maxReplays`.
  */
@@ -21,7 +23,10 @@ import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import { replayLenientMonitored, replayMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { ReplayError } from './run';
-import { opsRank, relabelledCuts, simplifications } from './minimize-moves';
+import { cpuTranspositions, mergedEntries, opsRank, relabelOp, relabelledCuts, replacements, simplifications } from './minimize-moves';
+
+/** Longest op list that gets the replace-one-then-delete move (its cost grows with the square of the length). */
+const REPLACE_MAX_OPS = 16;
 
 /** Options of {@link minimizeOps}. */
 export interface MinimizeOptions {
@@ -98,6 +103,36 @@ export function minimizeOps<S>(
     }
     return false;
   };
+  /**
+   * Replace-one, then single-unit deletion of the result to a fixed point: kept when that ends
+   * shorter than `best` (a replacement alone never shortens; it pays only through what it lets
+   * deletion remove).
+   */
+  const replaceThenDrop = (): boolean => {
+    for (const c of replacements(best.ops)) {
+      if (budget <= 0) return false;
+      let cur = attempt(c);
+      if (cur === null) continue;
+      for (let shrunk = true; shrunk && budget > 0; ) {
+        shrunk = false;
+        const units = pathUnits(cur.ops);
+        for (let u = units.length - 1; u >= 0 && budget > 0; u--) {
+          const drop = new Set(units[u]);
+          const o = attempt(cur.ops.filter((_, k) => !drop.has(k)));
+          if (o !== null && o.ops.length < cur.ops.length) {
+            cur = o;
+            shrunk = true;
+            break;
+          }
+        }
+      }
+      if (cur.ops.length < best.ops.length) {
+        best = cur;
+        return true;
+      }
+    }
+    return false;
+  };
   // Cheap, big cuts first (single units, pairs, contiguous chunks); the moves that only give
   // deletion new starting points (./minimize-moves.ts) once deletion finds nothing more.
   for (let changed = true; changed && budget > 0; ) {
@@ -106,7 +141,9 @@ export function minimizeOps<S>(
       dropUnitPairs(() => best.ops, tryDrop) ||
       dropChunks(() => best.ops, tryDrop) ||
       tryReplace(relabelledCuts(best.ops, config), false) ||
-      tryReplace(simplifications(best.ops, config), true);
+      tryReplace(mergedEntries(best.ops), false) ||
+      tryReplace(simplifications(best.ops, config), true) ||
+      (best.ops.length <= REPLACE_MAX_OPS && replaceThenDrop());
   }
   return best;
 }
@@ -141,25 +178,41 @@ export function minimizeWithConfig<S>(
   let best = { config, outcome: minimize(config, ops) };
   for (let changed = true; changed; ) {
     changed = false;
-    for (const smaller of smallerConfigs(best.config, options.floor)) {
-      let out: MonitoredOutcome;
-      try {
-        out = replayLenientMonitored(engine, smaller, best.outcome.ops, makeChecker);
-      } catch (e) {
-        if (e instanceof ReplayError) continue;
-        throw e;
+    search: for (const smaller of smallerConfigs(best.config, options.floor)) {
+      for (const ops of opsForSmallerConfig(best.outcome.ops, best.config, smaller)) {
+        let out: MonitoredOutcome;
+        try {
+          out = replayLenientMonitored(engine, smaller, ops, makeChecker);
+        } catch (e) {
+          if (e instanceof ReplayError) continue;
+          throw e;
+        }
+        const v = out.violation;
+        if (!v || v.property !== target.property || ((options.sameClause ?? true) && v.clause !== target.clause) || out.ops.length === 0) continue;
+        if (accept && !accept(smaller, out)) continue;
+        const outcome = minimize(smaller, out.ops);
+        if (outcome.ops.length > best.outcome.ops.length) continue;
+        best = { config: smaller, outcome };
+        changed = true;
+        break search;
       }
-      const v = out.violation;
-      if (!v || v.property !== target.property || ((options.sameClause ?? true) && v.clause !== target.clause) || out.ops.length === 0) continue;
-      if (accept && !accept(smaller, out)) continue;
-      const outcome = minimize(smaller, out.ops);
-      if (outcome.ops.length > best.outcome.ops.length) continue;
-      best = { config: smaller, outcome };
-      changed = true;
-      break;
     }
   }
   return best;
+}
+
+/**
+ * The op lists to try on `smaller`: the ops as they are (ops of a CPU or task that no longer
+ * exists are skipped by the lenient replay), and, when a CPU was removed, the ops with the removed
+ * CPU swapped with each remaining one (its work moves to that CPU instead of vanishing).
+ */
+function opsForSmallerConfig(ops: readonly Op[], from: ModelConfig, smaller: ModelConfig): Op[][] {
+  const out: Op[][] = [[...ops]];
+  if (smaller.cpus < from.cpus) {
+    const gone = from.cpus - 1;
+    for (const perm of cpuTranspositions(from.cpus)) if (perm[gone] !== gone) out.push(ops.map((op) => relabelOp(op, perm)));
+  }
+  return out;
 }
 
 /** The configurations one step smaller than `c` (one field lowered by one), not below `floor`. */
