@@ -3,14 +3,15 @@
  * op-level minimiser (./minimize.ts), within budgets of distinct states:
  *
  * 1. *Guided* (counterexamples of more than `maxOps` and at most `maxGuidedOps` ops, within
- *    `guidedStates`):
- *    breadth-first search up to one op less, restricted to the counterexample's own op alphabet
- *    with the CPUs relabelled (its ops with any two CPUs swapped, and every CPU's steps). That
- *    finds the reorderings and cuts that deletion cannot reach (a local minimum of 20 ops whose
- *    bug needs 11), at a small fraction of the full search's states. Not a proof: it only shortens.
+ *    `guidedStates`): breadth-first search up to one op less, restricted to the counterexample's
+ *    own op alphabet with the CPUs relabelled (its ops with any two CPUs swapped, and every CPU's
+ *    steps). That finds the reorderings and cuts that deletion cannot reach (a local minimum of
+ *    20 ops whose bug needs 11), at a small fraction of the full search's states. Not a proof: it
+ *    only shortens.
  * 2. *Exhaustive*: when the counterexample now has at most `maxOps` ops, every interleaving of
- *    fewer ops on its configuration is searched breadth-first (src/explore) within `maxStates`, so a short counterexample is the exhaustive minimum by construction (or proven
- *    minimal when the search is clean).
+ *    fewer ops on its configuration is searched breadth-first (src/explore) within `maxStates`, so
+ *    a short counterexample is the exhaustive minimum by construction (or proven minimal when the
+ *    search is clean).
  *
  * The violation must be of the same property and pass the same differential criterion as the
  * check's (the explorer applies runCheck's rule, src/explore/differential.ts).
