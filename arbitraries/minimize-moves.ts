@@ -134,3 +134,4 @@ export function* mergedEntries(ops: readonly Op[]): Generator<Op[]> {
     yield [...ops.slice(0, j), ...ops.slice(j + 1, i), { op: 'preempt', cpu, next: next.next }, ...ops.slice(i + 1)];
   }
 }
+

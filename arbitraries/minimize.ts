@@ -13,8 +13,8 @@
  *   12 to 1), which also catches lone steps.
  * - once deletion is stuck: the moves of ./minimize-moves.ts (a cut with two CPUs swapped after
  *   it, which drops a migration; a syscall and its schedule merged into a preempt; an op replaced
- *   by a simpler one; for up to 16 ops, replace-one
- *   followed by deletion, kept when the two together shorten), then deletion again.
+ *   by a simpler one; for up to 16 ops, replace-one followed by deletion, kept when the two
+ *   together shorten), then deletion again.
  * A candidate is kept only if every op is still enabled when replayed and the same property clause
  * still fails; the ops after the violating one are cut. Deterministic, and bounded by `maxReplays`.
  */
@@ -103,29 +103,34 @@ export function minimizeOps<S>(
     }
     return false;
   };
-  /**
-   * Replace-one, then single-unit deletion of the result to a fixed point: kept when that ends
-   * shorter than `best` (a replacement alone never shortens; it pays only through what it lets
-   * deletion remove).
-   */
-  const replaceThenDrop = (): boolean => {
-    for (const c of replacements(best.ops)) {
-      if (budget <= 0) return false;
-      let cur = attempt(c);
-      if (cur === null) continue;
-      for (let shrunk = true; shrunk && budget > 0; ) {
-        shrunk = false;
-        const units = pathUnits(cur.ops);
-        for (let u = units.length - 1; u >= 0 && budget > 0; u--) {
-          const drop = new Set(units[u]);
-          const o = attempt(cur.ops.filter((_, k) => !drop.has(k)));
-          if (o !== null && o.ops.length < cur.ops.length) {
-            cur = o;
-            shrunk = true;
-            break;
-          }
+  /** Deletes single ops and path units of `out` to a fixed point (a local pass: `best` is untouched). */
+  const dropAll = (out: MonitoredOutcome): MonitoredOutcome => {
+    let cur = out;
+    for (let shrunk = true; shrunk && budget > 0; ) {
+      shrunk = false;
+      const units = [...pathUnits(cur.ops), ...cur.ops.map((_, k) => [k])];
+      for (let u = units.length - 1; u >= 0 && budget > 0; u--) {
+        const drop = new Set(units[u]);
+        const o = attempt(cur.ops.filter((_, k) => !drop.has(k)));
+        if (o !== null && o.ops.length < cur.ops.length) {
+          cur = o;
+          shrunk = true;
+          break;
         }
       }
+    }
+    return cur;
+  };
+  /**
+   * A change that does not shorten by itself (replace-one), then deletion of the result to a
+   * fixed point: kept when the two together end shorter than `best`.
+   */
+  const changeThenDrop = (candidates: Iterable<Op[]>): boolean => {
+    for (const c of candidates) {
+      if (budget <= 0) return false;
+      const changed = attempt(c);
+      if (changed === null) continue;
+      const cur = dropAll(changed);
       if (cur.ops.length < best.ops.length) {
         best = cur;
         return true;
@@ -143,7 +148,7 @@ export function minimizeOps<S>(
       tryReplace(relabelledCuts(best.ops, config), false) ||
       tryReplace(mergedEntries(best.ops), false) ||
       tryReplace(simplifications(best.ops, config), true) ||
-      (best.ops.length <= REPLACE_MAX_OPS && replaceThenDrop());
+      (best.ops.length <= REPLACE_MAX_OPS && changeThenDrop(replacements(best.ops)));
   }
   return best;
 }
