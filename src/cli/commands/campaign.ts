@@ -13,7 +13,7 @@ import { UsageError, parsePositiveInt, parseSeed } from '../errors';
 import { loadFindings, type Finding } from '../findings';
 import { println, seconds, type CliIo } from '../io';
 import { parseShard, shardOf, type Shard } from '../../run/shard';
-import { compact, progressLine, progressWanted } from '../../explore/progress';
+import { progressLine, progressWanted } from '../../explore/progress';
 
 /** Defaults measured to keep the whole campaign well under 45 s on a 2-core machine (docs/cli.md). */
 export const CAMPAIGN_DEFAULTS = { runs: 1000, searchFactor: 10, maxOps: 120 } as const;
@@ -76,7 +76,7 @@ export function campaignCommand(argv: readonly string[], io: CliIo, findings: re
     }
     const elapsed = seconds(io) - t0;
     const left = (elapsed / results.length) * (mine.length - results.length);
-    progress.update(`campaign: ${results.length}/${mine.length} units (${unit.section} ${unit.id}), ${compact(results.length / Math.max(elapsed, 1e-9))} units/s, ${left.toFixed(0)} s left`);
+    progress.update(`campaign: ${results.length}/${mine.length} units (${unit.section} ${unit.id}), ${(results.length / Math.max(elapsed, 1e-9)).toFixed(2)} units/s, ${left.toFixed(0)} s left`);
   }
   progress.done();
   const timing: CampaignTiming = { engines: sectionSeconds.engine, variants: sectionSeconds.variant, findings: sectionSeconds.finding, total: seconds(io) - t0 };
