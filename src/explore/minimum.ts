@@ -99,22 +99,3 @@ export function toFixture(spec: EngineSpec, config: ModelConfig, cx: { ops: Op[]
     ops: cx.ops,
   };
 }
-
-/**
- * A post-shrink pass for the random search: given a shrunk counterexample (`ops` violating
- * `property` on `config`), search every interleaving of up to `ops.length - 1` ops for a shorter
- * one, within `maxSeconds`. Returns the shortest counterexample (then it is the exhaustive minimum
- * on `config`), or null when there is none shorter (the given one is minimal) or the budget ran out
- * (`search.result` says which). For arbitraries/check-engine.ts to call after minimizeOps() when
- * the configuration is small; not wired in by src/explore.
- */
-export function shortenByExhaustiveSearch(
-  engine: EngineSpec,
-  config: ModelConfig,
-  ops: readonly Op[],
-  property: string,
-  options: { differentialBase?: EngineSpec | null; maxSeconds?: number; maxStates?: number } = {},
-): { shorter: ShortestCounterexample | null; search: ExploreResult } {
-  const { found, search } = shortestCounterexample(engine, config, Math.max(0, ops.length - 1), property, options);
-  return { shorter: found, search };
-}
