@@ -24,7 +24,29 @@ export interface MmTokens {
   lazy: number;
 }
 
-const key = (token: RefToken, owner: RefOwner): string => `${token}\u0000${owner}`;
+/**
+ * The map key of a (token, owner) pair, interned: the ledger is consulted on every reference
+ * event, and building and hashing a fresh string each time was its largest cost (about 10% of all
+ * monitoring, docs/explore.md). The cache is emptied past KEY_CACHE_LIMIT pairs, so a foreign
+ * trace with ever new owners cannot grow it without bound.
+ */
+const KEYS = new Map<RefToken, Map<RefOwner, string>>();
+const KEY_CACHE_LIMIT = 4096;
+let cachedKeys = 0;
+function key(token: RefToken, owner: RefOwner): string {
+  let byOwner = KEYS.get(token);
+  if (byOwner === undefined) KEYS.set(token, (byOwner = new Map()));
+  let k = byOwner.get(owner);
+  if (k === undefined) {
+    if (++cachedKeys > KEY_CACHE_LIMIT) {
+      KEYS.clear();
+      cachedKeys = 1;
+      KEYS.set(token, (byOwner = new Map()));
+    }
+    byOwner.set(owner, (k = `${token}\u0000${owner}`));
+  }
+  return k;
+}
 
 /** Reference tokens per mm and per owner. */
 export class TokenLedger {
