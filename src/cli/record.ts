@@ -2,27 +2,15 @@
  * `check --record`: a counterexample as a fixture file (src/fixtures), never over an existing one.
  */
 import { listEngines } from '../engine/build';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURE_FORMAT, writeFixture, type Fixture } from '../fixtures/fixture';
+import { commandLine, fastCheckVersion } from '../fixtures/provenance';
 import type { Counterexample, EngineSpec } from '../run/types';
 
 /** The repository root (src/cli/ is two levels down). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Where `--record` writes by default. */
 export const DEFAULT_FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
-
-/** The installed fast-check version, read from its package.json when called. */
-export function fastCheckVersion(): string {
-  const file = require.resolve('fast-check/package.json', { paths: [REPO_ROOT] });
-  return String((JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-}
-
-/** A command line as a shell would accept it back (arguments quoted when needed). */
-export function commandLine(argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['lazymm', ...argv.map(quote)].join(' ');
-}
 
 /** A combination no kernel shipped (lazymm list labels it counterfactual). */
 function isCounterfactual(spec: EngineSpec): boolean {

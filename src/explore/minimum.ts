@@ -2,11 +2,11 @@
  * The exhaustive minimum: the shortest counterexample of an engine on a configuration (BFS order
  * makes the first one found the shortest in ops), and the fixture that records it.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelConfig } from '../engine/contract';
 import type { Op } from '../engine/ops';
 import { FIXTURE_FORMAT, type Fixture } from '../fixtures/fixture';
+import { commandLine, fastCheckVersion } from '../fixtures/provenance';
 import type { EngineSpec } from '../run/types';
 import type { Violation } from '../../properties/property';
 import { explore, type ExploreOptions, type ExploreResult } from './explore';
@@ -37,22 +37,6 @@ export function shortestCounterexample(
   const search = explore({ ...options, engine, config, depth, properties: property === undefined ? options.properties : [property] });
   const cx = search.counterexample;
   return { found: cx ? { ops: cx.ops, violation: cx.violation, search } : null, search };
-}
-
-/** The installed fast-check version (provenance only). */
-export function fastCheckVersion(): string {
-  try {
-    const file = require.resolve('fast-check/package.json', { paths: [REPO_ROOT] });
-    return String((JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** A command line as a shell would accept it back. */
-export function commandLine(argv: readonly string[]): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['lazymm', ...argv.map(quote)].join(' ');
 }
 
 const engineId = (spec: EngineSpec): string => `${spec.arch}/${spec.strategy}${spec.variant ? `+${spec.variant}` : ''}`;

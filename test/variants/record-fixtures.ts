@@ -17,6 +17,7 @@ import { runCheck } from '../../arbitraries/check';
 import { isExpectedBreak, variantCheckOptions } from '../../arbitraries/variant-check';
 import { VARIANTS } from '../../src/engine/variants';
 import { FIXTURE_FORMAT, FixtureError, fixtureFileName, writeFixture, type Fixture } from '../../src/fixtures/fixture';
+import { fastCheckVersion } from '../../src/fixtures/provenance';
 import type { CheckResult, EngineSpec } from '../../src/run/types';
 
 /** The seed each variant is checked with first. */
@@ -29,11 +30,6 @@ const RUNS = 20000;
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const VARIANT_FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures', 'variants');
 const COMMAND = 'npx ts-node --transpile-only test/variants/record-fixtures.ts';
-
-function fastCheckVersion(): string {
-  const file = require.resolve('fast-check/package.json', { paths: [REPO_ROOT] });
-  return String((JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-}
 
 function firstSentence(text: string): string {
   const m = /^(.*?[.!?])(\s|$)/.exec(text);
