@@ -10,7 +10,7 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById } from '../properties';
 import type { Property, Violation } from '../properties/property';
 import { checkEngine } from './check-engine';
-import { DEFAULT_EXHAUSTIVE_SHRINK, shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
+import { shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
 import type { ModelConfigConstraints } from './config';
 import { replayAlignedMonitored, replayMonitored } from './monitored-run';
 import { ReplayError } from './run';
@@ -84,8 +84,7 @@ export function runCheck(options: RunCheckOptions): CheckResult {
     minimize: options.minimize,
     ownViolation: base ? differentialCriterion(base, align) : undefined,
   });
-  const exhaustive = options.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
-  if (exhaustive !== false && options.minimize !== false) shortenExhaustively(result, options.engine, base ?? null, align, exhaustive);
+  shortenExhaustively(result, options, base ?? null, align);
   return result;
 }
 

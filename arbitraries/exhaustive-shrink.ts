@@ -56,8 +56,23 @@ export function opAlphabet(ops: readonly Op[], config: ModelConfig): Set<string>
   return out;
 }
 
-/** Shortens `result.counterexample` in place when a search finds a shorter one (see the file comment). */
-export function shortenExhaustively(result: CheckResult, engine: EngineSpec, differentialBase: EngineSpec | null, align: boolean, limits: ExhaustiveShrinkLimits): void {
+/** What the pass reads of a check's options (RunCheckOptions has them). */
+export interface PostShrinkOptions {
+  engine: EngineSpec;
+  /** Default DEFAULT_EXHAUSTIVE_SHRINK; false: off. */
+  exhaustiveShrink?: false | ExhaustiveShrinkLimits;
+  /** false (no minimisation at all) turns the pass off too. */
+  minimize?: boolean;
+}
+
+/**
+ * Shortens `result.counterexample` in place when a search finds a shorter one (see the file
+ * comment), with the check's differential base and replay alignment.
+ */
+export function shortenExhaustively(result: CheckResult, options: PostShrinkOptions, differentialBase: EngineSpec | null, align: boolean): void {
+  const limits = options.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
+  if (limits === false || options.minimize === false) return;
+  const engine = options.engine;
   const cx = result.counterexample;
   // The explorer replays aligned exactly when runCheck does by default (src/explore/differential.ts).
   const defaultAlign = engine.variant !== undefined && variantNeedsAlignedReplay(engine.variant);

@@ -33,7 +33,7 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
 import type { CheckResult } from '../src/run/types';
 import { checkEngine } from '../arbitraries/check-engine';
-import { DEFAULT_EXHAUSTIVE_SHRINK, shortenExhaustively } from '../arbitraries/exhaustive-shrink';
+import { shortenExhaustively } from '../arbitraries/exhaustive-shrink';
 import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
 import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
 import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
@@ -305,8 +305,7 @@ function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure
     },
   });
   // The search-based post-shrink pass, as runCheck runs it (arbitraries/exhaustive-shrink.ts).
-  const exhaustive = opts.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
-  if (exhaustive !== false && opts.minimize !== false) shortenExhaustively(result, opts.engine, base ?? null, align, exhaustive);
+  shortenExhaustively(result, opts, base ?? null, align);
   result.seconds = seconds(t0);
   const f = first as { runs: number; seconds: number } | null;
   return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null };
