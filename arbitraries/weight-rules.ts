@@ -222,7 +222,7 @@ const READY_BIT: Record<MembarrierCmd, number> = {
 };
 
 /** Whether the mm of `cpu`'s current task has registered `cmd`. */
-function isReady(view: TraceView, cpu: number, cmd: MembarrierCmd): boolean {
+export function isReady(view: TraceView, cpu: number, cmd: MembarrierCmd): boolean {
   return (view.membarrierState(view.currentFacts(cpu)?.mm ?? null) & READY_BIT[cmd]) !== 0;
 }
 

@@ -5,8 +5,9 @@
  * it serves; the trace view gives the state before the op.
  */
 import type { Op } from '../../src/engine/ops';
-import { MEMBARRIER_STATE, type MembarrierCmd } from '../../src/trace/events';
 import type { TraceView } from '../../arbitraries/trace-view';
+// A kernel fact, not a tuning: shared with the live rules.
+import { isReady } from '../../arbitraries/weight-rules';
 
 /**
  * Instance weights of {@link DEFAULT_WEIGHTS}: favour the variant of each op that opens a lazy-TLB
@@ -43,19 +44,6 @@ export function baselineInstanceWeight(op: Op, view: TraceView): number {
     default:
       return 1;
   }
-}
-
-/** membarrier's READY bit of each command (include/uapi/linux/membarrier.h, sched/mm.h). */
-const READY_BIT: Record<MembarrierCmd, number> = {
-  GLOBAL_EXPEDITED: MEMBARRIER_STATE.GLOBAL_EXPEDITED_READY,
-  PRIVATE_EXPEDITED: MEMBARRIER_STATE.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: MEMBARRIER_STATE.PRIVATE_EXPEDITED_RSEQ_READY,
-};
-
-/** Whether the mm of `cpu`'s current task has registered `cmd`. */
-function isReady(view: TraceView, cpu: number, cmd: MembarrierCmd): boolean {
-  return (view.membarrierState(view.currentFacts(cpu)?.mm ?? null) & READY_BIT[cmd]) !== 0;
 }
 
 /**
