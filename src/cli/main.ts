@@ -10,6 +10,7 @@ import { COMPARE_FLAGS, compareCommand } from './commands/compare';
 import { LIST_FLAGS, listCommand } from './commands/list';
 import { MERGE_FLAGS, mergeCommand } from './commands/merge';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay';
+import { REPORT_FLAGS, reportCommand } from './commands/report';
 import { USAGE_EXIT, UsageError, describeCliError } from './errors';
 import { eprintln, println, processIo, type CliIo } from './io';
 import { EXPLORE_FLAGS, exploreCommand } from '../explore/command';
@@ -26,6 +27,7 @@ interface Command {
 export const COMMANDS: Record<string, Command> = {
   check: { synopsis: 'check [flags]', summary: 'random property check of one engine (exit 0 pass, 1 counterexample)', flags: CHECK_FLAGS, run: checkCommand },
   replay: { synopsis: 'replay FIXTURE|DIR...', summary: 'replay fixtures, print their timelines, check their recorded verdicts', flags: REPLAY_FLAGS, run: replayCommand },
+  report: { synopsis: 'report FIXTURE|RESULT.json [-o FILE]', summary: 'a counterexample as one self-contained HTML page: swimlanes, state at every step, timeline', flags: REPORT_FLAGS, run: reportCommand },
   list: { synopsis: 'list', summary: 'engines, knobs, variants, properties and findings', flags: LIST_FLAGS, run: listCommand },
   campaign: { synopsis: 'campaign [flags]', summary: 'every engine, variant and finding as a results matrix (what `npm start` runs)', flags: CAMPAIGN_FLAGS, run: campaignCommand },
   merge: { synopsis: 'merge FILE...', summary: 'combine the --json results of campaign --shard I/N into the unsharded report', flags: MERGE_FLAGS, run: mergeCommand },

@@ -17,6 +17,8 @@ import { describeCliError, UsageError, USAGE_EXIT } from '../cli/errors';
 import { eprintln, println, type CliIo } from '../cli/io';
 import { checkTraceItems, type TraceReport } from './check-source';
 import { formatProblem } from './problems';
+import { HTML_FLAG, htmlDir } from '../cli/html-output';
+import { writeTraceReports } from './html-reports';
 import { openTraceFile } from './read-trace';
 import { toJson } from './report-json';
 import { summaryLines, timelineSections } from './report-text';
@@ -25,6 +27,7 @@ import { summaryLines, timelineSections } from './report-text';
 export const CHECK_TRACE_FLAGS: readonly FlagSpec[] = [
   { name: 'property', kind: 'list', arg: 'P', help: `check only property P (repeatable; default: every property): ${allProperties.map((p) => p.id).join(', ')}` },
   { name: 'json', kind: 'switch', help: 'print one JSON document (lazymm-check-trace/1) instead of text' },
+  HTML_FLAG,
 ];
 
 /** Synopsis and summary for the CLI's command table. */
@@ -66,12 +69,14 @@ export async function checkTraceCommand(argv: readonly string[], io: CliIo): Pro
   let files: string[];
   let properties: Property[];
   let json: boolean;
+  let html: string | undefined;
   try {
     const a = parseArgs('check-trace', argv, CHECK_TRACE_FLAGS, true);
     if (a.positionals.length === 0) throw new UsageError('check-trace: expected at least one trace file (JSON or JSON Lines), e.g. lazymm check-trace run.jsonl');
     files = a.positionals;
     properties = selectProperties(a.lists.get('property'));
     json = a.switches.has('json');
+    html = htmlDir(a.values);
   } catch (err) {
     const { exitCode, text } = describeCliError(err);
     eprintln(io, text);
@@ -79,6 +84,8 @@ export async function checkTraceCommand(argv: readonly string[], io: CliIo): Pro
   }
   const reports = await checkTraceFiles(files, properties);
   const status = exitStatus(reports);
+  const index = html !== undefined ? await writeTraceReports(html, reports) : undefined;
+  if (index) (json ? eprintln : println)(io, `HTML reports: ${index}`);
   if (json) {
     println(io, JSON.stringify(toJson(reports, status), null, 2));
     return status;

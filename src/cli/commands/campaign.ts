@@ -11,7 +11,9 @@ import { CAMPAIGN_SHARD_FORMAT, type CampaignShardDoc } from '../campaign/shard-
 import { campaignUnits, combineUnits, lastBlock, matrixRow, runUnit, type CampaignUnit, type UnitResult } from '../campaign/units';
 import { UsageError, parsePositiveInt, parseSeed } from '../errors';
 import { loadFindings, type Finding } from '../findings';
-import { println, seconds, type CliIo } from '../io';
+import { eprintln, println, seconds, type CliIo } from '../io';
+import { HTML_FLAG, htmlDir } from '../html-output';
+import { writeCampaignReports } from '../campaign/html-reports';
 import { parseShard, shardOf, type Shard } from '../../run/shard';
 import { progressLine, progressWanted } from '../../explore/progress';
 
@@ -26,6 +28,7 @@ export const CAMPAIGN_FLAGS: readonly FlagSpec[] = [
   { name: 'blocks', kind: 'value', arg: 'B', help: 'split every row into B seed blocks, so that --shard can spread one long check over B machines (default 1)' },
   { name: 'shard', kind: 'value', arg: 'I/N', help: 'run only shard I of N (every N-th unit of work from the I-th); combine the --json results with lazymm merge' },
   { name: 'json', kind: 'switch', help: 'print one JSON document (docs/cli.md) instead of the matrix' },
+  HTML_FLAG,
 ];
 
 /** `findings` defaults to src/findings.ts (tests pass their own). */
@@ -42,6 +45,7 @@ export function campaignCommand(argv: readonly string[], io: CliIo, findings: re
   if (blocks > settings.runs) throw new UsageError(`--blocks: expected at most --runs (${settings.runs}) blocks, got ${blocks}`);
   const shard = a.values.has('shard') ? parseShardFlag(a.values.get('shard')) : undefined;
   const json = a.switches.has('json');
+  const html = htmlDir(a.values);
   const all = campaignUnits(findings, blocks);
   const mine = shard ? shardOf(all, shard) : all;
 
@@ -81,10 +85,21 @@ export function campaignCommand(argv: readonly string[], io: CliIo, findings: re
   progress.done();
   const timing: CampaignTiming = { engines: sectionSeconds.engine, variants: sectionSeconds.variant, findings: sectionSeconds.finding, total: seconds(io) - t0 };
 
-  if (shard) return shardOutput(io, json, { format: CAMPAIGN_SHARD_FORMAT, shard, blocks, settings, findings: findings.map((f) => f.id), totalUnits: all.length, units: results });
   const rows = combineUnits(results);
+  let htmlLine: string | undefined;
+  if (html !== undefined) {
+    const seedNote = settings.seed !== undefined ? `seed ${settings.seed}` : "each engine's derived seed";
+    const { index, skipped } = writeCampaignReports(html, rows, shard ? findings.filter((f) => rows.findings.some((r) => r.id === f.id)) : findings, seedNote);
+    eprintln(io, ...skipped.map((l) => `lazymm: ${l}`));
+    htmlLine = `HTML reports: ${index}`;
+  }
+  if (shard) {
+    if (htmlLine) eprintln(io, htmlLine);
+    return shardOutput(io, json, { format: CAMPAIGN_SHARD_FORMAT, shard, blocks, settings, findings: findings.map((f) => f.id), totalUnits: all.length, units: results });
+  }
   if (json) println(io, JSON.stringify(campaignJson(settings, blocks, rows, timing), null, 2));
   else text(...tailLines(rows, findings, timing));
+  if (htmlLine) (json ? eprintln : println)(io, htmlLine);
   return rows.engines.every((r) => r.ok) && rows.variants.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -14,6 +14,9 @@ import { renderCounterexample } from '../counterexample';
 import { engineId, engineSpecFromFlags, selectProperties } from '../engine-spec';
 import { UsageError, parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
 import { eprintln, println, type CliIo } from '../io';
+import { HTML_FLAG, HtmlReports, htmlDir } from '../html-output';
+import { reportOfCheck } from '../../report/sources';
+import { commandLine } from '../../fixtures/provenance';
 import { DEFAULT_FIXTURES_DIR, fixtureFor, recordFixture } from '../record';
 
 export const ENGINE_FLAGS: readonly FlagSpec[] = [
@@ -37,6 +40,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'record', kind: 'switch', help: 'write a counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default fixtures/ of the repository)' },
   { name: 'json', kind: 'switch', help: 'print one JSON document (docs/cli.md) instead of text' },
+  HTML_FLAG,
 ];
 
 /** The --cpus/--procs/--threads/--kthreads configuration, or undefined (generated) when none is given. */
@@ -75,6 +79,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
   const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : DEFAULT_FIXTURES_DIR;
   if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  const html = htmlDir(a.values);
 
   const userKnobs = spec.knobs ?? {};
   const options = checkOptions(spec, a.lists.has('property') ? properties.map((p) => p.id) : undefined, a.switches.has('as-is'));
@@ -92,6 +97,13 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     }
   }
 
+  let htmlLine: string | undefined;
+  if (html !== undefined) {
+    const reports = new HtmlReports(html);
+    const page = cx ? reports.add(`${r.engine} ${cx.property}`, spec.variant ? 'variant' : 'engine', reportOfCheck({ ...cx, spec, command: commandLine(['check', ...argv]) }, `${cx.property} on ${r.engine}`)) : undefined;
+    const index = reports.writeIndex(`lazymm check ${r.engine}`, cx ? 'The counterexample of one lazymm check.' : 'Every property held: no counterexample.');
+    htmlLine = page ? `report: ${page} (index: ${index})` : `no counterexample to report (index: ${index})`;
+  }
   if (a.switches.has('json')) {
     // Costs of the same workloads, every run played to its end (a second, checker-free pass).
     const { costs } = measureCosts(spec, runs, seed, maxOps, config);
@@ -110,6 +122,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
       if (fixture) println(io, '', `recorded: ${fixture}`);
     }
   }
+  if (htmlLine && !a.switches.has('json')) println(io, htmlLine);
   if (recordError) eprintln(io, recordError);
   return r.result === 'pass' ? 0 : 1;
 }

@@ -4,6 +4,7 @@
  * changed (or the engine no longer accepts the ops), 2 a fixture file is unreadable or invalid.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadAnyFixture, listFixtureFiles, FixtureError } from '../../fixtures/fixture';
 import { checkFixture } from '../../fixtures/check';
 import { isTraceFixture, type AnyFixture } from '../../fixtures/types';
@@ -12,8 +13,10 @@ import { timelineOf } from '../counterexample';
 import { checkSpec, engineId } from '../engine-spec';
 import { UsageError } from '../errors';
 import { eprintln, println, type CliIo } from '../io';
+import { HTML_FLAG, HtmlReports, htmlDir } from '../html-output';
+import { reportOfFixture } from '../../report/sources';
 
-export const REPLAY_FLAGS: readonly FlagSpec[] = [{ name: 'quiet', kind: 'switch', help: 'print only the verdict of each fixture, no timelines' }];
+export const REPLAY_FLAGS: readonly FlagSpec[] = [{ name: 'quiet', kind: 'switch', help: 'print only the verdict of each fixture, no timelines' }, HTML_FLAG];
 
 /** One line about a bad fixture file: `file: /json/path: what was expected` (+ how many more). */
 function fixtureErrorLine(err: FixtureError): string {
@@ -76,8 +79,14 @@ export function replayCommand(argv: readonly string[], io: CliIo): number {
     eprintln(io, ...errors.map((e) => `lazymm: ${e}`));
     return 2;
   }
+  const dir = htmlDir(a.values);
+  const html = dir !== undefined ? new HtmlReports(dir) : undefined;
   let changed = 0;
-  for (const { file, fixture } of loaded) if (!replayOne(file, fixture, a.switches.has('quiet'), io)) changed++;
+  for (const { file, fixture } of loaded) {
+    if (!replayOne(file, fixture, a.switches.has('quiet'), io)) changed++;
+    html?.add(path.basename(file, '.json'), fixture.status ?? 'fixture', reportOfFixture(file, fixture));
+  }
+  if (html) println(io, `wrote ${html.count} HTML report${html.count === 1 ? '' : 's'}: ${html.writeIndex('lazymm replay', `Reports of ${html.count} fixture${html.count === 1 ? '' : 's'} replayed by lazymm replay.`)}`);
   println(io, `replayed ${loaded.length} fixture${loaded.length === 1 ? '' : 's'}: ${loaded.length - changed} as recorded, ${changed} changed`);
   return changed === 0 ? 0 : 1;
 }
