@@ -27,7 +27,6 @@ interface Command {
 export const COMMANDS: Record<string, Command> = {
   check: { synopsis: 'check [flags]', summary: 'random property check of one engine (exit 0 pass, 1 counterexample)', flags: CHECK_FLAGS, run: checkCommand },
   replay: { synopsis: 'replay FIXTURE|DIR...', summary: 'replay fixtures, print their timelines, check their recorded verdicts', flags: REPLAY_FLAGS, run: replayCommand },
-  report: { synopsis: 'report FIXTURE|RESULT.json [-o FILE]', summary: 'a counterexample as one self-contained HTML page: swimlanes, state at every step, timeline', flags: REPORT_FLAGS, run: reportCommand },
   list: { synopsis: 'list', summary: 'engines, knobs, variants, properties and findings', flags: LIST_FLAGS, run: listCommand },
   campaign: { synopsis: 'campaign [flags]', summary: 'every engine, variant and finding as a results matrix (what `npm start` runs)', flags: CAMPAIGN_FLAGS, run: campaignCommand },
   merge: { synopsis: 'merge FILE...', summary: 'combine the --json results of campaign --shard I/N into the unsharded report', flags: MERGE_FLAGS, run: mergeCommand },
@@ -35,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
   explore: { synopsis: 'explore [flags]', summary: 'every interleaving of a small configuration to a depth, breadth-first (exit 0 clean to the bound, 1 counterexample)', flags: EXPLORE_FLAGS, run: exploreCommand },
   'check-trace': { ...CHECK_TRACE_USAGE, flags: CHECK_TRACE_FLAGS, run: checkTraceCommand },
   'generate-suite': { ...GENERATE_SUITE_USAGE, flags: GENERATE_SUITE_FLAGS, run: generateSuiteCommand },
+  report: { synopsis: 'report FIXTURE|RESULT.json [-o FILE]', summary: 'a counterexample as one self-contained HTML page: swimlanes, state at every step, timeline', flags: REPORT_FLAGS, run: reportCommand },
 };
 
 export function usage(): string[] {

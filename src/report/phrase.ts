@@ -23,10 +23,17 @@ export class EventPhraser {
     else if (e.k === 'path') text = `${e.fn}() ${e.phase === 'begin' ? 'begins' : 'ends'} (${e.task})`;
     else if (e.k === 'mb') text = 'smp_mb()';
     else if (e.k === 'serialize') text = `serialize (${e.how})`;
-    else text = describeEvent(e, this.ctx).text;
+    // An event kind the renderer does not know yet (a newer trace) still gets a line of its own.
+    else text = (describeEvent(e, this.ctx) as { text?: string } | undefined)?.text ?? `${e.k}${otherFields(e)}`;
     if (e.k === 'task_mm' || e.k === 'task_new') this.ctx.tasks.set(e.task, { mm: e.mm, activeMm: e.activeMm });
     return { i, k: e.k, fn: e.fn, text };
   }
+}
+
+/** ` (a=1, b=x)`: the fields of an event other than k, cpu and fn. */
+function otherFields(e: TraceEvent): string {
+  const rest = Object.entries(e).filter(([k]) => k !== 'k' && k !== 'cpu' && k !== 'fn');
+  return rest.length ? ` (${rest.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})` : '';
 }
 
 const quiet = (e: StepEvent): boolean => e.k === 'mb' || e.k === 'serialize' || (e.k === 'path' && / ends /.test(e.text));
