@@ -31,6 +31,7 @@ svg .row.sel .box { stroke: #000; stroke-width: 2; }
 svg .box.viol { stroke: var(--viol); stroke-width: 2.5; fill: #fff0f0; }
 svg .box.cited { stroke: var(--viol); stroke-dasharray: 3 2; }
 svg .fn { font-weight: 700; }
+svg .fn, svg .what, svg .vtext, svg .idx { pointer-events: none; }
 svg .what { fill: #333; font-size: 10.5px; }
 svg .vtext { fill: var(--viol); font-weight: 700; font-size: 10.5px; }
 svg .idx { text-anchor: end; fill: #555; }
