@@ -122,7 +122,7 @@ describe('check-trace: unusable input exits 2 with a precise message', () => {
     const p = await checkTrace('x.json', '--property', 'tlb');
     expect(p.code).toBe(2);
     expect(p.err).toBe('lazymm: --property: expected one of refcount-balance, no-lazy-use-after-free, sync-core-before-usermode, membarrier-ordering, tlb-coherence, got "tlb"\n');
-    expect((await checkTrace('x.json', '--verbose')).err).toMatch(/^lazymm: check-trace: unknown flag --verbose \(accepted: --property, --json\)/);
+    expect((await checkTrace('x.json', '--verbose')).err).toMatch(/^lazymm: check-trace: unknown flag --verbose \(accepted: --property, --json, --html\)/);
   });
 
   it('--json: the problems are in the document, exit 2', async () => {

@@ -122,7 +122,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
       if (fixture) println(io, '', `recorded: ${fixture}`);
     }
   }
-  if (htmlLine && !a.switches.has('json')) println(io, htmlLine);
+  if (htmlLine) (a.switches.has('json') ? eprintln : println)(io, htmlLine);
   if (recordError) eprintln(io, recordError);
   return r.result === 'pass' ? 0 : 1;
 }
