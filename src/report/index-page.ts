@@ -31,6 +31,7 @@ export function renderIndexHtml(title: string, intro: string, entries: readonly 
 <title>${esc(title)}</title>
 <style>${REPORT_CSS}
 table.index { border-collapse: collapse; font-size: 13px; } table.index th, table.index td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
+table.index td:nth-child(4) { white-space: nowrap; }
 table.index td:nth-child(3) { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }</style>
 </head>
 <body>
