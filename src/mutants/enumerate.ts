@@ -50,9 +50,13 @@ export function fileSites(file: string, text: string): MutantSite[] {
   return out;
 }
 
-/** Every site, file by file (sorted), operator by operator. */
+const memo = new Map<string, MutantSite[]>();
+
+/** Every site, file by file (sorted), operator by operator (computed once per process and directory). */
 export function enumerateSites(engineDir = ENGINE_DIR): MutantSite[] {
-  return mutableFiles(engineDir).flatMap((f) => fileSites(f, fs.readFileSync(path.join(engineDir, f), 'utf8')));
+  let sites = memo.get(engineDir);
+  if (!sites) memo.set(engineDir, (sites = mutableFiles(engineDir).flatMap((f) => fileSites(f, fs.readFileSync(path.join(engineDir, f), 'utf8')))));
+  return [...sites];
 }
 
 /** The mutated text of a file: the site's edits applied (they never overlap). */

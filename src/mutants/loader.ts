@@ -6,9 +6,11 @@
  * (the differential base, the rest of lazymm) is untouched. Modules outside src/engine (the trace
  * types and constants) come from the ordinary `require`.
  *
- * Transpiled text of the unmutated files is cached per process; a mutant costs the transpilation of
+ * Transpiled text of the unmutated files is cached (per process, and on disk under
+ * node_modules/.cache/lazymm-mutants by content hash); a mutant costs the transpilation of
  * one file and the evaluation of the engine's modules (milliseconds).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -24,6 +26,26 @@ export interface EngineFactory {
 }
 
 const transpiled = new Map<string, string>();
+/** Transpiled unmutated files survive the process here (keyed by content), as ts-jest's cache does. */
+const DISK_CACHE = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'lazymm-mutants');
+
+function transpileCached(file: string, source: string): string {
+  const key = createHash('sha1').update(ts.version).update('\0').update(file).update('\0').update(source).digest('hex');
+  const cached = path.join(DISK_CACHE, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    const js = transpile(file, source);
+    try {
+      fs.mkdirSync(DISK_CACHE, { recursive: true });
+      fs.writeFileSync(`${cached}.${process.pid}`, js);
+      fs.renameSync(`${cached}.${process.pid}`, cached);
+    } catch {
+      // A read-only checkout: no cache.
+    }
+    return js;
+  }
+}
 
 function transpile(file: string, source: string): string {
   return ts.transpileModule(source, {
@@ -53,7 +75,7 @@ export function loadEngineFactory(mutated?: { file: string; text: string }): Eng
     if (file === mutatedPath && mutated) js = transpile(file, mutated.text);
     else {
       const cached = transpiled.get(file);
-      js = cached ?? transpile(file, fs.readFileSync(file, 'utf8'));
+      js = cached ?? transpileCached(file, fs.readFileSync(file, 'utf8'));
       if (cached === undefined) transpiled.set(file, js);
     }
     const module = { exports: {} as unknown };
