@@ -53,3 +53,4 @@ export const uniformSearch: Search = {
 
 registerSearch(generatorSearch);
 registerSearch(uniformSearch);
+import './coverage-searches';
