@@ -21,7 +21,8 @@
 import type { Engine, ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
-import { traceCoverage } from './coverage';
+import { InterleavingCoverage } from './coverage';
+import type { InitEvent } from '../src/trace/events';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { monitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import type { Weights } from './weights';
@@ -35,9 +36,15 @@ export interface CoverageSearchTuning {
   warmup: number;
   /** Share of fresh random runs afterwards. */
   freshRate: number;
+  /**
+   * Keep a corpus entry's ops only up to the op whose events reached its last new feature (AFL
+   * trims its inputs too): mutating it then starts from where it found something, and the random
+   * choices appended run from there rather than re-running what the rest of the run already did.
+   */
+  trim: boolean;
 }
 
-export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25 };
+export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false };
 
 /** Options of {@link coverageSearch}. */
 export interface CoverageSearchOptions<S> {
@@ -218,34 +225,52 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
     return v < lo || v > hi ? cfg : { ...cfg, [name]: v };
   };
 
-  const execute = (c: Candidate): MonitoredOutcome => {
+  /** The outcome, and the trace length after each op applied. */
+  const execute = (c: Candidate): { out: MonitoredOutcome; opEnds: number[] } => {
     const weights = o.profiles[c.profile] ?? o.profiles[0];
-    return monitored(o.engine, c.config, o.makeChecker, (run, stopped) => {
+    const opEnds: number[] = [];
+    const out = monitored(o.engine, c.config, o.makeChecker, (run, stopped) => {
       for (const gene of c.genes) {
         if (stopped()) return;
         if (typeof gene === 'number') {
           if (run.choose(gene, weights) === undefined) return;
-        } else run.applyIfEnabled(gene);
+        } else if (!run.applyIfEnabled(gene)) continue;
+        opEnds.push(run.events.length);
       }
     });
+    return { out, opEnds };
+  };
+
+  /** Adds the run's features to `seen`; returns how many were new and the ops to keep (trimmed). */
+  const learn = (c: Candidate, out: MonitoredOutcome, opEnds: readonly number[]): { added: number; keep: number } => {
+    let added = 0;
+    let lastNew = -1;
+    let index = 0;
+    const cov = new InterleavingCoverage(out.events[0] as InitEvent, c.config, {
+      onFeature: (f) => {
+        if (seen.has(f)) return;
+        seen.add(f);
+        added++;
+        lastNew = index;
+      },
+    });
+    for (index = 1; index < out.events.length; index++) cov.observe(out.events[index]);
+    if (!tuning.trim) return { added, keep: out.ops.length };
+    let keep = 0;
+    while (keep < opEnds.length && opEnds[keep] <= lastNew) keep++;
+    return { added, keep: Math.min(out.ops.length, keep + 1) };
   };
 
   for (let r = 1; r <= o.runs; r++) {
     const isFresh = corpus.length === 0 || r <= tuning.warmup || rnd() < tuning.freshRate;
     const cand = isFresh ? fresh() : mutate(pick());
-    const out = execute(cand);
+    const { out, opEnds } = execute(cand);
     opsExecuted += out.ops.length;
     if (out.error !== null || (out.violation !== null && o.counts(cand.config, out))) {
       return { failure: { config: cand.config, profile: cand.profile, out, run: r }, runs: r, opsExecuted, features: seen.size, corpus: corpus.length };
     }
-    let added = 0;
-    for (const f of traceCoverage(out.events, cand.config).features) {
-      if (!seen.has(f)) {
-        seen.add(f);
-        added++;
-      }
-    }
-    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, ops: out.ops, fresh: added, picks: 0 });
+    const { added, keep } = learn(cand, out, opEnds);
+    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, ops: out.ops.slice(0, keep), fresh: added, picks: 0 });
     o.onRun?.({ run: r, features: seen.size, corpus: corpus.length, fresh: isFresh });
   }
   return { failure: null, runs: o.runs, opsExecuted, features: seen.size, corpus: corpus.length };

@@ -84,8 +84,12 @@ export class InterleavingCoverage {
   private readonly taskMm = new Map<string, string | null>();
   private readonly taskType = new Map<string, string>();
 
-  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean } = {}) {
+  private readonly onFeature: ((feature: number) => void) | undefined;
+
+  /** `onFeature` is told each feature the first time this run reaches it (as the event that reached it is observed). */
+  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number) => void } = {}) {
     this.explained = options.explain ? new Set() : null;
+    this.onFeature = options.onFeature;
     for (const t of init.tasks) {
       this.taskMm.set(t.task, t.mm);
       this.taskType.set(t.task, t.type);
@@ -208,6 +212,7 @@ export class InterleavingCoverage {
   }
 
   private add(feature: number, name: () => string): void {
+    if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature);
     this.features.add(feature);
     if (this.explained) this.explained.add(name());
   }

@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import { checkEngine } from '../arbitraries/check-engine';
 import { differentialCriterion, profilesFor } from '../arbitraries/check';
 import { InterleavingCoverage } from '../arbitraries/coverage';
+import { coverageSearch, type CoverageSearchTuning } from '../arbitraries/coverage-search';
 import { DEFAULT_MAX_OPS } from '../arbitraries/interleaving';
 import { SEARCH_NAMES, isSearchName, type SearchName } from '../arbitraries/search';
 import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
@@ -41,7 +42,7 @@ import { DEFAULT_CONFIG } from '../src/engine/contract';
 import '../src/mutants/searches';
 import { allInstances } from '../src/mutants/instances';
 import { sampleInstances } from '../src/mutants/sample';
-import { listSearches, searchByName } from '../src/mutants/search';
+import { listSearches, registerSearch, searchByName } from '../src/mutants/search';
 import { searchTarget } from '../src/mutants/verdict';
 import { OPERATORS } from '../src/mutants/types';
 
@@ -61,6 +62,8 @@ const searches = (flags('search').length ? flags('search') : [...SEARCH_NAMES]).
 });
 const onlyVariants = flags('variant');
 const jsonFile = flag('json');
+/** `--coverage-tuning '{"trim":true}'`: knobs of the coverage search (arbitraries/coverage-search.ts), for the coverage section and the `coverage-tuned` mutant search. */
+const coverageTuning = JSON.parse(flag('coverage-tuning') ?? '{}') as Partial<CoverageSearchTuning>;
 const progress = (s: string) => process.stderr.isTTY && process.stderr.write(`\r${s.slice(0, 150).padEnd(150)}\r`);
 
 const median = (xs: readonly number[]): number | null => {
@@ -84,10 +87,18 @@ const specId = (s: EngineSpec) => `${s.arch}/${s.strategy}`;
 // ---------------------------------------------------------------------------------------------
 // coverage: features per 100 / 1,000 runs
 
+/**
+ * Features after each of `at` runs and after all `runs`, then after EVENTS_MARK trace events (runs
+ * of different searches have different lengths: the coverage search's fresh runs use every op of
+ * their budget, fast-check's choice lists are shorter on average).
+ */
+const EVENTS_MARK = 100_000;
 function coverageOf(spec: EngineSpec, search: SearchName, seed: number, runs: number, at: readonly number[]): number[] {
   const engine = createEngine(spec);
   const seen = new Set<number>();
   let run = 0;
+  let events = 0;
+  let atEvents: number | null = null;
   const out: number[] = [];
   checkEngine({
     engine,
@@ -95,6 +106,7 @@ function coverageOf(spec: EngineSpec, search: SearchName, seed: number, runs: nu
     runs,
     seed,
     search,
+    coverageTuning,
     weights: profilesFor(allProperties.map((p) => p.id)),
     makeChecker: (init: InitEvent) => {
       if (at.includes(run)) out.push(seen.size);
@@ -103,25 +115,28 @@ function coverageOf(spec: EngineSpec, search: SearchName, seed: number, runs: nu
       return {
         observe(ev) {
           cov.observe(ev);
+          events++;
           return [];
         },
         finish() {
           for (const f of cov.features) seen.add(f);
+          if (atEvents === null && events >= EVENTS_MARK) atEvents = seen.size;
           return [];
         },
       };
     },
   });
-  out.push(seen.size);
+  out.push(seen.size, atEvents ?? -1);
   return out;
 }
 
 function coverageSection(): unknown {
   const at = [100];
   const rows: Record<string, unknown>[] = [];
-  console.log(`\nInterleaving coverage: distinct features after 100 / 1,000 runs (median of ${SEEDS} seeds)`);
-  console.log(`${'engine'.padEnd(22)} ${searches.map((s) => s.padStart(22)).join('')}`);
-  for (const spec of shippedEngines()) {
+  console.log(`\nInterleaving coverage: distinct features after 100 / 1,000 runs / ${EVENTS_MARK} trace events (median of ${SEEDS} seeds; -: fewer events in 1,000 runs)`);
+  console.log(`${'engine'.padEnd(22)} ${searches.map((s) => s.padStart(26)).join('')}`);
+  const only = flags('engine');
+  for (const spec of shippedEngines().filter((e) => only.length === 0 || only.includes(specId(e)))) {
     const cells: string[] = [];
     const row: Record<string, unknown> = { engine: specId(spec) };
     for (const search of searches) {
@@ -131,8 +146,9 @@ function coverageSection(): unknown {
       });
       const m100 = median(per.map((p) => p[0])) as number;
       const m1k = median(per.map((p) => p[1])) as number;
-      row[search] = { at100: m100, at1000: m1k };
-      cells.push(`${m100} / ${m1k}`.padStart(22));
+      const mEv = median(per.map((p) => p[2])) as number;
+      row[search] = { at100: m100, at1000: m1k, atEvents: mEv < 0 ? null : mEv };
+      cells.push(`${m100} / ${m1k} / ${mEv < 0 ? '-' : mEv}`.padStart(26));
     }
     rows.push(row);
     console.log(`${specId(spec).padEnd(22)} ${cells.join('')}`);
@@ -236,9 +252,22 @@ function soakSection(): { ok: boolean; rows: unknown[] } {
 // ---------------------------------------------------------------------------------------------
 // mutants: runs to kill
 
+registerSearch({
+  name: 'coverage-tuned',
+  description: 'the coverage search with --coverage-tuning',
+  run(target, options) {
+    const r = coverageSearch({
+      engine: target.engine, makeChecker: target.makeChecker, runs: options.budget, seed: options.seed, maxOps: DEFAULT_MAX_OPS,
+      profiles: profilesFor(target.properties), counts: (config, out) => target.judge(config, out) !== null, tuning: coverageTuning,
+    });
+    const f = r.failure;
+    return f && { runs: f.run, kind: f.out.error !== null ? 'error' : 'kill', config: f.config, outcome: f.out };
+  },
+});
+
 const MUTANT_BUDGET = Number(flag('budget') ?? 10_000);
 const MUTANT_SAMPLE = flag('sample');
-const mutantSearches = flags('mutant-search').length ? flags('mutant-search') : listSearches().map((s) => s.name);
+const mutantSearches = flags('mutant-search').length ? flags('mutant-search') : listSearches().map((s) => s.name).filter((n) => n !== 'coverage-tuned');
 
 /** Per search: per mutant, runs to kill per seed (null: not within the budget). */
 type KillTable = Record<string, Record<string, (number | null)[]>>;
