@@ -276,6 +276,8 @@ function mutantsSection(): unknown {
   let instances = allInstances();
   const ops = flags('operator');
   if (ops.length) instances = instances.filter((i) => ops.includes(i.site.operator));
+  const ids = flags('id');
+  if (ids.length) instances = instances.filter((i) => ids.includes(i.id));
   if (MUTANT_SAMPLE !== undefined) instances = sampleInstances(instances, Number(MUTANT_SAMPLE), 1);
   const kills: KillTable = Object.fromEntries(mutantSearches.map((n) => [n, {}]));
   const file = flag('mutants-json');
