@@ -19,7 +19,8 @@ import { allInstances, type MutantInstance } from '../src/mutants/instances';
 import { sampleInstances } from '../src/mutants/sample';
 import { listSearches, searchByName, type Search } from '../src/mutants/search';
 import { median } from '../src/mutants/summary';
-import { DEFAULT_EXPLORE, judgeInstance, searchTarget } from '../src/mutants/verdict';
+import { divergingRuns } from '../src/mutants/divergence';
+import { DEFAULT_EXPLORE, DIVERGENCE_RUNS, judgeInstance, searchTarget } from '../src/mutants/verdict';
 
 export const MUTANT_RESULTS_FILE = path.join(__dirname, 'mutants-results.json');
 export const LEVELS = [100, 1000, 10000] as const;
@@ -54,6 +55,8 @@ interface MutantRecord {
   killable: boolean;
   crashed: boolean;
   property: string | null;
+  /** For a mutant nothing killed: of DIVERGENCE_RUNS generated runs, how many traces differ from the base's. */
+  diverged: number | null;
 }
 
 export interface MutantBenchUi {
@@ -65,7 +68,7 @@ function runSearches(inst: MutantInstance, searches: readonly Search[], o: Mutan
   const target = searchTarget(inst);
   const rec: MutantRecord = {
     id: inst.id, operator: inst.site.operator, arch: inst.engine.arch, engine: `${inst.engine.arch}/${inst.engine.strategy}`, description: inst.site.description,
-    searches: {}, explorer: null, killable: false, crashed: false, property: null,
+    searches: {}, explorer: null, killable: false, crashed: false, property: null, diverged: null,
   };
   for (const s of searches) {
     const r: SearchRecord = { runs: [], skippedSeeds: 0, property: null, crashed: false };
@@ -87,7 +90,7 @@ function runSearches(inst: MutantInstance, searches: readonly Search[], o: Mutan
   rec.killable = all.some((r) => r.runs.some((x) => x !== null));
   rec.property = all.find((r) => r.property !== null)?.property ?? null;
   if (!rec.killable && !rec.crashed && o.exploreSeconds > 0) {
-    const v = judgeInstance(inst, { searches: [], seed: 1, budget: 0, explore: { ...DEFAULT_EXPLORE, maxSeconds: o.exploreSeconds }, onProgress: (t) => ui.progress(`${head}: ${t}`) });
+    const v = judgeInstance(inst, { searches: [], seed: 1, budget: 0, divergence: false, explore: { ...DEFAULT_EXPLORE, maxSeconds: o.exploreSeconds }, onProgress: (t) => ui.progress(`${head}: ${t}`) });
     const killed = v.status === 'killed';
     rec.explorer = { result: v.explorer?.result ?? 'none', depthReached: v.explorer?.depthReached ?? 0, killed, property: v.property };
     if (killed) {
@@ -96,6 +99,7 @@ function runSearches(inst: MutantInstance, searches: readonly Search[], o: Mutan
     }
     if (v.status === 'crashed') rec.crashed = true;
   }
+  if (!rec.killable && !rec.crashed) rec.diverged = divergingRuns(inst, DIVERGENCE_RUNS, 1);
   return rec;
 }
 
@@ -204,10 +208,13 @@ export function mutantSection(o: MutantBenchOptions, ui: MutantBenchUi) {
   });
   for (const r of ratios) {
     const shown = LEVELS.filter((l) => l <= o.budget);
+    if (shown.length === 0) continue;
     ui.log(`  ${r.reference} vs ${r.search}: kill rate x${r.killRateRatio.slice(0, shown.length).map((x) => (x === null ? '-' : x.toFixed(2))).join(' / x')} at ${shown.join(' / ')} runs; ${r.search} needs x${r.medianRunsRatio === null ? '-' : r.medianRunsRatio.toFixed(2)} the median runs`);
   }
   const killable = valid.filter((m) => m.killable).length;
   const crashed = records.length - valid.length;
+  const survivors = valid.filter((m) => !m.killable);
+  ui.log(`  not killed by any method: ${survivors.length}; of these, ${survivors.filter((m) => m.diverged === 0).length} never changed the trace in ${DIVERGENCE_RUNS} runs (not reached, or harmless), ${survivors.filter((m) => (m.diverged ?? 0) > 0).length} changed it with no property failing`);
   ui.log(`  killable (any method): ${killable} of ${valid.length} valid mutants (${crashed} crashed the engine and are left out); by the explorer only: ${valid.filter((m) => m.explorer?.killed).length}`);
   const seconds = (performance.now() - t0) / 1000;
   const doc = {
