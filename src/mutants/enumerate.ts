@@ -19,8 +19,9 @@ export function mutableFiles(engineDir = ENGINE_DIR): string[] {
   for (const d of MUTATED_DIRS) {
     const dir = path.join(engineDir, d);
     if (!fs.existsSync(dir)) throw new Error(`mutants: ${dir} not found (lazymm mutants needs the engine's TypeScript sources: run it from a source checkout)`);
-    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) out.push(`${d}/${f}`);
+    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')) out.push(`${d}/${f}`);
   }
+  if (out.length === 0) throw new Error(`mutants: no TypeScript sources under ${engineDir} (lazymm mutants needs a source checkout, not the built package)`);
   return out;
 }
 
