@@ -9,8 +9,14 @@ import { enclosingFunction, parse } from './ast';
 import { OPERATOR_FINDERS, fileCtx } from './operators';
 import { OPERATORS, type Edit, type MutantSite } from './types';
 
-/** src/engine of this checkout (the mutants need the TypeScript sources, not dist/). */
-export const ENGINE_DIR = path.resolve(__dirname, '..', 'engine');
+/**
+ * src/engine of this checkout: the mutants need the TypeScript sources. Run from the compiled
+ * dist/src/mutants (bin/lazymm.js prefers dist/ once it is built), the sources are the checkout's
+ * src/engine beside dist/.
+ */
+export const ENGINE_DIR = [path.resolve(__dirname, '..', 'engine'), path.resolve(__dirname, '..', '..', '..', 'src', 'engine')].find((d) =>
+  fs.existsSync(path.join(d, 'kernel', 'sched.ts')),
+) ?? path.resolve(__dirname, '..', 'engine');
 const MUTATED_DIRS = ['kernel', 'arch', 'strategies'];
 
 /** The engine source files mutants are made from, relative to src/engine, sorted. */
@@ -19,8 +25,9 @@ export function mutableFiles(engineDir = ENGINE_DIR): string[] {
   for (const d of MUTATED_DIRS) {
     const dir = path.join(engineDir, d);
     if (!fs.existsSync(dir)) throw new Error(`mutants: ${dir} not found (lazymm mutants needs the engine's TypeScript sources: run it from a source checkout)`);
-    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) out.push(`${d}/${f}`);
+    for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')) out.push(`${d}/${f}`);
   }
+  if (out.length === 0) throw new Error(`mutants: no TypeScript sources under ${engineDir} (lazymm mutants needs a source checkout, not the built package)`);
   return out;
 }
 

@@ -54,6 +54,11 @@ function transpile(file: string, source: string): string {
   }).outputText;
 }
 
+/** Whether `require` loads .ts files here (ts-node's or jest's hook), i.e. we run from the sources. */
+function canRequireTs(): boolean {
+  return __filename.endsWith('.ts');
+}
+
 function resolveTs(from: string, request: string): string | null {
   const base = path.resolve(path.dirname(from), request);
   for (const f of [`${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(f)) return f;
@@ -84,6 +89,9 @@ export function loadEngineFactory(mutated?: { file: string; text: string }): Eng
       if (request.startsWith('.')) {
         const target = resolveTs(file, request);
         if (target && target.startsWith(ENGINE_DIR + path.sep)) return load(target);
+        // Outside src/engine (the trace types and constants): the process's own module when it can
+        // load TypeScript (ts-node, jest), else (the compiled CLI) a transpiled copy of its source.
+        if (target && !canRequireTs()) return load(target);
         return require(path.resolve(path.dirname(file), request));
       }
       return require(request);

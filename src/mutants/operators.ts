@@ -12,7 +12,10 @@
  * - drop-to-move: a drop (mmdrop, mmput, mmdrop_lazy_tlb) becomes a move of the reference to the
  *   wrong owner (the CPU's runqueue): no decrement, no barrier, the reference leaks to `rq:<cpu>`.
  * - swap-stores: two adjacent stores of a step (publication order; a barrier counts as a store
- *   here, so a store can also move across its barrier) run in the other order.
+ *   here, so a store can also move across its barrier) run in the other order. Two units of plain
+ *   field stores (with their k.emit) commute inside an atomic step when at most one reports an
+ *   event and neither reads what the other writes, so that pair is no site (it would be
+ *   equivalent by construction).
  * - split-step-irqs-on: a multi-store step is split in two steps with IRQs on in between: other
  *   CPUs and this CPU's pending IPIs can run in the window (an interrupt window in the kernel path).
  * - drop-cpu: one CPU is dropped from an IPI target set (the first CPU of the send loop), from a
@@ -213,6 +216,33 @@ function storeUnits(c: FileCtx, list: readonly ts.Statement[]): (Unit | null)[] 
 const lists = (c: FileCtx): (readonly ts.Statement[])[] =>
   c.nodes.flatMap((n) => (ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n) ? [n.statements] : []));
 
+/** The assignments of a unit made only of field stores and their `k.emit()` (no other call), else null. */
+function plainStores(u: Unit, list: readonly ts.Statement[]): { assigns: ts.BinaryExpression[]; emits: boolean } | null {
+  const stmts = list.slice(list.indexOf(u.first), list.indexOf(u.last) + 1);
+  const assigns: ts.BinaryExpression[] = [];
+  let emits = false;
+  for (const st of stmts) {
+    const call = statementCall(st);
+    if (call && calleeName(call) === 'emit') emits = true;
+    else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && !contains(st.expression.right, ts.isCallExpression)) assigns.push(st.expression);
+    else return null;
+  }
+  return { assigns, emits };
+}
+/**
+ * Two units of plain field stores commute inside an atomic step when at most one of them reports
+ * an event (so the trace keeps its order) and neither reads a field the other writes: their swap
+ * is equivalent by construction, so it is no site.
+ */
+function commute(c: FileCtx, a: Unit, b: Unit, list: readonly ts.Statement[]): boolean {
+  const x = plainStores(a, list);
+  const y = plainStores(b, list);
+  if (!x || !y || (x.emits && y.emits)) return false;
+  const text = (u: Unit) => c.text.slice(u.first.getStart(c.sf), u.last.end);
+  const reads = (u: Unit, other: { assigns: ts.BinaryExpression[] }) => other.assigns.some((w) => text(u).replace(w.getText(c.sf), '').includes(w.left.getText(c.sf)));
+  return !reads(a, y) && !reads(b, x);
+}
+
 function swapStores(c: FileCtx): RawSite[] {
   const out: RawSite[] = [];
   for (const list of lists(c)) {
@@ -220,7 +250,7 @@ function swapStores(c: FileCtx): RawSite[] {
     for (let i = 0; i + 1 < units.length; i++) {
       const a = units[i];
       const b = units[i + 1];
-      if (!a || !b) continue;
+      if (!a || !b || commute(c, a, b, list)) continue;
       const ta = c.text.slice(a.first.getStart(c.sf), a.last.end);
       const tb = c.text.slice(b.first.getStart(c.sf), b.last.end);
       out.push({

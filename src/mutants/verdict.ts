@@ -11,6 +11,7 @@ import type { InitEvent } from '../trace/events';
 import { allProperties, createTraceChecker } from '../../properties';
 import { differentialCriterion } from '../../arbitraries/check';
 import { explore } from '../explore/explore';
+import { divergingRuns } from './divergence';
 import { mutantFactory, type MutantInstance } from './instances';
 import type { Search, SearchHit, SearchTarget } from './search';
 
@@ -62,8 +63,13 @@ export interface MutantVerdict {
   /** What was tried: each search's runs and the explorer's bound. */
   tried: { search: string; runs: number; seed: number }[];
   explorer: { config: ModelConfig; depthReached: number; result: string; states: number; seconds: number } | null;
+  /** For a mutant not killed: of DIVERGENCE_RUNS generated runs, how many gave a trace other than the base's. */
+  diverged: number | null;
   seconds: number;
 }
+
+/** Runs of the behaviour-change check of a mutant not killed (./divergence.ts). */
+export const DIVERGENCE_RUNS = 100;
 
 export interface JudgeOptions {
   searches: readonly Search[];
@@ -72,6 +78,8 @@ export interface JudgeOptions {
   /** null: no explorer fallback. */
   explore: ExploreBound | null;
   onProgress?: (text: string) => void;
+  /** Check whether a mutant not killed changes behaviour at all (default true). */
+  divergence?: boolean;
 }
 
 function hitFields(hit: SearchHit) {
@@ -89,7 +97,7 @@ export function judgeInstance(inst: MutantInstance, opts: JudgeOptions): MutantV
   const target = searchTarget(inst);
   const verdict: MutantVerdict = {
     id: inst.id, site: inst.site.id, operator: inst.site.operator, engine: target.engine.info.id, description: inst.site.description,
-    status: 'not-killed', killedBy: null, runs: null, property: null, clause: null, ops: null, message: null, tried: [], explorer: null, seconds: 0,
+    status: 'not-killed', killedBy: null, runs: null, property: null, clause: null, ops: null, message: null, tried: [], explorer: null, diverged: null, seconds: 0,
   };
   const done = () => ({ ...verdict, seconds: (performance.now() - t0) / 1000 });
   for (const search of opts.searches) {
@@ -126,6 +134,7 @@ export function judgeInstance(inst: MutantInstance, opts: JudgeOptions): MutantV
       verdict.explorer = { config: b.config, depthReached: 0, result: `error: ${(e as Error).message}`, states: 0, seconds: 0 };
     }
   }
+  if (verdict.status === 'not-killed' && opts.divergence !== false) verdict.diverged = divergingRuns(inst, DIVERGENCE_RUNS, opts.seed);
   return done();
 }
 
@@ -135,5 +144,6 @@ export function boundText(v: MutantVerdict): string {
   const ex = v.explorer;
   const c = ex ? `${ex.config.cpus}/${ex.config.procs}/${ex.config.threads}/${ex.config.kthreads}` : '';
   const exText = ex ? `; explorer ${ex.result === 'clean' ? 'clean' : ex.result} to depth ${ex.depthReached} on ${c}` : '';
-  return `${runs}${exText}`;
+  const div = v.diverged === null ? '' : v.diverged === 0 ? `; no behaviour change in ${DIVERGENCE_RUNS} runs (not reached?)` : `; behaviour changed in ${v.diverged}/${DIVERGENCE_RUNS} runs`;
+  return `${runs}${exText}${div}`;
 }

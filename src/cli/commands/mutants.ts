@@ -24,7 +24,12 @@ function selected(a: ReturnType<typeof parseArgs>): MutantInstance[] {
   const ops = (a.lists.get('operator') ?? []).map((o) => parseChoice('--operator', o, OPERATORS));
   const engines = (a.lists.get('engine') ?? []).map((e) => parseChoice('--engine', e, ENGINES));
   const ids = a.lists.get('id') ?? [];
-  let all = allInstances();
+  let all: MutantInstance[];
+  try {
+    all = allInstances();
+  } catch (e) {
+    throw new UsageError((e as Error).message); // no engine sources here (a built package)
+  }
   if (ops.length) all = all.filter((i) => ops.includes(i.site.operator));
   if (engines.length) all = all.filter((i) => engines.some((e) => i.id.endsWith(`@${e}`)));
   if (ids.length) all = all.filter((i) => ids.some((t) => i.id.includes(t)));
