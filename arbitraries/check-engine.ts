@@ -16,6 +16,9 @@ import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
 import { minimizeOps, minimizeWithConfig } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { deriveSeed } from './seed';
+import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
+import { opsToChoices } from './ops-to-choices';
+import { searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
 
 /** Default number of random runs. */
@@ -62,6 +65,15 @@ export interface EngineCheckOptions<S> {
    * count. Default: every violation counts.
    */
   ownViolation?: (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean;
+  /**
+   * How runs are generated (./search.ts): 'weighted' (default: fast-check choice lists under
+   * `weights`), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
+   * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
+   * alone, without the state-dependent focus rules).
+   */
+  search?: SearchName;
+  /** Knobs of the coverage search (measurements only). */
+  coverageTuning?: Partial<CoverageSearchTuning>;
 }
 
 /** The profiles of `weights` (one Weights or several; default DEFAULT_PROFILES). */
@@ -72,6 +84,14 @@ export function weightProfiles(weights: Weights | readonly Weights[] | undefined
     return weights;
   }
   return [weights as Weights];
+}
+
+/** A failing run to minimise, with its provenance. */
+interface Found {
+  config: ModelConfig;
+  out: MonitoredOutcome;
+  seed: number;
+  path: string;
 }
 
 /** Default {@link EngineCheckOptions.shrinkBudget}. */
@@ -88,7 +108,6 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const profiles = weightProfiles(options.weights);
   const seed = options.seed ?? deriveSeed(engine.info.id);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
-  const profileArb = profiles.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: profiles.length - 1 });
   const choicesArb = interleavingArbitrary({ maxOps: options.maxOps ?? DEFAULT_MAX_OPS });
   const shrinkBudget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   let opsExecuted = 0;
@@ -98,29 +117,69 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const counts = (config: ModelConfig, out: MonitoredOutcome): boolean =>
     out.violation !== null && (ownViolation === undefined || ownViolation(config, out.ops, out.violation));
 
-  const details = fc.check(
-    fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
-      if (shrinkRuns >= 0 && ++shrinkRuns > shrinkBudget) return true; // budget spent: stop shrinking
-      const out = runChoicesMonitored(engine, config, choices, profiles[profile], makeChecker);
-      opsExecuted += out.ops.length;
-      const ok = out.error === null && (out.violation === null || !counts(config, out));
-      if (!ok && shrinkRuns < 0) shrinkRuns = 0;
-      return ok;
-    }),
-    { numRuns: options.runs ?? DEFAULT_RUNS, seed },
-  );
+  const search = options.search ?? 'weighted';
+  const searchWeights = searchProfiles(search, profiles);
+  const profileArb = searchWeights.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: searchWeights.length - 1 });
+  const property = fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
+    if (shrinkRuns >= 0 && ++shrinkRuns > shrinkBudget) return true; // budget spent: stop shrinking
+    const out = runChoicesMonitored(engine, config, choices, searchWeights[profile], makeChecker);
+    opsExecuted += out.ops.length;
+    const ok = out.error === null && (out.violation === null || !counts(config, out));
+    if (!ok && shrinkRuns < 0) shrinkRuns = 0;
+    return ok;
+  });
+  /** fast-check's result as the failure to minimise (its shrunk counterexample, re-run). */
+  const fromFastCheck = (details: fc.RunDetails<[ModelConfig, number, number[]]>, pathPrefix: string): Found | null => {
+    if (!details.failed || details.counterexample === null) return null;
+    const [config, profile, choices] = details.counterexample;
+    const out = runChoicesMonitored(engine, config, choices, searchWeights[profile], makeChecker);
+    return { config, out, seed: details.seed, path: pathPrefix + (details.counterexamplePath ?? '') };
+  };
+  let found: Found | null = null;
+  let runs: number;
+  if (search === 'coverage' || search === 'coverage-nofocus') {
+    const r = coverageSearch({
+      engine,
+      makeChecker,
+      runs: options.runs ?? DEFAULT_RUNS,
+      seed,
+      maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
+      config: options.config,
+      configConstraints: options.configConstraints,
+      profiles: searchWeights,
+      counts,
+      tuning: options.coverageTuning,
+    });
+    opsExecuted += r.opsExecuted;
+    runs = r.runs;
+    if (r.failure) {
+      const f = r.failure;
+      found = { config: f.config, out: f.out, seed, path: `${search}:run=${f.run}` };
+      // fast-check shrinks the failing run as it shrinks its own, given as the choices that replay it.
+      const choices = options.minimize === false || f.out.error !== null ? null : opsToChoices(engine, f.config, f.out.ops, searchWeights[f.profile]);
+      if (choices !== null) {
+        shrinkRuns = -1;
+        const example: [ModelConfig, number, number[]] = [f.config, f.profile, choices];
+        const details = fc.check(property, { examples: [example], numRuns: 1, seed });
+        found = fromFastCheck(details, `${found.path}:`) ?? found;
+      }
+    }
+  } else {
+    const details = fc.check(property, { numRuns: options.runs ?? DEFAULT_RUNS, seed });
+    runs = details.numRuns;
+    found = fromFastCheck(details, '');
+  }
 
   const result: CheckResult = {
     engine: engine.info.id,
     properties: [...options.propertyIds],
-    runs: details.numRuns,
+    runs,
     opsExecuted,
     seconds: 0,
-    result: details.failed ? 'fail' : 'pass',
+    result: found ? 'fail' : 'pass',
   };
-  if (details.failed && details.counterexample !== null) {
-    let [config, profile, choices] = details.counterexample;
-    let out = runChoicesMonitored(engine, config, choices, profiles[profile], makeChecker);
+  if (found) {
+    let { config, out } = found;
     if (out.violation && options.minimize !== false) {
       if (options.config) {
         out = minimizeOps(engine, config, out.ops, makeChecker, out.violation, {
@@ -139,7 +198,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
         out = best.outcome;
       }
     }
-    result.counterexample = toCounterexample(config, out, details.seed, details.counterexamplePath ?? '', engine.info.id);
+    result.counterexample = toCounterexample(config, out, found.seed, found.path, engine.info.id);
   }
   result.seconds = (performance.now() - started) / 1000;
   return result;

@@ -10,6 +10,8 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById } from '../properties';
 import type { Property, Violation } from '../properties/property';
 import { checkEngine } from './check-engine';
+import type { CoverageSearchTuning } from './coverage-search';
+import type { SearchName } from './search';
 import { shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
 import type { ModelConfigConstraints } from './config';
 import { replayAlignedMonitored, replayMonitored } from './monitored-run';
@@ -57,6 +59,10 @@ export interface RunCheckOptions extends CheckOptions {
   minimize?: boolean;
   /** The search-based post-shrink pass (./exhaustive-shrink.ts); default DEFAULT_EXHAUSTIVE_SHRINK; false: off. Not run with `minimize: false`. */
   exhaustiveShrink?: false | ExhaustiveShrinkLimits;
+  /** How runs are generated (./search.ts; default 'weighted'). */
+  search?: SearchName;
+  /** Knobs of the coverage search (measurements only). */
+  coverageTuning?: Partial<CoverageSearchTuning>;
 }
 
 /**
@@ -83,6 +89,8 @@ export function runCheck(options: RunCheckOptions): CheckResult {
     shrinkBudget: options.shrinkBudget,
     minimize: options.minimize,
     ownViolation: base ? differentialCriterion(base, align) : undefined,
+    search: options.search,
+    coverageTuning: options.coverageTuning,
   });
   shortenExhaustively(result, options, base ?? null, align);
   return result;

@@ -122,7 +122,12 @@ export function replayAlignedMonitored<S>(
   });
 }
 
-function monitored<S>(
+/**
+ * A run under a fresh checker, driven by `drive` (which applies ops to the run until `stopped()`):
+ * the loop the functions above share, for searches that choose their ops another way
+ * (./coverage-search.ts). ReplayError propagates; any other exception is the outcome's `error`.
+ */
+export function monitored<S>(
   engine: Engine<S>,
   config: ModelConfig,
   makeChecker: CheckerFactory,

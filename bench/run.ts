@@ -17,9 +17,17 @@
  * 3. The explorer's states per second: the correct engine on 2 CPUs, 2 processes x 2 threads and
  *    1 kthread, and on the smallest configuration.
  *
+ * 4. Engine mutants (./mutants.ts): today's generator and the uniform baseline (and any search
+ *    registered in src/mutants/search.ts) on the same mechanically generated mutants: kill rate at
+ *    100 / 1,000 / 10,000 runs, runs-to-kill, per operator, property and arch (bench/mutants-results.json).
+ *
  * Prints a table and writes bench/results.json. Flags: --seeds N (10), --runs N (random runs per
  * seed, 4000), --explore-seconds S (per exhaustive minimum, 8; cached), --variant ID (repeatable),
- * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Progress goes to stderr on a terminal.
+ * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Mutant section: --mutant-sample K|all
+ * (24), --mutant-sample-seed S (1), --mutant-seeds N (5), --mutant-budget N (10000),
+ * --mutant-search NAME (repeatable; default every registered search), --mutant-explore-seconds S
+ * (5), --no-early-stop, --no-mutants, --only-mutants (that section alone; results.json untouched).
+ * Progress goes to stderr on a terminal.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -41,6 +49,7 @@ import { runChoices } from '../arbitraries/interleaving';
 import { runChoicesMonitored } from '../arbitraries/monitored-run';
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { compact, progressLine, progressWanted } from '../src/explore/progress';
+import { mutantSection, type MutantBenchOptions } from './mutants';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE_FILE = path.join(__dirname, 'explore-cache.json');
@@ -60,6 +69,19 @@ const RUNS = Number(flag('runs') ?? (quick ? 1000 : 4000));
 const EXPLORE_SECONDS = Number(flag('explore-seconds') ?? (quick ? 5 : 8));
 const useCache = !argv.includes('--no-cache');
 const onlyVariants = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] : []));
+// 4. The engine mutants (./mutants.ts): --only-mutants runs that section alone, --no-mutants skips it.
+const onlyMutants = argv.includes('--only-mutants');
+const noMutants = argv.includes('--no-mutants');
+const mutantSearches = argv.flatMap((a, i) => (argv[i - 1] === '--mutant-search' ? [a] : []));
+const MUTANT_OPTIONS: MutantBenchOptions = {
+  sample: flag('mutant-sample') === 'all' ? null : Number(flag('mutant-sample') ?? (quick ? 8 : 24)),
+  sampleSeed: Number(flag('mutant-sample-seed') ?? 1),
+  seeds: Number(flag('mutant-seeds') ?? (quick ? 3 : 5)),
+  budget: Number(flag('mutant-budget') ?? (quick ? 1000 : 10000)),
+  ...(mutantSearches.length ? { searches: mutantSearches } : {}),
+  exploreSeconds: Number(flag('mutant-explore-seconds') ?? 5),
+  earlyStop: !argv.includes('--no-early-stop'),
+};
 const bar = progressLine((s) => void process.stderr.write(s), progressWanted(false));
 const log = (s: string) => {
   bar.done();
@@ -424,6 +446,11 @@ function explorerSpeed() {
 // Main
 
 function main(): void {
+  if (onlyMutants) {
+    mutantSection(MUTANT_OPTIONS, { log, progress: (t) => bar.update(t) });
+    bar.done();
+    return;
+  }
   const t0 = performance.now();
   log(`lazymm bench: ${SEEDS} seeds, ${RUNS} runs per seed, ${EXPLORE_SECONDS} s per exhaustive search; node ${process.version}, ${require('node:os').cpus().length} CPUs`);
 
@@ -494,6 +521,7 @@ function main(): void {
   log(`  shrunk length == exhaustive minimum in >= 9/10 seeds: ${atMin}/${lazy.length} variants (a minimum to compare with for ${minKnown}; =min is a/b: at the minimum / seeds whose configuration's minimum is known)`);
   log(`  >= 1,000,000 steps/s with every property monitored: ${compact(tp.monitoredStepsPerSecond)} (${(tp.monitoredStepsPerSecond / 1e6).toFixed(2)}x of the target)`);
   log(`  explorer >= 200,000 states/s: ${speed.map((s) => compact(s.statesPerSecond)).join(', ')} (${(Math.max(...speed.map((s) => s.statesPerSecond)) / 2e5).toFixed(3)}x of the target)`);
+  const mutants = noMutants ? null : mutantSection(MUTANT_OPTIONS, { log, progress: (t) => bar.update(t) });
   const total = seconds(t0);
   log(`bench: ${total.toFixed(0)} s; results in ${path.relative(ROOT, RESULTS_FILE)}`);
 
@@ -509,6 +537,7 @@ function main(): void {
         variants,
         exhaustiveMinima: minima.map(({ key, ...m }) => m),
         explorer: speed,
+        mutants,
         targets: { caughtAllSeeds: all10, fastUnder1s: fast, atMinimum9of10: atMin, variants: lazy.length },
         seconds: total,
       },

@@ -9,6 +9,7 @@ import { CHECK_FLAGS, checkCommand } from './commands/check';
 import { COMPARE_FLAGS, compareCommand } from './commands/compare';
 import { LIST_FLAGS, listCommand } from './commands/list';
 import { MERGE_FLAGS, mergeCommand } from './commands/merge';
+import { MUTANTS_FLAGS } from './commands/mutants-flags';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay';
 import { REPORT_FLAGS, reportCommand } from './commands/report';
 import { USAGE_EXIT, UsageError, describeCliError } from './errors';
@@ -34,6 +35,7 @@ export const COMMANDS: Record<string, Command> = {
   explore: { synopsis: 'explore [flags]', summary: 'every interleaving of a small configuration to a depth, breadth-first (exit 0 clean to the bound, 1 counterexample)', flags: EXPLORE_FLAGS, run: exploreCommand },
   'check-trace': { ...CHECK_TRACE_USAGE, flags: CHECK_TRACE_FLAGS, run: checkTraceCommand },
   'generate-suite': { ...GENERATE_SUITE_USAGE, flags: GENERATE_SUITE_FLAGS, run: generateSuiteCommand },
+  mutants: { synopsis: 'mutants --list|--run [flags]', summary: "engine mutants from the engine's own sources: list them, or judge them (mutation score)", flags: MUTANTS_FLAGS, run: (argv, io) => (require('./commands/mutants') as typeof import('./commands/mutants')).mutantsCommand(argv, io) },
   report: { synopsis: 'report FIXTURE|RESULT.json [-o FILE]', summary: 'a counterexample as one self-contained HTML page: swimlanes, state at every step, timeline', flags: REPORT_FLAGS, run: reportCommand },
 };
 

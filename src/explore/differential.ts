@@ -17,9 +17,9 @@ export type OwnViolation = (config: ModelConfig, ops: readonly Op[], violation: 
  * The criterion for `spec`: against `base` when given, against the variant's default base when
  * `base` is undefined (runCheck's default), none when `base` is null or the spec has no variant.
  */
-export function ownViolationFor(spec: EngineSpec, base: EngineSpec | null | undefined): { base: EngineSpec | null; own: OwnViolation | null } {
+export function ownViolationFor(spec: EngineSpec, base: EngineSpec | null | undefined, alignReplay?: boolean): { base: EngineSpec | null; own: OwnViolation | null } {
   const b = base === undefined ? (defaultDifferentialBase(spec) ?? null) : base;
   if (b === null) return { base: null, own: null };
-  const align = spec.variant !== undefined && variantNeedsAlignedReplay(spec.variant);
+  const align = alignReplay ?? (spec.variant !== undefined && variantNeedsAlignedReplay(spec.variant));
   return { base: b, own: differentialCriterion(b, align) };
 }

@@ -20,7 +20,7 @@
  *   (runCheck's differential criterion, ./differential.ts); a transition with a shared violation
  *   ends that branch (as it ends a random run), and is counted in `sharedViolations`.
  */
-import type { ModelConfig } from '../engine/contract';
+import type { Engine, ModelConfig } from '../engine/contract';
 import { createEngine } from '../engine/build';
 import type { Op } from '../engine/ops';
 import type { KernelState } from '../engine/state';
@@ -81,6 +81,13 @@ export interface ExploreOptions {
    * `filtered` is set and `exhausted`/`clean` speak of the filtered graph only.
    */
   opFilter?: (op: Op) => boolean;
+  /**
+   * Build the engine from the spec with this instead of the registry (an engine mutant's own
+   * registry, src/mutants/loader.ts). The differential base is still built by the registry.
+   */
+  engineFactory?: (spec: EngineSpec) => Engine<KernelState>;
+  /** Replay on the differential base aligned modulo path lengths (default: as runCheck decides for the spec). */
+  differentialAlign?: boolean;
 }
 
 export interface ExploreCounterexample {
@@ -169,7 +176,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   if (!Number.isInteger(depth) || depth < 0) throw new Error(`explore: depth must be a non-negative integer (got ${depth})`);
   const merge = options.merge ?? true;
   const stopOnViolation = options.stopOnViolation ?? true;
-  const engine = createEngine(options.engine);
+  const engine = (options.engineFactory ?? createEngine)(options.engine);
   const boot = engine.init(config);
   const init = boot.events[0] as InitEvent;
   const bootEvents = boot.events.slice(1);
@@ -179,7 +186,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     throw new Error(`explore: properties ${other.map((p) => p.id).join(', ')} are not mirror-based; the explorer cannot hash their state`);
   }
   const parts = shadowParts(properties);
-  const { base, own } = ownViolationFor(options.engine, options.differentialBase);
+  const { base, own } = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign);
   const warnings: string[] = [];
 
   const result: ExploreResult = {

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, type ModelConfig } from '../../engine/contract';
 import type { EngineSpec } from '../../run/types';
 import { DEFAULT_MAX_OPS, DEFAULT_RUNS, deriveSeed, runCheck } from '../../../arbitraries';
 import { variantCheckOptions } from '../../../arbitraries/variant-check';
+import { DEFAULT_SEARCH, SEARCH_NAMES, isSearchName, type SearchName } from '../../../arbitraries/search';
 import { FixtureError } from '../../fixtures/fixture';
 import { parseArgs, type FlagSpec } from '../args';
 import { checkJson } from '../check-json';
@@ -32,6 +33,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'runs', kind: 'value', arg: 'N', help: `random runs (default ${DEFAULT_RUNS})` },
   { name: 'seed', kind: 'value', arg: 'N', help: 'fast-check seed, a 32-bit integer (default: derived from the engine id)' },
   { name: 'max-ops', kind: 'value', arg: 'N', help: `most ops per run (default ${DEFAULT_MAX_OPS})` },
+  { name: 'search', kind: 'value', arg: 'NAME', help: `how runs are generated: ${SEARCH_NAMES.join(', ')} (default ${DEFAULT_SEARCH}; docs/cli.md)` },
   { name: 'cpus', kind: 'value', arg: 'N', help: `fix the configuration: CPUs, 1..8 (default: generated; ${DEFAULT_CONFIG.cpus} when another size flag is given)` },
   { name: 'procs', kind: 'value', arg: 'N', help: `user processes at boot, 0..4 (default ${DEFAULT_CONFIG.procs} with a fixed configuration)` },
   { name: 'threads', kind: 'value', arg: 'N', help: `threads per process, 1..4 (default ${DEFAULT_CONFIG.threads} with a fixed configuration)` },
@@ -69,6 +71,13 @@ export function checkOptions(spec: EngineSpec, properties: string[] | undefined,
   };
 }
 
+/** The --search value (default DEFAULT_SEARCH). */
+export function parseSearch(value: string | undefined): SearchName {
+  if (value === undefined) return DEFAULT_SEARCH;
+  if (!isSearchName(value)) throw new UsageError(`--search: expected one of ${SEARCH_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function checkCommand(argv: readonly string[], io: CliIo): number {
   const a = parseArgs('check', argv, CHECK_FLAGS);
   let spec = engineSpecFromFlags({ arch: a.values.get('arch'), strategy: a.values.get('strategy'), variant: a.values.get('variant'), knobs: a.lists.get('knob') });
@@ -77,13 +86,14 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const runs = a.values.has('runs') ? parsePositiveInt('--runs', a.values.get('runs')) : DEFAULT_RUNS;
   const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
+  const search = parseSearch(a.values.get('search'));
   const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : DEFAULT_FIXTURES_DIR;
   if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
   const html = htmlDir(a.values);
 
   const userKnobs = spec.knobs ?? {};
   const options = checkOptions(spec, a.lists.has('property') ? properties.map((p) => p.id) : undefined, a.switches.has('as-is'));
-  const r = runCheck({ ...options, runs, seed, maxOps, config });
+  const r = runCheck({ ...options, runs, seed, maxOps, config, search });
   spec = options.engine;
   const cx = r.counterexample;
   let fixture: string | undefined;
@@ -107,12 +117,12 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   if (a.switches.has('json')) {
     // Costs of the same workloads, every run played to its end (a second, checker-free pass).
     const { costs } = measureCosts(spec, runs, seed, maxOps, config);
-    println(io, JSON.stringify(checkJson(spec, config, seed, maxOps, r, fixture, costs), null, 2));
+    println(io, JSON.stringify({ ...checkJson(spec, config, seed, maxOps, r, fixture, costs), search }, null, 2));
   } else {
     const knobText = Object.entries(spec.knobs ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     const base = options.differentialBase ? [`a violation counts only if ${engineId(options.differentialBase)} replaying the same ops does not share it (differential base)`] : [];
     const summary = [
-      `${r.engine}${knobText ? ` (${knobText})` : ''}: ${r.runs} runs, ${r.opsExecuted} ops, ${r.seconds.toFixed(2)} s, seed ${seed}`,
+      `${r.engine}${knobText ? ` (${knobText})` : ''}: ${r.runs} runs, ${r.opsExecuted} ops, ${r.seconds.toFixed(2)} s, seed ${seed}, search ${search}`,
       `properties: ${r.properties.join(', ')}`,
       ...base,
     ];

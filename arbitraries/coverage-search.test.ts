@@ -1,0 +1,86 @@
+import type { Violation } from '../properties/property';
+import type { CheckResult } from '../src/run/types';
+import type { InitEvent, TraceEvent } from '../src/trace/events';
+import { checkEngine } from './check-engine';
+import { coverageSearch } from './coverage-search';
+import { replayMonitored, type CheckerFactory } from './monitored-run';
+import { createToyEngine } from './test-helpers/toy-engine';
+import { alwaysHolds, oneSchedulerAtATime } from './test-helpers/toy-checker';
+import { DEFAULT_WEIGHTS } from './weights';
+import { parseSearch } from '../src/cli/commands/check';
+import { UsageError } from '../src/cli/errors';
+
+const engine = createToyEngine();
+const withoutSeconds = (r: CheckResult) => ({ ...r, seconds: 0 });
+
+/**
+ * An injected window bug: an NMI on one CPU while another CPU is between the two steps of a
+ * switch to a kthread (rq->curr published, the lazy active_mm borrowed, switch_to not done).
+ */
+const nmiInLazySwitch: CheckerFactory = (_init: InitEvent) => {
+  const window = new Set<number>();
+  return {
+    observe(ev: TraceEvent, index: number): Violation[] {
+      if (ev.k === 'task_mm' && ev.fn === 'context_switch' && ev.mm === null && ev.activeMm !== null) window.add(ev.cpu);
+      if (ev.k === 'switch_to') window.delete(ev.cpu);
+      if (ev.k !== 'deref' || ev.who !== 'nmi' || [...window].every((c) => c === ev.cpu)) return [];
+      return [{ property: 'toy-window', clause: 'W1 NMI in a lazy switch', index, mm: null, cpus: [ev.cpu], message: `event ${index}`, events: [index] }];
+    },
+    finish: () => [],
+  };
+};
+
+describe('coverage-guided search', () => {
+  it('keeps a run in the corpus only when it reached new coverage', () => {
+    const seen: { features: number; corpus: number }[] = [];
+    const r = coverageSearch({
+      engine, makeChecker: alwaysHolds, runs: 60, seed: 3, maxOps: 40, profiles: [DEFAULT_WEIGHTS],
+      counts: () => true, onRun: (i) => seen.push(i),
+    });
+    expect(r.failure).toBeNull();
+    expect(seen).toHaveLength(60);
+    let grew = 0;
+    seen.forEach((s, i) => {
+      const prev = i === 0 ? { features: 0, corpus: 0 } : seen[i - 1];
+      expect(s.corpus - prev.corpus).toBe(s.features > prev.features ? 1 : 0);
+      if (s.corpus > prev.corpus) grew++;
+    });
+    expect(grew).toBeGreaterThan(2);
+    expect(grew).toBeLessThan(60); // later runs mostly repeat what the corpus has
+  });
+
+  it('is deterministic for a seed, and another seed gives other runs', () => {
+    const opts = { engine, makeChecker: alwaysHolds, propertyIds: ['t'], runs: 25, search: 'coverage' as const, seed: 11 };
+    expect(withoutSeconds(checkEngine(opts))).toEqual(withoutSeconds(checkEngine(opts)));
+    expect(checkEngine({ ...opts, seed: 12 }).opsExecuted).not.toBe(checkEngine(opts).opsExecuted);
+  });
+
+  it('finds an injected window bug within a small budget and shrinks it to a replayable counterexample', () => {
+    const r = checkEngine({ engine, makeChecker: nmiInLazySwitch, propertyIds: ['toy-window'], runs: 300, seed: 5, search: 'coverage' });
+    expect(r.result).toBe('fail');
+    const cx = r.counterexample!;
+    expect(cx.path).toMatch(/^coverage:run=\d+(:\d+)*$/); // the run, then fast-check's shrink path
+    expect(r.runs).toBeLessThanOrEqual(300);
+    // The minimum: a switch to K1 on one CPU, its first step, an NMI on another (plus a syscall when both start in user mode).
+    expect(cx.ops.length).toBeLessThanOrEqual(4);
+    expect(cx.ops.map((op) => op.op)).toEqual(expect.arrayContaining(['schedule', 'step', 'nmi']));
+    expect(cx.config.cpus).toBe(2);
+    const replay = replayMonitored(engine, cx.config, cx.ops, nmiInLazySwitch);
+    expect(replay.violation).toMatchObject({ property: 'toy-window', index: cx.eventIndex });
+  });
+
+  it('shrinks as the fast-check search does (same minimiser)', () => {
+    const r = checkEngine({ engine, makeChecker: oneSchedulerAtATime, propertyIds: ['toy-one-scheduler'], search: 'coverage-nofocus', seed: 2 });
+    const cx = r.counterexample!;
+    expect(cx.ops.filter((op) => op.op === 'schedule')).toHaveLength(2);
+    expect(cx.ops.length).toBeLessThanOrEqual(3);
+    expect(cx.config).toMatchObject({ cpus: 2 });
+  });
+
+  it('is chosen by name on the command line (--search), anything else is bad input', () => {
+    expect(parseSearch(undefined)).toBe('weighted');
+    expect(parseSearch('coverage')).toBe('coverage');
+    expect(() => parseSearch('afl')).toThrow(UsageError);
+    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, uniform, coverage, coverage-nofocus, got "afl"/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { InitEvent, TraceEvent } from '../src/trace/events';
+import { traceCoverage } from './coverage';
+
+/** Two CPUs: T1 (mm1) in user mode on CPU 0, T2 (mm1) in user mode on CPU 1. */
+const init: InitEvent = {
+  k: 'init',
+  cpu: null,
+  fn: 'start_kernel',
+  arch: 'x86',
+  strategy: 'refcount',
+  knobs: {},
+  cpus: [0, 1].map((cpu) => ({ cpu, online: true, curr: `T${cpu + 1}`, loadedMm: 'mm1', isLazy: false, rqMembarrierState: 0, mode: 'user' as const })),
+  tasks: [
+    { task: 'T1', type: 'user', tgid: 'mm1', mm: 'mm1', activeMm: 'mm1', state: 'running' },
+    { task: 'T2', type: 'user', tgid: 'mm1', mm: 'mm1', activeMm: 'mm1', state: 'running' },
+    { task: 'K1', type: 'kthread', tgid: null, mm: null, activeMm: null, state: 'runnable' },
+  ],
+  mms: [],
+  refs: [],
+};
+
+/** CPU 0 starts a switch to K1; an IPI from CPU 1 lands on CPU 0 (taken from kernel mode) in its second step. */
+const ipiInSwitch: TraceEvent[] = [
+  init,
+  { k: 'user_exit', cpu: 0, fn: 'entry_SYSCALL_64', task: 'T1', via: 'syscall' },
+  { k: 'path', cpu: 0, fn: 'context_switch', phase: 'begin', task: 'T1' },
+  { k: 'rq_curr', cpu: 0, fn: '__schedule', task: 'K1' },
+  { k: 'ipi_send', cpu: 1, fn: 'smp_call_function_many', id: 1, target: 0, func: 'ipi_mb', mm: 'mm1' },
+  { k: 'ipi_handle', cpu: 0, fn: 'ipi_mb', id: 1, from: 1, mm: 'mm1', local: false },
+  { k: 'switch_to', cpu: 0, fn: 'context_switch', prev: 'T1', task: 'K1' },
+  { k: 'path', cpu: 0, fn: 'context_switch', phase: 'end', task: 'T1' },
+];
+
+describe('interleaving coverage', () => {
+  it('pairs the path and step in flight on one CPU with what lands from another', () => {
+    const cov = traceCoverage(ipiInSwitch, undefined, { explain: true });
+    const names = [...cov.explained!];
+    // CPU 1 sends to CPU 0 (target bit 1, same mm bit 2) while CPU 0 is at step 2 of context_switch.
+    expect(names).toContain('cross A:context_switch#2 kernel user+mm x B:ipi_send:ipi_mb rel7');
+    // The IPI is handled on CPU 0 itself, in the middle of the switch, having found it in kernel mode.
+    expect(names).toContain('own context_switch#2 kernel user+mm x ipi_handle:ipi_mb');
+    expect(names).toContain('ipi ipi_mb from kernel in context_switch#2 kernel user+mm');
+    // After switch_to, CPU 0 runs K1 (no mm): CPU 1's view of it changes.
+    expect(names).toContain('own context_switch#4 kernel kthread x path:context_switch:end');
+    expect(cov.features.size).toBe(cov.explained!.size);
+  });
+
+  it('tells an IPI taken from user mode (and the SYSRET after it) from one taken in a path', () => {
+    const fromUser: TraceEvent[] = [
+      init,
+      { k: 'ipi_send', cpu: 1, fn: 'smp_call_function_many', id: 1, target: 0, func: 'ipi_mb', mm: 'mm1' },
+      { k: 'user_exit', cpu: 0, fn: 'sysvec_call_function', task: 'T1', via: 'ipi' },
+      { k: 'ipi_handle', cpu: 0, fn: 'ipi_mb', id: 1, from: 1, mm: 'mm1', local: false },
+      { k: 'user_enter', cpu: 0, fn: 'irqentry_exit_to_user_mode', task: 'T1', via: 'sysret' },
+    ];
+    const user = traceCoverage(fromUser, undefined, { explain: true });
+    expect([...user.explained!]).toEqual(expect.arrayContaining(['ipi ipi_mb from user in - kernel user+mm', 'cross A:- user user+mm x B:ipi_send:ipi_mb rel7']));
+    expect([...user.explained!].filter((n) => n.startsWith('ipi-return'))).toHaveLength(1);
+    const inPath = traceCoverage(ipiInSwitch);
+    expect([...user.features].filter((f) => inPath.features.has(f)).length).toBeLessThan(user.features.size);
+  });
+
+  it('adds the configuration shape and is a function of the trace', () => {
+    const config = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
+    const a = traceCoverage(ipiInSwitch, config, { explain: true });
+    expect(a.explained).toContain('shape 2/1/2/1 shared');
+    expect([...traceCoverage(ipiInSwitch, config).features]).toEqual([...a.features]);
+    expect(() => traceCoverage(ipiInSwitch.slice(1))).toThrow(/init/);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * The searches a check can run (`lazymm check --search NAME`), by name:
+ *
+ * - `weighted`: fast-check choice lists under the check's weight profiles (./weights.ts, with the
+ *   state-dependent focus rules of ./weight-rules.ts, ./race-focus.ts and ./tlb-focus.ts);
+ * - `uniform`: the same with UNIFORM_WEIGHTS (every enabled op kind, then instance, equally
+ *   likely): the naive baseline;
+ * - `coverage`: the corpus-driven search of ./coverage-search.ts, its random choices under the
+ *   check's weight profiles;
+ * - `coverage-nofocus`: the same with the profiles' kind weights only (no instance weights, no
+ *   boosts: no focus rule), to measure what the focus rules add to it.
+ */
+import { UNIFORM_WEIGHTS, type Weights } from './weights';
+
+export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus'] as const;
+export type SearchName = (typeof SEARCH_NAMES)[number];
+
+/** The search of `check` and the campaign when none is named. */
+export const DEFAULT_SEARCH: SearchName = 'weighted';
+
+/** Whether `s` names a search. */
+export function isSearchName(s: string): s is SearchName {
+  return (SEARCH_NAMES as readonly string[]).includes(s);
+}
+
+/** `w` without its state-dependent rules: the kind weights, every instance alike, no boost. */
+export function withoutFocus(w: Weights): Weights {
+  return { kinds: w.kinds, fallbackKind: w.fallbackKind, instance: () => 1 };
+}
+
+/** The weight profiles search `name` draws its runs from, given the check's `profiles`. */
+export function searchProfiles(name: SearchName, profiles: readonly Weights[]): readonly Weights[] {
+  switch (name) {
+    case 'uniform':
+      return [UNIFORM_WEIGHTS];
+    case 'coverage-nofocus':
+      return profiles.map(withoutFocus);
+    default:
+      return profiles;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The coverage-guided searches of arbitraries/coverage-search.ts in the mutant bench's search
+ * registry (./search.ts):
+ * - `coverage`: the corpus-driven search, its random choices under runCheck's weight profiles
+ *   (with the focus rules), as `lazymm check --search coverage`;
+ * - `coverage-nofocus`: the same with the profiles' kind weights only (no focus rule).
+ * Both stop at the first run `target.judge` calls a kill or an error.
+ */
+import { profilesFor } from '../../arbitraries/check';
+import { coverageSearch } from '../../arbitraries/coverage-search';
+import { DEFAULT_MAX_OPS } from '../../arbitraries/interleaving';
+import { searchProfiles } from '../../arbitraries/search';
+import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
+
+/** One coverage-guided search of `target`, `focus` choosing the weights (with or without the focus rules). */
+export function coverageMutantSearch(target: SearchTarget, options: SearchOptions, focus: boolean): SearchHit | null {
+  const profiles = searchProfiles(focus ? 'coverage' : 'coverage-nofocus', profilesFor(target.properties));
+  const r = coverageSearch({
+    engine: target.engine,
+    makeChecker: target.makeChecker,
+    runs: options.budget,
+    seed: options.seed,
+    maxOps: DEFAULT_MAX_OPS,
+    profiles,
+    counts: (config, out) => target.judge(config, out) !== null,
+    onRun: (info) => options.onRun?.(info.run),
+  });
+  const f = r.failure;
+  if (f === null) return null;
+  return { runs: f.run, kind: f.out.error !== null ? 'error' : 'kill', config: f.config, outcome: f.out };
+}
+
+export const coverageGuidedSearch: Search = {
+  name: 'coverage',
+  description: 'coverage-guided: a corpus of runs that reached new interleaving coverage, mutated and spliced, with fresh runs (runCheck\'s weights and focus rules)',
+  run: (target, options) => coverageMutantSearch(target, options, true),
+};
+
+export const coverageNoFocusSearch: Search = {
+  name: 'coverage-nofocus',
+  description: 'coverage-guided, with the kind weights only (no focus rule)',
+  run: (target, options) => coverageMutantSearch(target, options, false),
+};
+
+registerSearch(coverageGuidedSearch);
+registerSearch(coverageNoFocusSearch);

@@ -1,0 +1,56 @@
+/**
+ * The built-in searches (./search.ts):
+ * - `generator`: today's generator, as `lazymm check` runs it (arbitraries/check-engine.ts): the
+ *   fast-check configuration and choice-list arbitraries, the weight profiles runCheck picks for the
+ *   checked properties (DEFAULT_PROFILES for every property: the weights and the race/TLB focus
+ *   rules of arbitraries/weight-rules.ts, race-focus.ts, tlb-focus.ts), stopping at the first kill
+ *   (no shrinking).
+ * - `uniform`: the bench's naive baseline, the same with UNIFORM_WEIGHTS (a uniform choice of
+ *   enabled op kind, then of instance; no rule).
+ */
+import fc from 'fast-check';
+import { modelConfigArbitrary } from '../../arbitraries/config';
+import { profilesFor } from '../../arbitraries/check';
+import { DEFAULT_MAX_OPS, interleavingArbitrary } from '../../arbitraries/interleaving';
+import { runChoicesMonitored } from '../../arbitraries/monitored-run';
+import { UNIFORM_WEIGHTS, type Weights } from '../../arbitraries/weights';
+import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
+
+/** Random runs of fast-check-generated (configuration, profile, choices), as checkEngine draws them. */
+export function fastCheckSearch(target: SearchTarget, options: SearchOptions, profiles: readonly Weights[]): SearchHit | null {
+  const configArb = modelConfigArbitrary();
+  const profileArb = profiles.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: profiles.length - 1 });
+  const choicesArb = interleavingArbitrary({ maxOps: DEFAULT_MAX_OPS });
+  let runs = 0;
+  let hit: SearchHit | null = null;
+  fc.check(
+    fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
+      if (hit) return true;
+      runs++;
+      const outcome = runChoicesMonitored(target.engine, config, choices, profiles[profile], target.makeChecker);
+      const kind = target.judge(config, outcome);
+      options.onRun?.(runs);
+      if (kind === null) return true;
+      hit = { runs, kind, config, outcome };
+      return false;
+    }),
+    { numRuns: options.budget, seed: options.seed, endOnFailure: true },
+  );
+  return hit;
+}
+
+export const generatorSearch: Search = {
+  name: 'generator',
+  description: "today's generator: runCheck's weight profiles with the race/TLB focus rules (as `lazymm check`)",
+  run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties)),
+};
+
+export const uniformSearch: Search = {
+  name: 'uniform',
+  description: 'the naive baseline: UNIFORM_WEIGHTS (uniform op kind, then instance), same configurations and run length',
+  run: (target, options) => fastCheckSearch(target, options, [UNIFORM_WEIGHTS]),
+};
+
+registerSearch(generatorSearch);
+registerSearch(uniformSearch);
+import './coverage-searches';

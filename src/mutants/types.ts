@@ -1,0 +1,43 @@
+/**
+ * Engine mutants (issue 11): one-site bug injections derived mechanically from the engine's own
+ * sources (src/engine/kernel, arch, strategies), each loaded as a mutated copy of the engine
+ * (./loader.ts) and judged differentially against the unmutated engine (./verdict.ts).
+ */
+
+/** The mutation operators (./operators.ts says what each one does to its site). */
+export const OPERATORS = [
+  'drop-mb',
+  'drop-serialize',
+  'drop-ref',
+  'drop-to-move',
+  'swap-stores',
+  'split-step-irqs-on',
+  'drop-cpu',
+] as const;
+export type Operator = (typeof OPERATORS)[number];
+
+/** A text edit of one source file: replace [start, end) by `text`. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** One mutation site: an operator applied at one place of one engine source file. */
+export interface MutantSite {
+  /**
+   * Stable id: `<file without .ts>:<function>:<operator>:<n>`, n counting the operator's sites in
+   * that function in source order (so an edit elsewhere in the file does not renumber it).
+   */
+  id: string;
+  /** Path relative to src/engine (e.g. `kernel/sched.ts`). */
+  file: string;
+  /** The enclosing function of the engine source (`stepContextSwitch`, `x86Arch.return_to_user`...). */
+  function: string;
+  operator: Operator;
+  /** 1-based line of the site in the unmutated file. */
+  line: number;
+  /** One line, in kernel terms. */
+  description: string;
+  edits: Edit[];
+}
