@@ -60,4 +60,7 @@ export function deliverIpi(k: Kctx, cpu: CpuId, next?: TaskId): void {
     return;
   }
   if (fromUser && c.cpuFrame === null && k.current(cpu).where === 'irq') returnToUser(k, cpu, 'iret');
+  // An IPI taken in kernel mode returns to the interrupted kernel code by IRET on x86
+  // (restore_regs_and_return_to_kernel), which serializes exactly as the IRET to user mode does.
+  else if (!fromUser) k.arch.exception_return(k, cpu, 'irqentry_exit');
 }
