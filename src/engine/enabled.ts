@@ -107,7 +107,7 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
       ops.push({ op: 'kthread_unuse_mm', cpu });
     }
   }
-  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu });
+  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu, sync: false }, { op: 'text_poke', cpu, sync: true });
   if (!k.s.efiBusy && k.arch.efiScheme(k) !== null) ops.push({ op: 'efi_call', cpu });
 }
 
