@@ -25,10 +25,16 @@ function corpus(): TraceEvent[][] {
   const out: TraceEvent[][] = [];
   for (const spec of specs) {
     const engine = createEngine(spec);
-    for (let s = 1; s <= 8; s++) {
+    for (let s = 1; s <= 10; s++) {
       const config = { cpus: 2 + (s % 3), procs: 1 + (s % 2), threads: 1 + (s % 3), kthreads: s % 3 };
       out.push(randomRun(engine, config, 40 + 50 * (s % 5), s));
     }
+  }
+  // Runs that reach the end of kthread_use_mm() (a uniform choice among every enabled op rarely
+  // completes it): the kthread paths and the switches only.
+  const kthreadOnly = new Set(['schedule', 'preempt', 'step', 'syscall', 'return_to_user', 'ipi', 'mmget_not_zero', 'kthread_use_mm', 'kthread_unuse_mm', 'mmput', 'membarrier']);
+  for (let s = 1; s <= 4; s++) {
+    out.push(randomRun(createEngine({ arch: 'x86', strategy: 'refcount' }), { cpus: 2, procs: 1, threads: 2, kthreads: 1 }, 200, s, (op) => !kthreadOnly.has(op.op)));
   }
   return out;
 }

@@ -54,7 +54,12 @@ export function deliverIpi(k: Kctx, cpu: CpuId, next?: TaskId): void {
   if (!ipi) return;
   const fromUser = c.mode === 'user';
   if (fromUser) irqEntryFromUser(k, cpu, 'ipi');
+  // Models: sysvec_call_function(): irqentry_enter() ... the handler ... irqentry_exit(), in hard-IRQ
+  // context (IRQs off throughout).
+  const from = fromUser ? 'user' : 'kernel';
+  k.irq(cpu, 'sysvec_call_function', 'enter', from);
   runIpiFunc(k, cpu, ipi, false);
+  k.irq(cpu, 'sysvec_call_function', 'exit', from);
   if (next !== undefined) {
     schedule(k, cpu, next, true);
     return;

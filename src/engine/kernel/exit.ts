@@ -23,11 +23,13 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // user-space memory, before clearing tsk->mm or the rq->membarrier_state"); IRQs off;
       // current->mm = NULL; membarrier_update_current_mm(NULL); enter_lazy_tlb(mm, current).
       if (!k.bug.exitMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      k.setIrqs(cpu, true);
       f.owner = localOwner(cpu, FN);
       k.setTaskMm(cpu, FN, t, null, mm);
       moveRef(k, cpu, FN, mm, 'users', taskOwner(t.id), f.owner);
       membarrierUpdateCurrentMm(k, cpu, null);
       k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', mm);
+      k.setIrqs(cpu, false);
       // local_irq_enable(); task_unlock(current); mmap_read_unlock(mm); mm_update_next_owner(mm):
       // preemptible from here. A switch now treats the exiting task as a kernel thread lazy on mm
       // (prev->mm == NULL), and it may come back on another CPU, lazy on whatever that CPU had.

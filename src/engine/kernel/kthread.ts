@@ -44,12 +44,15 @@ export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more'
       // tsk->mm = mm; membarrier_update_current_mm(mm); switch_mm_irqs_off(active_mm, mm, tsk).
       f.oldActive = t.activeMm;
       f.preemptible = false;
+      // "Hold off tlb flush IPIs while switching mm's"
+      k.setIrqs(cpu, true);
       k.setTaskMm(cpu, 'kthread_use_mm', t, mm, mm);
       k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), f.owner as string);
       membarrierUpdateCurrentMm(k, cpu, mm);
       k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', mm);
       k.strategy.change_current_mm(k, cpu, 'kthread_use_mm', f.oldActive as MmId);
       membarrierFinishSwitchMm(k, cpu, mm);
+      k.setIrqs(cpu, false);
       // local_irq_enable(); task_unlock(tsk); then, preemptible, "#ifdef finish_arch_post_lock_switch
       // finish_arch_post_lock_switch(); #endif" before mmdrop_lazy_tlb(active_mm): the task may be
       // switched out (and migrate) holding the old active_mm in its local variable.
@@ -78,10 +81,12 @@ export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'mor
       // tsk->mm = NULL; membarrier_update_current_mm(NULL); mmgrab_lazy_tlb(mm) ("active_mm is
       // still 'mm'"); enter_lazy_tlb(mm, tsk); local_irq_enable(). One step: IRQs are off.
       if (!k.bug.kthreadUnuseMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      k.setIrqs(cpu, true);
       k.setTaskMm(cpu, 'kthread_unuse_mm', t, null, mm);
       membarrierUpdateCurrentMm(k, cpu, null);
       k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
       k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', mm);
+      k.setIrqs(cpu, false);
       // local_irq_enable(); task_unlock(tsk); -- preemptible before mmdrop(mm): the task is now lazy
       // on mm like any kthread, and a context switch hands its lazy reference on.
       f.preemptible = true;
