@@ -3,7 +3,7 @@
  */
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
-import { localOwner, mmput, moveRef, taskOwner } from './mm-refs';
+import { localOwner, mmgrab, mmput, moveRef, taskOwner } from './mm-refs';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exit_mm';
@@ -15,7 +15,9 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
     case 0:
       // mmap_read_lock(mm); mmgrab_lazy_tlb(mm); BUG_ON(mm != current->active_mm).
       k.path(cpu, FN, 'begin', t.id);
-      k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
+      // Variant hazard-exit-mm-as-posted: the Jan 2022 series left exit_mm()'s "mmgrab(mm)" as it was.
+      if (k.bug.exitMmAsPosted) mmgrab(k, cpu, 'exit_mm', mm, taskOwner(t.id));
+      else k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
       f.pc = 1;
       return 'more';
     case 1:
