@@ -103,7 +103,7 @@ export function simplifications(ops: readonly Op[], config: ModelConfig): Op[][]
  * shorter path then lets deletion remove the steps the longer one needed.
  */
 const REPLACEMENT_OPS: readonly Omit<Op, 'cpu'>[] = [
-  { op: 'efi_call' }, { op: 'text_poke' }, { op: 'nmi' }, { op: 'hw_walk' }, { op: 'idle_leave_mm' },
+  { op: 'efi_call' }, { op: 'text_poke', sync: false }, { op: 'text_poke', sync: true }, { op: 'nmi' }, { op: 'hw_walk' }, { op: 'idle_leave_mm' },
   { op: 'exit' }, { op: 'exec' }, { op: 'syscall' },
   { op: 'flush_tlb', freedTables: true }, { op: 'flush_tlb', freedTables: false },
 ] as Omit<Op, 'cpu'>[];

@@ -100,13 +100,13 @@ describe('minimizeOps: replace-one and merged entries', () => {
   it('lists the candidates', () => {
     expect([...mergedEntries([{ op: 'syscall', cpu: 0 }, { op: 'nmi', cpu: 1 }, { op: 'schedule', cpu: 0, next: 'K1' }])]).toEqual([[{ op: 'nmi', cpu: 1 }, { op: 'preempt', cpu: 0, next: 'K1' }]]);
     expect([...mergedEntries([{ op: 'syscall', cpu: 0 }, { op: 'step', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'K1' }])]).toEqual([]);
-    const r = [...replacements([{ op: 'text_poke', cpu: 1 }])];
+    const r = [...replacements([{ op: 'text_poke', cpu: 1, sync: true }])];
     expect(r).toContainEqual([{ op: 'efi_call', cpu: 1 }]);
-    expect(r).not.toContainEqual([{ op: 'text_poke', cpu: 1 }]);
+    expect(r).not.toContainEqual([{ op: 'text_poke', cpu: 1, sync: true }]);
   });
 
   it('text_poke -> efi_call lets deletion reach the 6-op minimum (bench seed 1 of text-poke-no-leave-mm)', () => {
-    const ops: Op[] = [{ op: 'preempt', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'text_poke', cpu: 0 }, ...steps(0, 2), { op: 'ipi', cpu: 1 }, ...steps(0, 1)];
+    const ops: Op[] = [{ op: 'preempt', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'text_poke', cpu: 0, sync: true }, ...steps(0, 2), { op: 'ipi', cpu: 1 }, ...steps(0, 1)];
     const out = shrink(ops);
     expect(out).toHaveLength(6);
     expect(out).toContainEqual({ op: 'efi_call', cpu: 0 });

@@ -241,7 +241,22 @@ describe('membarrier-ordering', () => {
     it('a registration that sets GLOBAL_EXPEDITED_READY while a CPU runs the mm with a stale rq state', () => {
       const b = world(PRIVATE);
       const i = b.mmState(0, 'mm1', PRIVATE | GLOBAL);
-      expect(check(b)[0]).toMatchObject({ clause: 'C4.1 stale rq->membarrier_state', index: i });
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C4.1 stale rq->membarrier_state', index: i });
+      // The cause is read from the trace: a registration that missed the CPU, not exit_mm().
+      expect(v.message).toContain('without reaching cpu');
+      expect(v.message).not.toContain('trigger (i)');
+    });
+
+    it("the message names the writer the trace shows (here a context switch's membarrier_switch_mm()), not always exit_mm()", () => {
+      const b = world(GLOBAL);
+      // A 0 written by a switch, not by exit_mm(), while T1 runs mm1 in user mode on cpu1.
+      const write = b.rqState(1, 0, 'membarrier_switch_mm');
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C4.1 stale rq->membarrier_state', index: write });
+      expect(v.message).toContain("membarrier_switch_mm() copied the next task's mm state");
+      expect(v.message).not.toContain('exit_mm()/kthread_unuse_mm() zeroed it');
+      expect(v.message).not.toContain('scenario 14');
     });
 
     it('with C4.1 off, the GLOBAL_EXPEDITED call that skips the stale CPU breaks C4', () => {

@@ -9,7 +9,9 @@
  * Errata E7: under shootdown finish_task_switch()'s local `mm` may legitimately be freed before its
  * mmdrop_lazy_tlb_sched(); the trace has no event for that local, so there is nothing to exempt.
  *
- * Reads: mm_free, mmdrop_begin, task_mm, task_new, prev_mm, load_mm, temp_mm, deref, ref, ref_move,
+ * C2.8 (./uaf/irqs-off.ts): no interrupt is taken inside a section the kernel runs with IRQs off.
+ *
+ * Reads: irqs, irq, ipi_handle, mm_free, mmdrop_begin, task_mm, task_new, prev_mm, load_mm, temp_mm, deref, ref, ref_move,
  * cpumask, mm_membarrier_state, tlb_gen, local_tlb_gen, mm_teardown, membarrier, hazard (and, through
  * the mirror, rq_curr, switch_to, cpu_online).
  */
@@ -21,6 +23,7 @@ import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import { checkAtFree, checkShootdownReach } from './uaf/at-free';
 import { NO_LAZY_UAF_ID, uafFail } from './uaf/report';
 import { useClause } from './uaf/use-clauses';
+import { checkIrqsOff } from './uaf/irqs-off';
 
 function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
   const freed = (mm: MmId | null): boolean => mm !== null && (mirror.mms.get(mm)?.freed ?? false);
@@ -61,7 +64,7 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
 
   return {
     before(ev: TraceEvent, i: number): Violation | null {
-      const v = checkUse(ev, i) ?? checkTemp(ev, i);
+      const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i);
       if (v !== null) return v;
       if (ev.k === 'mmdrop_begin') return checkShootdownReach(mirror, ev, i);
       return ev.k === 'mm_free' ? checkAtFree(mirror, ev, i) : null;

@@ -89,6 +89,10 @@ export function eventSummary(ev: TraceEvent): string {
       return `${on} mm_unlazy_mm_count ${ev.mm} scans rq${ev.target}: ${ev.found ? 'found' : 'not found'}`;
     case 'cpu_online':
       return `${on} ${ev.fn} cpu${ev.target} ${ev.online ? 'online' : 'offline'}`;
+    case 'irqs':
+      return `${on} ${ev.fn} irqs ${ev.enabled ? 'on' : 'off'}`;
+    case 'irq':
+      return `${on} ${ev.fn} irq ${ev.phase} from ${ev.from}`;
   }
 }
 

@@ -60,6 +60,10 @@ export interface CpuView {
   lastUserEnter: EventRef | null;
   lastUserExit: EventRef | null;
   lastRqMembarrierState: EventRef | null;
+  /** IRQs disabled by local_irq_disable() (`irqs` events). */
+  irqsOff: boolean;
+  /** Inside a hard interrupt handler (`irq` enter .. exit). */
+  inIrq: boolean;
 }
 
 /** An mm_struct as the events so far describe it. */
@@ -91,6 +95,6 @@ export function blankCpu(id: CpuId): CpuView {
     id, online: false, curr: '', current: '', mode: 'kernel', loadedMm: INIT_MM, isLazy: false, prevMm: null,
     rqMembarrierState: 0, tempMm: null, hazardLazyMm: null, hazardDropMm: null, lastMb: -1, lastMbEv: null, lastSerialize: -1, lastSerializeEv: null,
     lastSwitchTo: null, lastRqCurr: null, lastLoadMm: null, lastUserEnter: null, lastUserExit: null,
-    lastRqMembarrierState: null,
+    lastRqMembarrierState: null, irqsOff: false, inIrq: false,
   };
 }

@@ -268,6 +268,12 @@ export class Mirror {
       case 'kthread_access':
       case 'unlazy_scan':
         return;
+      case 'irqs':
+        this.cpu(ev.cpu).irqsOff = !ev.enabled;
+        return;
+      case 'irq':
+        this.cpu(ev.cpu).inIrq = ev.phase === 'enter';
+        return;
     }
   }
 }

@@ -32,13 +32,51 @@ export function checkRqState(property: string, mirror: Mirror, cpu: CpuId, i: nu
   x.say(`At ${x.ref(trigger)}, cpu${cpu} runs ${t.id} of ${m.id} in user mode (since ${x.ref(c.lastUserEnter, 'boot')})`);
   x.say(`and ${m.id} is registered for GLOBAL_EXPEDITED (membarrier_state ${hex(m.membarrierState)}, set by ${x.ref(m.lastMembarrierState, 'the init event')}),`);
   x.say(`but rq->membarrier_state of cpu${cpu} is ${hex(c.rqMembarrierState)} (set by ${x.ref(c.lastRqMembarrierState, 'the init event')}),`);
-  x.say(`so membarrier_global_expedited() would skip cpu${cpu}. ${t.id} got there by ${x.ref(c.lastSwitchTo, 'no switch_to')};`);
-  x.say(`context_switch() calls membarrier_switch_mm(rq, prev->active_mm, next->mm), which returns early when prev->active_mm is next's mm (a lazy prev or a thread of the same mm), so no switch refreshed the rq state`);
-  const rqAt = c.lastRqMembarrierState?.i ?? 0;
-  const mmAt = m.lastMembarrierState?.i ?? 0;
-  x.say(rqAt > mmAt || mmAt === 0
-    ? `after exit_mm()/kthread_unuse_mm() zeroed it (membarrier_update_current_mm(NULL); trigger (i)).`
-    : `after the registration missed this CPU: sync_runqueues_membarrier_state() IPIs only CPUs whose curr->mm is the mm (this one was lazy), or, with one user, updates only the caller's runqueue (triggers (ii)/(iii)).`);
-  x.say(`kernel-model.md scenario 14, errata Part 3 A1: expected on 6.17.`);
+  x.say(`so membarrier_global_expedited() would skip cpu${cpu}.`);
+  explainCause(x, mirror, cpu);
   return violation({ property, clause: RQ_STATE_CLAUSE, index: i, mm: m.id, cpus: [cpu] }, x);
+}
+
+/** What each writer of rq->membarrier_state does (kernel/sched/membarrier.c, kernel/sched/sched.h). */
+const WRITERS: Record<string, string> = {
+  membarrier_update_current_mm: 'membarrier_update_current_mm() (exit_mm(), kthread_use_mm() or kthread_unuse_mm() changing current->mm) set it',
+  membarrier_exec_mmap: 'membarrier_exec_mmap() cleared it for the new mm of an exec',
+  membarrier_switch_mm: "membarrier_switch_mm() copied the next task's mm state at a context switch",
+  ipi_sync_rq_state: "ipi_sync_rq_state() copied an mm's state during a registration",
+  sync_runqueues_membarrier_state: "sync_runqueues_membarrier_state()'s single-user path copied the registering mm's state",
+};
+
+/**
+ * Why the rq state is stale, from the trace: who wrote the value it holds, whether a registration
+ * came after that write without reaching this CPU, and whether the switches since then skipped the
+ * refresh (membarrier_switch_mm(rq, prev->active_mm, next->mm) returns early when the two are equal).
+ */
+function explainCause(x: Explanation, mirror: Mirror, cpu: CpuId): void {
+  const c = mirror.cpu(cpu);
+  const t = mirror.task(c.current);
+  const m = mirror.mm(t.mm as string);
+  const w = c.lastRqMembarrierState;
+  const writeAt = w?.i ?? 0;
+  x.say(w === null ? `rq->membarrier_state has had its boot value all along.` : `${x.ref(w)}: ${WRITERS[w.ev.fn] ?? `${w.ev.fn} set it`}.`);
+  const reg = m.lastMembarrierState;
+  const missed = reg !== null && reg.i > writeAt;
+  if (missed) {
+    x.say(`Then ${x.ref(reg)} changed ${m.id}'s state without reaching cpu${cpu}'s runqueue: sync_runqueues_membarrier_state() updates only the caller's runqueue when the mm has one user, and otherwise IPIs only the CPUs whose rq->curr->mm is the mm at that moment.`);
+  }
+  const sw = c.lastSwitchTo;
+  const switchedSince = sw !== null && sw.i > Math.max(writeAt, missed ? (reg as { i: number }).i : 0) && sw.ev.k === 'switch_to';
+  let lazySameMm = false;
+  if (switchedSince && sw.ev.k === 'switch_to') {
+    const prev = mirror.task(sw.ev.prev);
+    lazySameMm = prev.type !== 'user' || prev.tgid !== t.tgid || prev.mm === null;
+    x.say(`${t.id} got onto cpu${cpu} by ${x.ref(sw)} from ${prev.id} (${prev.type === 'user' && prev.mm !== null ? `a thread of ${prev.mm}` : 'with no mm of its own, lazy on the mm'}):`);
+    x.say(`membarrier_switch_mm(rq, prev->active_mm, next->mm) returned early because prev->active_mm was ${m.id}, so the switch did not refresh the rq state.`);
+  } else {
+    x.say(`cpu${cpu} has not switched tasks since, so nothing refreshed it.`);
+  }
+  if (switchedSince && lazySameMm && w !== null && w.ev.fn === 'membarrier_update_current_mm') {
+    x.say(`This is kernel-model.md scenario 14 (errata Part 3 A1, trigger (i)): expected on 6.17 without the proposed fix.`);
+  } else if (missed) {
+    x.say(`This is errata Part 3 A1's trigger (ii)/(iii) (a registration that missed a lazy CPU): expected on 6.17.`);
+  }
 }

@@ -20,9 +20,17 @@ export function checkLeaks(ctx: RefcountCtx): Violation | null {
   for (const m of mirror.mms.values()) {
     if (m.isStatic || m.freed || m.users !== 0) continue;
     const tok = ledger.tokens(m.id);
-    if (tok.grab > 0) continue;
     const x = new Explanation();
     const held = listTokens(tok, (r) => x.ref(r));
+    // A grab owned by a task that is dead (kthread_use_mm()'s mmgrab, or exit_mm()'s mmgrab in
+    // Andy Lutomirski's series as posted, errata Part 3 A11): nothing will ever drop it.
+    for (const h of tok.held.values()) {
+      const id = h.token === 'grab' ? ownerTask(h.owner) : null;
+      if (id === null || mirror.task(id).state !== 'dead') continue;
+      x.say(`At the end of the trace (quiescent), ${m.id} has mm_users 0 and is kept by grab(${h.owner}) taken at ${x.ref(h.since, 'boot')}, but ${id} is dead: no code path will mmdrop() it (mm_count ${m.count}, held by ${held}).`);
+      return refFail('C1.4 leaked', i, m.id, [], x);
+    }
+    if (tok.grab > 0) continue;
     if (m.count === 0) {
       x.say(`At the end of the trace (quiescent), ${m.id} has mm_count 0 but was never freed: __mmdrop() must free it when the last reference goes.`);
       return refFail('C1.4 leaked', i, m.id, [], x);

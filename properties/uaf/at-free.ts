@@ -9,12 +9,29 @@ import { Explanation } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import { uafFail } from './report';
 
-/** At free_mm(M): nothing may still point at M. */
+/**
+ * A stale `active_mm` nobody will follow: a task with no mm of its own whose active_mm is M but that
+ * executes nowhere -- not current or rq->curr of an online CPU. Nothing dereferences such a pointer:
+ * the next context_switch() to the task overwrites next->active_mm without reading it, and the only
+ * other reader, finish_cpu() for the idle task of a CPU that went offline before v6.14 ("mm =
+ * idle->active_mm; if (mm != &init_mm) idle->active_mm = &init_mm; mmdrop_lazy_tlb(mm);"), compares
+ * the pointer and, under MMU_LAZY_TLB_SHOOTDOWN, only executes smp_mb() (kernel-model.md 1.1, 1.2).
+ * Whoever does follow it later is reported by the use clauses (a reference on a freed mm, a task
+ * pointed at it again, an NMI read), and whether the CPU still translates through M by C2.3.
+ */
+export function isStalePointer(mirror: Mirror, t: { mm: string | null; activeMm: string | null; onCpu: number | null; currOn: number | null }, mm: string): boolean {
+  if (t.mm !== null || t.activeMm !== mm) return false;
+  const runsOn = (cpu: number | null) => cpu !== null && mirror.cpu(cpu).online;
+  return !runsOn(t.onCpu) && !runsOn(t.currOn);
+}
+
+/** At free_mm(M): nothing that will be followed may still point at M. */
 export function checkAtFree(mirror: Mirror, ev: MmFreeEvent, i: number): Violation | null {
   const mm = ev.mm;
   if (mirror.mm(mm).freed) return null;
   for (const t of mirror.tasks.values()) {
     if (t.mm !== mm && t.activeMm !== mm) continue;
+    if (isStalePointer(mirror, t, mm)) continue;
     const x = new Explanation();
     const field = t.mm === mm ? 'mm' : 'active_mm';
     const where = t.onCpu === null ? 'not running' : `current on cpu${t.onCpu}`;
@@ -58,6 +75,10 @@ export function checkShootdownReach(mirror: Mirror, ev: MmdropBeginEvent, i: num
   for (const c of mirror.cpus) {
     const users = [mirror.task(c.current), mirror.task(c.curr)].filter((t) => t.activeMm === ev.mm);
     if (users.length === 0 || (c.online && m.cpumask[c.id])) continue;
+    // An offline CPU that no longer translates through M (idle_task_exit() switched it to init_mm)
+    // keeps only a stale idle->active_mm, which finish_cpu() compares and never dereferences. While
+    // it still has M loaded (the pre-v6.14 window after __cpu_disable()), it is a real lazy user.
+    if (!c.online && c.loadedMm !== ev.mm) continue;
     const t = users[0];
     const x = new Explanation();
     x.say(`${x.ev(ev, i)} starts freeing ${ev.mm} while ${t.id} on cpu${c.id} uses it (active_mm ${ev.mm}, set by ${x.ref(t.lastMmChange, 'the init event')}),`);

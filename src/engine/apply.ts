@@ -53,7 +53,7 @@ export function applyOp(k: Kctx, op: Op): void {
     case 'flush_tlb':
       return startTaskPath(k, cpu, startFlushTlb(k, cpu, op.freedTables), false);
     case 'text_poke':
-      return startTaskPath(k, cpu, startTextPoke(k, cpu), false);
+      return startTaskPath(k, cpu, startTextPoke(k, cpu, op.sync), false);
     case 'efi_call':
       return startTaskPath(k, cpu, startEfiCall(k, cpu), false);
     case 'mmget_not_zero':

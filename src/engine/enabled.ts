@@ -44,7 +44,9 @@ function cpuOps(k: Kctx, c: CpuState, ops: Op[]): void {
   if (busy) {
     if (k.ipisDone(busy.waitIpis)) ops.push({ op: 'step', cpu });
     if (pending) ops.push({ op: 'ipi', cpu });
-    // A task path that may sleep (membarrier's mutex and PREEMPT_RCU scan) can be preempted.
+    // A task path at a preemption point (membarrier's mutex and PREEMPT_RCU scan; kthread_use_mm()
+    // and kthread_unuse_mm() after task_unlock(); exec_mmap() after task_unlock(); exit_mm() before
+    // its mmput(); __mmput()/exit_mmap() outside the flush wait) can be switched out.
     if (!c.cpuFrame && !c.hotplugFrame && busy.preemptible && irqsOn) {
       for (const next of candidates(k, cpu)) ops.push({ op: 'schedule', cpu, next });
       if (pending) for (const next of candidates(k, cpu)) ops.push({ op: 'ipi', cpu, next });
@@ -105,7 +107,7 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
       ops.push({ op: 'kthread_unuse_mm', cpu });
     }
   }
-  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu });
+  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu, sync: false }, { op: 'text_poke', cpu, sync: true });
   if (!k.s.efiBusy && k.arch.efiScheme(k) !== null) ops.push({ op: 'efi_call', cpu });
 }
 

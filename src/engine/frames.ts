@@ -25,6 +25,8 @@ export interface Frame {
   gen?: number;
   freedTables?: boolean;
   temp?: MmId;
+  /** text_poke: the poke ends a batch, whose finish syncs every CPU. */
+  sync?: boolean;
   owner?: string;
   /** The first half of a split switch_mm_irqs_off() (context_switch() S3a -> S3b). */
   plan?: import('./arch/arch').SwitchPlan;

@@ -79,8 +79,15 @@ export class Kctx {
     mm.cpumask[target] = set;
     this.emit({ k: 'cpumask', cpu, fn, mm: mm.id, target, set });
   }
-  setIrqs(cpu: CpuId, off: boolean): void {
+  /** local_irq_disable() (`off`) / local_irq_enable(): emits an `irqs` event when the state changes. */
+  setIrqs(cpu: CpuId, off: boolean, fn: string = off ? 'local_irq_disable' : 'local_irq_enable'): void {
+    if (this.s.cpus[cpu].irqsOff === off) return;
     this.s.cpus[cpu].irqsOff = off;
+    this.emit({ k: 'irqs', cpu, fn, enabled: !off });
+  }
+  /** A hard interrupt's entry (before its handler) or exit (after it) on `cpu`. */
+  irq(cpu: CpuId, fn: string, phase: 'enter' | 'exit', from: 'user' | 'kernel'): void {
+    this.emit({ k: 'irq', cpu, fn, phase, from });
   }
   /** Queue an IPI for `target`; returns its id (for smp_call_function's wait). */
   sendIpi(from: CpuId, fn: string, target: CpuId, func: import('../trace/events').IpiFunc, extra: { mm?: MmId | null; gen?: number; freedTables?: boolean } = {}): number {

@@ -28,8 +28,12 @@ export type Op =
   | { op: 'membarrier_register'; cpu: CpuId; cmd: MembarrierCmd }
   /** flush_tlb_mm_range() on the current task's mm (mprotect/munmap; freed_tables as given). */
   | { op: 'flush_tlb'; cpu: CpuId; freedTables: boolean }
-  /** text_poke() (x86 alternative.c) followed by smp_text_poke_batch_finish()'s sync. */
-  | { op: 'text_poke'; cpu: CpuId }
+  /**
+   * x86 alternative.c: one __text_poke() through text_poke_mm. `sync: false` is a lone text_poke()
+   * / text_poke_copy() (no IPI); `sync: true` is the poke that ends a smp_text_poke_batch_finish()
+   * (text_poke_bp), followed by smp_text_poke_sync_each_cpu()'s sync_core() on every online CPU.
+   */
+  | { op: 'text_poke'; cpu: CpuId; sync: boolean }
   /** An EFI runtime service call (efi_enter_mm / efi_leave_mm). */
   | { op: 'efi_call'; cpu: CpuId }
   /** A kthread takes an external mm_users reference (get_task_mm / mmget_not_zero). */

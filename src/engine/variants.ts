@@ -25,6 +25,8 @@ export interface VariantFlags {
   syncCoreIpiOnlyMb?: boolean;
   /** Page-table-freeing flushes skip lazy CPUs like ordinary flushes do. */
   lazySkipsFreedTablesFlush?: boolean;
+  /** exit_mm() keeps its open-coded mmgrab(mm) (hazard strategy as posted, errata Part 3 A11). */
+  exitMmAsPosted?: boolean;
 }
 
 export interface VariantDef {
@@ -173,6 +175,15 @@ export const VARIANTS: readonly VariantDef[] = [
     breaks: 'sync-core-before-usermode (C3.1)',
     fixedBy: 'open upstream (lazymm finding; Nick Piggin\'s case in the seeds, Dec 2020); proposed fix: knob syncCoreOnLazySameMmSwitch',
     flags: {},
+  },
+  {
+    id: 'hazard-exit-mm-as-posted',
+    base: { arch: 'x86', strategy: 'hazard' },
+    change: "exit_mm() as Andy Lutomirski's Jan 2022 series posted it: not converted to __change_current_mm_to_kernel(), it keeps its counted mmgrab(mm), and with rq->prev_mm and finish_task_switch()'s mmdrop() gone (patch 16/23) nothing drops it",
+    property: 'refcount-balance',
+    breaks: 'refcount-balance (C1.4: the exited mm is never freed; its last reference is a grab owned by a dead task)',
+    fixedBy: "unmerged series (cover.1641659630.git.luto@kernel.org; errata Part 3 A11: the series' diffstat touches kernel/exit.c by one line, patch 5/23's WRITE_ONCE(current->mm, NULL)); lazymm's x86/hazard engine models exit_mm() converted, an assumed fix",
+    flags: { exitMmAsPosted: true },
   },
   {
     id: 'flush-skips-switching-cpu',

@@ -130,6 +130,10 @@ export function describeEvent(e: TraceEvent, ctx: DescribeContext): EventText {
       return { text: `cpu_rq(${e.target})->lazy_mm ${e.found ? '==' : '!='} ${e.mm}`, fn: e.fn };
     case 'cpu_online':
       return { text: `CPU${e.target} ${e.online ? 'online' : 'offline'}`, fn: e.fn };
+    case 'irqs':
+      return { text: e.enabled ? 'IRQs on' : 'IRQs off', fn: e.fn };
+    case 'irq':
+      return { text: `interrupt ${e.phase === 'enter' ? 'entry' : 'exit'} (from ${e.from} mode)`, fn: e.fn };
     case 'init': case 'path': case 'mb': case 'serialize':
       return { text: e.k };
   }

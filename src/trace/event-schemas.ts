@@ -139,4 +139,6 @@ export const EVENT_SCHEMAS = {
   hazard: event('hazard', { fn: fnName, target: cpuId, slot: oneOfValues(['lazy_mm', 'drop_mm']), mm: nullable(mmId) }),
   unlazy_scan: event('unlazy_scan', { fn: lit('mm_unlazy_mm_count'), target: cpuId, mm: mmId, found: bool() }),
   cpu_online: event('cpu_online', { fn: fnName, target: cpuId, online: bool() }),
+  irqs: event('irqs', { fn: fnName, enabled: bool() }),
+  irq: event('irq', { fn: fnName, phase: oneOfValues(['enter', 'exit']), from: oneOfValues(['user', 'kernel']) }),
 } as const;

@@ -445,6 +445,28 @@ export interface CpuOnlineEvent {
   online: boolean;
 }
 
+/**
+ * local_irq_disable() / local_irq_enable() (and their save/restore forms) on `cpu`: the CPU's IRQ
+ * state changed. Hard-IRQ context (between `irq` enter and exit) has IRQs off without an `irqs` event.
+ */
+export interface IrqsEvent {
+  k: 'irqs';
+  cpu: CpuId;
+  fn: string;
+  enabled: boolean;
+}
+/**
+ * A hard interrupt (IPI or timer) taken on `cpu`: `enter` before its handler, `exit` after it (before
+ * the IRET, or before the schedule() of the interrupt-return path). `from` is the mode it interrupted.
+ */
+export interface IrqEvent {
+  k: 'irq';
+  cpu: CpuId;
+  fn: string;
+  phase: 'enter' | 'exit';
+  from: 'user' | 'kernel';
+}
+
 export type TraceEvent =
   | InitEvent
   | RefEvent
@@ -482,7 +504,9 @@ export type TraceEvent =
   | KthreadAccessEvent
   | HazardEvent
   | UnlazyScanEvent
-  | CpuOnlineEvent;
+  | CpuOnlineEvent
+  | IrqsEvent
+  | IrqEvent;
 
 export type EventKind = TraceEvent['k'];
 

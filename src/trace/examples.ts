@@ -69,4 +69,6 @@ export const EXAMPLE_EVENTS: { readonly [K in EventKind]: EventOfKind<K> } = {
   hazard: { k: 'hazard', cpu: 0, fn: 'mm_unlazy_mm_count', target: 1, slot: 'drop_mm', mm: 'mm1' },
   unlazy_scan: { k: 'unlazy_scan', cpu: 0, fn: 'mm_unlazy_mm_count', target: 1, mm: 'mm1', found: true },
   cpu_online: { k: 'cpu_online', cpu: 0, fn: 'takedown_cpu', target: 1, online: false },
+  irqs: { k: 'irqs', cpu: 1, fn: 'local_irq_disable', enabled: false },
+  irq: { k: 'irq', cpu: 1, fn: 'sysvec_call_function', phase: 'enter', from: 'kernel' },
 };

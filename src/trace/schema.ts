@@ -27,6 +27,7 @@ export const EVENT_KINDS = [
   'load_mm', 'lazy', 'cpumask', 'mb', 'serialize', 'user_enter', 'user_exit', 'membarrier',
   'membarrier_scan', 'membarrier_register', 'ipi_send', 'ipi_handle', 'tlb_gen', 'flush_done',
   'local_tlb_gen', 'deref', 'temp_mm', 'kthread_access', 'hazard', 'unlazy_scan', 'cpu_online',
+  'irqs', 'irq',
 ] as const satisfies readonly EventKind[];
 
 // Compile-time exhaustiveness: a kind added to TraceEvent but not to EVENT_KINDS is a type error here

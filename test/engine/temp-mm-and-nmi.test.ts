@@ -11,7 +11,7 @@ const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 /** T2 on CPU1 yields to kthread K1, which runs lazily on mm1; then K1 pokes kernel text. */
 const lazyK1: Script = [{ op: 'syscall', cpu: 1 }, { op: 'schedule', cpu: 1, next: 'K1' }, drain(1)];
 const poke: Script = [
-  { op: 'text_poke', cpu: 1 }, // use_temporary_mm(text_poke_mm)
+  { op: 'text_poke', cpu: 1, sync: true }, // use_temporary_mm(text_poke_mm)
   { op: 'step', cpu: 1 }, // unuse_temporary_mm(); flush_tlb_mm_range(text_poke_mm)
   { op: 'step', cpu: 1 }, // smp_text_poke_sync_each_cpu(): sync_core here, IPIs elsewhere
   { op: 'ipi', cpu: 0 },

@@ -41,7 +41,7 @@ describe('check-trace: unusable input exits 2 with a precise message', () => {
   it('an unknown event kind: the path of k and the kinds accepted', async () => {
     const bad = { k: 'context_switch', cpu: 0, fn: 'x' };
     const a = t.put('kind.jsonl', jsonl([init, user_exit, bad]));
-    expect(await rejected(a)).toMatch(new RegExp(`^${escape(a)}:3: /k: expected one of "init", "ref", .*, "cpu_online" \\(got "context_switch"\\)$`));
+    expect(await rejected(a)).toMatch(new RegExp(`^${escape(a)}:3: /k: expected one of "init", "ref", .*, "irq" \\(got "context_switch"\\)$`));
     const b = t.put('kind.json', traceText([init, bad], 'json'));
     expect(await rejected(b)).toMatch(new RegExp(`^${escape(b)}: /events/1/k: expected one of "init", "ref", .*\\(got "context_switch"\\)$`));
   });

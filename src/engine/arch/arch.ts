@@ -40,6 +40,11 @@ export interface ArchHooks {
   sync_core_before_usermode(k: Kctx, cpu: CpuId, fn: string): void;
   /** The serialization of a return to user mode, emitted before `user_enter`. */
   return_to_user(k: Kctx, cpu: CpuId, via: UserEntryVia): void;
+  /**
+   * The return from an interrupt, exception or NMI to the code it interrupted without a change of
+   * mode (kernel -> kernel, or an NMI's return to user): x86 IRET, arm64 ERET, powerpc rfid.
+   */
+  exception_return(k: Kctx, cpu: CpuId, fn: string): void;
   /** Models: flush_tlb_func() run on `cpu` (by IPI or locally). */
   flush_tlb_func(k: Kctx, cpu: CpuId, ipi: Ipi): void;
   /** flush_tlb_mm_range(): returns the IPIs to wait for. */

@@ -35,6 +35,11 @@ export const arm64Arch: ArchHooks = {
   return_to_user(k, cpu) {
     k.serialize(cpu, 'ret_to_user', 'eret');
   },
+  // Models: arch/arm64/kernel/entry.S kernel_exit: the return from an exception (IRQ, SDEI/pseudo-NMI)
+  // is an ERET, a context synchronization event (Arm ARM, "Context synchronization event").
+  exception_return(k, cpu, fn) {
+    k.serialize(cpu, fn, 'eret');
+  },
   flush_tlb_func() {},
   flush_tlb_mm_range: (k, cpu, mm, freedTables) => broadcastTlbFlush(k, cpu, mm, freedTables, '__flush_tlb_range'),
   exit_mmap_flush(k, cpu, mm) {

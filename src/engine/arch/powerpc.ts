@@ -61,6 +61,12 @@ export const powerpcArch: ArchHooks = {
   return_to_user(k, cpu) {
     k.serialize(cpu, 'interrupt_exit_user_prepare', 'rfid');
   },
+  // Models: arch/powerpc/kernel/interrupt_64.S: interrupts return to the kernel with rfid (hrfid
+  // for hypervisor interrupts), which is context synchronizing (Power ISA Book III, "Context
+  // Synchronization"), as the return to user is.
+  exception_return(k, cpu, fn) {
+    k.serialize(cpu, fn, 'rfid');
+  },
   flush_tlb_func: exitLazyFlushTlb,
   flush_tlb_mm_range: (k, cpu, mm, freedTables) => broadcastTlbFlush(k, cpu, mm, freedTables, 'radix__flush_tlb_mm'),
   // Models: radix__tlb_flush() with fullmm under MMU_LAZY_TLB_SHOOTDOWN: "we have to IPI everyone in

@@ -137,10 +137,15 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   const local = c.localTlbGen[mm] ?? -1;
   if (ipi.gen !== undefined && ipi.gen <= local) return;
   if (local === m.tlbGen) return;
-  // A flush (INVLPG or a full flush): this CPU's TLB is now up to date with tlb_gen. Only a full
-  // flush is a CR3 write, so the model conservatively emits no serialization here (errata E9).
+  // A flush: this CPU's TLB is now up to date with tlb_gen. Both kinds serialize the CPU: a partial
+  // flush runs flush_tlb_one_user() -> native_flush_tlb_one_user(): invlpg(addr) first; a full flush
+  // runs flush_tlb_local() -> native_flush_tlb_local(): native_write_cr3(__native_read_cr3()). INVLPG
+  // and MOV to CR3 are both serializing instructions (Intel SDM vol. 3A 10.3, "privileged
+  // serializing instructions"), so either way the CPU serializes here.
   c.localTlbGen[mm] = m.tlbGen;
   k.emit({ k: 'local_tlb_gen', cpu, fn: 'flush_tlb_func', mm, gen: m.tlbGen });
+  k.mb(cpu, 'flush_tlb_func');
+  k.serialize(cpu, 'flush_tlb_func', 'invlpg_or_write_cr3');
 }
 
 /**
@@ -234,6 +239,14 @@ export const x86Arch: ArchHooks = {
       k.mb(cpu, 'SWITCH_TO_USER_CR3');
       k.serialize(cpu, 'SWITCH_TO_USER_CR3', 'pti_cr3');
     }
+  },
+  // Models: arch/x86/entry/entry_64.S restore_regs_and_return_to_kernel -> native_iret, and the NMI
+  // exit's "iretq": every return from an interrupt, exception or NMI is an IRET, which is
+  // serializing (Intel SDM vol. 3A 10.3 "Serializing Instructions": IRET) -- also when it returns to
+  // kernel mode (kernel-model.md 1.7 "sync_core / SYSRET vs IRET"; FRED's ERETS is not modelled).
+  exception_return(k, cpu, fn) {
+    k.mb(cpu, 'iret');
+    k.serialize(cpu, fn, 'iret');
   },
   flush_tlb_func: flushTlbFunc,
   flush_tlb_mm_range: flushTlbMmRange,

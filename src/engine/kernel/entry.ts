@@ -54,10 +54,18 @@ export function deliverIpi(k: Kctx, cpu: CpuId, next?: TaskId): void {
   if (!ipi) return;
   const fromUser = c.mode === 'user';
   if (fromUser) irqEntryFromUser(k, cpu, 'ipi');
+  // Models: sysvec_call_function(): irqentry_enter() ... the handler ... irqentry_exit(), in hard-IRQ
+  // context (IRQs off throughout).
+  const from = fromUser ? 'user' : 'kernel';
+  k.irq(cpu, 'sysvec_call_function', 'enter', from);
   runIpiFunc(k, cpu, ipi, false);
+  k.irq(cpu, 'sysvec_call_function', 'exit', from);
   if (next !== undefined) {
     schedule(k, cpu, next, true);
     return;
   }
   if (fromUser && c.cpuFrame === null && k.current(cpu).where === 'irq') returnToUser(k, cpu, 'iret');
+  // An IPI taken in kernel mode returns to the interrupted kernel code by IRET on x86
+  // (restore_regs_and_return_to_kernel), which serializes exactly as the IRET to user mode does.
+  else if (!fromUser) k.arch.exception_return(k, cpu, 'irqentry_exit');
 }

@@ -35,10 +35,12 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.setIrqs(cpu, true);
       f.oldMm = t.mm;
       f.oldActive = t.activeMm;
+      // The locals old_mm / active_mm, named by the CPU the path began on (they travel with the task).
+      f.owner = localOwner(cpu, FN);
       k.setTaskMm(cpu, FN, t, mm, mm);
       moveRef(k, cpu, FN, mm, 'users', `bprm:${t.id}`, taskOwner(t.id));
-      if (f.oldMm) moveRef(k, cpu, FN, f.oldMm, 'users', taskOwner(t.id), localOwner(cpu, FN));
-      else k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, FN));
+      if (f.oldMm) moveRef(k, cpu, FN, f.oldMm, 'users', taskOwner(t.id), f.owner);
+      else k.strategy.move_lazy(k, cpu, FN, f.oldActive as MmId, taskOwner(t.id), f.owner);
       if (!k.knob<boolean>('irqsOffActivateMm')) k.setIrqs(cpu, false);
       f.pc = 2;
       return 'more';
@@ -50,13 +52,17 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // The hazard pointer may go only once the CPU no longer translates through the old mm.
       if (!f.oldMm) k.strategy.change_current_mm(k, cpu, FN, f.oldActive as MmId);
       k.setIrqs(cpu, false);
+      // lru_gen_add_mm(mm); task_unlock(tsk); lru_gen_use_mm(mm); mmap_read_unlock(old_mm): from here
+      // to mmput(old_mm) / mmdrop_lazy_tlb(active_mm) no lock is held -- preemptible, and the task
+      // may migrate holding the old mm in its local variable.
+      f.preemptible = true;
       f.pc = 3;
       return 'more';
     case 3:
-      // (f) task_unlock(); mmput(old_mm), or, for a kernel thread, mmdrop_lazy_tlb(active_mm).
+      // (f) mmput(old_mm), or, for a kernel thread, mmdrop_lazy_tlb(active_mm).
       f.pc = 4;
-      if (f.oldMm) mmput(k, cpu, 'mmput', f.oldMm, localOwner(cpu, FN));
-      else k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', f.oldActive as MmId, localOwner(cpu, FN));
+      if (f.oldMm) mmput(k, cpu, 'mmput', f.oldMm, f.owner as string);
+      else k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', f.oldActive as MmId, f.owner as string);
       return 'more';
     default:
       k.path(cpu, FN, 'end', t.id);

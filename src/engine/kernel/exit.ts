@@ -3,7 +3,7 @@
  */
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
-import { localOwner, mmput, moveRef, taskOwner } from './mm-refs';
+import { localOwner, mmgrab, mmput, moveRef, taskOwner } from './mm-refs';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exit_mm';
@@ -15,7 +15,9 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
     case 0:
       // mmap_read_lock(mm); mmgrab_lazy_tlb(mm); BUG_ON(mm != current->active_mm).
       k.path(cpu, FN, 'begin', t.id);
-      k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
+      // Variant hazard-exit-mm-as-posted: the Jan 2022 series left exit_mm()'s "mmgrab(mm)" as it was.
+      if (k.bug.exitMmAsPosted) mmgrab(k, cpu, 'exit_mm', mm, taskOwner(t.id));
+      else k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
       f.pc = 1;
       return 'more';
     case 1:
@@ -23,16 +25,23 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // user-space memory, before clearing tsk->mm or the rq->membarrier_state"); IRQs off;
       // current->mm = NULL; membarrier_update_current_mm(NULL); enter_lazy_tlb(mm, current).
       if (!k.bug.exitMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      k.setIrqs(cpu, true);
+      f.owner = localOwner(cpu, FN);
       k.setTaskMm(cpu, FN, t, null, mm);
-      moveRef(k, cpu, FN, mm, 'users', taskOwner(t.id), localOwner(cpu, FN));
+      moveRef(k, cpu, FN, mm, 'users', taskOwner(t.id), f.owner);
       membarrierUpdateCurrentMm(k, cpu, null);
       k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', mm);
+      k.setIrqs(cpu, false);
+      // local_irq_enable(); task_unlock(current); mmap_read_unlock(mm); mm_update_next_owner(mm):
+      // preemptible from here. A switch now treats the exiting task as a kernel thread lazy on mm
+      // (prev->mm == NULL), and it may come back on another CPU, lazy on whatever that CPU had.
+      f.preemptible = true;
       f.pc = 2;
       return 'more';
     case 2:
-      // task_unlock(); mmap_read_unlock(); mmput(mm).
+      // mmput(mm) of the local `mm` (the users reference current->mm held).
       f.pc = 3;
-      mmput(k, cpu, 'mmput', mm, localOwner(cpu, FN));
+      mmput(k, cpu, 'mmput', mm, f.owner as string);
       return 'more';
     default:
       k.path(cpu, FN, 'end', t.id);

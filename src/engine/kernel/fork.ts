@@ -47,12 +47,16 @@ export function stepMmput(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       const { ipis, gen } = k.arch.exit_mmap_flush(k, cpu, mm);
       f.waitIpis = ipis;
       f.gen = gen;
+      // The flush waits with preemption disabled (flush_tlb_mm_range(): get_cpu() ... put_cpu()).
+      f.preemptible = false;
       f.pc = 1;
       return 'more';
     }
     case 1:
       k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm, gen: f.gen as number, freedTables: true });
       f.waitIpis = [];
+      // put_cpu(); the rest of exit_mmap() (remove_vma() loop, cond_resched()) may sleep again.
+      f.preemptible = true;
       f.pc = 2;
       // Hazard strategy: mm_unlazy_mm_count(mm) "right before its final mmdrop(mm)".
       if (k.strategy.unlazy_path) k.stack.push(newFrame(k.strategy.unlazy_path, { mm, scanCpu: 0, gen: 0 }));

@@ -33,25 +33,37 @@ export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more'
       k.path(cpu, 'kthread_use_mm', 'begin', t.id);
       mmgrab(k, cpu, 'kthread_use_mm', mm, taskOwner(t.id));
       t.useMmGrab = mm;
+      // The local `active_mm` is named by the CPU the path began on: it travels with the task.
+      f.owner = localOwner(cpu, 'kthread_use_mm');
+      // kernel/kthread.c: nothing is held between mmgrab(mm) and task_lock(tsk): preemptible.
+      f.preemptible = true;
       f.pc = 1;
       return 'more';
     case 1: {
       // task_lock(); local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm;
       // tsk->mm = mm; membarrier_update_current_mm(mm); switch_mm_irqs_off(active_mm, mm, tsk).
       f.oldActive = t.activeMm;
+      f.preemptible = false;
+      // "Hold off tlb flush IPIs while switching mm's"
+      k.setIrqs(cpu, true);
       k.setTaskMm(cpu, 'kthread_use_mm', t, mm, mm);
-      k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), localOwner(cpu, 'kthread_use_mm'));
+      k.strategy.move_lazy(k, cpu, 'kthread_use_mm', f.oldActive as MmId, taskOwner(t.id), f.owner as string);
       membarrierUpdateCurrentMm(k, cpu, mm);
       k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', mm);
       k.strategy.change_current_mm(k, cpu, 'kthread_use_mm', f.oldActive as MmId);
       membarrierFinishSwitchMm(k, cpu, mm);
+      k.setIrqs(cpu, false);
+      // local_irq_enable(); task_unlock(tsk); then, preemptible, "#ifdef finish_arch_post_lock_switch
+      // finish_arch_post_lock_switch(); #endif" before mmdrop_lazy_tlb(active_mm): the task may be
+      // switched out (and migrate) holding the old active_mm in its local variable.
+      f.preemptible = true;
       f.pc = 2;
       return 'more';
     }
     default:
       // mmdrop_lazy_tlb(active_mm): "A full memory barrier for membarrier {PRIVATE,GLOBAL}_EXPEDITED
       // is implicitly provided by mmdrop_lazy_tlb()" -- barrier (g) of scenario E.
-      k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', f.oldActive as MmId, localOwner(cpu, 'kthread_use_mm'));
+      k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', f.oldActive as MmId, f.owner as string);
       k.path(cpu, 'kthread_use_mm', 'end', t.id);
       k.emit({ k: 'kthread_access', cpu, fn: 'kthread_use_mm', task: t.id, mm, phase: 'begin' });
       return 'done';
@@ -69,10 +81,15 @@ export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'mor
       // tsk->mm = NULL; membarrier_update_current_mm(NULL); mmgrab_lazy_tlb(mm) ("active_mm is
       // still 'mm'"); enter_lazy_tlb(mm, tsk); local_irq_enable(). One step: IRQs are off.
       if (!k.bug.kthreadUnuseMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      k.setIrqs(cpu, true);
       k.setTaskMm(cpu, 'kthread_unuse_mm', t, null, mm);
       membarrierUpdateCurrentMm(k, cpu, null);
       k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
       k.arch.enter_lazy_tlb(k, cpu, 'enter_lazy_tlb', mm);
+      k.setIrqs(cpu, false);
+      // local_irq_enable(); task_unlock(tsk); -- preemptible before mmdrop(mm): the task is now lazy
+      // on mm like any kthread, and a context switch hands its lazy reference on.
+      f.preemptible = true;
       f.pc = 1;
       return 'more';
     default:

@@ -68,7 +68,8 @@ export function mmput(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner
   if (value === 0) {
     // The path begins here, with the decrement, so no trace shows mm_users == 0 without __mmput in flight.
     k.path(cpu, '__mmput', 'begin', k.current(cpu).id);
-    k.stack.push(newFrame('__mmput', { mm }));
+    // __mmput() -> exit_mmap() sleeps (mmap_write_lock(), unmap_vmas()'s cond_resched()): preemptible.
+    k.stack.push(newFrame('__mmput', { mm, preemptible: true }));
   }
 }
 

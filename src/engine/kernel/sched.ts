@@ -6,6 +6,7 @@
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import type { SwitchPlan } from '../arch/arch';
+import type { TaskState } from '../state';
 import { localOwner, rqOwner, taskOwner } from './mm-refs';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId } from '../../trace/events';
 
@@ -19,8 +20,8 @@ const FN = 'context_switch';
 export function schedule(k: Kctx, cpu: CpuId, next: TaskId, fromIrq: boolean): void {
   const c = k.cpu(cpu);
   const prev = k.current(cpu);
-  if (prev.type === 'kthread' && prev.mm !== null) {
-    k.emit({ k: 'kthread_access', cpu, fn: '__schedule', task: prev.id, mm: prev.mm, phase: 'end' });
+  if (accessesUserMemory(prev)) {
+    k.emit({ k: 'kthread_access', cpu, fn: '__schedule', task: prev.id, mm: prev.mm as MmId, phase: 'end' });
   }
   k.path(cpu, FN, 'begin', prev.id);
   k.setIrqs(cpu, true);
@@ -190,7 +191,16 @@ function finishContextSwitch(k: Kctx, cpu: CpuId, f: Frame): void {
   const next = k.task(f.next as TaskId);
   c.cpuFrame = null;
   k.path(cpu, FN, 'end', f.prev as TaskId);
-  if (next.type === 'kthread' && next.mm !== null) {
-    k.emit({ k: 'kthread_access', cpu, fn: FN, task: next.id, mm: next.mm, phase: 'begin' });
+  if (accessesUserMemory(next)) {
+    k.emit({ k: 'kthread_access', cpu, fn: FN, task: next.id, mm: next.mm as MmId, phase: 'begin' });
   }
+}
+
+/**
+ * A kthread between kthread_use_mm()'s return and kthread_unuse_mm() may touch user memory. One
+ * preempted inside kthread_use_mm() (after task_unlock(), before mmdrop_lazy_tlb()) or inside
+ * kernel_execve()'s exec_mmap() has ->mm set but has not started to.
+ */
+function accessesUserMemory(t: TaskState): boolean {
+  return t.type === 'kthread' && t.mm !== null && !t.frames.some((f) => f.fn === 'kthread_use_mm' || f.fn === 'exec_mmap');
 }

@@ -1,6 +1,7 @@
 /**
  * Temporary mms (kernel-model.md 1.7-1.9, 3.5): use_temporary_mm()/unuse_temporary_mm() for
- * text_poke (with smp_text_poke_batch_finish()'s sync IPIs) and EFI runtime calls, in the v6.16
+ * text_poke (a lone text_poke(), or the poke that ends smp_text_poke_batch_finish() with its sync
+ * IPIs) and EFI runtime calls, in the v6.16
  * temporary-mm scheme and the pre-6.16 efi_enter_mm() scheme (knob `efiScheme`).
  */
 import type { Kctx } from '../kctx';
@@ -34,12 +35,16 @@ function unuseTemporaryMm(k: Kctx, cpu: CpuId): void {
   k.emit({ k: 'temp_mm', cpu, fn: 'unuse_temporary_mm', mm: null, saved: null });
 }
 
-/** text_poke(): __text_poke() with IRQs off (use, write, unuse, flush), then the sync IPIs. */
-export function startTextPoke(k: Kctx, cpu: CpuId): Frame {
+/**
+ * Models: arch/x86/kernel/alternative.c text_poke() -> __text_poke() with IRQs off (use, write,
+ * unuse, flush): no IPI (kernel-model.md 1.8). Only smp_text_poke_batch_finish() (text_poke_bp)
+ * syncs the other CPUs, by smp_text_poke_sync_each_cpu() after its pokes (`sync`).
+ */
+export function startTextPoke(k: Kctx, cpu: CpuId, sync: boolean): Frame {
   k.path(cpu, 'text_poke', 'begin', k.current(cpu).id);
   k.setIrqs(cpu, true);
   useTemporaryMm(k, cpu, TEXT_POKE_MM);
-  return newFrame('text_poke', { pc: 1 });
+  return newFrame('text_poke', { pc: 1, sync });
 }
 
 export function stepTextPoke(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
@@ -51,12 +56,17 @@ export function stepTextPoke(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       const { gen } = k.arch.flush_tlb_mm_range(k, cpu, TEXT_POKE_MM, false);
       k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm: TEXT_POKE_MM, gen, freedTables: false });
       k.setIrqs(cpu, false);
+      // local_irq_restore(): text_poke() returns; a lone poke sends no sync IPI.
+      if (!f.sync) {
+        k.path(cpu, 'text_poke', 'end', k.current(cpu).id);
+        return 'done';
+      }
       f.pc = 2;
       return 'more';
     }
     case 2: {
-      // smp_text_poke_sync_each_cpu(): on_each_cpu(do_sync_core, NULL, 1) -- sync_core() here and
-      // an IPI to every other online CPU.
+      // smp_text_poke_batch_finish(): smp_text_poke_sync_each_cpu() = on_each_cpu(do_sync_core,
+      // NULL, 1) -- sync_core() here and an IPI to every other online CPU.
       k.mb(cpu, 'sync_core');
       k.serialize(cpu, 'do_sync_core', 'sync_core');
       f.waitIpis = k.onlineCpus().filter((c) => c.id !== cpu).map((c) => k.sendIpi(cpu, 'smp_text_poke_sync_each_cpu', c.id, 'do_sync_core'));

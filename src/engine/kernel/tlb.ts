@@ -46,6 +46,13 @@ export function idleLeaveMm(k: Kctx, cpu: CpuId): void {
  * current->active_mm whatever the CPU is doing.
  */
 export function nmi(k: Kctx, cpu: CpuId): void {
+  nmiReader(k, cpu);
+  // The NMI returns to what it interrupted (user or kernel mode) by IRET on x86 (entry_64.S nmi:
+  // "iretq"), which serializes.
+  k.arch.exception_return(k, cpu, 'nmi');
+}
+
+function nmiReader(k: Kctx, cpu: CpuId): void {
   const cur = k.current(cpu);
   if (k.knob<string>('nmiReader') === 'active-mm') {
     k.emit({ k: 'deref', cpu, fn: 'perf_callchain_user', mm: cur.activeMm, who: 'nmi' });

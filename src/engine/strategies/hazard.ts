@@ -3,7 +3,8 @@
  * unmerged; kernel-model.md 5.3 with errata A11): a lazy CPU publishes the mm in rq->lazy_mm instead
  * of taking mm_count; __mmput()'s mm_unlazy_mm_count() converts the hazard pointers it finds into
  * counted rq->drop_mm references that each runqueue drops once it is done with the mm.
- * exit_mm() is modelled as converted (an assumed fix: the posted series left its mmgrab() undropped).
+ * exit_mm() is modelled as converted (an assumed fix: the posted series left its mmgrab() undropped;
+ * variant hazard-exit-mm-as-posted models it as posted, errata Part 3 A11).
  */
 import type { Kctx } from '../kctx';
 import { mmdrop } from '../kernel/mm-refs';
