@@ -7,6 +7,7 @@
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import { runIpiFunc } from './ipi';
+import { membarrierScanSelects, syncRunqueuesSelects, syncRunqueuesSingleUser } from './membarrier-decisions';
 import { MEMBARRIER_STATE as S, type CpuId, type IpiFunc, type MembarrierCmd, type MmId } from '../../trace/events';
 
 const EPERM = -1;
@@ -120,13 +121,8 @@ function scanOneCpu(k: Kctx, cpu: CpuId, f: Frame): void {
   if (!c.online) return;
   const cmd = f.cmd as MembarrierCmd;
   const curr = k.task(c.curr);
-  let selected: boolean;
-  if (cmd === 'GLOBAL_EXPEDITED') {
-    if (target === cpu) return;
-    selected = (c.rqMembarrierState & S.GLOBAL_EXPEDITED) !== 0 && curr.mm !== null;
-  } else {
-    selected = curr.mm !== null && curr.mm === f.mm;
-  }
+  if (cmd === 'GLOBAL_EXPEDITED' && target === cpu) return;
+  const selected = membarrierScanSelects({ cmd, target, callerCpu: cpu, rqMembarrierState: c.rqMembarrierState, currMm: curr.mm, callerMm: (f.mm as MmId | null) ?? null });
   if (selected) (f.targets as CpuId[]).push(target);
   k.emit({
     k: 'membarrier_scan', cpu, fn: fnOf(cmd), call: f.call as number, target, currTask: curr.id,
@@ -158,7 +154,7 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   switch (f.pc) {
     case 1: {
       // sync_runqueues_membarrier_state(): single user (or one CPU): only this runqueue, smp_mb().
-      if (m.users === 1 || k.onlineCpus().length === 1) {
+      if (syncRunqueuesSingleUser(m.users, k.onlineCpus().length)) {
         k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', m.membarrierState);
         k.mb(cpu, 'sync_runqueues_membarrier_state');
         f.pc = 3;
@@ -170,7 +166,7 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       const ids: number[] = [];
       let self = false;
       for (const c of k.onlineCpus()) {
-        if (k.task(c.curr).mm !== mm) continue;
+        if (!syncRunqueuesSelects(k.task(c.curr).mm, mm)) continue;
         if (c.id === cpu) self = true;
         else ids.push(k.sendIpi(cpu, 'sync_runqueues_membarrier_state', c.id, 'ipi_sync_rq_state', { mm }));
       }
