@@ -15,6 +15,7 @@ import { eprintln, println, processIo, type CliIo } from './io';
 import { EXPLORE_FLAGS, exploreCommand } from '../explore/command';
 import { CHECK_TRACE_FLAGS, CHECK_TRACE_USAGE, checkTraceCommand } from '../trace-io/check-trace-command';
 import { GENERATE_SUITE_FLAGS, GENERATE_SUITE_USAGE, generateSuiteCommand } from '../suite/generate-suite-command';
+import { KERNEL_FLAGS, KERNEL_USAGE, kernelCommand } from '../kernel/command';
 
 interface Command {
   synopsis: string;
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, Command> = {
   explore: { synopsis: 'explore [flags]', summary: 'every interleaving of a small configuration to a depth, breadth-first (exit 0 clean to the bound, 1 counterexample)', flags: EXPLORE_FLAGS, run: exploreCommand },
   'check-trace': { ...CHECK_TRACE_USAGE, flags: CHECK_TRACE_FLAGS, run: checkTraceCommand },
   'generate-suite': { ...GENERATE_SUITE_USAGE, flags: GENERATE_SUITE_FLAGS, run: generateSuiteCommand },
+  kernel: { ...KERNEL_USAGE, flags: KERNEL_FLAGS, run: kernelCommand },
 };
 
 export function usage(): string[] {

@@ -6,6 +6,31 @@
  */
 import { MEMBARRIER_STATE as S, type MembarrierCmd } from '../../trace/events';
 
+/** The READY bit each expedited command requires (include/linux/sched/mm.h). */
+export const READY: Record<MembarrierCmd, number> = {
+  GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED_READY,
+  PRIVATE_EXPEDITED: S.PRIVATE_EXPEDITED_READY,
+  PRIVATE_EXPEDITED_SYNC_CORE: S.PRIVATE_EXPEDITED_SYNC_CORE_READY,
+  PRIVATE_EXPEDITED_RSEQ: S.PRIVATE_EXPEDITED_RSEQ_READY,
+};
+
+/** How a membarrier() call ends after its entry checks. */
+export type MembarrierEntry = 'eperm' | 'short-circuit' | 'scan';
+
+/**
+ * Models: the entry checks of membarrier_global_expedited() ("if (num_online_cpus() == 1) return
+ * 0;") and membarrier_private_expedited() ("if (!(atomic_read(&mm->membarrier_state) & ready))
+ * return -EPERM;" then "if (flags != MEMBARRIER_FLAG_SYNC_CORE && (atomic_read(&mm->mm_users) == 1
+ * || num_online_cpus() == 1)) return 0;"). `syncCoreShortCircuits` is the buggy variant that
+ * short-circuits SYNC_CORE too.
+ */
+export function membarrierEntry(cmd: MembarrierCmd, mmState: number, mmUsers: number, onlineCpus: number, syncCoreShortCircuits = false): MembarrierEntry {
+  if (cmd === 'GLOBAL_EXPEDITED') return onlineCpus === 1 ? 'short-circuit' : 'scan';
+  if ((mmState & READY[cmd]) === 0) return 'eperm';
+  const syncCore = cmd === 'PRIVATE_EXPEDITED_SYNC_CORE' && !syncCoreShortCircuits;
+  return !syncCore && (mmUsers === 1 || onlineCpus === 1) ? 'short-circuit' : 'scan';
+}
+
 /** What one iteration of the membarrier scan reads about a CPU. */
 export interface ScanInput {
   cmd: MembarrierCmd;

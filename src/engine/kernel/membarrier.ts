@@ -7,17 +7,11 @@
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import { runIpiFunc } from './ipi';
-import { membarrierScanSelects, syncRunqueuesSelects, syncRunqueuesSingleUser } from './membarrier-decisions';
+import { READY, membarrierEntry, membarrierScanSelects, syncRunqueuesSelects, syncRunqueuesSingleUser } from './membarrier-decisions';
 import { MEMBARRIER_STATE as S, type CpuId, type IpiFunc, type MembarrierCmd, type MmId } from '../../trace/events';
 
 const EPERM = -1;
 
-const READY: Record<MembarrierCmd, number> = {
-  GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED_READY,
-  PRIVATE_EXPEDITED: S.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: S.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: S.PRIVATE_EXPEDITED_RSEQ_READY,
-};
 /** The state bits a registration sets before syncing the runqueues (errata A8: READY is replaced, not OR-ed). */
 const REGISTER_SET: Record<MembarrierCmd, number> = {
   GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED,
@@ -49,14 +43,10 @@ export function startMembarrier(k: Kctx, cpu: CpuId, cmd: MembarrierCmd): Frame 
     return null;
   };
   const online = k.onlineCpus().length;
-  if (cmd === 'GLOBAL_EXPEDITED') {
-    if (online === 1) return ret(0, true);
-  } else {
-    const m = k.mm(mm as MmId);
-    if ((m.membarrierState & READY[cmd]) === 0) return ret(EPERM, false);
-    const syncCore = cmd === 'PRIVATE_EXPEDITED_SYNC_CORE' && !k.bug.singleThreadShortCircuitsSyncCore;
-    if (!syncCore && (m.users === 1 || online === 1)) return ret(0, true);
-  }
+  const m = cmd === 'GLOBAL_EXPEDITED' ? null : k.mm(mm as MmId);
+  const entry = membarrierEntry(cmd, m?.membarrierState ?? 0, m?.users ?? 0, online, k.bug.singleThreadShortCircuitsSyncCore);
+  if (entry === 'eperm') return ret(EPERM, false);
+  if (entry === 'short-circuit') return ret(0, true);
   return newFrame('membarrier', { cmd, call, mm, scanCpu: 0, targets: [], pc: 1, preemptible: true });
 }
 
