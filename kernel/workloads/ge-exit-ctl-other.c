@@ -1,11 +1,14 @@
 /*
- * Control of ge-exit: after T2 exits, a process R of another mm runs on CPU 1 before T1 does, so
- * the R -> T1 switch (different mm) writes rq->membarrier_state = 0xc again. Expected: every call
+ * Control of ge-exit: after T2 exits (CPU 1: dying T2 -> T1, state 0), a process R of another mm
+ * runs on CPU 1 and exits, so the R -> T1 switch (different mm) writes rq->membarrier_state = 0xc. Expected: every call
  * IPIs CPU 1.
  */
 #include "ge-common.h"
 
+static volatile pid_t t2_tid;
+
 static void *t2_main(void *arg) {
+	t2_tid = gettid_();
 	spin_ms(20);
 	phase("t2-exit");
 	return NULL;
@@ -32,6 +35,10 @@ int main(void) {
 	sleep_ms(20);
 	pthread_t t2 = thread_on(1, t2_main, NULL);
 	pthread_join(t2, NULL);
+	/* pthread_join() returns at exit_mm()'s futex wake, before T2 is gone: let CPU 1 switch
+	 * dying T2 -> T1 first (state 0, as in ge-exit), then wake R. */
+	wait_thread_gone(t2_tid, 30);
+	phase("wake-r");
 	if (write(r_pipe[1], "x", 1) != 1) die("write");
 	waitpid(r, NULL, 0);
 	ge_calls_and_finish(q, t1);

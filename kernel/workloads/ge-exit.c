@@ -6,7 +6,10 @@
  */
 #include "ge-common.h"
 
+static volatile pid_t t2_tid;
+
 static void *t2_main(void *arg) {
+	t2_tid = gettid_();
 	spin_ms(20);
 	phase("t2-exit");
 	return NULL; /* thread exit: do_exit() -> exit_mm() */
@@ -21,6 +24,8 @@ int main(void) {
 	sleep_ms(20);
 	pthread_t t2 = thread_on(1, t2_main, NULL);
 	pthread_join(t2, NULL);
+	/* pthread_join() returns at exit_mm()'s futex wake: wait until T2 is gone and CPU 1 runs T1. */
+	wait_thread_gone(t2_tid, 30);
 	ge_calls_and_finish(q, t1);
 	return 0;
 }

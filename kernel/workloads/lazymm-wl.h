@@ -110,6 +110,18 @@ static pthread_t thread_on(int cpu, void *(*fn)(void *), void *arg) {
 	return t;
 }
 
+/* Waits until thread `tid` is gone from /proc (release_task(): past exit_mm()), then `ms` more. */
+static void wait_thread_gone(pid_t tid, long ms) {
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
+	while (access(path, F_OK) == 0) sleep_ms(1);
+	sleep_ms(ms);
+}
+
+static pid_t gettid_(void) {
+	return syscall(SYS_gettid);
+}
+
 static void wait_flag(volatile int *flag) {
 	while (!*flag) sleep_ms(1);
 }

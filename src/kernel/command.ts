@@ -10,7 +10,8 @@ import { eprintln, println, type CliIo } from '../cli/io';
 import { KERNEL_PACKAGE, KERNEL_VERSION } from './config';
 import { expandGuestOutput, parseBootOutput, type BootOutput } from './ftrace';
 import { GE_FINDING, GE_SCENARIOS, judgeGe, type GeReproResult } from './repro';
-import { buildReport, disagreements, reportText } from './report';
+import { buildReport, convertAll, disagreements, reportText } from './report';
+import * as path from 'path';
 import { runScenarios } from './run';
 import { scenarioNames, SCENARIOS } from './scenarios';
 import { KernelSetupError } from './sh';
@@ -71,7 +72,12 @@ async function kernel(argv: readonly string[], io: CliIo): Promise<number> {
   if (sub === 'run') {
     for (const n of rest) if (!scenarioNames().includes(n)) throw new UsageError(`kernel run: unknown scenario ${JSON.stringify(n)} (scenarios: ${scenarioNames().join(', ')})`);
     const b = await bootOrLoad(rest.length ? rest : scenarioNames(), from);
-    const report = buildReport(b.output, b);
+    const converted = convertAll(b.output);
+    if (from === undefined) {
+      // Next to the trace: each scenario in the lazymm trace format (JSON Lines, for check-trace).
+      for (const c of converted) fs.writeFileSync(path.join(path.dirname(b.trace), `${c.scenario}.lazymm.jsonl`), c.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    }
+    const report = buildReport(b.output, b, converted);
     println(io, ...(json ? [JSON.stringify(report, null, 2)] : reportText(report)));
     return disagreements(report) === 0 && b.output.scenarios.every((s) => s.rc === 0) ? 0 : 1;
   }
@@ -103,7 +109,7 @@ function reproText(d: GeReproResult & { kernel: string; accel: string; bootSecon
     '',
   ];
   const rows = [['scenario', 'role', 'T1 on CPU 1', 'CPU 1 rq state', "P's mm state", 'IPI mask', 'ipi_mb on CPU 1', 'result'],
-    ...d.scenarios.map((s) => [s.name, s.role, `${s.calls.filter((c) => c.t1OnCpu).length}/${s.calls.length}`, uniq(s.calls.map((c) => hex(c.rqState))), hex(s.mmState), uniq(s.calls.map((c) => hex(c.mask))), `${s.calls.filter((c) => c.ipiHandled).length}/${s.calls.length}`, s.verdict === 'inconclusive' ? 'inconclusive (T1 not on CPU 1)' : `${s.role === 'trigger' ? `IPI missed ${s.missed}` : `IPI sent ${s.sent}`}/${s.calls.length}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])];
+    ...d.scenarios.map((s) => [s.name, s.role, `${s.calls.filter((c) => c.t1OnCpu).length}/${s.calls.length}`, uniq(s.calls.map((c) => hex(c.rqState))), hex(s.mmState), uniq(s.calls.map((c) => hex(c.mask))), `${s.calls.filter((c) => c.ipiHandled).length}/${s.calls.length}`, s.verdict === 'inconclusive' ? 'inconclusive (set-up not over)' : `${s.role === 'trigger' ? `IPI missed ${s.missed}` : `IPI sent ${s.sent}`}/${s.calls.length}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])];
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   out.push(...rows.map((r) => `  ${r.map((c, i) => c.padEnd(w[i])).join('  ')}`.trimEnd()), '');
   for (const s of d.scenarios) {

@@ -26,6 +26,9 @@ export function initScript(offsets: Offsets, scenarios: readonly string[]): stri
     'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev; mount -t tracefs tracefs /sys/kernel/tracing',
     'O=/dev/ttyS1',
     'echo 0 > /proc/sys/kernel/kptr_restrict',
+    // init and every workload start on CPU 0 (a workload pins its threads): no CPU but 0 ever runs a
+    // workload's mm before the workload puts a thread there (else CPU 1 could idle lazily on it).
+    'taskset -p 1 $$ > /dev/null',
     "sym() { grep -m1 -E \" $1\\$\" /proc/kallsyms | cut -d' ' -f1; }",
     'RQ=$((0x$(sym runqueues))); TLB=$((0x$(sym cpu_tlbstate))); TLBS=$((0x$(sym cpu_tlbstate_shared)))',
     "FTS=$(grep -m1 -oE ' finish_task_switch(\\.[a-z]+\\.[0-9]+)*$' /proc/kallsyms | tr -d ' ')",

@@ -5,6 +5,9 @@
 import * as path from 'path';
 import { conformanceChecks, summarize, type RuleSummary } from './conformance';
 import type { BootOutput } from './ftrace';
+import { propertyVerdicts, type KernelPropertyVerdict } from './property-verdicts';
+import { toLazymm } from './to-lazymm';
+import type { TraceEvent } from '../trace/events';
 
 export interface ScenarioSummary {
   name: string;
@@ -22,15 +25,33 @@ export interface RunReport {
   trace: string;
   scenarios: ScenarioSummary[];
   conformance: RuleSummary[];
+  /** The properties on the converted traces (every scenario; the worst verdict, the union of what is missing). */
+  properties: KernelPropertyVerdict[];
   /** Sum of the scenarios' elapsed times, untraced and traced (microseconds). */
   overhead: { untracedUs: number; tracedUs: number };
 }
 
-export function buildReport(output: BootOutput, meta: { kernel: string; accel: string; bootSeconds: number | null; trace: string }): RunReport {
+const RANK = { hold: 0, insufficient: 1, violated: 2 } as const;
+
+function mergeVerdicts(all: KernelPropertyVerdict[][]): KernelPropertyVerdict[] {
+  return (all[0] ?? []).map((_, i) => {
+    const mine = all.map((v) => v[i]);
+    const worst = mine.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+    return { ...worst, missing: [...new Set(mine.flatMap((v) => v.missing))] };
+  });
+}
+
+/** The scenarios converted to the lazymm trace format (./to-lazymm.ts). */
+export function convertAll(output: BootOutput): { scenario: string; events: TraceEvent[] }[] {
+  return output.scenarios.map((s) => ({ scenario: s.name, events: toLazymm(s.records, output.kallsyms.init_mm ?? null).events }));
+}
+
+export function buildReport(output: BootOutput, meta: { kernel: string; accel: string; bootSeconds: number | null; trace: string }, converted = convertAll(output)): RunReport {
   const scenarios = output.scenarios.map((s) => ({ name: s.name, rc: s.rc, events: s.records.length, lost: s.lost, untracedUs: s.untracedUs, tracedUs: s.elapsedUs }));
   const checks = output.scenarios.flatMap((s) => conformanceChecks(s.name, s.records));
   const sum = (f: (s: ScenarioSummary) => number | null) => scenarios.reduce((a, s) => a + (f(s) ?? 0), 0);
-  return { ...meta, scenarios, conformance: summarize(checks), overhead: { untracedUs: sum((s) => s.untracedUs), tracedUs: sum((s) => s.tracedUs) } };
+  const properties = mergeVerdicts(converted.map((c) => propertyVerdicts(c.events)));
+  return { ...meta, scenarios, conformance: summarize(checks), properties, overhead: { untracedUs: sum((s) => s.untracedUs), tracedUs: sum((s) => s.tracedUs) } };
 }
 
 const ms = (us: number | null) => (us === null ? '-' : (us / 1000).toFixed(1));
@@ -58,6 +79,11 @@ export function reportText(r: RunReport): string[] {
   }
   const unjudged = r.conformance.find((c) => c.rule === 'switch-mm-cr3')?.unjudged ?? 0;
   if (unjudged > 0) out.push(`  (switch-mm-cr3 unjudged: ${unjudged} lazy -> same-mm returns, where the kernel compares cpu_tlbstate.ctxs[asid].tlb_gen, which the probes do not read)`);
+  out.push('', 'PROPERTIES (on the traces converted to the lazymm format; a verdict only where the trace can feed the property)');
+  for (const p of r.properties) {
+    out.push(`  ${p.property}: ${p.verdict}${p.violation ? ` (${p.violation})` : ''}`);
+    for (const m of p.missing) out.push(`    missing ${m}`);
+  }
   return out;
 }
 

@@ -43,6 +43,7 @@ export interface GeScenarioResult {
   /** The calls that sent no IPI to CPU 1 although T1 ran there, and those that sent one (and ipi_mb ran). */
   missed: number;
   sent: number;
+  /** inconclusive: T1 was not on CPU 1, or CPU 1's state changed during the calls (set-up not over). */
   verdict: 'as-expected' | 'unexpected' | 'inconclusive';
   /** The lines that show the transition of CPU 1's rq->membarrier_state before the calls. */
   evidence: string[];
@@ -85,7 +86,8 @@ export function judgeGeScenario(block: ScenarioBlock, spec: (typeof GE_SCENARIOS
   }
   const missed = calls.filter((c) => c.t1OnCpu && !(c.mask & (1 << TARGET_CPU)) && !c.ipiHandled).length;
   const sent = calls.filter((c) => c.t1OnCpu && c.mask & (1 << TARGET_CPU) && c.ipiHandled).length;
-  const conclusive = mm !== null && calls.length > 0 && calls.every((c) => c.t1OnCpu);
+  // The scenario's set-up must be over before the calls: T1 on CPU 1 and CPU 1's state constant.
+  const conclusive = mm !== null && calls.length > 0 && calls.every((c) => c.t1OnCpu && c.rqState === calls[0].rqState);
   const expected = spec.role === 'trigger' ? missed === calls.length : sent === calls.length;
   return {
     ...spec, mmState, calls, missed, sent,
