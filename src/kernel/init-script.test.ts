@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { WORKLOAD_SRC } from './config';
@@ -13,8 +14,14 @@ describe('the guest init script', () => {
     const script = initScript(offsets, SCENARIOS.map((s) => s.name));
     for (const s of SCENARIOS) {
       expect(fs.existsSync(path.join(WORKLOAD_SRC, `${s.name}.c`))).toBe(true);
-      expect(script).toContain(`\nrun '${s.name}'\n`);
+      expect(script).toContain(`\nrun '${s.name}' ${s.repeats ?? 1}\n`);
     }
+  });
+
+  test('it is valid shell (sh -n)', () => {
+    const r = spawnSync('sh', ['-n'], { input: initScript(offsets, ['ge-exit']), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   test('probe fetch-args come from the derived offsets and the per-CPU symbols resolved in the guest', () => {

@@ -66,7 +66,8 @@ export function reportText(r: RunReport): string[] {
   const out: string[] = [];
   out.push(`lazymm kernel run: ${r.kernel} ${r.accel === 'saved' ? '(saved output)' : `under qemu ${r.accel.toUpperCase()}`}, 3 vCPUs; ${r.scenarios.length} scenario(s) in one boot${r.bootSeconds === null ? '' : ` (${r.bootSeconds.toFixed(1)} s)`}`);
   out.push(`trace: ${path.relative(process.cwd(), r.trace) || r.trace} (lines cited below)`, '');
-  out.push('SCENARIOS (elapsed in the guest; overhead = traced vs untraced run of the same workload)');
+  out.push('SCENARIOS (elapsed in the guest; overhead = traced vs untraced run of the same workload: meaningful for the storms,');
+  out.push('  the best of 3 runs each; the other scenarios are mostly sleeps and one run on a shared machine)');
   out.push(...table([['scenario', 'exit', 'events', 'lost', 'untraced ms', 'traced ms', 'overhead'],
     ...r.scenarios.map((s) => [s.name, String(s.rc ?? '-'), String(s.events), String(s.lost), ms(s.untracedUs), ms(s.tracedUs), pct(s.untracedUs, s.tracedUs)]),
     ['all', '', String(r.scenarios.reduce((a, s) => a + s.events, 0)), String(r.scenarios.reduce((a, s) => a + s.lost, 0)), ms(r.overhead.untracedUs), ms(r.overhead.tracedUs), pct(r.overhead.untracedUs, r.overhead.tracedUs)]]));
