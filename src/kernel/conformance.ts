@@ -205,7 +205,12 @@ function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check,
   if (s.smm) {
     const loaded = ptr(s.smm, `lm${c}`) ?? 'NULL';
     const next = ptr(s.smm, 'next') ?? 'NULL';
-    const writes = switchMmWritesCr3(loaded, next, num(s.smm, `lz${c}`) !== 0, null);
+    // "if (this_cpu_read(cpu_tlbstate.ctxs[prev_asid].tlb_gen) == next_tlb_gen) return;" (read at
+    // the entry of switch_mm_irqs_off(): a flush between the entry and the kernel's read would race).
+    const asid = s.smm.fields[`a${c}`];
+    const gen = asid === undefined ? undefined : s.smm.fields[`g${c}x${asid}`];
+    const fresh = gen === undefined || s.smm.fields.ntg === undefined ? null : gen === s.smm.fields.ntg;
+    const writes = switchMmWritesCr3(loaded, next, num(s.smm, `lz${c}`) !== 0, fresh);
     const kernel = s.cr3 !== null;
     const describe = (w: boolean | null) => (w === null ? 'either (lazy return: depends on the TLB generation)' : w ? 'CR3 write' : 'no CR3 write');
     push({ rule: 'switch-mm-cr3', judged: writes !== null, agree: writes === null || writes === kernel, model: describe(writes), kernel: describe(kernel), lines });

@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WORKLOAD_SRC } from './config';
 import { initScript } from './init-script';
-import { NEEDED, type Offsets } from './offsets';
+import { NEEDED, SIZES, type Offsets } from './offsets';
 import { kprobes } from './probes';
 import { SCENARIOS } from './scenarios';
 
-const offsets = Object.fromEntries(Object.keys(NEEDED).map((k, i) => [k, 1000 + i])) as Offsets;
+const offsets = { ...Object.fromEntries(Object.keys(NEEDED).map((k, i) => [k, 1000 + i])), ...Object.fromEntries(Object.keys(SIZES).map((k) => [k, 16])) } as Offsets;
 
 describe('the guest init script', () => {
   test('every scenario has its workload source and is run', () => {
@@ -29,6 +29,9 @@ describe('the guest init script', () => {
     expect(sw).toContain(`pam=+${offsets.taskActiveMm}(%dx):x64`);
     expect(sw).toContain(`s1=+$((RQ+${offsets.rqMembarrierState}))(@__per_cpu_offset+8):x32`);
     expect(sw).toContain(`m2=+${offsets.taskMm}(+$((RQ+${offsets.rqCurr}))(@__per_cpu_offset+16)):x64`);
+    const smm = kprobes(offsets).find((p) => p.event === 'smm')!.line;
+    expect(smm).toContain(`a1=+$((TLB+${offsets.tlbLoadedMmAsid}))(@__per_cpu_offset+8):u16`);
+    expect(smm).toContain(`g2x0=+$((TLB+${offsets.tlbCtxs + offsets.tlbCtxTlbGen}))(@__per_cpu_offset+16):u64`);
     // $retval must reach kprobe_events unexpanded by the guest's shell.
     expect(kprobes(offsets).find((p) => p.event === 'mbr')!.line).toContain('ret=\\$retval:s32');
   });

@@ -16,3 +16,15 @@ export function parsePahole(text: string): Map<string, number> {
   }
   return out;
 }
+
+/** Sizes: of every member (the first occurrence), and of the struct itself under the key "". */
+export function parsePaholeSizes(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /([A-Za-z_][A-Za-z0-9_]*)(\[[0-9]*\])?(:[0-9]+)?;\s*\/\*\s*\d+(:\d+)?\s+(\d+)\s*\*\//.exec(line);
+    if (m && !out.has(m[1])) out.set(m[1], Number(m[5]));
+    const size = /\/\*\s*size:\s*(\d+),/.exec(line);
+    if (size && !out.has('')) out.set('', Number(size[1]));
+  }
+  return out;
+}

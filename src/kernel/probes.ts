@@ -28,10 +28,17 @@ export function snapshotArgs(o: Offsets): string[] {
   return out;
 }
 
-/** cpu_tlbstate.loaded_mm and cpu_tlbstate_shared.is_lazy of every CPU: fields lm<c>, lz<c>. */
+/**
+ * cpu_tlbstate.loaded_mm, cpu_tlbstate_shared.is_lazy, cpu_tlbstate.loaded_mm_asid and every
+ * cpu_tlbstate.ctxs[i].tlb_gen of every CPU: fields lm<c>, lz<c>, a<c>, g<c>x<i>.
+ */
 function tlbStateArgs(o: Offsets): string[] {
   const out: string[] = [];
-  for (let c = 0; c < CPUS; c++) out.push(`lm${c}=+$((TLB+${o.tlbLoadedMm}))(${pcpu(c)}):x64`, `lz${c}=+$((TLBS+${o.tlbIsLazy}))(${pcpu(c)}):u8`);
+  const n = o.tlbCtxsBytes / o.tlbContextSize;
+  for (let c = 0; c < CPUS; c++) {
+    out.push(`lm${c}=+$((TLB+${o.tlbLoadedMm}))(${pcpu(c)}):x64`, `lz${c}=+$((TLBS+${o.tlbIsLazy}))(${pcpu(c)}):u8`, `a${c}=+$((TLB+${o.tlbLoadedMmAsid}))(${pcpu(c)}):u16`);
+    for (let i = 0; i < n; i++) out.push(`g${c}x${i}=+$((TLB+${o.tlbCtxs + i * o.tlbContextSize + o.tlbCtxTlbGen}))(${pcpu(c)}):u64`);
+  }
   return out;
 }
 
@@ -63,7 +70,8 @@ export function kprobes(o: Offsets): Probe[] {
     // finish_task_switch(): the context switch is over (rq->membarrier_state after it).
     ['p:lz/fts $FTS', 'fts', snap],
     // switch_mm_irqs_off(prev, next, tsk): context_switch()'s to-user case (and leave_mm, use_mm).
-    ['p:lz/smm switch_mm_irqs_off', 'smm', [`prev=%di:x64`, `next=%si:x64`, `tpid=+${o.taskPid}(%dx):s32`, `nms=+${o.mmMembarrierState}(%si):x32`, ...tlbStateArgs(o), ...snap]],
+    // ntg: next->context.tlb_gen, which the lazy same-mm return compares with ctxs[asid].tlb_gen.
+    ['p:lz/smm switch_mm_irqs_off', 'smm', [`prev=%di:x64`, `next=%si:x64`, `tpid=+${o.taskPid}(%dx):s32`, `nms=+${o.mmMembarrierState}(%si):x32`, `ntg=+${o.mmContext + o.ctxTlbGen}(%si):u64`, ...tlbStateArgs(o), ...snap]],
     ['p:lz/cr3 load_new_mm_cr3', 'cr3', [`flush=%dx:u8`]],
     // enter_lazy_tlb(mm, tsk): context_switch() to a kthread (tsk = next), or exit_mm() /
     // kthread_unuse_mm() (tsk = current) right after membarrier_update_current_mm().

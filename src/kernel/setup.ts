@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HOST_PACKAGES, KERNEL_PACKAGE, KERNEL_RELEASE, KERNEL_VERSION, WORKLOAD_SRC, kernelPaths, type KernelPaths } from './config';
-import { STRUCTS, deriveOffsets, type Offsets } from './offsets';
+import { STRUCTS, deriveOffsets, hasAllOffsets, type Offsets } from './offsets';
 import { KernelSetupError, isRoot, mustRun, run } from './sh';
 import { buildBaseInitramfs } from './initramfs';
 import { detectAccel } from './accel';
@@ -71,7 +71,10 @@ if i<0: sys.exit('no xz stream in the kernel image')
 open(sys.argv[2],'wb').write(lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(d[i:]))`;
 
 function ensureOffsets(p: KernelPaths, did: string[]): Offsets {
-  if (fs.existsSync(p.offsets)) return JSON.parse(fs.readFileSync(p.offsets, 'utf8')).offsets as Offsets;
+  if (fs.existsSync(p.offsets)) {
+    const cached = JSON.parse(fs.readFileSync(p.offsets, 'utf8')).offsets as Partial<Offsets>;
+    if (hasAllOffsets(cached)) return cached;
+  }
   const vmlinux = path.join(p.dir, 'vmlinux');
   mustRun('decompressing the kernel image (python3 lzma)', 'python3', ['-c', DECOMPRESS, p.vmlinuz, vmlinux]);
   try {
