@@ -38,6 +38,14 @@ export function checkScenarioNames(names: readonly string[]): void {
   for (const n of names) if (!known.includes(n)) throw new KernelSetupError(`unknown scenario ${JSON.stringify(n)} (scenarios: ${known.join(', ')})`);
 }
 
+/** Runs kept in .kernel-cache/runs (the oldest go first). */
+export const KEEP_RUNS = 10;
+
+function pruneRuns(root: string, keep: number): void {
+  const runs = fs.readdirSync(root).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - keep))) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+}
+
 export async function runScenarios(names: readonly string[], timeoutSec = 900): Promise<KernelRun> {
   checkScenarioNames(names);
   const { offsets, accel } = loadSetup();
@@ -46,6 +54,8 @@ export async function runScenarios(names: readonly string[], timeoutSec = 900): 
   fs.mkdirSync(dir, { recursive: true });
   const initrd = bootInitramfs(p, initScript(offsets, names), dir);
   const b = await boot(accel, p.vmlinuz, initrd, dir, timeoutSec);
+  for (const f of ['initrd.gz', 'init.cpio.gz', 'init-root']) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  pruneRuns(path.dirname(dir), KEEP_RUNS);
   const text = expandGuestOutput(b.output);
   const outputFile = path.join(dir, 'trace.txt');
   fs.writeFileSync(outputFile, text);
