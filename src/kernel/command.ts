@@ -10,8 +10,7 @@ import { eprintln, println, type CliIo } from '../cli/io';
 import { KERNEL_PACKAGE, KERNEL_VERSION } from './config';
 import { expandGuestOutput, parseBootOutput, type BootOutput } from './ftrace';
 import { GE_FINDING, GE_SCENARIOS, judgeGe, type GeReproResult } from './repro';
-import { buildReport, convertAll, disagreements, reportText } from './report';
-import * as path from 'path';
+import { buildReport, disagreements, reportText } from './report';
 import { runScenarios } from './run';
 import { scenarioNames, SCENARIOS } from './scenarios';
 import { KernelSetupError } from './sh';
@@ -72,12 +71,7 @@ async function kernel(argv: readonly string[], io: CliIo): Promise<number> {
   if (sub === 'run') {
     for (const n of rest) if (!scenarioNames().includes(n)) throw new UsageError(`kernel run: unknown scenario ${JSON.stringify(n)} (scenarios: ${scenarioNames().join(', ')})`);
     const b = await bootOrLoad(rest.length ? rest : scenarioNames(), from);
-    const converted = convertAll(b.output);
-    if (from === undefined) {
-      // Next to the trace: each scenario in the lazymm trace format (JSON Lines, for check-trace).
-      for (const c of converted) fs.writeFileSync(path.join(path.dirname(b.trace), `${c.scenario}.lazymm.jsonl`), c.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    }
-    const report = buildReport(b.output, b, converted);
+    const report = buildReport(b.output, b);
     println(io, ...(json ? [JSON.stringify(report, null, 2)] : reportText(report)));
     return disagreements(report) === 0 && b.output.scenarios.every((s) => s.rc === 0) ? 0 : 1;
   }

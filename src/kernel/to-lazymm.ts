@@ -10,7 +10,9 @@
  * scan per CPU with the kernel's choice, IPIs sent and handled, mb_end, return), registrations and
  * mm->membarrier_state. Not converted, because the probes cannot see them in 6.1 (see
  * UNOBSERVABLE): reference counts, user mode on CPU 0 and the SYSRET/IRET choice, the TLB
- * generations, mm_cpumask, page walks.
+ * generations, mm_cpumask, page walks. The result is a projection for the property report
+ * (./property-verdicts.ts), not a trace to check on its own: `lazymm check-trace` would judge
+ * membarrier-ordering without CPU 0's user mode, so it is not written out.
  */
 import type { CpuId, InitEvent, IpiFunc, MembarrierCmd, TaskId, TraceEvent } from '../trace/events';
 import { num, ptr, snapshot, symbolName, type FtraceRecord } from './ftrace';
@@ -204,17 +206,19 @@ export function toLazymm(records: readonly FtraceRecord[], initMm: string | null
       }
     }
   }
-  const mmState = new Map<string, number>();
-  for (const e of events) if (e.k === 'mm_membarrier_state' && !mmState.has(e.mm)) mmState.set(e.mm, 0);
+  const initTasks = [...tasks].map(([task, t]) => {
+    const type = task.startsWith('idle') ? 'idle' as const : task.startsWith('K') ? 'kthread' as const : 'user' as const;
+    return { task, type, tgid: type === 'user' ? `T${t.tgid ?? t.pid}` : null, mm: t.mm, activeMm: t.mm ?? 'init_mm', state: curr.includes(task) ? 'running' as const : 'runnable' as const };
+  });
+  // Counts consistent with the holders the init event lists: mm_users = the tasks whose ->mm it is,
+  // mm_count = the one reference of all users (the real counts are not observable: inline atomics).
+  const users = (mm: string) => initTasks.filter((t) => t.mm === mm).length;
   const init: InitEvent = {
     k: 'init', cpu: null, fn: 'start_kernel', arch: 'x86', strategy: 'refcount', knobs: { kernel: '6.1' },
     cpus: curr.map((t, c) => ({ cpu: c, online: true, curr: t, loadedMm: tasks.get(t)?.mm ?? 'init_mm', isLazy: false, rqMembarrierState: first ? snapshot(first, c).rqMembarrierState : 0, mode: 'kernel' as const })),
-    tasks: [...tasks].map(([task, t]) => {
-      const type = task.startsWith('idle') ? 'idle' as const : task.startsWith('K') ? 'kthread' as const : 'user' as const;
-      return { task, type, tgid: type === 'user' ? `T${t.tgid ?? t.pid}` : null, mm: t.mm, activeMm: t.mm ?? 'init_mm', state: curr.includes(task) ? 'running' as const : 'runnable' as const };
-    }),
+    tasks: initTasks,
     mms: [{ mm: 'init_mm', static: true, users: 1, count: 1, membarrierState: 0, tlbGen: 0, cpumask: [] },
-      ...[...names.mm.values()].map((mm) => ({ mm, static: false, users: 1, count: 1, membarrierState: 0, tlbGen: 0, cpumask: [] }))],
+      ...[...names.mm.values()].map((mm) => ({ mm, static: false, users: Math.max(1, users(mm)), count: 1, membarrierState: 0, tlbGen: 0, cpumask: [] }))],
     refs: [],
   };
   return { events: [init, ...events], mms: Object.fromEntries(names.mm) };
