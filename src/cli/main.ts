@@ -17,6 +17,7 @@ import { eprintln, println, processIo, type CliIo } from './io';
 import { EXPLORE_FLAGS, exploreCommand } from '../explore/command';
 import { CHECK_TRACE_FLAGS, CHECK_TRACE_USAGE, checkTraceCommand } from '../trace-io/check-trace-command';
 import { GENERATE_SUITE_FLAGS, GENERATE_SUITE_USAGE, generateSuiteCommand } from '../suite/generate-suite-command';
+import { KERNEL_FLAGS, KERNEL_USAGE, kernelCommand } from '../kernel/command';
 
 interface Command {
   synopsis: string;
@@ -37,6 +38,7 @@ export const COMMANDS: Record<string, Command> = {
   'generate-suite': { ...GENERATE_SUITE_USAGE, flags: GENERATE_SUITE_FLAGS, run: generateSuiteCommand },
   mutants: { synopsis: 'mutants --list|--run [flags]', summary: "engine mutants from the engine's own sources: list them, or judge them (mutation score)", flags: MUTANTS_FLAGS, run: (argv, io) => (require('./commands/mutants') as typeof import('./commands/mutants')).mutantsCommand(argv, io) },
   report: { synopsis: 'report FIXTURE|RESULT.json [-o FILE]', summary: 'a counterexample as one self-contained HTML page: swimlanes, state at every step, timeline', flags: REPORT_FLAGS, run: reportCommand },
+  kernel: { ...KERNEL_USAGE, flags: KERNEL_FLAGS, run: kernelCommand },
 };
 
 export function usage(): string[] {

@@ -44,7 +44,7 @@ describe('bad input', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.split('
-')[0]).toBe('lazymm: unknown command "frobnicate" (commands: check, replay, list, campaign, merge, compare, explore, check-trace, generate-suite, mutants, report)');
+')[0]).toBe('lazymm: unknown command "frobnicate" (commands: check, replay, list, campaign, merge, compare, explore, check-trace, generate-suite, mutants, report, kernel)');
     expect(r.err).toContain('usage: lazymm COMMAND [flags]');
   });
 

@@ -20,6 +20,18 @@ function switchMmIrqsOff(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
 }
 
 /**
+ * Models: switch_mm_irqs_off()'s choice (no global ASIDs): a different mm always reloads CR3
+ * (load_new_mm_cr3()); the same mm returns early "if (!was_lazy) return;", and after a lazy period
+ * only when "this_cpu_read(cpu_tlbstate.ctxs[prev_asid].tlb_gen) == next_tlb_gen" (`tlbFresh`).
+ * Returns whether CR3 is written; with the same mm after a lazy period and `tlbFresh` unknown, null.
+ */
+export function switchMmWritesCr3(loadedMm: string, next: string, wasLazy: boolean, tlbFresh: boolean | null): boolean | null {
+  if (loadedMm !== next) return true;
+  if (!wasLazy) return false;
+  return tlbFresh === null ? null : !tlbFresh;
+}
+
+/**
  * switch_mm_irqs_off() up to the CR3 write. Returns null when it returned early, else the tlb_gen
  * it read and whether the load must flush. With `split` (context_switch() runs the two halves as
  * separate steps, errata Part 2 E3) the LOADED_MM_SWITCHING store is visible to remote flushers.
@@ -37,12 +49,12 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
       return null;
     }
     // "if (!was_lazy) return;": thread -> thread of the same mm, nothing to do (no CR3 write).
-    if (!wasLazy) return null;
+    if (switchMmWritesCr3(prev, next, wasLazy, null) === false) return null;
     // smp_mb() pairs with the tlb_gen increment in the flush code.
     k.mb(cpu, 'switch_mm_irqs_off');
     // The TLB is fresh: return without writing CR3 (the x86 SYNC_CORE gap that
     // finish_task_switch()'s membarrier_mm_sync_core_before_usermode() covers).
-    if ((c.localTlbGen[next] ?? -1) === nm.tlbGen) {
+    if (!switchMmWritesCr3(prev, next, wasLazy, (c.localTlbGen[next] ?? -1) === nm.tlbGen)) {
       archSyncCoreOnLazyReturn(k, cpu, next);
       return null;
     }

@@ -6,6 +6,7 @@ import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
 import { localOwner, mmAlloc, mmput, moveRef, taskOwner } from './mm-refs';
 import { membarrierFinishSwitchMm } from './sched';
+import { membarrierExecMmapWrite } from './membarrier-decisions';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exec_mmap';
@@ -26,7 +27,8 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // this rq's membarrier_state = 0.
       k.mb(cpu, 'membarrier_exec_mmap');
       if (k.mm(mm).membarrierState !== 0) k.setMmMembarrierState(cpu, 'membarrier_exec_mmap', k.mm(mm), 0);
-      if (k.cpu(cpu).rqMembarrierState !== 0) k.setRqMembarrierState(cpu, 'membarrier_exec_mmap', 0);
+      const rqState = membarrierExecMmapWrite(k.cpu(cpu).rqMembarrierState);
+      if (rqState !== null) k.setRqMembarrierState(cpu, 'membarrier_exec_mmap', rqState);
       f.pc = 1;
       return 'more';
     case 1: {

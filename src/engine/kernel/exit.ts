@@ -4,6 +4,7 @@
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
 import { localOwner, mmgrab, mmput, moveRef, taskOwner } from './mm-refs';
+import { membarrierUpdateCurrentMmWrite } from './membarrier-decisions';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exit_mm';
@@ -55,7 +56,6 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
  * follows current->mm (0 when it becomes NULL).
  */
 export function membarrierUpdateCurrentMm(k: Kctx, cpu: CpuId, next: MmId | null): void {
-  const state = next === null ? 0 : k.mm(next).membarrierState;
-  if (k.cpu(cpu).rqMembarrierState === state) return;
-  k.setRqMembarrierState(cpu, 'membarrier_update_current_mm', state);
+  const state = membarrierUpdateCurrentMmWrite(k.cpu(cpu).rqMembarrierState, next === null ? null : k.mm(next).membarrierState);
+  if (state !== null) k.setRqMembarrierState(cpu, 'membarrier_update_current_mm', state);
 }

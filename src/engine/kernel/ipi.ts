@@ -5,6 +5,7 @@
 import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId } from '../../trace/events';
+import { ipiSyncRqStateWrite } from './membarrier-decisions';
 
 /** Run an IPI function on `cpu`; `local` when on_each_cpu_mask() runs it on the sender itself. */
 export function runIpiFunc(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void {
@@ -28,8 +29,9 @@ export function runIpiFunc(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void 
       // Models: ipi_sync_rq_state(): "if (current->mm != mm) return;" then copy the mm's state to
       // this runqueue and smp_mb() (errata A7: the barrier only in the matching branch).
       const cur = k.current(cpu);
-      if (cur.mm !== ipi.mm || ipi.mm === null) return;
-      k.setRqMembarrierState(cpu, 'ipi_sync_rq_state', k.mm(ipi.mm).membarrierState);
+      const state = ipiSyncRqStateWrite(cur.mm, ipi.mm, ipi.mm === null ? 0 : k.mm(ipi.mm).membarrierState);
+      if (state === null) return;
+      k.setRqMembarrierState(cpu, 'ipi_sync_rq_state', state);
       k.mb(cpu, 'ipi_sync_rq_state');
       return;
     }

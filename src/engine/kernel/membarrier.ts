@@ -7,16 +7,11 @@
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import { runIpiFunc } from './ipi';
+import { READY, membarrierEntry, membarrierScanSelects, syncRunqueuesSelects, syncRunqueuesSingleUser } from './membarrier-decisions';
 import { MEMBARRIER_STATE as S, type CpuId, type IpiFunc, type MembarrierCmd, type MmId } from '../../trace/events';
 
 const EPERM = -1;
 
-const READY: Record<MembarrierCmd, number> = {
-  GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED_READY,
-  PRIVATE_EXPEDITED: S.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: S.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: S.PRIVATE_EXPEDITED_RSEQ_READY,
-};
 /** The state bits a registration sets before syncing the runqueues (errata A8: READY is replaced, not OR-ed). */
 const REGISTER_SET: Record<MembarrierCmd, number> = {
   GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED,
@@ -48,14 +43,10 @@ export function startMembarrier(k: Kctx, cpu: CpuId, cmd: MembarrierCmd): Frame 
     return null;
   };
   const online = k.onlineCpus().length;
-  if (cmd === 'GLOBAL_EXPEDITED') {
-    if (online === 1) return ret(0, true);
-  } else {
-    const m = k.mm(mm as MmId);
-    if ((m.membarrierState & READY[cmd]) === 0) return ret(EPERM, false);
-    const syncCore = cmd === 'PRIVATE_EXPEDITED_SYNC_CORE' && !k.bug.singleThreadShortCircuitsSyncCore;
-    if (!syncCore && (m.users === 1 || online === 1)) return ret(0, true);
-  }
+  const m = cmd === 'GLOBAL_EXPEDITED' ? null : k.mm(mm as MmId);
+  const entry = membarrierEntry(cmd, m?.membarrierState ?? 0, m?.users ?? 0, online, k.bug.singleThreadShortCircuitsSyncCore);
+  if (entry === 'eperm') return ret(EPERM, false);
+  if (entry === 'short-circuit') return ret(0, true);
   return newFrame('membarrier', { cmd, call, mm, scanCpu: 0, targets: [], pc: 1, preemptible: true });
 }
 
@@ -120,13 +111,8 @@ function scanOneCpu(k: Kctx, cpu: CpuId, f: Frame): void {
   if (!c.online) return;
   const cmd = f.cmd as MembarrierCmd;
   const curr = k.task(c.curr);
-  let selected: boolean;
-  if (cmd === 'GLOBAL_EXPEDITED') {
-    if (target === cpu) return;
-    selected = (c.rqMembarrierState & S.GLOBAL_EXPEDITED) !== 0 && curr.mm !== null;
-  } else {
-    selected = curr.mm !== null && curr.mm === f.mm;
-  }
+  if (cmd === 'GLOBAL_EXPEDITED' && target === cpu) return;
+  const selected = membarrierScanSelects({ cmd, target, callerCpu: cpu, rqMembarrierState: c.rqMembarrierState, currMm: curr.mm, callerMm: (f.mm as MmId | null) ?? null });
   if (selected) (f.targets as CpuId[]).push(target);
   k.emit({
     k: 'membarrier_scan', cpu, fn: fnOf(cmd), call: f.call as number, target, currTask: curr.id,
@@ -158,7 +144,7 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   switch (f.pc) {
     case 1: {
       // sync_runqueues_membarrier_state(): single user (or one CPU): only this runqueue, smp_mb().
-      if (m.users === 1 || k.onlineCpus().length === 1) {
+      if (syncRunqueuesSingleUser(m.users, k.onlineCpus().length)) {
         k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', m.membarrierState);
         k.mb(cpu, 'sync_runqueues_membarrier_state');
         f.pc = 3;
@@ -170,7 +156,7 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       const ids: number[] = [];
       let self = false;
       for (const c of k.onlineCpus()) {
-        if (k.task(c.curr).mm !== mm) continue;
+        if (!syncRunqueuesSelects(k.task(c.curr).mm, mm)) continue;
         if (c.id === cpu) self = true;
         else ids.push(k.sendIpi(cpu, 'sync_runqueues_membarrier_state', c.id, 'ipi_sync_rq_state', { mm }));
       }

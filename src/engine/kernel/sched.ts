@@ -8,6 +8,7 @@ import { newFrame, type Frame } from '../frames';
 import type { SwitchPlan } from '../arch/arch';
 import type { TaskState } from '../state';
 import { localOwner, rqOwner, taskOwner } from './mm-refs';
+import { membarrierSwitchMmWrite } from './membarrier-decisions';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId } from '../../trace/events';
 
 const FN = 'context_switch';
@@ -150,10 +151,8 @@ function afterSwitchMmToUser(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId
  */
 function membarrierSwitchMm(k: Kctx, cpu: CpuId, prevMm: MmId | null, prevActive: MmId, nextMm: MmId): void {
   const from = k.knob<boolean>('membarrierSwitchMmFix') ? prevMm : prevActive;
-  if (from === nextMm) return;
-  const state = k.mm(nextMm).membarrierState;
-  if (k.cpu(cpu).rqMembarrierState === state) return;
-  k.setRqMembarrierState(cpu, 'membarrier_switch_mm', state);
+  const state = membarrierSwitchMmWrite(k.cpu(cpu).rqMembarrierState, from, nextMm, k.mm(nextMm).membarrierState);
+  if (state !== null) k.setRqMembarrierState(cpu, 'membarrier_switch_mm', state);
 }
 
 /**

@@ -1,0 +1,40 @@
+/**
+ * The model against Debian's 6.1 kernel, booted under qemu (`npm run test:kernel`; needs
+ * `npm run kernel:setup`). One boot runs every scenario; the tests read its trace.
+ */
+import { setup } from '../../src/kernel/setup';
+import { conformanceChecks, summarize } from '../../src/kernel/conformance';
+import { judgeGe } from '../../src/kernel/repro';
+import { runScenarios, type KernelRun } from '../../src/kernel/run';
+import { scenarioNames } from '../../src/kernel/scenarios';
+
+let run: KernelRun;
+
+beforeAll(async () => {
+  run = await runScenarios(scenarioNames());
+});
+
+describe('Debian linux-image-6.1.0-57-amd64 under qemu', () => {
+  test('the set-up is idempotent: a second run has nothing to do', () => {
+    expect(setup().did).toEqual([]);
+  });
+
+  test('every probe attached, every scenario ran and exited 0, no event was lost', () => {
+    expect(run.output.failedProbes).toEqual([]);
+    expect(run.output.scenarios.map((s) => [s.name, s.rc, s.lost])).toEqual(scenarioNames().map((n) => [n, 0, 0]));
+  });
+
+  test('conformance: the model agrees with the kernel at every observed point, each rule exercised', () => {
+    const summary = summarize(run.output.scenarios.flatMap((s) => conformanceChecks(s.name, s.records)));
+    for (const r of summary) {
+      expect({ rule: r.rule, disagree: r.disagree, disagreements: r.disagreements }).toEqual({ rule: r.rule, disagree: 0, disagreements: [] });
+      expect(r.agree).toBeGreaterThan(0);
+    }
+  });
+
+  test('global-expedited-stale-rq-state reproduces: no IPI in the triggers, IPIs in every control', () => {
+    const r = judgeGe(run.output.scenarios);
+    expect(r.scenarios.map((s) => [s.name, s.verdict, s.role === 'trigger' ? s.missed : s.sent])).toEqual(r.scenarios.map((s) => [s.name, 'as-expected', 5]));
+    expect(r.verdict).toBe('reproduced');
+  });
+});

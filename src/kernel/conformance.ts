@@ -1,0 +1,242 @@
+/**
+ * Conformance of the model to a real kernel: at every point a traced run shows, what the model's own
+ * decision functions (src/engine/kernel/membarrier-decisions.ts, src/engine/arch/x86.ts
+ * switchMmWritesCr3) compute from the inputs the probes read equals what the kernel did. One check
+ * per observed point; the report counts agreement per rule.
+ *
+ * Kernel 6.1 and the v6.17 model: the functions below read the same in both trees (membarrier.c,
+ * sched.h membarrier_switch_mm(), x86 switch_mm_irqs_off()'s early returns), so no version knob is
+ * needed; a disagreement is reported with the trace lines and an explanation where one is known.
+ */
+import { membarrierEntry, membarrierExecMmapWrite, ipiSyncRqStateWrite, membarrierScanSelects, membarrierSwitchMmWrite, membarrierUpdateCurrentMmWrite, syncRunqueuesSelects, syncRunqueuesSingleUser } from '../engine/kernel/membarrier-decisions';
+import { switchMmWritesCr3 } from '../engine/arch/x86';
+import type { MembarrierCmd } from '../trace/events';
+import { num, ptr, snapshot, symbolName, type FtraceRecord } from './ftrace';
+import { CPUS } from './probes';
+
+export const RULES = {
+  'membarrier-ipi-mask': 'the IPI targets of an expedited membarrier() call = the CPUs the scan selects from rq->membarrier_state and rq->curr->mm (membarrierScanSelects)',
+  'membarrier-entry': 'whether a membarrier() call returns -EPERM, returns at once or scans (membarrierEntry, from mm->membarrier_state and mm_users)',
+  'sync-rq-state-mask': 'the ipi_sync_rq_state targets of a registration = the CPUs whose rq->curr->mm is the mm (syncRunqueuesSelects)',
+  'rq-state-switch': 'rq->membarrier_state after a context switch = membarrier_switch_mm(rq, prev->active_mm, next->mm) on a switch to user, unchanged to a kthread (membarrierSwitchMmWrite)',
+  'rq-state-exit': 'rq->membarrier_state after exit_mm() / kthread_unuse_mm() = 0 (membarrierUpdateCurrentMmWrite(NULL))',
+  'rq-state-register': 'rq->membarrier_state after a single-user registration = the mm state (syncRunqueuesSingleUser)',
+  'rq-state-ipi-sync': 'rq->membarrier_state after ipi_sync_rq_state() = the mm state if current->mm is the mm, else unchanged (ipiSyncRqStateWrite)',
+  'rq-state-exec': 'rq->membarrier_state after membarrier_exec_mmap() = 0 (membarrierExecMmapWrite)',
+  'switch-path': 'context_switch() to a task without mm enters lazy TLB (enter_lazy_tlb), to a task with an mm calls switch_mm_irqs_off()',
+  'switch-mm-cr3': 'switch_mm_irqs_off() writes CR3 iff cpu_tlbstate.loaded_mm != next, or after a lazy period with a stale TLB (switchMmWritesCr3)',
+} as const;
+
+export type RuleId = keyof typeof RULES;
+
+export interface Check {
+  rule: RuleId;
+  scenario: string;
+  /** false: the model leaves the outcome open (an input the probes cannot read), not counted. */
+  judged: boolean;
+  agree: boolean;
+  model: string;
+  kernel: string;
+  /** The trace lines (guest output line numbers) the check read. */
+  lines: number[];
+  explanation?: string;
+}
+
+const CMDS: Record<number, MembarrierCmd> = { 2: 'GLOBAL_EXPEDITED', 8: 'PRIVATE_EXPEDITED', 32: 'PRIVATE_EXPEDITED_SYNC_CORE', 128: 'PRIVATE_EXPEDITED_RSEQ' };
+const MEMBARRIER_IPI = new Set(['ipi_mb', 'ipi_sync_core', 'ipi_rseq']);
+const hex = (n: number) => `0x${n.toString(16)}`;
+const maskOf = (cpus: number[]) => cpus.reduce((m, c) => m | (1 << c), 0);
+const cpusOf = (mask: number) => [...Array(CPUS).keys()].filter((c) => mask & (1 << c));
+const fmtCpus = (mask: number) => `{${cpusOf(mask).join(',')}}`;
+
+/** The CPUs the model's scan selects from one snapshot (the caller on `cpu`). */
+function scanMask(cmd: MembarrierCmd, at: FtraceRecord, cpu: number): number {
+  const callerMm = snapshot(at, cpu).currMm;
+  let mask = 0;
+  for (let t = 0; t < CPUS; t++) {
+    const s = snapshot(at, t);
+    if (membarrierScanSelects({ cmd, target: t, callerCpu: cpu, rqMembarrierState: s.rqMembarrierState, currMm: s.currMm, callerMm })) mask |= 1 << t;
+  }
+  return mask;
+}
+
+interface SwitchInFlight {
+  sw: FtraceRecord;
+  lazy: FtraceRecord | null;
+  smm: FtraceRecord | null;
+  cr3: FtraceRecord | null;
+}
+
+/** Every check on one scenario's records (in trace order). */
+export function conformanceChecks(scenario: string, records: readonly FtraceRecord[]): Check[] {
+  const out: Check[] = [];
+  const push = (c: Omit<Check, 'scenario'>) => out.push({ scenario, ...c });
+  const inSwitch = new Map<number, SwitchInFlight>();
+  const callOf = new Map<number, { mbe: FtraceRecord; scf: FtraceRecord | null }>();
+  const srsOf = new Map<number, FtraceRecord>();
+  const irsOf = new Map<number, FtraceRecord>();
+  const exmOf = new Map<number, FtraceRecord>();
+  for (const r of records) {
+    const c = r.cpu;
+    switch (r.event) {
+      case 'mbe':
+        callOf.set(r.pid, { mbe: r, scf: null });
+        break;
+      case 'scf': {
+        const func = symbolName(r.fields.func);
+        const mask = num(r, 'mask');
+        if (MEMBARRIER_IPI.has(func)) {
+          const call = callOf.get(r.pid);
+          const cmd = call ? CMDS[num(call.mbe, 'cmd')] : undefined;
+          if (!call || !cmd) break;
+          call.scf = r;
+          const model = scanMask(cmd, r, c);
+          const check: Omit<Check, 'scenario'> = { rule: 'membarrier-ipi-mask', judged: true, agree: model === mask, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [call.mbe.line, r.line] };
+          if (model !== mask && scanMask(cmd, call.mbe, c) === mask) check.explanation = 'a CPU changed between the kernel\'s scan and the probe (the snapshot at the call\'s entry predicts the mask)';
+          push(check);
+        } else if (func === 'ipi_sync_rq_state') {
+          const mm = ptr(r, 'info');
+          if (mm === null) break;
+          const model = maskOf([...Array(CPUS).keys()].filter((t) => syncRunqueuesSelects(snapshot(r, t).currMm, mm)));
+          push({ rule: 'sync-rq-state-mask', judged: true, agree: model === mask, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [r.line] });
+        }
+        break;
+      }
+      case 'mbr': {
+        const call = callOf.get(r.pid);
+        callOf.delete(r.pid);
+        const cmd = call ? CMDS[num(call.mbe, 'cmd')] : undefined;
+        if (!call || !cmd) break;
+        const entry = membarrierEntry(cmd, num(call.mbe, `cs${call.mbe.cpu}`), num(call.mbe, `cu${call.mbe.cpu}`), CPUS);
+        const ret = num(r, 'ret');
+        const kernel = ret === -1 ? 'eperm' : call.scf ? 'scan' : ret === 0 ? 'short-circuit' : `ret ${ret}`;
+        push({ rule: 'membarrier-entry', judged: true, agree: entry === kernel, model: entry, kernel, lines: [call.mbe.line, ...(call.scf ? [call.scf.line] : []), r.line] });
+        break;
+      }
+      case 'sw':
+        inSwitch.set(c, { sw: r, lazy: null, smm: null, cr3: null });
+        break;
+      case 'lazy': {
+        const s = inSwitch.get(c);
+        if (s) {
+          s.lazy = r;
+          break;
+        }
+        // exit_mm() / kthread_unuse_mm(): "current->mm = NULL; membarrier_update_current_mm(NULL);
+        // enter_lazy_tlb(mm, current);" -- the state after the update is read here.
+        const after = snapshot(r, c).rqMembarrierState;
+        const model = membarrierUpdateCurrentMmWrite(after, null) ?? after;
+        push({ rule: 'rq-state-exit', judged: true, agree: model === after, model: hex(0), kernel: hex(after), lines: [r.line] });
+        break;
+      }
+      case 'smm': {
+        const s = inSwitch.get(c);
+        if (s) s.smm = r;
+        break;
+      }
+      case 'cr3': {
+        const s = inSwitch.get(c);
+        if (s && s.smm) s.cr3 = r;
+        break;
+      }
+      case 'fts': {
+        const s = inSwitch.get(c);
+        inSwitch.delete(c);
+        if (!s) break;
+        checkSwitch(s, r, push);
+        break;
+      }
+      case 'srs':
+        srsOf.set(r.pid, r);
+        break;
+      case 'srsr': {
+        const srs = srsOf.get(r.pid);
+        srsOf.delete(r.pid);
+        if (!srs || srs.cpu !== c || !syncRunqueuesSingleUser(num(srs, 'users'), CPUS)) break;
+        const after = snapshot(r, c).rqMembarrierState;
+        push({ rule: 'rq-state-register', judged: true, agree: after === num(srs, 'ms'), model: hex(num(srs, 'ms')), kernel: hex(after), lines: [srs.line, r.line] });
+        break;
+      }
+      case 'irs':
+        irsOf.set(c, r);
+        break;
+      case 'irsr': {
+        const irs = irsOf.get(c);
+        irsOf.delete(c);
+        if (!irs) break;
+        const before = snapshot(irs, c);
+        const model = ipiSyncRqStateWrite(before.currMm, ptr(irs, 'mm'), num(irs, 'ms')) ?? before.rqMembarrierState;
+        const after = snapshot(r, c).rqMembarrierState;
+        push({ rule: 'rq-state-ipi-sync', judged: true, agree: model === after, model: hex(model), kernel: hex(after), lines: [irs.line, r.line] });
+        break;
+      }
+      case 'exm':
+        exmOf.set(r.pid, r);
+        break;
+      case 'exmr': {
+        const exm = exmOf.get(r.pid);
+        exmOf.delete(r.pid);
+        if (!exm || exm.cpu !== c) break;
+        const before = snapshot(exm, c).rqMembarrierState;
+        const model = membarrierExecMmapWrite(before) ?? before;
+        const after = snapshot(r, c).rqMembarrierState;
+        push({ rule: 'rq-state-exec', judged: true, agree: model === after, model: hex(model), kernel: hex(after), lines: [exm.line, r.line] });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The checks of one context switch: its mm path, CR3 write, and rq->membarrier_state after it. */
+function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check, 'scenario'>) => void): void {
+  const c = fts.cpu;
+  const { sw } = s;
+  const nextMm = ptr(sw, 'nmm');
+  const lines = [sw.line, ...[s.lazy, s.smm, s.cr3].filter((x): x is FtraceRecord => x !== null).map((x) => x.line), fts.line];
+  // contextSwitchMm(): "if (!next->mm) { enter_lazy_tlb(...) } else { membarrier_switch_mm(); switch_mm_irqs_off(); }"
+  const modelPath = nextMm === null ? 'enter_lazy_tlb' : 'switch_mm_irqs_off';
+  const kernelPath = s.lazy && !s.smm ? 'enter_lazy_tlb' : s.smm && !s.lazy ? 'switch_mm_irqs_off' : s.lazy ? 'both' : 'neither';
+  push({ rule: 'switch-path', judged: true, agree: modelPath === kernelPath, model: modelPath, kernel: kernelPath, lines });
+  const before = snapshot(sw, c).rqMembarrierState;
+  const after = snapshot(fts, c).rqMembarrierState;
+  const model = nextMm === null ? before : membarrierSwitchMmWrite(before, ptr(sw, 'pam'), nextMm, num(sw, 'nms')) ?? before;
+  push({ rule: 'rq-state-switch', judged: true, agree: model === after, model: hex(model), kernel: hex(after), lines });
+  if (s.smm) {
+    const loaded = ptr(s.smm, `lm${c}`) ?? 'NULL';
+    const next = ptr(s.smm, 'next') ?? 'NULL';
+    // "if (this_cpu_read(cpu_tlbstate.ctxs[prev_asid].tlb_gen) == next_tlb_gen) return;" (read at
+    // the entry of switch_mm_irqs_off(): a flush between the entry and the kernel's read would race).
+    const asid = s.smm.fields[`a${c}`];
+    const gen = asid === undefined ? undefined : s.smm.fields[`g${c}x${asid}`];
+    const fresh = gen === undefined || s.smm.fields.ntg === undefined ? null : gen === s.smm.fields.ntg;
+    const writes = switchMmWritesCr3(loaded, next, num(s.smm, `lz${c}`) !== 0, fresh);
+    const kernel = s.cr3 !== null;
+    const describe = (w: boolean | null) => (w === null ? 'either (lazy return: depends on the TLB generation)' : w ? 'CR3 write' : 'no CR3 write');
+    push({ rule: 'switch-mm-cr3', judged: writes !== null, agree: writes === null || writes === kernel, model: describe(writes), kernel: describe(kernel), lines });
+  }
+}
+
+export interface RuleSummary {
+  rule: RuleId;
+  description: string;
+  agree: number;
+  disagree: number;
+  unjudged: number;
+  disagreements: Check[];
+}
+
+/** Agreement per rule over any number of checks (the first `keep` disagreements of each kept). */
+export function summarize(checks: readonly Check[], keep = 5): RuleSummary[] {
+  return (Object.keys(RULES) as RuleId[]).map((rule) => {
+    const mine = checks.filter((c) => c.rule === rule);
+    const bad = mine.filter((c) => c.judged && !c.agree);
+    return {
+      rule, description: RULES[rule],
+      agree: mine.filter((c) => c.judged && c.agree).length,
+      disagree: bad.length,
+      unjudged: mine.filter((c) => !c.judged).length,
+      disagreements: bad.slice(0, keep),
+    };
+  });
+}
