@@ -12,9 +12,9 @@ import { checkJson } from '../check-json';
 import { measureCosts } from '../cost-meter';
 import { renderCounterexample } from '../counterexample';
 import { engineId, engineSpecFromFlags, selectProperties } from '../engine-spec';
-import { UsageError, parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
+import { parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
 import { eprintln, println, type CliIo } from '../io';
-import { DEFAULT_FIXTURES_DIR, fixtureFor, recordFixture } from '../record';
+import { checkRecordDir, fixtureFor, recordDir, recordFixture } from '../record';
 
 export const ENGINE_FLAGS: readonly FlagSpec[] = [
   { name: 'arch', kind: 'value', arg: 'ARCH', help: 'x86, powerpc or arm64 (default x86)' },
@@ -35,7 +35,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'kthreads', kind: 'value', arg: 'N', help: `kernel threads, 0..3 (default ${DEFAULT_CONFIG.kthreads} with a fixed configuration)` },
   { name: 'as-is', kind: 'switch', help: "with --variant: no fix knobs of the open findings and no differential base (default: as arbitraries/variant-check.ts checks variants)" },
   { name: 'record', kind: 'switch', help: 'write a counterexample to fixtures/ (never over an existing file)' },
-  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default fixtures/ of the repository)' },
+  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
   { name: 'json', kind: 'switch', help: 'print one JSON document (docs/cli.md) instead of text' },
 ];
 
@@ -73,8 +73,8 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const runs = a.values.has('runs') ? parsePositiveInt('--runs', a.values.get('runs')) : DEFAULT_RUNS;
   const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
-  const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : DEFAULT_FIXTURES_DIR;
-  if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  const dir = recordDir(a.values);
+  checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
 
   const userKnobs = spec.knobs ?? {};
   const options = checkOptions(spec, a.lists.has('property') ? properties.map((p) => p.id) : undefined, a.switches.has('as-is'));
