@@ -24,7 +24,7 @@ import { replayOps } from '../../arbitraries';
 import { variantCheckOptions } from '../../arbitraries/variant-check';
 import { parseArgs, type FlagSpec } from '../cli/args';
 import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
-import { parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
+import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
 import { explore, type ExploreProgress, type ExploreResult } from './explore';
 import { toFixture } from './minimum';
 import { checkRecordDir, recordDir } from '../cli/record';
@@ -169,6 +169,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
   const depth = a.values.has('depth') ? parseNonNegativeInt('--depth', a.values.get('depth')) : EXPLORE_DEFAULT_DEPTH;
   const maxStates = a.values.has('max-states') ? parsePositiveInt('--max-states', a.values.get('max-states')) : undefined;
   const maxSeconds = a.values.has('max-seconds') ? parsePositiveInt('--max-seconds', a.values.get('max-seconds')) : undefined;
+  if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it explores a variant without the fix knobs and the differential base)');
   const dir = recordDir(a.values);
   checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
   const json = a.switches.has('json');

@@ -12,7 +12,7 @@ import { checkJson } from '../check-json';
 import { measureCosts } from '../cost-meter';
 import { renderCounterexample } from '../counterexample';
 import { engineId, engineSpecFromFlags, selectProperties } from '../engine-spec';
-import { parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
+import { UsageError, parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
 import { eprintln, println, type CliIo } from '../io';
 import { checkRecordDir, fixtureFor, recordDir, recordFixture } from '../record';
 
@@ -73,6 +73,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const runs = a.values.has('runs') ? parsePositiveInt('--runs', a.values.get('runs')) : DEFAULT_RUNS;
   const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
+  if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it checks a variant without the fix knobs and the differential base)');
   const dir = recordDir(a.values);
   checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
 
