@@ -15,6 +15,7 @@ import { modelConfigArbitrary, resolveModelConfigConstraints, type ModelConfigCo
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
 import { minimizeOps, minimizeWithConfig } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
+import { EngineOutputError } from './engine-output';
 import { deriveSeed } from './seed';
 import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
 import { opsToChoices } from './ops-to-choices';
@@ -112,6 +113,8 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const shrinkBudget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   let opsExecuted = 0;
   let shrinkRuns = -1; // runs since the first failure; -1 while none has failed
+  let runNumber = 0; // predicate calls, from 1 (shrinking included)
+  let firstInvalidRun = 0; // the first run whose engine output was invalid
   const ownViolation = options.ownViolation;
   /** Whether the violation of `out` counts (the differential criterion, when there is one). */
   const counts = (config: ModelConfig, out: MonitoredOutcome): boolean =>
@@ -122,8 +125,10 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const profileArb = searchWeights.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: searchWeights.length - 1 });
   const property = fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
     if (shrinkRuns >= 0 && ++shrinkRuns > shrinkBudget) return true; // budget spent: stop shrinking
+    runNumber++;
     const out = runChoicesMonitored(engine, config, choices, searchWeights[profile], makeChecker);
     opsExecuted += out.ops.length;
+    if (out.error instanceof EngineOutputError && firstInvalidRun === 0) firstInvalidRun = runNumber;
     const ok = out.error === null && (out.violation === null || !counts(config, out));
     if (!ok && shrinkRuns < 0) shrinkRuns = 0;
     return ok;
@@ -154,6 +159,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
     runs = r.runs;
     if (r.failure) {
       const f = r.failure;
+      if (f.out.error instanceof EngineOutputError && firstInvalidRun === 0) firstInvalidRun = f.run;
       found = { config: f.config, out: f.out, seed, path: `${search}:run=${f.run}` };
       // fast-check shrinks the failing run as it shrinks its own, given as the choices that replay it.
       const choices = options.minimize === false || f.out.error !== null ? null : opsToChoices(engine, f.config, f.out.ops, searchWeights[f.profile]);
@@ -199,6 +205,12 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       }
     }
     result.counterexample = toCounterexample(config, out, found.seed, found.path, engine.info.id);
+    if (out.error instanceof EngineOutputError) {
+      const cx = result.counterexample;
+      const first = firstInvalidRun > 0 ? `first seen in run ${firstInvalidRun} of ${options.runs ?? DEFAULT_RUNS}` : `seen when re-run`;
+      cx.clause = `emitted an invalid event (rule ${out.error.problem.rule})`;
+      cx.message = `${out.error.message} (${first}; shrunk to ${out.ops.length} op${out.ops.length === 1 ? '' : 's'})`;
+    }
   }
   result.seconds = (performance.now() - started) / 1000;
   return result;

@@ -229,7 +229,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
   const execute = (c: Candidate): { out: MonitoredOutcome; opEnds: number[] } => {
     const weights = o.profiles[c.profile] ?? o.profiles[0];
     const opEnds: number[] = [];
-    const out = monitored(o.engine, c.config, o.makeChecker, (run, stopped) => {
+    const out = monitored(o.engine, c.config, o.makeChecker, 'full', (run, stopped) => {
       for (const gene of c.genes) {
         if (stopped()) return;
         if (typeof gene === 'number') {

@@ -23,6 +23,8 @@ export type { Weights } from './weights';
 export { pickOp } from './pick';
 export { sameOp } from './same-op';
 export { ReplayError, startRun } from './run';
+export { EngineOutputError } from './engine-output';
+export type { OutputValidation } from './engine-output';
 export type { EventListener, OpListener, Run, RunListeners } from './run';
 export { TraceView } from './trace-view';
 export type { MembarrierWindow, SwitchStart, TaskFacts } from './trace-view';

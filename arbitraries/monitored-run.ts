@@ -9,6 +9,7 @@ import type { Engine, ModelConfig } from '../src/engine/contract';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { InitEvent, TraceEvent } from '../src/trace/events';
 import type { Violation } from '../properties/property';
+import type { OutputValidation } from './engine-output';
 import { ReplayError, startRun, type Run } from './run';
 import { sameOp } from './same-op';
 import type { Weights } from './weights';
@@ -41,8 +42,9 @@ export function runChoicesMonitored<S>(
   choices: readonly number[],
   weights: Weights,
   makeChecker: CheckerFactory,
+  validation: OutputValidation = 'full',
 ): MonitoredOutcome {
-  return monitored(engine, config, makeChecker, (run, stopped) => {
+  return monitored(engine, config, makeChecker, validation, (run, stopped) => {
     for (const choice of choices) {
       if (stopped() || run.choose(choice, weights) === undefined) return;
     }
@@ -55,8 +57,9 @@ export function replayMonitored<S>(
   config: ModelConfig,
   ops: readonly Op[],
   makeChecker: CheckerFactory,
+  validation: OutputValidation = 'full',
 ): MonitoredOutcome {
-  return monitored(engine, config, makeChecker, (run, stopped) => {
+  return monitored(engine, config, makeChecker, validation, (run, stopped) => {
     for (let i = 0; i < ops.length && !stopped(); i++) run.applyRecorded(ops[i], i);
   });
 }
@@ -71,8 +74,9 @@ export function replayLenientMonitored<S>(
   config: ModelConfig,
   ops: readonly Op[],
   makeChecker: CheckerFactory,
+  validation: OutputValidation = 'full',
 ): MonitoredOutcome {
-  return monitored(engine, config, makeChecker, (run, stopped) => {
+  return monitored(engine, config, makeChecker, validation, (run, stopped) => {
     for (let i = 0; i < ops.length && !stopped(); i++) run.applyIfEnabled(ops[i]);
   });
 }
@@ -92,8 +96,9 @@ export function replayAlignedMonitored<S>(
   ops: readonly Op[],
   makeChecker: CheckerFactory,
   maxExtra = 256,
+  validation: OutputValidation = 'full',
 ): MonitoredOutcome {
-  return monitored(engine, config, makeChecker, (run, stopped) => {
+  return monitored(engine, config, makeChecker, validation, (run, stopped) => {
     let extra = 0;
     for (let i = 0; i < ops.length && !stopped(); i++) {
       const op = ops[i];
@@ -123,14 +128,16 @@ export function replayAlignedMonitored<S>(
 }
 
 /**
- * A run under a fresh checker, driven by `drive` (which applies ops to the run until `stopped()`):
- * the loop the functions above share, for searches that choose their ops another way
- * (./coverage-search.ts). ReplayError propagates; any other exception is the outcome's `error`.
+ * The run loop of every monitored run, driven by `drive` (which applies ops to the run until
+ * `stopped()`); also used by searches that choose their ops another way (./coverage-search.ts).
+ * The engine's output is validated first (`validation`, ./engine-output.ts): an invalid event stops
+ * the run with an EngineOutputError as its `error`. ReplayError propagates.
  */
 export function monitored<S>(
   engine: Engine<S>,
   config: ModelConfig,
   makeChecker: CheckerFactory,
+  validation: OutputValidation,
   drive: (run: Run, stopped: () => boolean) => void,
 ): MonitoredOutcome {
   let checker: TraceChecker | null = null;
@@ -145,7 +152,7 @@ export function monitored<S>(
         violation = checker.observe(ev, i)[0] ?? null;
         if (violation !== null) opsToViolation = run === null ? 0 : run.ops.length;
       },
-    });
+    }, validation);
     checker = makeChecker(run.init);
     // Boot events beyond init (if an engine emits any) are checked too.
     for (let i = 1; i < run.events.length && violation === null; i++) {

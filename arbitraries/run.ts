@@ -6,6 +6,7 @@
 import type { Engine, ModelConfig } from '../src/engine/contract';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { InitEvent, TraceEvent } from '../src/trace/events';
+import { EngineOutputCheck, type OutputValidation } from './engine-output';
 import { pickOp } from './pick';
 import { sameOp } from './same-op';
 import { TraceView } from './trace-view';
@@ -52,19 +53,26 @@ export interface RunListeners {
   onEvent?: EventListener;
 }
 
-/** Start a run of `engine` on `config`. */
-export function startRun<S>(engine: Engine<S>, config: ModelConfig, listeners: RunListeners = {}): Run {
+/**
+ * Start a run of `engine` on `config`. Every event the engine emits is validated first
+ * (./engine-output.ts: the schema of its kind and the semantic rules): an invalid event
+ * throws EngineOutputError from the call that applied its op.
+ */
+export function startRun<S>(engine: Engine<S>, config: ModelConfig, listeners: RunListeners = {}, validation: OutputValidation = 'full'): Run {
   const { state, events: initEvents } = engine.init(config);
   const init = initEvents[0];
   if (!init || init.k !== 'init') {
     throw new Error(`engine ${engine.info.id}: init() must return the init event first`);
   }
+  const output = validation === 'none' ? null : new EngineOutputCheck(engine.info.id);
+  output?.check(init, 0, 0);
   const view = new TraceView(init);
   const ops: Op[] = [];
   const events: TraceEvent[] = [init];
   for (const ev of initEvents.slice(1)) record(ev); // tolerated: engines may emit boot events
 
   function record(ev: TraceEvent): void {
+    output?.check(ev, events.length, ops.length);
     listeners.onEvent?.(ev, events.length, view);
     events.push(ev);
     view.observe(ev);

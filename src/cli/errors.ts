@@ -36,20 +36,42 @@ function parseInteger(flag: string, value: string | undefined, expected: string)
   return n;
 }
 
-/** `--runs 10`: a positive integer (1, 2, 3, ...). */
+/**
+ * Upper bounds of the counting flags: far beyond any useful value, but a typo (an extra digit or
+ * ten) is refused at once instead of running for days. `--depth` bounds explore's breadth-first
+ * search, whose levels grow exponentially (depth 8 takes a minute).
+ */
+export const FLAG_MAXIMA: Readonly<Record<string, number>> = {
+  '--runs': 10_000_000,
+  '--search-runs': 10_000_000,
+  '--max-ops': 100_000,
+  '--blocks': 100_000,
+  '--depth': 200,
+  '--max-states': 1_000_000_000,
+  '--max-seconds': 7 * 24 * 3600,
+  '--max-shrinks': 10_000_000,
+};
+
+function checkMaximum(flag: string, value: string | undefined, n: number, expected: string): number {
+  const max = FLAG_MAXIMA[flag];
+  if (max !== undefined && n > max) throw new UsageError(`${flag}: expected ${expected} up to ${max}, got ${shown(value)}`);
+  return n;
+}
+
+/** `--runs 10`: a positive integer (1, 2, 3, ...), at most FLAG_MAXIMA[flag]. */
 export function parsePositiveInt(flag: string, value: string | undefined): number {
   const expected = 'a positive integer (1, 2, 3, ...)';
   const n = parseInteger(flag, value, expected);
   if (n < 1) throw new UsageError(`${flag}: expected ${expected}, got ${shown(value)}`);
-  return n;
+  return checkMaximum(flag, value, n, expected);
 }
 
-/** `--max-shrinks 0`: a non-negative integer (0, 1, 2, ...). */
+/** `--max-shrinks 0`: a non-negative integer (0, 1, 2, ...), at most FLAG_MAXIMA[flag]. */
 export function parseNonNegativeInt(flag: string, value: string | undefined): number {
   const expected = 'a non-negative integer (0, 1, 2, ...)';
   const n = parseInteger(flag, value, expected);
   if (n < 0) throw new UsageError(`${flag}: expected ${expected}, got ${shown(value)}`);
-  return n;
+  return checkMaximum(flag, value, n, expected);
 }
 
 /** `--cpus 3` with bounds: an integer from `min` to `max` inclusive. */

@@ -8,13 +8,41 @@ export interface CliIo {
   err(text: string): void;
   /** Current time in seconds (for section timings); injectable so tests can pin it. */
   now?(): number;
+  /** Standard input (`check-trace -`); default process.stdin. */
+  stdin?: NodeJS.ReadableStream;
   /** Show progress lines on `err` (default: stdout and stderr are terminals and the output is not --json). */
   progress?: boolean;
 }
 
+/**
+ * A writer to a process stream that stops writing, quietly, once the reader has gone (EPIPE:
+ * `lazymm replay fixtures | head`): the command still runs to its end and exits with its real
+ * status, without a stack trace.
+ */
+function pipeWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let broken = false;
+  let guarded = false;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    broken = true;
+  };
+  return (text) => {
+    if (broken) return;
+    if (!guarded) {
+      guarded = true;
+      stream.on('error', onError);
+    }
+    try {
+      stream.write(text);
+    } catch (err) {
+      onError(err as NodeJS.ErrnoException);
+    }
+  };
+}
+
 export const processIo: CliIo = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
+  out: pipeWriter(process.stdout),
+  err: pipeWriter(process.stderr),
 };
 
 /** Writes lines (each followed by a newline). */

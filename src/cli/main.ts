@@ -14,6 +14,7 @@ import { REPLAY_FLAGS, replayCommand } from './commands/replay';
 import { REPORT_FLAGS, reportCommand } from './commands/report';
 import { USAGE_EXIT, UsageError, describeCliError } from './errors';
 import { eprintln, println, processIo, type CliIo } from './io';
+import { lazymmVersion } from '../fixtures/project-dirs';
 import { EXPLORE_FLAGS, exploreCommand } from '../explore/command';
 import { CHECK_TRACE_FLAGS, CHECK_TRACE_USAGE, checkTraceCommand } from '../trace-io/check-trace-command';
 import { GENERATE_SUITE_FLAGS, GENERATE_SUITE_USAGE, generateSuiteCommand } from '../suite/generate-suite-command';
@@ -48,7 +49,7 @@ export function usage(): string[] {
     '',
     ...Object.values(COMMANDS).map((c) => `  ${c.synopsis.padEnd(width)}${c.summary}`),
     '',
-    "`lazymm COMMAND --help` lists a command's flags. Exit status: 0 ok, 1 a counterexample or a changed verdict, 2 bad input.",
+    "`lazymm COMMAND --help` lists a command's flags; `lazymm --version` prints the version. Exit status: 0 ok, 1 a counterexample or a changed verdict, 2 bad input.",
   ];
 }
 
@@ -68,6 +69,10 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) println(io, ...commandUsage(topic));
     else (name === undefined ? eprintln : println)(io, ...usage());
     return name === undefined ? USAGE_EXIT : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    println(io, `lazymm ${lazymmVersion()}`);
+    return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
     eprintln(io, describeCliError(new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`)).text, '', ...usage());

@@ -6,11 +6,10 @@ import * as path from 'node:path';
 import { FIXTURE_FORMAT, writeFixture, type Fixture } from '../fixtures/fixture';
 import { commandLine, fastCheckVersion } from '../fixtures/provenance';
 import type { Counterexample, EngineSpec } from '../run/types';
+import { UsageError } from './errors';
 
-/** The repository root (src/cli/ is two levels down). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-/** Where `--record` writes by default. */
-export const DEFAULT_FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
+import { fixturesDirProblem } from '../fixtures/fixtures-dir';
+import { defaultFixturesDir, lazymmFixturesDir } from '../fixtures/project-dirs';
 
 /** A combination no kernel shipped (lazymm list labels it counterfactual). */
 function isCounterfactual(spec: EngineSpec): boolean {
@@ -23,7 +22,7 @@ function isCounterfactual(spec: EngineSpec): boolean {
  */
 export function fixtureFor(spec: EngineSpec, engine: string, cx: Counterexample, argv: readonly string[], dir: string, nameKnobs: Record<string, unknown> = spec.knobs ?? {}, now = new Date()): Fixture {
   const knobs = Object.entries(nameKnobs).map(([k, v]) => ` ${k}=${String(v)}`).join('');
-  const schema = path.relative(dir, path.join(DEFAULT_FIXTURES_DIR, 'schema.json')).split(path.sep).join('/');
+  const schema = path.relative(dir, path.join(lazymmFixturesDir(), 'schema.json')).split(path.sep).join('/');
   return {
     $schema: schema.startsWith('.') ? schema : `./${schema}`,
     format: FIXTURE_FORMAT,
@@ -36,6 +35,21 @@ export function fixtureFor(spec: EngineSpec, engine: string, cx: Counterexample,
     provenance: { seed: cx.seed, path: cx.path, fastCheckVersion: fastCheckVersion(), recordedAt: now.toISOString(), command: commandLine(argv) },
     ops: cx.ops,
   };
+}
+
+/** The folder `--record` writes to: `--fixtures-dir`, else `<project root>/fixtures` (src/fixtures/project-dirs.ts). */
+export function recordDir(values: ReadonlyMap<string, string | undefined>): string {
+  if (!values.has('fixtures-dir')) return defaultFixturesDir();
+  const dir = values.get('fixtures-dir');
+  if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  return path.resolve(dir);
+}
+
+/** With --record, a folder that cannot be written is bad input, said before the search starts. */
+export function checkRecordDir(dir: string, recording: boolean, flag: string): void {
+  if (!recording) return;
+  const problem = fixturesDirProblem(dir);
+  if (problem !== undefined) throw new UsageError(`${flag}: cannot record fixtures in ${dir}: ${problem}`);
 }
 
 /** Writes the fixture; returns its path. Throws FixtureError when the file exists. */

@@ -14,7 +14,6 @@
  * minimum found here is the minimum of what `lazymm check --variant V` can report; --as-is explores
  * the bare variant with every property and no differential base.
  */
-import * as path from 'node:path';
 import type { ModelConfig } from '../engine/contract';
 import { formatOp, type Op } from '../engine/ops';
 import { createEngine } from '../engine/registry';
@@ -28,6 +27,7 @@ import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '
 import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
 import { explore, type ExploreProgress, type ExploreResult } from './explore';
 import { toFixture } from './minimum';
+import { checkRecordDir, recordDir } from '../cli/record';
 import { compact, progressLine, progressWanted } from './progress';
 import type { CliIo } from '../cli/io';
 
@@ -38,7 +38,6 @@ export type ExploreIo = Pick<CliIo, 'out' | 'err' | 'progress'>;
 export const EXPLORE_DEFAULT_CONFIG: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
 export const EXPLORE_DEFAULT_DEPTH = 8;
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'arch', kind: 'value', arg: 'ARCH', help: 'x86, powerpc or arm64 (default x86)' },
@@ -55,7 +54,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'max-seconds', kind: 'value', arg: 'N', help: 'stop after N seconds (exit 3: not a proof)' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
-  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default fixtures/ of the repository)' },
+  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
   { name: 'json', kind: 'switch', help: 'print one JSON document instead of text' },
 ];
 
@@ -170,8 +169,9 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
   const depth = a.values.has('depth') ? parseNonNegativeInt('--depth', a.values.get('depth')) : EXPLORE_DEFAULT_DEPTH;
   const maxStates = a.values.has('max-states') ? parsePositiveInt('--max-states', a.values.get('max-states')) : undefined;
   const maxSeconds = a.values.has('max-seconds') ? parsePositiveInt('--max-seconds', a.values.get('max-seconds')) : undefined;
-  const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : path.join(REPO_ROOT, 'fixtures');
-  if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it explores a variant without the fix knobs and the differential base)');
+  const dir = recordDir(a.values);
+  checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
   const json = a.switches.has('json');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));

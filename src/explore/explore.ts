@@ -26,6 +26,7 @@ import type { Op } from '../engine/ops';
 import type { KernelState } from '../engine/state';
 import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
+import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/trace-validator';
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
 import { cloneJson, digest, kernelKey, newRenamings } from './canonical';
 import { ownViolationFor } from './differential';
@@ -169,6 +170,27 @@ function contractViolation(engineId: string, ops: readonly Op[], index: number, 
   };
 }
 
+/** The engine emitted an event that breaks the trace format (src/trace/trace-validator.ts). */
+function invalidEventViolation(engineId: string, ops: readonly Op[], index: number, problem: RuleProblem): Violation {
+  return {
+    property: 'engine-contract',
+    clause: `emitted an invalid event (rule ${problem.rule})`,
+    index,
+    mm: null,
+    cpus: [],
+    message: `engine ${engineId} emitted an invalid event ${index} (from ${ops.length === 0 ? 'init()' : `op ${ops.length - 1}`}): ${formatRuleProblem(problem)}`,
+    events: [],
+  };
+}
+
+/** A validator that has checked the boot events and the events of `path` (all valid: each was checked as a child). */
+function validatorAt(boot: TraceValidator, path: readonly StackEntry[]): TraceValidator {
+  const v = boot.clone();
+  let idx = 1;
+  for (let i = 1; i < path.length; i++) for (const ev of path[i].events) v.check(ev, idx++);
+  return v;
+}
+
 export function explore(options: ExploreOptions): ExploreResult {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -241,8 +263,19 @@ export function explore(options: ExploreOptions): ExploreResult {
   };
   const accept = (ops: Op[], v: Violation): boolean => v.property === 'engine-contract' || own === null || own(config, ops, v);
 
-  // Depth 0: the initial state (the start checks, and the trace that ends at once).
+  // Depth 0: the initial state (the start checks, and the trace that ends at once). The engine's
+  // output is validated (src/trace/trace-validator.ts, the fast schema check and the semantic rules).
   const root: StackEntry = { node: 0, state: boot.state, events: bootEvents };
+  const bootValidator = new TraceValidator({ schema: 'fast' });
+  for (let i = 0; i < boot.events.length; i++) {
+    const problem = bootValidator.check(boot.events[i], i)[0];
+    if (problem !== undefined) {
+      result.counterexample = { ops: [], violation: invalidEventViolation(engine.info.id, [], i, problem) };
+      return done('counterexample');
+    }
+  }
+  const childValidator = new TraceValidator({ schema: 'fast' });
+  for (let i = 0; i < boot.events.length; i++) childValidator.check(boot.events[i], i);
   {
     const m = new ExploreMonitor(init, mirrorProps, parts);
     m.observe(init, 0, false);
@@ -277,6 +310,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       const node = level[li];
       syncStack(stack, node, parent, opOf, engine.apply.bind(engine));
       const here = stack[stack.length - 1];
+      const nodeValidator = validatorAt(childValidator, stack);
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
       try {
@@ -303,16 +337,24 @@ export function explore(options: ExploreOptions): ExploreResult {
         let key: string | null = null;
         try {
           const evs = engine.apply(child, op);
-          const m: ExploreMonitor = new ExploreMonitor(init, mirrorProps, parts, shadowHere === null ? undefined : (shadowHere as PropertyShadow).clone());
-          m.observe(init, 0, false);
-          let idx: number = replay(m, stack, shadowHere === null);
-          if (shadowHere === null && merge) shadowHere = m.shadow.clone();
-          for (const ev of evs) {
-            v = m.observe(ev, idx++)[0];
-            if (v) break;
+          const output = nodeValidator.clone();
+          const first = stackEventCount(stack);
+          for (let i = 0; i < evs.length && v === undefined; i++) {
+            const problem = output.check(evs[i], first + i)[0];
+            if (problem !== undefined) v = invalidEventViolation(engine.info.id, ops, first + i, problem);
           }
-          if (!v && merge) key = stateKey(child, m);
-          v ??= m.finish()[0];
+          if (v === undefined) {
+            const m: ExploreMonitor = new ExploreMonitor(init, mirrorProps, parts, shadowHere === null ? undefined : (shadowHere as PropertyShadow).clone());
+            m.observe(init, 0, false);
+            let idx: number = replay(m, stack, shadowHere === null);
+            if (shadowHere === null && merge) shadowHere = m.shadow.clone();
+            for (const ev of evs) {
+              v = m.observe(ev, idx++)[0];
+              if (v) break;
+            }
+            if (!v && merge) key = stateKey(child, m);
+            v ??= m.finish()[0];
+          }
         } catch (err) {
           v = contractViolation(engine.info.id, ops, 0, err);
         }
@@ -353,6 +395,13 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
   return done(result.counterexample ? 'counterexample' : 'clean');
+}
+
+/** The number of events (init included) of the trace that ends at the top of `stack`. */
+function stackEventCount(stack: readonly StackEntry[]): number {
+  let n = 1;
+  for (const e of stack) n += e.events.length;
+  return n;
 }
 
 /** The key of a state: the kernel state (a scratch copy, renamed in place) and the monitor side. */

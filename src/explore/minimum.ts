@@ -6,13 +6,13 @@ import * as path from 'node:path';
 import type { ModelConfig } from '../engine/contract';
 import type { Op } from '../engine/ops';
 import { FIXTURE_FORMAT, type Fixture } from '../fixtures/fixture';
+import { defaultFixturesDir, lazymmFixturesDir } from '../fixtures/project-dirs';
 import { commandLine, fastCheckVersion } from '../fixtures/provenance';
 import type { EngineSpec } from '../run/types';
 import type { Violation } from '../../properties/property';
 import { explore, type ExploreOptions, type ExploreResult } from './explore';
 
 /** The repository root (src/explore/ is two levels down). */
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface ShortestCounterexample {
   ops: Op[];
@@ -57,10 +57,10 @@ export interface ToFixtureOptions {
  * writes for the same engine and property.
  */
 export function toFixture(spec: EngineSpec, config: ModelConfig, cx: { ops: Op[]; violation: Violation }, options: ToFixtureOptions = {}): Fixture {
-  const dir = options.dir ?? path.join(REPO_ROOT, 'fixtures');
+  const dir = options.dir ?? defaultFixturesDir();
   const knobs = Object.entries(spec.knobs ?? {}).map(([k, v]) => ` ${k}=${String(v)}`).join('');
   const v = cx.violation;
-  const schema = path.relative(dir, path.join(REPO_ROOT, 'fixtures', 'schema.json')).split(path.sep).join('/');
+  const schema = path.relative(dir, path.join(lazymmFixturesDir(), 'schema.json')).split(path.sep).join('/');
   const c = `cpus=${config.cpus} procs=${config.procs} threads=${config.threads} kthreads=${config.kthreads}`;
   return {
     $schema: schema.startsWith('.') ? schema : `./${schema}`,

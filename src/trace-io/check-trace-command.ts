@@ -17,9 +17,11 @@ import { describeCliError, UsageError, USAGE_EXIT } from '../cli/errors';
 import { eprintln, println, type CliIo } from '../cli/io';
 import { checkTraceItems, type TraceReport } from './check-source';
 import { formatProblem } from './problems';
+import * as fs from 'node:fs';
 import { HTML_FLAG, htmlDir } from '../cli/html-output';
 import { writeTraceReports } from './html-reports';
-import { openTraceFile } from './read-trace';
+import { openTraceFile, type TraceFileSource } from './read-trace';
+import { openTraceStream } from './read-stream';
 import { toJson } from './report-json';
 import { summaryLines, timelineSections } from './report-text';
 
@@ -55,13 +57,26 @@ export function exitStatus(reports: readonly TraceReport[]): number {
 }
 
 /** Checks each file in turn; returns the reports. */
-export async function checkTraceFiles(files: readonly string[], properties: readonly Property[]): Promise<TraceReport[]> {
+export async function checkTraceFiles(files: readonly string[], properties: readonly Property[], stdin: NodeJS.ReadableStream = process.stdin): Promise<TraceReport[]> {
   const reports: TraceReport[] = [];
   for (const file of files) {
-    const source = openTraceFile(file);
-    reports.push(await checkTraceItems(file, source.format, source.items, { properties }));
+    const source = await openTraceInput(file, stdin);
+    reports.push(await checkTraceItems(source.file, source.format, source.items, { properties }));
   }
   return reports;
+}
+
+/** `-` is standard input; a FIFO or a character device is read as a stream; anything else as a file. */
+async function openTraceInput(file: string, stdin: NodeJS.ReadableStream): Promise<TraceFileSource> {
+  if (file === '-') return openTraceStream('<stdin>', stdin);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    stat = undefined; // openTraceFile says why
+  }
+  if (stat !== undefined && (stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket())) return openTraceStream(file, fs.createReadStream(file));
+  return openTraceFile(file);
 }
 
 /** Runs `lazymm check-trace` with `argv` (the arguments after the command name); resolves to the exit status. */
@@ -82,7 +97,7 @@ export async function checkTraceCommand(argv: readonly string[], io: CliIo): Pro
     eprintln(io, text);
     return exitCode;
   }
-  const reports = await checkTraceFiles(files, properties);
+  const reports = await checkTraceFiles(files, properties, io.stdin);
   const status = exitStatus(reports);
   const index = html !== undefined ? await writeTraceReports(html, reports) : undefined;
   if (index) (json ? eprintln : println)(io, `HTML reports: ${index}`);

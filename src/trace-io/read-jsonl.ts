@@ -36,11 +36,23 @@ function parseLine(line: string): { value: unknown } | { column: number; message
 
 /** The events of a JSON Lines trace, in order, or the problems that make it unusable. */
 export async function* readJsonLinesTrace(file: string): AsyncGenerator<ReadItem> {
-  const problem = (p: Omit<TraceInputProblem, 'file'>): ReadItem => ({ problem: { file, ...p } });
-  const size = fs.statSync(file).size;
-  const complete = endsWithNewline(file, size);
-  const checks = new EventChecks();
+  const complete = endsWithNewline(file, fs.statSync(file).size);
   const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  try {
+    yield* readJsonLines(file, rl, () => complete);
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * The events of JSON Lines read from `lines` (a file or a stream: stdin, a FIFO). `complete()` is
+ * asked once the lines are over: whether the input ended with a newline (else its last line may
+ * have been cut off).
+ */
+export async function* readJsonLines(file: string, lines: AsyncIterable<string>, complete: () => boolean): AsyncGenerator<ReadItem> {
+  const problem = (p: Omit<TraceInputProblem, 'file'>): ReadItem => ({ problem: { file, ...p } });
+  const checks = new EventChecks();
   let lineNo = 0;
   let problems = 0;
   let blankAt = 0; // first blank line of the current run of blank lines (allowed only at the end)
@@ -50,7 +62,7 @@ export async function* readJsonLinesTrace(file: string): AsyncGenerator<ReadItem
     if (n === 1) line = line.replace(/^\uFEFF/, '');
     const parsed = parseLine(line);
     if ('message' in parsed) {
-      const truncated = isLast && !complete;
+      const truncated = isLast && !complete();
       out.push(problem({ line: n, column: truncated ? undefined : parsed.column, message: truncated
         ? `truncated event: the file ends in the middle of this line (no closing newline; ${parsed.message}); expected one complete JSON event per line`
         : `invalid JSON: ${parsed.message}` }));
@@ -61,8 +73,8 @@ export async function* readJsonLinesTrace(file: string): AsyncGenerator<ReadItem
     if (errors.length === 0) out.push({ event: parsed.value as never, index: n - 1 });
     return out;
   };
-  try {
-    for await (const line of rl) {
+  {
+    for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') {
         if (blankAt === 0) blankAt = lineNo;
@@ -85,7 +97,5 @@ export async function* readJsonLinesTrace(file: string): AsyncGenerator<ReadItem
       return;
     }
     for (const item of handle(pending.line, pending.lineNo, true)) yield item;
-  } finally {
-    rl.close();
   }
 }

@@ -12,6 +12,10 @@ export {
 export type { SchemaError, ValidationResult } from './schema';
 export { formatSchemaError } from './validation';
 export { EXAMPLE_EVENTS } from './examples';
+export { formatRuleProblem, TraceValidator } from './trace-validator';
+export type { RuleProblem, TraceValidatorOptions } from './trace-validator';
+export { RULES } from './trace-rules';
+export type { KindRules } from './trace-rules';
 export type { EventOfKind } from './examples';
 export { renderTimeline } from '../render/timeline';
 export type { TimelineOptions } from '../render/timeline';

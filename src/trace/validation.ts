@@ -75,8 +75,10 @@ const got = (data: unknown): string => {
   if (data === undefined) return '';
   const text = Array.isArray(data)
     ? `${data.length} item${data.length === 1 ? '' : 's'}`
-    : typeof data === 'object' && data !== null ? 'an object' : JSON.stringify(data);
-  return ` (got ${text.length > 40 ? `${text.slice(0, 37)}...` : text})`;
+    : typeof data === 'object' && data !== null ? 'an object'
+    : typeof data === 'number' && !Number.isFinite(data) ? 'a number too large for a double (JSON.parse read it as Infinity)'
+    : JSON.stringify(data);
+  return ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
 };
 
 /** One readable error per JSON location, in ajv's order. */

@@ -43,8 +43,7 @@ describe('bad input', () => {
     const r = lazymm('frobnicate');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err.split('
-')[0]).toBe('lazymm: unknown command "frobnicate" (commands: check, replay, list, campaign, merge, compare, explore, check-trace, generate-suite, mutants, report, kernel)');
+    expect(r.err.split('\n')[0]).toBe('lazymm: unknown command "frobnicate" (commands: check, replay, list, campaign, merge, compare, explore, check-trace, generate-suite, mutants, report, kernel)');
     expect(r.err).toContain('usage: lazymm COMMAND [flags]');
   });
 

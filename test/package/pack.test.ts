@@ -49,7 +49,13 @@ describe('npm pack', () => {
       expect(files).toContain(entry);
     }
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(files.some((f) => f.startsWith('src/') || f.startsWith('properties/'))).toBe(false);
+    // The one source file shipped is the `prepare` script's (npm warns about a script whose file is missing).
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('properties/'))).toEqual(['src/package/prepare-git-dependency.js']);
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(files).toContain(/node (\S+\.js)/.exec(scripts.prepare)![1]);
+    // Its fixtures: the findings' (the campaign's findings section replays them) and the schema.
+    expect(files).toContain('fixtures/schema.json');
+    expect(files).toContain('fixtures/findings/global-expedited-stale-rq-state.json');
     // Every entry of the exports map is in the tarball, with its types.
     const { exports: entries } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
     for (const target of Object.values(entries)) {

@@ -72,7 +72,7 @@ describe('the example engine and its generated suite', () => {
 
   it('type-checks against the built declarations (dist/**/*.d.ts)', () => {
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', EXAMPLE], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--exactOptionalPropertyTypes', '-p', EXAMPLE], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   });

@@ -64,7 +64,7 @@ describe('check-trace: unusable input exits 2 with a precise message', () => {
 
   it('an event on a CPU the init event does not list', async () => {
     const a = t.put('cpu.jsonl', jsonl([init, { ...user_exit, cpu: 5 }]));
-    expect(await rejected(a)).toBe(`${a}:2: /cpu: expected integer 0..1 (the init event lists 2 CPUs) (got 5)`);
+    expect(await rejected(a)).toBe(`${a}:2: /cpu: expected integer 0..1 (the init event lists 2 CPUs) (got 5) [rule known-cpu]`);
   });
 
   it('an empty file, or one with only whitespace', async () => {

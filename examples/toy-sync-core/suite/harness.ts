@@ -1,4 +1,4 @@
-// lazymm-generated sha256:4ee8df10e879fe35bfb77e6415d46cc34b081e9529c7e3af1385801075255908 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
+// lazymm-generated sha256:30c2962255ba8646634deb854a1e8101a00feb4059bb6be074ce7a27cba72c41 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
 /**
  * The harness of this suite (written by lazymm generate-suite): it drives the engine with lazymm's
  * arbitraries (fast-check interleavings, shrinking, op-level minimisation), checks one lazymm
@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { checkEngine, replayOps } from 'lazymm/arbitraries';
 import type { Engine } from 'lazymm/engines';
-import { checkFixture, FixtureError, listFixtureFiles, loadAnyFixture, writeFixture, type Fixture } from 'lazymm/fixtures';
+import { checkFixture, fastCheckVersion, FixtureError, listFixtureFiles, loadAnyFixture, writeFixture, type Fixture } from 'lazymm/fixtures';
 import { checkTrace, createTraceChecker, propertyById } from 'lazymm/properties';
 import { renderTimeline } from 'lazymm/trace';
 
@@ -39,15 +39,6 @@ export interface PropertyCheckOptions {
   maxOps?: number;
 }
 
-function fastCheckVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return String(require('fast-check').__version || 'unknown');
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** Records a counterexample as a fixture; returns what happened (the file, or why not). */
 function record(fixture: Fixture): string {
   try {
@@ -66,13 +57,15 @@ export function checkProperty(engine: Engine<unknown>, propertyId: string, optio
   const property = propertyById(propertyId);
   if (!property) throw new Error('unknown lazymm property ' + propertyId);
   const env = process.env;
+  const seed = options.seed ?? (env.LAZYMM_SEED ? Number(env.LAZYMM_SEED) : undefined);
   const result = checkEngine({
     engine,
     makeChecker: (init) => createTraceChecker(init, [property]),
     propertyIds: [propertyId],
     runs: options.runs ?? (env.LAZYMM_RUNS ? Number(env.LAZYMM_RUNS) : 200),
-    seed: options.seed ?? (env.LAZYMM_SEED ? Number(env.LAZYMM_SEED) : undefined),
-    maxOps: options.maxOps,
+    // Spread, not seed: undefined, so that the suite type-checks under exactOptionalPropertyTypes too.
+    ...(seed !== undefined ? { seed } : {}),
+    ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}),
   });
   const cx = result.counterexample;
   if (!cx) return;

@@ -11,7 +11,7 @@ import { runCheck, ReplayError } from '../../../arbitraries';
 import type { Violation } from '../../../properties';
 import { replayAndCheck } from '../counterexample';
 import { sameClause, type Finding } from '../findings';
-import { DEFAULT_FIXTURES_DIR, REPO_ROOT } from '../record';
+import { defaultFixturesDir, lazymmRoot, projectRoot } from '../../fixtures/project-dirs';
 import type { CampaignSettings } from './sections';
 
 export interface FindingRow {
@@ -35,8 +35,14 @@ export interface FindingRow {
 }
 
 
-function fixturePath(f: Finding): string | undefined {
-  return [path.resolve(REPO_ROOT, f.fixture), path.resolve(DEFAULT_FIXTURES_DIR, f.fixture)].find((p) => fs.existsSync(p));
+/**
+ * A finding's fixture (`fixtures/findings/<id>.json`): in the user's project first (where `--record`
+ * writes, src/fixtures/project-dirs.ts), then in lazymm's own folder (the repository, or the
+ * installed package, which ships fixtures/).
+ */
+export function fixturePath(f: Finding): string | undefined {
+  const candidates = [projectRoot(), path.dirname(defaultFixturesDir()), lazymmRoot()].map((root) => path.resolve(root, f.fixture));
+  return candidates.find((p) => fs.existsSync(p));
 }
 
 function replayFixture(file: string, engine: EngineSpec, f: Finding): Violation | undefined | string {

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { HtmlReports } from '../html-output';
 import type { Finding } from '../findings';
-import { REPO_ROOT } from '../record';
+import { fixturePath } from './findings-section';
 import { commandLine } from '../../fixtures/provenance';
 import { loadAnyFixture } from '../../fixtures/fixture';
 import { reportOfCheck, reportOfFixture } from '../../report/sources';
@@ -31,7 +31,8 @@ export function writeCampaignReports(dir: string, rows: CampaignRows, findings: 
   }
   for (const f of findings) {
     attempt(`finding ${f.id}`, () => {
-      const file = path.isAbsolute(f.fixture) ? f.fixture : path.join(REPO_ROOT, f.fixture);
+      const file = fixturePath(f);
+      if (file === undefined) throw new Error(`fixture ${f.fixture} not found`);
       html.add(`finding ${f.id}`, `finding (${f.status})`, reportOfFixture(path.relative(process.cwd(), file) || file, loadAnyFixture(file)));
     });
   }

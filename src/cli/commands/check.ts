@@ -18,7 +18,7 @@ import { eprintln, println, type CliIo } from '../io';
 import { HTML_FLAG, HtmlReports, htmlDir } from '../html-output';
 import { reportOfCheck } from '../../report/sources';
 import { commandLine } from '../../fixtures/provenance';
-import { DEFAULT_FIXTURES_DIR, fixtureFor, recordFixture } from '../record';
+import { checkRecordDir, fixtureFor, recordDir, recordFixture } from '../record';
 
 export const ENGINE_FLAGS: readonly FlagSpec[] = [
   { name: 'arch', kind: 'value', arg: 'ARCH', help: 'x86, powerpc or arm64 (default x86)' },
@@ -40,7 +40,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'kthreads', kind: 'value', arg: 'N', help: `kernel threads, 0..3 (default ${DEFAULT_CONFIG.kthreads} with a fixed configuration)` },
   { name: 'as-is', kind: 'switch', help: "with --variant: no fix knobs of the open findings and no differential base (default: as arbitraries/variant-check.ts checks variants)" },
   { name: 'record', kind: 'switch', help: 'write a counterexample to fixtures/ (never over an existing file)' },
-  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default fixtures/ of the repository)' },
+  { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
   { name: 'json', kind: 'switch', help: 'print one JSON document (docs/cli.md) instead of text' },
   HTML_FLAG,
 ];
@@ -87,8 +87,9 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
   const search = parseSearch(a.values.get('search'));
-  const dir = a.values.has('fixtures-dir') ? a.values.get('fixtures-dir') : DEFAULT_FIXTURES_DIR;
-  if (!dir) throw new UsageError('--fixtures-dir: expected a directory, got nothing');
+  if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it checks a variant without the fix knobs and the differential base)');
+  const dir = recordDir(a.values);
+  checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
   const html = htmlDir(a.values);
 
   const userKnobs = spec.knobs ?? {};

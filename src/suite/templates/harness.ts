@@ -15,7 +15,7 @@ export const HARNESS_TS = `/**
 import * as path from 'node:path';
 import { checkEngine, replayOps } from 'lazymm/arbitraries';
 import type { Engine } from 'lazymm/engines';
-import { checkFixture, FixtureError, listFixtureFiles, loadAnyFixture, writeFixture, type Fixture } from 'lazymm/fixtures';
+import { checkFixture, fastCheckVersion, FixtureError, listFixtureFiles, loadAnyFixture, writeFixture, type Fixture } from 'lazymm/fixtures';
 import { checkTrace, createTraceChecker, propertyById } from 'lazymm/properties';
 import { renderTimeline } from 'lazymm/trace';
 
@@ -43,15 +43,6 @@ export interface PropertyCheckOptions {
   maxOps?: number;
 }
 
-function fastCheckVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return String(require('fast-check').__version || 'unknown');
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** Records a counterexample as a fixture; returns what happened (the file, or why not). */
 function record(fixture: Fixture): string {
   try {
@@ -70,13 +61,15 @@ export function checkProperty(engine: Engine<unknown>, propertyId: string, optio
   const property = propertyById(propertyId);
   if (!property) throw new Error('unknown lazymm property ' + propertyId);
   const env = process.env;
+  const seed = options.seed ?? (env.LAZYMM_SEED ? Number(env.LAZYMM_SEED) : undefined);
   const result = checkEngine({
     engine,
     makeChecker: (init) => createTraceChecker(init, [property]),
     propertyIds: [propertyId],
     runs: options.runs ?? (env.LAZYMM_RUNS ? Number(env.LAZYMM_RUNS) : 200),
-    seed: options.seed ?? (env.LAZYMM_SEED ? Number(env.LAZYMM_SEED) : undefined),
-    maxOps: options.maxOps,
+    // Spread, not seed: undefined, so that the suite type-checks under exactOptionalPropertyTypes too.
+    ...(seed !== undefined ? { seed } : {}),
+    ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}),
   });
   const cx = result.counterexample;
   if (!cx) return;
