@@ -30,8 +30,14 @@ export class TraceFacts {
   readonly mms: Set<string> = new Set<string>();
   /** Per CPU: whether it runs user code (init's `mode`, then user_enter / user_exit). */
   readonly userMode: boolean[];
-  /** Per CPU: the `path`s begun and not yet ended, innermost last. */
-  readonly paths: { fn: string; task: string; index: number }[][];
+  /** Per CPU: the `path`s begun and not yet ended that run there, innermost last. */
+  readonly paths: OpenPath[][];
+  /**
+   * Per task: the paths of a task switched out mid-path (a preemption point inside exit_mm(),
+   * kthread_use_mm(), membarrier(), ...), innermost last; they resume on the CPU it runs on next.
+   * Same rule as the properties' properties/lib/path-frames.ts.
+   */
+  readonly suspended: Map<string, OpenPath[]> = new Map<string, OpenPath[]>();
   /** Kinds seen so far (for the rules that wait for a kind). */
   readonly seen: Set<string> = new Set<string>();
 
@@ -42,6 +48,7 @@ export class TraceFacts {
       this.mms = new Set(init.mms);
       this.userMode = [...init.userMode];
       this.paths = init.paths.map((open) => [...open]);
+      for (const [t, open] of init.suspended) this.suspended.set(t, [...open]);
       this.seen = new Set(init.seen);
       return;
     }
@@ -57,6 +64,19 @@ export class TraceFacts {
     return new TraceFacts(this);
   }
 }
+
+/** A `path` begun and not yet ended. */
+export interface OpenPath {
+  fn: string;
+  task: string;
+  index: number;
+}
+
+/**
+ * Paths of the CPU's context switch rather than of its task: they stay on the CPU across switch_to()
+ * (context_switch's task is prev, and it ends after finish_task_switch() runs as next).
+ */
+const SWITCH_PATHS: ReadonlySet<string> = new Set(['context_switch', '__schedule', 'schedule', 'finish_task_switch']);
 
 type EventOf<K extends EventKind> = Extract<TraceEvent, { k: K }>;
 
@@ -151,7 +171,23 @@ export const RULES: RuleTable = {
     },
   },
   rq_curr: { tasks: ['task'] },
-  switch_to: { tasks: ['prev', 'task'] },
+  switch_to: {
+    tasks: ['prev', 'task'],
+    // switch_to(prev, next): prev's own paths leave with it, next's come back (below the switch's).
+    apply(ev, f) {
+      const stack = f.paths[ev.cpu];
+      const leaving = stack.filter((p) => p.task === ev.prev && !SWITCH_PATHS.has(p.fn));
+      if (leaving.length > 0) {
+        f.suspended.set(ev.prev, [...(f.suspended.get(ev.prev) ?? []), ...leaving]);
+        f.paths[ev.cpu] = stack.filter((p) => !leaving.includes(p));
+      }
+      const resumed = f.suspended.get(ev.task);
+      if (resumed !== undefined) {
+        f.suspended.delete(ev.task);
+        f.paths[ev.cpu] = [...resumed, ...f.paths[ev.cpu]];
+      }
+    },
+  },
   prev_mm: { mms: ['mm'] },
   mm_membarrier_state: { mms: ['mm'] },
   load_mm: {

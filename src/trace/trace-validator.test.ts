@@ -40,6 +40,21 @@ describe('TraceValidator: the semantic rules', () => {
     expect(problems(events)).toEqual(expected);
   });
 
+  it('a path of a task switched out mid-path resumes where the task runs next (a preemption point)', () => {
+    const p = (cpu: number, fn: string, phase: string, task: string) => ev({ k: 'path', cpu, fn, phase, task });
+    const sw = (cpu: number, prev: string, task: string) => ev({ k: 'switch_to', cpu, fn: 'context_switch', prev, task });
+    // T1 begins membarrier on cpu 0 and is switched out for T2; idle1 on cpu 1 then switches to T1,
+    // where membarrier ends; the context switch paths stay on their CPUs.
+    const fork = ev({ ...EXAMPLE_EVENTS.task_new, task: 'T2', parent: 'T1', mm: 'mm1', activeMm: 'mm1' });
+    const trace = [
+      init, fork, p(0, 'membarrier', 'begin', 'T1'), p(0, 'context_switch', 'begin', 'T1'), sw(0, 'T1', 'T2'), p(0, 'context_switch', 'end', 'T1'),
+      p(1, 'context_switch', 'begin', 'idle1'), sw(1, 'idle1', 'T1'), p(1, 'context_switch', 'end', 'idle1'), p(1, 'membarrier', 'end', 'T1'),
+    ];
+    expect(problems(trace)).toEqual([]);
+    // Ending it on the CPU it left is a lie.
+    expect(problems([...trace.slice(0, 6), p(0, 'membarrier', 'end', 'T1')])).toEqual(['6 path-balance /phase']);
+  });
+
   it('accepts balanced nested paths, alternating modes and a task forked before use', () => {
     const fork = { ...EXAMPLE_EVENTS.task_new, task: 'T2', parent: 'T1', mm: 'mm1', activeMm: 'mm1' };
     const inner = ev({ k: 'path', cpu: 1, fn: 'exit_mm', phase: 'begin', task: 'idle1' });
