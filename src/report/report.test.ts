@@ -40,7 +40,7 @@ describe('ops reports: the state after every step is the engine state', () => {
     expect([last['cpu0.curr'], last['cpu0.current'], last['cpu0.active_mm'], last['cpu0.loaded_mm'], last['cpu0.is_lazy']]).toEqual(['idle0', 'idle0', 'mm1', 'mm1', 'true']);
     expect(last['mm1.mm_count']).toBe('1');
     expect(r.base!.steps[4].values['mm1.mm_count']).toBe('2'); // the base's mmgrab_lazy_tlb()
-    expect(r.main.violation).toMatchObject({ property: 'refcount-balance', clause: 'C1.1 lazy holder without reference', event: 8, step: 4 });
+    expect(r.main.violation).toMatchObject({ property: 'refcount-balance', clause: 'C1.1 lazy holder without reference', event: 10, step: 4 });
     expect(r.initialStep).toBe(4);
     expect(r.base!.divergence).toBe(3);
     expect(r.main.steps[2].changed).toEqual(expect.arrayContaining(['cpu0.curr']));
@@ -62,7 +62,7 @@ describe('ops reports: the state after every step is the engine state', () => {
   it('draws IPIs from the sending step to the handling step, and marks the cited steps', () => {
     const r = buildOpsReport(opsCase('findings/global-expedited-stale-rq-state.json'));
     expect(r.main.ipis[0]).toEqual({ id: 1, func: 'ipi_sync_rq_state', from: 0, to: 1, sendStep: 3, handleStep: 4 });
-    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 22, event: 56 });
+    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 22, event: 64 });
     expect(r.main.violation!.citedSteps.length).toBeGreaterThan(0);
     expect(r.base).toBeNull();
     expect(r.timeline).toContain('VIOLATION membarrier-ordering C4.1');
@@ -97,12 +97,16 @@ describe('the trace mirror (trace reports)', () => {
     expect(irqChange({ k: 'irqs', cpu: 0, fn: 'x', off: true } as unknown as TraceEvent)).toBe(true);
     expect(irqChange({ k: 'mb', cpu: 0, fn: 'local_irq_disable' })).toBeUndefined();
     const f = fixture('variants/no-lazy-mmgrab.json');
-    const { events } = runOps(f.engine, f.config, f.ops);
+    const { events: withEngineIrqs } = runOps(f.engine, f.config, f.ops);
+    // The engine's own trace says when IRQs go off and on (`irqs` events): the mirror follows them.
+    expect(buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events: withEngineIrqs }).irqSource).toBe('trace');
+    // A trace without them (another engine's) gets the derived rule.
+    const events = withEngineIrqs.filter((e) => e.k !== 'irqs' && e.k !== 'irq');
     const r = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events });
     expect(r.irqSource).toBe('derived');
     expect(r.main.steps.map((s) => s.values['cpu0.irqs'])).toEqual(['on', 'on', 'off', 'off', 'off', 'off', 'off', 'off', 'on']);
-    // IRQ events (issue 12 adds them to the format): the mirror follows them, not the derived rule.
-    const withIrqs: TraceEvent[] = [events[0], { k: 'irq', cpu: 1, fn: 'local_irq_disable' } as unknown as TraceEvent];
+    // IRQ events (`irqs`, docs/trace-format.md): the mirror follows them, not the derived rule.
+    const withIrqs: TraceEvent[] = [events[0], { k: 'irqs', cpu: 1, fn: 'local_irq_disable', enabled: false }];
     expect(hasIrqEvents(withIrqs)).toBe(true);
     expect(hasIrqEvents(events)).toBe(false);
     const mirror = new TraceMirror(events[0] as InitEvent, true);
@@ -110,19 +114,19 @@ describe('the trace mirror (trace reports)', () => {
     expect(mirror.values()['cpu1.irqs']).toBe('off');
     mirror.observe(events[2]); // a context_switch begins on CPU0: no IRQ change without an IRQ event
     expect(mirror.values()['cpu0.irqs']).toBe('on');
-    expect(new EventPhraser(withIrqs).phrase(withIrqs[1], 1).text).toBe('irq');
+    expect(new EventPhraser(withIrqs).phrase(withIrqs[1], 1).text).toMatch(/irq/i);
   });
 
   it('shows a window ending just after the violation of a long trace', () => {
     const f = fixture('findings/global-expedited-stale-rq-state.json');
     const { events } = runOps(f.engine, f.config, f.ops);
     const r = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events, maxSteps: 10, property: 'membarrier-ordering' });
-    expect(r.window).toEqual({ first: 47, total: events.length });
+    expect(r.window).toEqual({ first: 55, total: events.length });
     expect(r.main.steps).toHaveLength(11);
-    expect(r.main.violation).toMatchObject({ event: 56, step: 56 - 47 + 1 });
+    expect(r.main.violation).toMatchObject({ event: 64, step: 64 - 55 + 1 });
     // The first step shown starts from the state mirrored over the events before the window.
     const full = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events });
-    expect(r.main.steps[0].values).toEqual(full.main.steps[46].values);
+    expect(r.main.steps[0].values).toEqual(full.main.steps[54].values);
   });
 });
 
