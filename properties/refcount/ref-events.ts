@@ -100,10 +100,29 @@ export function checkMmAlloc(ctx: RefcountCtx, ev: MmAllocEvent, i: number): nul
   return null;
 }
 
-/** C1.2: "__mmdrop(M) runs only in the step where M.count went 1->0". */
+/**
+ * C1.2: "__mmdrop(M) runs only in the step where M.count went 1->0"; C1.5: and in a context where
+ * freeing is legal. The final drop runs on an online CPU (one RCU watches: __mmdrop() frees the
+ * pgd and the mm through paths that may use RCU); under MMU_LAZY_TLB_SHOOTDOWN its
+ * cleanup_lazy_tlbs() calls on_each_cpu_mask(..., wait=1), which must not run with IRQs off or in
+ * an interrupt handler (kernel/smp.c smp_call_function_many_cond(): "WARN_ON_ONCE(cpu_online(this_cpu)
+ * && irqs_disabled() && !oops_in_progress && !early_boot_irqs_disabled)"; an IPI handler waiting for
+ * other CPUs can deadlock) -- which is why finish_task_switch() drops the lazy mm only after
+ * finish_lock_switch() re-enabled IRQs (mmdrop_lazy_tlb_sched()). PREEMPT_RT's mmdrop_sched()
+ * deferral for IRQs-off callers is not modelled.
+ */
 export function checkMmdropBegin(ctx: RefcountCtx, ev: MmdropBeginEvent, i: number): Violation | null {
   const m = ctx.mirror.mm(ev.mm);
-  if (m.isStatic || m.count === 0) return null;
+  if (m.isStatic) return null;
+  const c = ctx.mirror.cpu(ev.cpu);
+  if (!c.online || (ctx.strategy === 'shootdown' && (c.irqsOff || c.inIrq))) {
+    const x = new Explanation();
+    x.say(!c.online
+      ? `${x.ev(ev, i)} runs the final __mmdrop() of ${ev.mm} on cpu${ev.cpu}, which is offline: the final drop must run where RCU watches.`
+      : `${x.ev(ev, i)} runs the final __mmdrop() of ${ev.mm} on cpu${ev.cpu} ${c.inIrq ? 'inside an interrupt handler' : 'with IRQs off'}: cleanup_lazy_tlbs()'s on_each_cpu_mask(..., wait=1) must not (smp_call_function_many_cond() WARN_ON_ONCE(irqs_disabled())).`);
+    return refFail('C1.5 final drop in a context where freeing is illegal', i, ev.mm, [ev.cpu], x);
+  }
+  if (m.count === 0) return null;
   const x = new Explanation();
   x.say(`${x.ev(ev, i)} enters __mmdrop() while mm_count of ${ev.mm} is ${m.count}:`);
   x.say(`still held by ${listTokens(ctx.ledger.tokens(ev.mm), (r) => x.ref(r))}.`);

@@ -83,7 +83,7 @@ export const MIRROR_MESSAGE_ONLY: ReadonlySet<string> = new Set([
 /** Mirror-view fields the key covers, by view. */
 export const MIRROR_KEYED = {
   task: ['id', 'type', 'tgid', 'mm', 'activeMm', 'state', 'onCpu', 'currOn'],
-  cpu: ['id', 'online', 'curr', 'current', 'mode', 'loadedMm', 'isLazy', 'prevMm', 'rqMembarrierState', 'tempMm', 'hazardLazyMm', 'hazardDropMm', 'lastMb', 'lastSerialize'],
+  cpu: ['id', 'online', 'curr', 'current', 'mode', 'loadedMm', 'isLazy', 'prevMm', 'rqMembarrierState', 'tempMm', 'hazardLazyMm', 'hazardDropMm', 'lastMb', 'lastSerialize', 'irqsOff', 'inIrq'],
   mm: ['id', 'isStatic', 'users', 'count', 'freed', 'tornDown', 'membarrierState', 'cpumask', 'tlbGen'],
 } as const;
 
@@ -104,7 +104,7 @@ export function mirrorKey(m: Mirror, ids: Renamings): string {
     }
     out.push(
       `c${c.id}:${c.online ? 1 : 0}:${c.curr}:${c.current}:${c.mode}:${c.loadedMm}:${c.isLazy ? 1 : 0}:${s(c.prevMm)}:${c.rqMembarrierState}:` +
-        `${s(c.tempMm)}:${s(c.hazardLazyMm)}:${s(c.hazardDropMm)}`,
+        `${s(c.tempMm)}:${s(c.hazardLazyMm)}:${s(c.hazardDropMm)}:${c.irqsOff ? 1 : 0}:${c.inIrq ? 1 : 0}`,
     );
   }
   for (const x of m.mms.values()) {
