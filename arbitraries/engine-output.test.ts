@@ -22,7 +22,7 @@ describe('checkEngine validates what the engine emits', () => {
     const cx = r.counterexample!;
     expect(cx.property).toBe('engine-contract');
     expect(cx.clause).toBe('emitted an invalid event (rule schema)');
-    expect(cx.message).toMatch(/^engine toy\/typo emitted an invalid event \d+ \("user_entry", from op \d+\): \/k: .*\[rule schema\] \(first seen in run \d of 100; shrunk to \d+ ops?\)$/);
+    expect(cx.message).toMatch(/^engine toy\/typo emitted an invalid event \d+ \("user_entry", from op \d+\): \/k: expected a trace event kind \(got \"user_entry\"; did you mean \"user_enter\"\?\) \[rule schema\] \(first seen in run \d of 100; shrunk to \d+ ops?\)$/);
     expect(cx.ops.length).toBeLessThanOrEqual(2); // shrunk: at most a syscall and the return to user
     expect(cx.eventIndex).toBeGreaterThan(0);
   });

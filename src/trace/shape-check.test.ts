@@ -6,7 +6,7 @@ import { compileShape, eventHasValidShape } from './shape-check';
 /** Every example event, and each of them broken in the ways an engine breaks events. */
 function variants(): unknown[] {
   const out: unknown[] = [];
-  const wrong = [undefined, null, -1, 1.5, 99, '', 'x', 'T1', true, [], {}, 'a:b', 'rq:1', 'task:T1', 'SWITCHING'];
+  const wrong = [undefined, null, -1, 1.5, '', 'T1', true, {}, 'a:b', 'rq:1'];
   for (const ev of Object.values(EXAMPLE_EVENTS) as unknown as Record<string, unknown>[]) {
     out.push(ev, { ...ev, extra: 1 }, { ...ev, k: 'nope' });
     for (const field of Object.keys(ev)) {

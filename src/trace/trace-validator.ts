@@ -60,9 +60,9 @@ export class TraceValidator {
     }
     if (this.schema === 'ajv' || (this.schema === 'fast' && !eventHasValidShape(value))) {
       const r = validateTraceEvent(value);
-      if (!r.ok) return r.errors.map((e) => ({ rule: 'schema', ...e }));
+      if (!r.ok) return r.errors.map((e) => ({ rule: 'schema', ...e, ...(e.path === '/k' && typeof k === 'string' && !KINDS.has(k) ? { message: unknownKind(k) } : {}) }));
     } else if (typeof k !== 'string' || !KINDS.has(k)) {
-      return [{ rule: 'schema', path: '/k', message: `expected a trace event kind (one of ${EVENT_KINDS.join(', ')}) (got ${shown(k)})` }];
+      return [{ rule: 'schema', path: '/k', message: typeof k === 'string' ? unknownKind(k) : `expected a trace event kind (got ${shown(k)})` }];
     }
     const ev = value as TraceEvent;
     if (ev.k === 'init') {
@@ -111,6 +111,24 @@ function compiledRow(kind: string): CompiledRow {
   row = { fields, ...(rules.check && { check: rules.check }), ...(rules.apply && { apply: rules.apply }) };
   compiled.set(kind, row);
   return row;
+}
+
+/** Levenshtein distance, for "did you mean" (kinds are short). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** `expected a trace event kind (got "user_entry"; did you mean "user_enter"?)`. */
+function unknownKind(k: string): string {
+  const best = EVENT_KINDS.map((kind) => ({ kind, d: distance(k, kind) })).sort((a, b) => a.d - b.d)[0];
+  const hint = best.d <= Math.max(2, Math.floor(k.length / 3)) ? `; did you mean ${JSON.stringify(best.kind)}?` : `; the kinds are ${EVENT_KINDS.join(', ')}`;
+  return `expected a trace event kind (got ${JSON.stringify(k)}${hint})`;
 }
 
 const NONE: RuleProblem[] = [];

@@ -121,7 +121,7 @@ describe('malformed traces (lazymm check-trace)', () => {
     ['path-end.jsonl', lines(init, { k: 'path', cpu: 1, fn: 'context_switch', phase: 'end', task: 'idle1' }), /path-end\.jsonl:2: \/phase: expected a path begin.*\[rule path-balance\]/],
     ['user-twice.jsonl', lines(init, exit0, enter0, enter0), /user-twice\.jsonl:4: \/k: expected user_exit: cpu 0 is already in user mode.*\[rule user-mode\]/],
     ['cpu-9.jsonl', lines(init, { ...EXAMPLE_EVENTS.mb, cpu: 9 }), /cpu-9\.jsonl:2: \/cpu: expected integer 0\.\.1/],
-    ['typo.jsonl', lines(init, { ...enter0, k: 'user_entry' }), /typo\.jsonl:2: \/k: expected one of .*got "user_entry"/],
+    ['typo.jsonl', lines(init, { ...enter0, k: 'user_entry' }), /typo\.jsonl:2: \/k: expected a trace event kind \(got "user_entry"; did you mean "user_enter"\?\)/],
     ['truncated.jsonl', lines(init).slice(0, 40), /truncated\.jsonl:1: truncated event/],
     ['init-later.jsonl', lines(init, init), /init-later\.jsonl:2: \/k: expected an event kind other than init/],
     ['no-init.jsonl', lines(EXAMPLE_EVENTS.mb), /no-init\.jsonl:1: \/k: expected "init"/],

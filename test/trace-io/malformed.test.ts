@@ -41,9 +41,9 @@ describe('check-trace: unusable input exits 2 with a precise message', () => {
   it('an unknown event kind: the path of k and the kinds accepted', async () => {
     const bad = { k: 'context_switch', cpu: 0, fn: 'x' };
     const a = t.put('kind.jsonl', jsonl([init, user_exit, bad]));
-    expect(await rejected(a)).toMatch(new RegExp(`^${escape(a)}:3: /k: expected one of "init", "ref", .*, "irq" \\(got "context_switch"\\)$`));
+    expect(await rejected(a)).toMatch(new RegExp(`^${escape(a)}:3: /k: expected a trace event kind \\(got "context_switch"; the kinds are init, ref, .*, irq\\)$`));
     const b = t.put('kind.json', traceText([init, bad], 'json'));
-    expect(await rejected(b)).toMatch(new RegExp(`^${escape(b)}: /events/1/k: expected one of "init", "ref", .*\\(got "context_switch"\\)$`));
+    expect(await rejected(b)).toMatch(new RegExp(`^${escape(b)}: /events/1/k: expected a trace event kind \\(got "context_switch"; the kinds are init, ref, .*\\)$`));
   });
 
   it('a missing field: its path in the event, and its expected type', async () => {
