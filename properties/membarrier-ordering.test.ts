@@ -189,10 +189,61 @@ describe('membarrier-ordering', () => {
       deliverIpi(b, 1, id, 'ipi_mb', 0, 'mm1');
       return { b, tC: b.mbPhase(0, call, 'mb_end') };
     };
+    // Synthetic: the call has no MB5 either (so no barrier at all on cpu0); C4.2 reports that
+    // first, this test is about C4's window check.
+    const c4 = (b: TraceBuilder) => check(b, createMembarrierOrdering({ callerBarrierClause: false }));
     const other = run('T2');
-    expect(check(other.b)[0]).toMatchObject({ clause: 'C4 interval inside the window (no barrier)', index: other.tC, cpus: [0] });
+    expect(c4(other.b)[0]).toMatchObject({ clause: 'C4 interval inside the window (no barrier)', index: other.tC, cpus: [0] });
     // The same interval by the caller itself is ordered by program order (synthetic).
-    expect(check(run('T0').b)).toEqual([]);
+    expect(c4(run('T0').b)).toEqual([]);
+  });
+
+  describe("C4.2 the caller's own MB1 and MB5 (membarrier.c scenarios A and B)", () => {
+    /** A call on cpu0 that scans cpu1 and IPIs it; `mb1`/`mb5` say whether the caller executes them. */
+    function call(mb1: boolean, mb5: boolean): { b: TraceBuilder; at: number } {
+      const b = world();
+      b.userExit(0);
+      const c = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+      if (mb1) b.mb(0, 'membarrier_private_expedited');
+      const start = b.mbPhase(0, c, 'mb_start');
+      b.mbScan(0, c, 1, true);
+      const id = b.ipiSend(0, 1, 'ipi_mb', 'mm1');
+      deliverIpi(b, 1, id, 'ipi_mb', 0, 'mm1');
+      if (mb5) b.mb(0, 'membarrier_private_expedited');
+      const endAt = b.mbPhase(0, c, 'mb_end');
+      b.mbPhase(0, c, 'return');
+      return { b, at: mb1 ? endAt : start };
+    }
+
+    it('both barriers present: passes', () => {
+      expect(check(call(true, true).b)).toEqual([]);
+    });
+
+    it('no MB1 (the syscall entry is not a barrier): fails at mb_start', () => {
+      const { b, at } = call(false, true);
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C4.2 caller entry barrier MB1 missing (scenario A)', index: at, cpus: [0] });
+      expect(v.message).toContain('scenario A');
+    });
+
+    it('no MB5 (the barrier before the scan does not order it before the return): fails at mb_end', () => {
+      const { b, at } = call(true, false);
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C4.2 caller exit barrier MB5 missing (scenario B)', index: at, cpus: [0] });
+    });
+
+    it('an IPI handler barrier on the caller CPU after the scan orders the same accesses (SYNC_CORE run locally)', () => {
+      const b = world(S.PRIVATE_EXPEDITED_SYNC_CORE | S.PRIVATE_EXPEDITED_SYNC_CORE_READY);
+      b.userExit(0);
+      const c = b.mbEnter(0, 'PRIVATE_EXPEDITED_SYNC_CORE');
+      b.mb(0, 'membarrier_private_expedited');
+      b.mbPhase(0, c, 'mb_start');
+      b.mbScan(0, c, 0, true);
+      b.mbScan(0, c, 1, false);
+      b.mb(0, 'ipi_sync_core');
+      b.mbPhase(0, c, 'mb_end');
+      expect(check(b).filter((v) => v.clause.startsWith('C4.2'))).toEqual([]);
+    });
   });
 
   it('a short-circuited call (no MB1/MB5) is exempt', () => {

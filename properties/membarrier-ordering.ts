@@ -14,6 +14,7 @@
  * without ending them. Evaluated at `mb_end`.
  *
  * C4.1 (a separate clause, expected to fail on 6.17): see ./membarrier/rq-state.ts.
+ * C4.2 (the caller's own MB1 and MB5, scenarios A and B): see ./membarrier/caller-barriers.ts.
  *
  * Reads: membarrier, membarrier_scan, mb, user_enter, user_exit, kthread_access,
  * mm_membarrier_state, rq_membarrier_state, switch_to, task_mm.
@@ -27,6 +28,7 @@ import { defineMirrorProperty, type MirrorHooks, type MirrorProperty } from './l
 import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
+import { checkCallerBarrier } from './membarrier/caller-barriers';
 
 const ID = 'membarrier-ordering';
 
@@ -38,6 +40,8 @@ export interface MembarrierOrderingOptions {
    * it off to look for C4 failures past it.
    */
   rqStateClause?: boolean;
+  /** Check C4.2 (the caller's own MB1 and MB5). Default true; off only for synthetic traces. */
+  callerBarrierClause?: boolean;
 }
 
 interface Window {
@@ -57,6 +61,7 @@ function coveredMms(mirror: Mirror, c: CallRecord): Set<MmId> {
 
 function makeHooks(options: MembarrierOrderingOptions) {
   const rqState = options.rqStateClause ?? true;
+  const callerBarriers = options.callerBarrierClause ?? true;
   return (mirror: Mirror, init: InitEvent): MirrorHooks => {
     const calls = new MembarrierCalls();
     const windows = new Map<number, Window>();
@@ -127,13 +132,13 @@ function makeHooks(options: MembarrierOrderingOptions) {
             if (c === null || ev.k !== 'membarrier') return null;
             if (ev.phase === 'mb_start') {
               windows.set(c.call, { call: c, tA: i, covered: coveredMms(mirror, c) });
-              return null;
+              return callerBarriers ? checkCallerBarrier(ID, mirror, c, 'mb_start', ev.cpu, i) : null;
             }
             if (ev.phase === 'return') calls.forget(c.call);
             if (ev.phase !== 'mb_end') return null;
             const w = windows.get(c.call);
             if (w === undefined) return null;
-            const v = evaluate(w, i);
+            const v = (callerBarriers ? checkCallerBarrier(ID, mirror, c, 'mb_end', ev.cpu, i) : null) ?? evaluate(w, i);
             windows.delete(c.call);
             if (windows.size === 0) log.discardClosed();
             return v;
