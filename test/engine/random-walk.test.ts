@@ -1,6 +1,7 @@
 /**
  * A simple random walk over enabled ops (the real arbitraries live in arbitraries/): at least
- * 100,000 steps; the engine never throws on an op it listed, every event validates against the
+ * 40,000 steps per engine (the long soaks of >= 2 x 10^6 steps are in `npm run bench`, not here,
+ * to keep `npm test` within its time budget); the engine never throws on an op it listed, every event validates against the
  * trace schema, and the same ops give the same events byte for byte.
  */
 import { createEngine } from '../../src/engine/build';
@@ -40,9 +41,9 @@ describe('random walk over the x86 engine', () => {
     [{ arch: 'x86' as const, strategy: 'refcount' as const }],
     [{ arch: 'x86' as const, strategy: 'refcount' as const, knobs: { pti: true, cpumaskPolicy: 'eager-clear', flushFilter: 'notLazy', efiScheme: 'efi_enter_mm', irqsOffActivateMm: false, hotplugFix: false, nmiReader: 'active-mm' } }],
     [{ arch: 'x86' as const, strategy: 'shootdown' as const }],
-  ])('%j: 100k+ steps, never throws, every event matches the schema', (spec) => {
-    const { steps, traces } = walk(spec, 7, 700, 150);
-    expect(steps).toBeGreaterThanOrEqual(100_000);
+  ])('%j: 40k+ steps, never throws, every event matches the schema', (spec) => {
+    const { steps, traces } = walk(spec, 7, 270, 150);
+    expect(steps).toBeGreaterThanOrEqual(40_000);
     const kinds = new Set<string>();
     for (const { events } of traces) {
       expect(events[0].k).toBe('init');
