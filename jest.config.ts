@@ -10,5 +10,9 @@ const config: Config = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 120000,
+  // Two workers on the 2-core machines npm test runs on: many suites wait on child processes (tsc,
+  // jest, the packed CLI), so the second worker pays. Measured on an idle 2-core machine with 888
+  // tests: 157 s with 2 workers against 257 s with jest's default (cores - 1 = 1, in band).
+  maxWorkers: 2,
 };
 export default config;
