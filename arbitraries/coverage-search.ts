@@ -26,6 +26,7 @@ import type { InitEvent } from '../src/trace/events';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { monitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import type { Weights } from './weights';
+import { mulberry32 as prng } from '../src/trace-io/generate-trace';
 
 /** A recorded op (applied if enabled at its turn) or a choice among the enabled ops. */
 export type Gene = number | Op;
@@ -97,17 +98,6 @@ interface Candidate {
   genes: Gene[];
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Run the coverage-guided search; stops at the first counting failure. */
 export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchResult {

@@ -5,18 +5,8 @@
  */
 import { OPERATORS } from './types';
 import type { MutantInstance } from './instances';
+import { mulberry32 as prng } from '../trace-io/generate-trace';
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sampleInstances(all: readonly MutantInstance[], k: number, seed: number): MutantInstance[] {
   if (k >= all.length) return [...all];

@@ -42,32 +42,65 @@ export const tempMmText = (t: { temp: string; saved: string | null } | null): st
 export function valuesOfState(s: KernelState): StateValues {
   const v: StateValues = {};
   for (const c of s.cpus) {
-    const p = `cpu${c.id}.`;
-    const curr = s.tasks[c.curr];
-    v[`${p}online`] = String(c.online);
-    v[`${p}curr`] = c.curr;
-    v[`${p}current`] = c.current;
-    v[`${p}mm`] = nul(curr?.mm);
-    v[`${p}active_mm`] = nul(curr?.activeMm);
-    v[`${p}loaded_mm`] = c.loadedMm;
-    v[`${p}is_lazy`] = String(c.isLazy);
-    v[`${p}membarrier_state`] = hex(c.rqMembarrierState);
-    v[`${p}prev_mm`] = nul(c.prevMm);
-    v[`${p}temp_mm`] = tempMmText(c.tempMm);
-    v[`${p}mode`] = c.mode;
-    v[`${p}irqs`] = irqsText(c.irqsOff);
+    putCpuValues(v, c.id, c, s.tasks[c.curr]);
   }
   for (const id of s.mmOrder) {
     const m = s.mms[id];
-    const p = `${id}.`;
-    v[`${p}mm_users`] = String(m.users);
-    v[`${p}mm_count`] = String(m.count);
-    v[`${p}cpumask`] = cpumaskText(m.cpumask.flatMap((set, cpu) => (set ? [cpu] : [])));
-    v[`${p}tlb_gen`] = String(m.tlbGen);
-    v[`${p}membarrier_state`] = hex(m.membarrierState);
-    v[`${p}life`] = mmLife(m.isStatic, m.freed, m.tornDown);
+    putMmValues(v, id, m, m.cpumask.flatMap((set, cpu) => (set ? [cpu] : [])));
   }
   return v;
+}
+
+/** What the panel shows of one CPU, from the engine's state or the trace mirror (same field names). */
+export interface CpuView {
+  online: boolean;
+  curr: string;
+  current: string;
+  loadedMm: string;
+  isLazy: boolean;
+  rqMembarrierState: number;
+  prevMm: string | null;
+  tempMm: { temp: string; saved: string | null } | null;
+  mode: string;
+  irqsOff: boolean | null;
+}
+/** What the panel shows of one mm (its cpumask given as the CPUs set). */
+export interface MmView {
+  users: number;
+  count: number;
+  tlbGen: number;
+  membarrierState: number;
+  isStatic: boolean;
+  freed: boolean;
+  tornDown: boolean;
+}
+
+/** Writes CPU `id`'s values into `v` (`curr` is the task rq->curr names, for its mm and active_mm). */
+export function putCpuValues(v: StateValues, id: number, c: CpuView, curr: { mm: string | null; activeMm: string | null } | undefined): void {
+  const p = `cpu${id}.`;
+  v[`${p}online`] = String(c.online);
+  v[`${p}curr`] = c.curr;
+  v[`${p}current`] = c.current;
+  v[`${p}mm`] = nul(curr?.mm);
+  v[`${p}active_mm`] = nul(curr?.activeMm);
+  v[`${p}loaded_mm`] = c.loadedMm;
+  v[`${p}is_lazy`] = String(c.isLazy);
+  v[`${p}membarrier_state`] = hex(c.rqMembarrierState);
+  v[`${p}prev_mm`] = nul(c.prevMm);
+  v[`${p}temp_mm`] = tempMmText(c.tempMm);
+  v[`${p}mode`] = c.mode;
+  v[`${p}irqs`] = irqsText(c.irqsOff);
+}
+
+/** Writes mm `id`'s values into `v`. */
+export function putMmValues(v: StateValues, id: string, m: MmView, cpumask: readonly number[]): void {
+  const p = `${id}.`;
+  v[`${p}mm_users`] = String(m.users);
+  v[`${p}mm_count`] = String(m.count);
+  v[`${p}cpumask`] = cpumaskText(cpumask);
+  v[`${p}tlb_gen`] = String(m.tlbGen);
+  v[`${p}membarrier_state`] = hex(m.membarrierState);
+  v[`${p}life`] = mmLife(m.isStatic, m.freed, m.tornDown);
 }
 
 export const mmLife = (isStatic: boolean, freed: boolean, tornDown: boolean): string =>

@@ -10,7 +10,7 @@
  * finish_task_switch() re-enables them) and on elsewhere.
  */
 import type { InitEvent, TraceEvent } from '../trace/events';
-import { cpumaskText, hex, irqsText, mmLife, nul, tempMmText } from './snapshot';
+import { putCpuValues, putMmValues } from './snapshot';
 import type { StateValues } from './types';
 
 interface CpuMirror {
@@ -127,31 +127,8 @@ export class TraceMirror {
 
   values(): StateValues {
     const v: StateValues = {};
-    this.cpus.forEach((c, id) => {
-      const p = `cpu${id}.`;
-      const curr = this.tasks.get(c.curr);
-      v[`${p}online`] = String(c.online);
-      v[`${p}curr`] = c.curr;
-      v[`${p}current`] = c.current;
-      v[`${p}mm`] = nul(curr?.mm);
-      v[`${p}active_mm`] = nul(curr?.activeMm);
-      v[`${p}loaded_mm`] = c.loadedMm;
-      v[`${p}is_lazy`] = String(c.isLazy);
-      v[`${p}membarrier_state`] = hex(c.rqMembarrierState);
-      v[`${p}prev_mm`] = nul(c.prevMm);
-      v[`${p}temp_mm`] = tempMmText(c.tempMm);
-      v[`${p}mode`] = c.mode;
-      v[`${p}irqs`] = irqsText(c.irqsOff);
-    });
-    for (const [id, m] of this.mms) {
-      const p = `${id}.`;
-      v[`${p}mm_users`] = String(m.users);
-      v[`${p}mm_count`] = String(m.count);
-      v[`${p}cpumask`] = cpumaskText([...m.cpumask]);
-      v[`${p}tlb_gen`] = String(m.tlbGen);
-      v[`${p}membarrier_state`] = hex(m.membarrierState);
-      v[`${p}life`] = mmLife(m.isStatic, m.freed, m.tornDown);
-    }
+    this.cpus.forEach((c, id) => putCpuValues(v, id, c, this.tasks.get(c.curr)));
+    for (const [id, m] of this.mms) putMmValues(v, id, m, [...m.cpumask]);
     return v;
   }
 }
