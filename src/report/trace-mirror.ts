@@ -10,32 +10,17 @@
  * finish_task_switch() re-enables them) and on elsewhere.
  */
 import type { InitEvent, TraceEvent } from '../trace/events';
-import { putCpuValues, putMmValues } from './snapshot';
+import { putCpuValues, putMmValues, type CpuView, type MmView } from './snapshot';
 import type { StateValues } from './types';
 
-interface CpuMirror {
-  online: boolean;
-  curr: string;
-  current: string;
-  loadedMm: string;
-  isLazy: boolean;
-  rqMembarrierState: number;
-  prevMm: string | null;
-  tempMm: { temp: string; saved: string | null } | null;
+interface CpuMirror extends CpuView {
   mode: 'user' | 'kernel';
   irqsOff: boolean;
   /** Nesting of context_switch paths (derived IRQ state). */
   switching: number;
 }
-interface MmMirror {
-  isStatic: boolean;
-  users: number;
-  count: number;
+interface MmMirror extends MmView {
   cpumask: Set<number>;
-  tlbGen: number;
-  membarrierState: number;
-  freed: boolean;
-  tornDown: boolean;
 }
 
 const OFF_FNS = new Set(['local_irq_disable', 'local_irq_save', 'raw_local_irq_disable', 'raw_local_irq_save']);
