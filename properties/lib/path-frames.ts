@@ -8,7 +8,7 @@
  * a CPU or *suspended* with its task. "CPU c has a path in flight" means a frame is running on c.
  * Every operation is O(frames on one CPU), which is a handful.
  */
-import type { CpuId, PathEvent, TaskId } from '../../src/trace/events';
+import { SWITCH_PATHS, type CpuId, type PathEvent, type TaskId } from '../../src/trace/events';
 
 /** One `path` begin not yet ended. */
 export interface PathFrame {
@@ -20,13 +20,6 @@ export interface PathFrame {
   index: number;
   ev: PathEvent;
 }
-
-/**
- * Paths that belong to the CPU's context switch rather than to the task: they stay on the CPU when
- * switch_to() changes `current` (the context_switch path's task is prev, and it ends after
- * finish_task_switch() runs as next).
- */
-const SWITCH_PATHS: ReadonlySet<string> = new Set(['context_switch', '__schedule', 'schedule', 'finish_task_switch']);
 
 /** The paths in flight: running per CPU, suspended per task (see the file comment). */
 export class PathFrames {

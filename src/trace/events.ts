@@ -510,6 +510,13 @@ export type TraceEvent =
 
 export type EventKind = TraceEvent['k'];
 
+/**
+ * `path` fns of the CPU's context switch rather than of its task: they stay on the CPU across
+ * switch_to() (context_switch's task is prev, and it ends after finish_task_switch() runs as next),
+ * while every other path of prev leaves with prev and resumes where it runs next.
+ */
+export const SWITCH_PATHS: ReadonlySet<string> = new Set(['context_switch', '__schedule', 'schedule', 'finish_task_switch']);
+
 /** membarrier state bits (include/linux/sched/mm.h). */
 export const MEMBARRIER_STATE = {
   PRIVATE_EXPEDITED_READY: 1 << 0,

@@ -14,7 +14,7 @@
  * `user_exit`, ...), the rule that depends on that kind waits until the trace has shown it once:
  * a missing kind stays an "insufficient" verdict, a wrong one is an error.
  */
-import type { EventKind, InitEvent, TraceEvent } from './events';
+import { SWITCH_PATHS, type EventKind, type InitEvent, type TraceEvent } from './events';
 
 /** One broken rule: its name, the JSON pointer of the offending field in the event, and why. */
 export interface RuleProblem {
@@ -71,12 +71,6 @@ export interface OpenPath {
   task: string;
   index: number;
 }
-
-/**
- * Paths of the CPU's context switch rather than of its task: they stay on the CPU across switch_to()
- * (context_switch's task is prev, and it ends after finish_task_switch() runs as next).
- */
-const SWITCH_PATHS: ReadonlySet<string> = new Set(['context_switch', '__schedule', 'schedule', 'finish_task_switch']);
 
 type EventOf<K extends EventKind> = Extract<TraceEvent, { k: K }>;
 
