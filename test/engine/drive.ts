@@ -71,6 +71,18 @@ export function drive(spec: EngineSpec, config: ModelConfig, script: (Op | Drain
 /** `n` step ops on `cpu`. */
 export const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => ({ op: 'step', cpu }) as Op);
 
+/**
+ * T1 on CPU0 registers its mm for membarrier `cmd` from a syscall, CPU1 (running a thread of the same
+ * mm) takes the registration's ipi_sync_rq_state, and the registration completes (T1 stays in the kernel).
+ */
+export const registerFromCpu0 = (cmd: string): Op[] => [
+  { op: 'syscall', cpu: 0 },
+  { op: 'membarrier_register', cpu: 0, cmd } as Op,
+  { op: 'step', cpu: 0 },
+  { op: 'ipi', cpu: 1 },
+  ...steps(0, 2),
+];
+
 /** Events of one kind, optionally filtered by CPU. */
 export function ofKind<K extends TraceEvent['k']>(events: TraceEvent[], k: K, cpu?: number): Extract<TraceEvent, { k: K }>[] {
   return events.filter((e) => e.k === k && (cpu === undefined || e.cpu === cpu)) as Extract<TraceEvent, { k: K }>[];

@@ -5,18 +5,14 @@
  */
 type Script = Parameters<typeof drive>[2];
 import { checkTrace } from '../../properties';
-import { drive, ofKind, steps } from './drive';
+import { drive, ofKind, registerFromCpu0, steps } from './drive';
 
 const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 
 /** T1 registers SYNC_CORE; T2 (CPU1) is inside a syscall; T1's membarrier(SYNC_CORE) IPIs CPU1. */
 const syncCoreIpiInKernel: Script = [
-  { op: 'syscall', cpu: 0 },
-  { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-  { op: 'step', cpu: 0 },
-  { op: 'ipi', cpu: 1 },
-  ...steps(0, 2),
+  ...registerFromCpu0('PRIVATE_EXPEDITED_SYNC_CORE'),
   { op: 'syscall', cpu: 1 },
   { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
   ...steps(0, 4), // MB1, scan CPU0 and CPU1, MB3: IPI CPU1 (and run the handler locally)
@@ -35,11 +31,7 @@ describe('the IRET that ends an interrupt taken in kernel mode serializes (x86)'
 
   it('so an ipi_sync_core() without sync_core() (variant sync-core-ipi-preempt-sysret) is not a C3 violation when the IPI returns to the same kernel code', () => {
     const { events } = drive({ variant: 'sync-core-ipi-preempt-sysret', ...x86 }, { ...config, cpus: 3 }, [
-      { op: 'syscall', cpu: 0 },
-      { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-      { op: 'step', cpu: 0 },
-      { op: 'ipi', cpu: 1 },
-      ...steps(0, 2),
+      ...registerFromCpu0('PRIVATE_EXPEDITED_SYNC_CORE'),
       { op: 'syscall', cpu: 1 },
       { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
       ...steps(0, 5),

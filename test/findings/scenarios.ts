@@ -1,18 +1,14 @@
 /**
  * The op sequences of the two open-upstream findings (shared by their tests and fixtures).
  */
-import { drain, steps, type Drain } from '../engine/drive';
+import { drain, registerFromCpu0, steps, type Drain } from '../engine/drive';
 import type { Op } from '../../src/engine/ops';
 
 /** procs 2 x threads 2: CPU0 runs T1 (mm1), CPU1 runs T2 (mm1), CPU2 starts idle; T3/T4 are mm2. */
 export const GLOBAL_EXPEDITED_STALE_CONFIG = { cpus: 3, procs: 2, threads: 2, kthreads: 0 };
 export const GLOBAL_EXPEDITED_STALE_OPS: (Op | Drain)[] = [
   // T1 registers mm1 for GLOBAL_EXPEDITED: both runqueues running mm1 get the state.
-  { op: 'syscall', cpu: 0 },
-  { op: 'membarrier_register', cpu: 0, cmd: 'GLOBAL_EXPEDITED' },
-  { op: 'step', cpu: 0 },
-  { op: 'ipi', cpu: 1 },
-  ...steps(0, 2),
+  ...registerFromCpu0('GLOBAL_EXPEDITED'),
   { op: 'return_to_user', cpu: 0, via: 'sysret' },
   // T2 exits on CPU1: rq1->membarrier_state = 0; CPU1 stays lazy on mm1.
   { op: 'syscall', cpu: 1 },
@@ -28,11 +24,7 @@ export const GLOBAL_EXPEDITED_STALE_OPS: (Op | Drain)[] = [
 
 export const KTHREAD_USE_MM_SYNC_CORE_CONFIG = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
 export const KTHREAD_USE_MM_SYNC_CORE_OPS: (Op | Drain)[] = [
-  { op: 'syscall', cpu: 0 },
-  { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-  { op: 'step', cpu: 0 },
-  { op: 'ipi', cpu: 1 },
-  ...steps(0, 2),
+  ...registerFromCpu0('PRIVATE_EXPEDITED_SYNC_CORE'),
   // CPU1: T2 enters a syscall and blocks; kthread K1 runs lazily on mm1 and pins mm1.
   { op: 'syscall', cpu: 1 },
   { op: 'schedule', cpu: 1, next: 'K1' },
