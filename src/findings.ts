@@ -52,4 +52,20 @@ export const FINDINGS: Finding[] = [
       'Write-up: docs/findings/sync-core-after-kthread-use-mm.md.',
     fixKnobs: { syncCoreOnLazySameMmSwitch: true },
   },
+  {
+    id: 'sync-runqueues-stale-single-user-write',
+    title: "registration's single-user path writes a stale mm->membarrier_state into the runqueue, dropping another thread's GLOBAL_EXPEDITED",
+    engine: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } },
+    property: 'membarrier-ordering',
+    clause: 'C4.1 stale rq->membarrier_state',
+    fixture: 'fixtures/findings/sync-runqueues-stale-single-user-write.json',
+    status: 'open-upstream',
+    summary:
+      'sync_runqueues_membarrier_state() reads mm->membarrier_state on entry and only then tests mm_users == 1; ' +
+      'if another thread of the mm registers GLOBAL_EXPEDITED (its IPI sets the caller\'s runqueue, READY is set) and exits in between, ' +
+      'the caller sees one user and this_cpu_write()s the value read on entry, without GLOBAL_EXPEDITED, into its runqueue; ' +
+      'membarrier_global_expedited() then skips that CPU while the registered thread runs user code. Generic code (every arch); ' +
+      'found after splitting the registration into the kernel\'s separate reads (issue 12 item 6).',
+    fixKnobs: { syncRunqueuesFreshState: true },
+  },
 ];

@@ -22,6 +22,14 @@ export interface Frame {
   call?: number;
   scanCpu?: CpuId;
   targets?: CpuId[];
+  /**
+   * membarrier_global_expedited(): the scan's first read of CPU scanCpu is done (READ_ONCE(
+   * cpu_rq(cpu)->membarrier_state) had GLOBAL_EXPEDITED); its rcu_dereference(cpu_rq(cpu)->curr) is the
+   * next step. `callerCpu` is raw_smp_processor_id() at the first read.
+   */
+  scanRead?: { rqState: number; callerCpu: CpuId };
+  /** sync_runqueues_membarrier_state(): the value of atomic_read(&mm->membarrier_state) read on entry. */
+  mbState?: number;
   gen?: number;
   freedTables?: boolean;
   temp?: MmId;

@@ -16,6 +16,7 @@ const COMMON: readonly KnobDef[] = [
   { name: 'hotplugFix', default: true, values: [true, false], models: 'sched_force_init_mm() at CPUHP_AP_SCHED_WAIT_EMPTY (21641bd9a7a7, v6.14) instead of the late idle_task_exit()' },
   { name: 'nmiReader', default: 'uaccess-okay', values: ['uaccess-okay', 'active-mm'], models: "NMI readers: 'uaccess-okay' read current->mm only if nmi_uaccess_okay() (81e3cbdef230, v6.16); 'active-mm' dereference current->active_mm at any time (pre-v6.16 over-approximation)" },
   { name: 'membarrierSwitchMmFix', default: false, values: [false, true], models: 'proposed fix for the stale rq->membarrier_state (kernel-model.md C4.1): membarrier_switch_mm(rq, prev->mm, next->mm) instead of prev->active_mm (not in mainline)' },
+  { name: 'syncRunqueuesFreshState', default: false, values: [false, true], models: "proposed fix for the stale single-user write of sync_runqueues_membarrier_state() (lazymm finding, issue 12): read mm->membarrier_state after the mm_users / num_online_cpus() test, with preemption off up to the this_cpu_write(); mainline reads it on entry (not in mainline)" },
   { name: 'hazardScan', default: 'online', values: ['online', 'mm_cpumask'], models: "hazard strategy: for_each_possible_lazymm_cpu() = for_each_online_cpu() (generic) or mm_cpumask(mm) (Andy's x86 optimization, patch 22/23)" },
 ];
 

@@ -61,8 +61,8 @@ describe('ops reports: the state after every step is the engine state', () => {
 
   it('draws IPIs from the sending step to the handling step, and marks the cited steps', () => {
     const r = buildOpsReport(opsCase('findings/global-expedited-stale-rq-state.json'));
-    expect(r.main.ipis[0]).toEqual({ id: 1, func: 'ipi_sync_rq_state', from: 0, to: 1, sendStep: 3, handleStep: 4 });
-    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 22, event: 64 });
+    expect(r.main.ipis[0]).toEqual({ id: 1, func: 'ipi_sync_rq_state', from: 0, to: 1, sendStep: 7, handleStep: 8 });
+    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 26, event: 64 });
     expect(r.main.violation!.citedSteps.length).toBeGreaterThan(0);
     expect(r.base).toBeNull();
     expect(r.timeline).toContain('VIOLATION membarrier-ordering C4.1');

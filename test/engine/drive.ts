@@ -74,11 +74,13 @@ export const steps = (cpu: number, n: number): Op[] => Array.from({ length: n },
 /**
  * T1 on CPU0 registers its mm for membarrier `cmd` from a syscall, CPU1 (running a thread of the same
  * mm) takes the registration's ipi_sync_rq_state, and the registration completes (T1 stays in the kernel).
+ * sync_runqueues_membarrier_state()'s steps: the mm_users test, one scan step per CPU (`cpus` of
+ * them), on_each_cpu_mask(); after the IPI, the end of the wait and the READY store.
  */
-export const registerFromCpu0 = (cmd: string): Op[] => [
+export const registerFromCpu0 = (cmd: string, cpus = 2): Op[] => [
   { op: 'syscall', cpu: 0 },
   { op: 'membarrier_register', cpu: 0, cmd } as Op,
-  { op: 'step', cpu: 0 },
+  ...steps(0, 2 + cpus),
   { op: 'ipi', cpu: 1 },
   ...steps(0, 2),
 ];

@@ -54,8 +54,11 @@ describe('engines that model shipped or proposed kernels (with the findings\' pr
 
 describe('findings and counterfactual combinations fail as predicted', () => {
   it('mainline x86/refcount without the fixes: the open-upstream C4.1 finding shows up', () => {
-    const r = walk({ arch: 'x86', strategy: 'refcount' }, 600_000, 42);
-    expect(r.violations.map((v) => `${v.property}: ${v.clause}`)).toContain('membarrier-ordering: C4.1 stale rq->membarrier_state');
+    // Rare under uniform choice since issue 12 item 6: a multi-user registration takes 5 + (CPUs)
+    // preemptible steps, and uniform choice preempts it at almost every one (4,000,000 uniform steps
+    // at seeds 42 and 1 did not find it). The weighted arbitraries find it in tens of runs.
+    const r = runCheck({ engine: { arch: 'x86', strategy: 'refcount' }, properties: ['membarrier-ordering'], runs: 3000, seed: 42, shrinkBudget: 1, exhaustiveShrink: false });
+    expect(`${r.counterexample?.property}: ${r.counterexample?.clause}`).toBe('membarrier-ordering: C4.1 stale rq->membarrier_state');
   });
   it('x86/shootdown: x86 leaves lazy mms behind the scheduler\'s back, so the shootdown misses lazy CPUs (Andy, seeds)', () => {
     const r = runCheck({ engine: { arch: 'x86', strategy: 'shootdown', knobs: fixKnobs('x86') }, runs: 3000, seed: 7 });

@@ -31,7 +31,7 @@ describe('the IRET that ends an interrupt taken in kernel mode serializes (x86)'
 
   it('so an ipi_sync_core() without sync_core() (variant sync-core-ipi-preempt-sysret) is not a C3 violation when the IPI returns to the same kernel code', () => {
     const { events } = drive({ variant: 'sync-core-ipi-preempt-sysret', ...x86 }, { ...config, cpus: 3 }, [
-      ...registerFromCpu0('PRIVATE_EXPEDITED_SYNC_CORE'),
+      ...registerFromCpu0('PRIVATE_EXPEDITED_SYNC_CORE', 3),
       { op: 'syscall', cpu: 1 },
       { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
       ...steps(0, 5),

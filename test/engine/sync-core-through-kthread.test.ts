@@ -13,7 +13,7 @@ const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 const prologue: Script = [
   { op: 'syscall', cpu: 0 },
   { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
-  { op: 'step', cpu: 0 }, // sync_runqueues_membarrier_state(): IPI CPU1, run locally
+  ...steps(0, 4), // sync_runqueues_membarrier_state(): mm_users, scan CPU0 and CPU1, IPI CPU1 + run locally
   { op: 'ipi', cpu: 1 },
   ...steps(0, 2),
   { op: 'syscall', cpu: 1 },

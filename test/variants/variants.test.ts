@@ -25,7 +25,9 @@ import type { TraceEvent } from '../../src/trace/events';
 import { checkTrace, createTraceChecker, propertyById } from '../../properties/index';
 
 const SEED = 1;
-const RUNS = 3000;
+// 4,000: kthread-use-mm-same-mm-no-sync-core needs 3,321 runs at seed 1 since issue 12 item 6 (its SYNC_CORE
+// registration now takes 5 + (CPUs) steps); the others are caught in far fewer.
+const RUNS = 4000;
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
 
 describe.each(VARIANTS.map((v) => [v.id, v] as const))('variant %s', (id, v) => {

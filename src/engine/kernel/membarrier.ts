@@ -98,25 +98,71 @@ export function stepMembarrier(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
 }
 
 /**
- * MB2: one iteration of the for_each_online_cpu() scan (PREEMPT_RCU: the caller may be preempted
- * or migrate between iterations, errata A2). PRIVATE: target iff rq->curr->mm == mm (the caller's CPU
- * is scanned too). GLOBAL: skip the CPU we run on now; target iff rq->membarrier_state has
- * GLOBAL_EXPEDITED and rq->curr->mm != NULL.
+ * MB2: the for_each_online_cpu() scan, one CPU per step (PREEMPT_RCU: the caller may be preempted
+ * or migrate between iterations, errata A2). PRIVATE: target iff rq->curr->mm == mm, one step per CPU
+ * (the caller's CPU is scanned too). GLOBAL: two steps per CPU whose rq state has GLOBAL_EXPEDITED
+ * (issue 12 item 6), so the CPU can switch between the state read and the rq->curr read.
  */
 function scanOneCpu(k: Kctx, cpu: CpuId, f: Frame): void {
+  if (f.cmd === 'GLOBAL_EXPEDITED' && f.scanRead === undefined) globalScanStateRead(k, cpu, f);
+  else scanCurrRead(k, cpu, f);
+}
+
+function nextScanCpu(k: Kctx, f: Frame): void {
+  f.scanCpu = (f.scanCpu as number) + 1;
+  if (f.scanCpu >= k.s.cpus.length) f.pc = 3;
+}
+
+/**
+ * Models: kernel/sched/membarrier.c membarrier_global_expedited(), the first read of one iteration:
+ * "if (cpu == raw_smp_processor_id()) continue; if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) &
+ * MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue;". A CPU that passes is read again in the next step
+ * ("p = rcu_dereference(cpu_rq(cpu)->curr); if (!p->mm) continue;"): two separate loads, and other
+ * CPUs run in between. The skip's event carries the runqueue's curr as it is now (the kernel does not
+ * read it).
+ */
+function globalScanStateRead(k: Kctx, cpu: CpuId, f: Frame): void {
   const target = f.scanCpu as number;
   const c = k.cpu(target);
-  f.scanCpu = target + 1;
-  if (f.scanCpu >= k.s.cpus.length) f.pc = 3;
-  if (!c.online) return;
-  const cmd = f.cmd as MembarrierCmd;
+  if (!c.online || target === cpu) return nextScanCpu(k, f);
+  const rqState = c.rqMembarrierState;
+  if ((rqState & S.GLOBAL_EXPEDITED) !== 0) {
+    f.scanRead = { rqState, callerCpu: cpu };
+    return;
+  }
+  nextScanCpu(k, f);
   const curr = k.task(c.curr);
-  if (cmd === 'GLOBAL_EXPEDITED' && target === cpu) return;
-  const selected = membarrierScanSelects({ cmd, target, callerCpu: cpu, rqMembarrierState: c.rqMembarrierState, currMm: curr.mm, callerMm: (f.mm as MmId | null) ?? null });
+  k.emit({
+    k: 'membarrier_scan', cpu, fn: fnOf('GLOBAL_EXPEDITED'), call: f.call as number, target, currTask: curr.id,
+    currMm: curr.mm, rqMembarrierState: rqState, selected: false,
+  });
+}
+
+/**
+ * Models: kernel/sched/membarrier.c membarrier_private_expedited(): "p = rcu_dereference(
+ * cpu_rq(cpu)->curr); if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask);" and the second read of
+ * membarrier_global_expedited() ("p = rcu_dereference(cpu_rq(cpu)->curr); if (!p->mm) continue;"),
+ * whose rq->membarrier_state was read in the step before. The p->mm load right after the rq->curr
+ * load is part of the same step (docs/windows.md says why that loses nothing).
+ */
+function scanCurrRead(k: Kctx, cpu: CpuId, f: Frame): void {
+  const target = f.scanCpu as number;
+  const c = k.cpu(target);
+  const cmd = f.cmd as MembarrierCmd;
+  const read = f.scanRead;
+  delete f.scanRead;
+  nextScanCpu(k, f);
+  // The kernel holds cpus_read_lock() over the scan; the model does not, so a CPU can go down
+  // between the two reads of a GLOBAL iteration: it is then skipped like any offline CPU.
+  if (!c.online) return;
+  const curr = k.task(c.curr);
+  const rqMembarrierState = read?.rqState ?? c.rqMembarrierState;
+  const callerCpu = read?.callerCpu ?? cpu;
+  const selected = membarrierScanSelects({ cmd, target, callerCpu, rqMembarrierState, currMm: curr.mm, callerMm: (f.mm as MmId | null) ?? null });
   if (selected) (f.targets as CpuId[]).push(target);
   k.emit({
     k: 'membarrier_scan', cpu, fn: fnOf(cmd), call: f.call as number, target, currTask: curr.id,
-    currMm: curr.mm, rqMembarrierState: c.rqMembarrierState, selected,
+    currMm: curr.mm, rqMembarrierState, selected,
   });
 }
 
@@ -134,41 +180,77 @@ export function startRegister(k: Kctx, cpu: CpuId, cmd: MembarrierCmd): Frame | 
     return null;
   }
   k.setMmMembarrierState(cpu, fn, m, m.membarrierState | REGISTER_SET[cmd]);
-  return newFrame('membarrier_register', { cmd, mm: m.id, pc: 1, preemptible: true });
+  // Models: kernel/sched/membarrier.c sync_runqueues_membarrier_state(): its first statement, "int
+  // membarrier_state = atomic_read(&mm->membarrier_state);", read right after the atomic_or() (a
+  // window there could only make the value fresher). The mm_users test is a later step (issue 12).
+  return newFrame('membarrier_register', { cmd, mm: m.id, mbState: m.membarrierState, pc: 1, preemptible: true });
 }
 
+/**
+ * The steps of sync_runqueues_membarrier_state() and the READY store. Every step boundary is a
+ * preemption point (process context, no lock held) except inside on_each_cpu_mask().
+ */
 export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   const mm = f.mm as MmId;
   const m = k.mm(mm);
   const cmd = f.cmd as MembarrierCmd;
   switch (f.pc) {
-    case 1: {
-      // sync_runqueues_membarrier_state(): single user (or one CPU): only this runqueue, smp_mb().
+    case 1:
+      // Models: kernel/sched/membarrier.c sync_runqueues_membarrier_state(): "if
+      // (atomic_read(&mm->mm_users) == 1 || num_online_cpus() == 1)", read after the state above.
       if (syncRunqueuesSingleUser(m.users, k.onlineCpus().length)) {
-        k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', m.membarrierState);
-        k.mb(cpu, 'sync_runqueues_membarrier_state');
-        f.pc = 3;
+        f.pc = 2;
         return 'more';
       }
-      // synchronize_rcu(), then IPI every CPU whose rq->curr->mm == mm (self included) with
-      // ipi_sync_rq_state. The grace period is modelled as one step (no reader is tracked).
+      // "synchronize_rcu();" (the grace period is this step: no RCU reader is tracked), then the
+      // scan under rcu_read_lock(), one CPU per step (PREEMPT_RCU).
+      f.scanCpu = 0;
+      f.targets = [];
+      f.pc = 3;
+      return 'more';
+    case 2:
+      // Models: sync_runqueues_membarrier_state(), single user: "this_cpu_write(
+      // runqueues.membarrier_state, membarrier_state); smp_mb();" on the CPU the caller runs on now,
+      // with the value read on entry: a registration by another thread of the mm that completed since
+      // (that thread then exited, leaving one user) is overwritten (finding
+      // sync-runqueues-stale-single-user-write). Knob syncRunqueuesFreshState: the proposed fix
+      // reads atomic_read(&mm->membarrier_state) here, preemption off up to the write.
+      const value = k.knob<boolean>('syncRunqueuesFreshState') ? m.membarrierState : (f.mbState as number);
+      k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', value);
+      k.mb(cpu, 'sync_runqueues_membarrier_state');
+      f.pc = 6;
+      return 'more';
+    case 3: {
+      // Models: sync_runqueues_membarrier_state(): one iteration of "for_each_online_cpu(cpu) { p =
+      // rcu_dereference(rq->curr); if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask); }".
+      const target = f.scanCpu as number;
+      const c = k.cpu(target);
+      if (c.online && syncRunqueuesSelects(k.task(c.curr).mm, mm)) (f.targets as CpuId[]).push(target);
+      f.scanCpu = target + 1;
+      if (f.scanCpu >= k.s.cpus.length) f.pc = 4;
+      return 'more';
+    }
+    case 4: {
+      // Models: sync_runqueues_membarrier_state(): "on_each_cpu_mask(tmpmask, ipi_sync_rq_state, mm,
+      // true);" with preemption off: the IPIs to the other CPUs of the mask, ipi_sync_rq_state() here
+      // if this CPU is in it, then the wait.
       f.preemptible = false;
       const ids: number[] = [];
       let self = false;
-      for (const c of k.onlineCpus()) {
-        if (!syncRunqueuesSelects(k.task(c.curr).mm, mm)) continue;
-        if (c.id === cpu) self = true;
-        else ids.push(k.sendIpi(cpu, 'sync_runqueues_membarrier_state', c.id, 'ipi_sync_rq_state', { mm }));
+      for (const target of f.targets as CpuId[]) {
+        if (!k.cpu(target).online) continue;
+        if (target === cpu) self = true;
+        else ids.push(k.sendIpi(cpu, 'sync_runqueues_membarrier_state', target, 'ipi_sync_rq_state', { mm }));
       }
       if (self) runIpiFunc(k, cpu, { id: -1, from: cpu, func: 'ipi_sync_rq_state', mm }, true);
       f.waitIpis = ids;
-      f.pc = 2;
+      f.pc = 5;
       return 'more';
     }
-    case 2:
+    case 5:
       f.waitIpis = [];
       f.preemptible = true;
-      f.pc = 3;
+      f.pc = 6;
       return 'more';
     default:
       k.setMmMembarrierState(cpu, 'membarrier_register', m, m.membarrierState | READY[cmd]);
