@@ -60,7 +60,10 @@ function explainCause(x: Explanation, mirror: Mirror, cpu: CpuId): void {
   x.say(w === null ? `rq->membarrier_state has had its boot value all along.` : `${x.ref(w)}: ${WRITERS[w.ev.fn] ?? `${w.ev.fn} set it`}.`);
   const reg = m.lastMembarrierState;
   const missed = reg !== null && reg.i > writeAt;
-  if (missed) {
+  const sw0 = c.lastSwitchTo;
+  // The single-user path's write with no switch since: its value was read before the mm_users test.
+  const staleEntryRead = w !== null && w.ev.k === 'rq_membarrier_state' && w.ev.fn === 'sync_runqueues_membarrier_state' && !(sw0 !== null && sw0.i > writeAt);
+  if (missed && !staleEntryRead) {
     x.say(`Then ${x.ref(reg)} changed ${m.id}'s state without reaching cpu${cpu}'s runqueue: sync_runqueues_membarrier_state() updates only the caller's runqueue when the mm has one user, and otherwise IPIs only the CPUs whose rq->curr->mm is the mm at that moment.`);
   }
   const sw = c.lastSwitchTo;
@@ -74,7 +77,9 @@ function explainCause(x: Explanation, mirror: Mirror, cpu: CpuId): void {
   } else {
     x.say(`cpu${cpu} has not switched tasks since, so nothing refreshed it.`);
   }
-  if (switchedSince && lazySameMm && w !== null && w.ev.fn === 'membarrier_update_current_mm') {
+  if (staleEntryRead) {
+    x.say(`sync_runqueues_membarrier_state()'s single-user path writes the mm->membarrier_state it read on entry, before its mm_users test: a GLOBAL_EXPEDITED registration by another thread of ${m.id} in between (that thread then exited, leaving one user) is overwritten. This is lazymm finding sync-runqueues-stale-single-user-write (issue 12): expected on 6.17 without the proposed fix (knob syncRunqueuesFreshState).`);
+  } else if (switchedSince && lazySameMm && w !== null && w.ev.fn === 'membarrier_update_current_mm') {
     x.say(`This is kernel-model.md scenario 14 (errata Part 3 A1, trigger (i)): expected on 6.17 without the proposed fix.`);
   } else if (missed) {
     x.say(`This is errata Part 3 A1's trigger (ii)/(iii) (a registration that missed a lazy CPU): expected on 6.17.`);
