@@ -32,6 +32,10 @@ export interface Frame {
   plan?: import('./arch/arch').SwitchPlan;
   /** context_switch entered from an interrupt (the prev task returns to user by IRET). */
   fromIrq?: boolean;
+  /** x86 flush_tlb_mm_range(): info->trim_cpumask (should_trim_cpumask() said a second has passed). */
+  trim?: boolean;
+  /** IPIs queued so far by a stepped flush (waited for once the per-CPU scan is over). */
+  sent?: number[];
 }
 
 export function newFrame(fn: string, init: Partial<Frame> = {}): Frame {

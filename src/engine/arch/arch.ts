@@ -47,7 +47,15 @@ export interface ArchHooks {
   exception_return(k: Kctx, cpu: CpuId, fn: string): void;
   /** Models: flush_tlb_func() run on `cpu` (by IPI or locally). */
   flush_tlb_func(k: Kctx, cpu: CpuId, ipi: Ipi): void;
-  /** flush_tlb_mm_range(): returns the IPIs to wait for. */
+  /**
+   * flush_tlb_mm_range() for a task's own flush as separate steps (x86: inc_mm_tlb_gen(), then one
+   * should_flush_tlb() read per CPU, the local flush, the wait; issue 12 item 6). Absent: one step
+   * (`flush_tlb_mm_range` below, then the wait).
+   */
+  flush_tlb_steps?: import('./x86-flush-steps').FlushSteps;
+  /** Whether flush_tlb_mm_range() can take should_flush_tlb()'s trim_cpumask case (x86 >= v6.14). */
+  canTrimCpumask?(k: Kctx): boolean;
+  /** flush_tlb_mm_range() in one step: returns the IPIs to wait for. */
   flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number };
   /** exit_mmap()'s final (fullmm, page tables freed) flush: returns the IPIs to wait for. */
   exit_mmap_flush(k: Kctx, cpu: CpuId, mm: MmId): { ipis: number[]; gen: number };

@@ -7,6 +7,7 @@ import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks, SwitchPlan } from './arch';
 import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
+import { makeX86FlushSteps } from './x86-flush-steps';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -161,6 +162,26 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
 }
 
 /**
+ * Models: broadcast_tlb_flush() when mm_global_asid(mm): INVLPGB + TLBSYNC invalidate the ASID (and
+ * the paging-structure caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
+ * Returns false (nothing done) when the mm has no global ASID.
+ */
+function broadcastTlbFlush(k: Kctx, _cpu: CpuId, mmId: MmId, gen: number): boolean {
+  if (!usesGlobalAsid(k, mmId)) return false;
+  for (const c of k.s.cpus) {
+    if (!c.online) continue;
+    c.localTlbGen[mmId] = gen;
+    k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
+  }
+  return true;
+}
+
+/**
+ * flush_tlb_mm_range() in one atomic step, for the callers whose flush no other CPU can race: the
+ * final flush of exit_mmap() (mm_users is 0, so no CPU can load the mm any more; freed_tables sends
+ * to the whole mask with no per-CPU condition) and __text_poke()'s flush of text_poke_mm (errata
+ * Part 2 E4: only inc_mm_tlb_gen()). A task's own flush runs as separate steps (./x86-flush-steps.ts).
+ *
  * Models: arch/x86/mm/tlb.c flush_tlb_mm_range() and native_flush_tlb_multi(): inc_mm_tlb_gen();
  * IPI the other CPUs of mm_cpumask (all of them when page tables are freed; otherwise only those
  * should_flush_tlb() selects: lazy CPUs are skipped) and wait; or flush locally.
@@ -171,16 +192,7 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
   // inc_mm_tlb_gen(): atomic64_inc_return, "also a barrier that synchronizes with switch_mm()".
   k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm: mmId, value: gen, freedTables });
   k.mb(cpu, 'inc_mm_tlb_gen');
-  if (usesGlobalAsid(k, mmId)) {
-    // broadcast_tlb_flush(): INVLPGB + TLBSYNC invalidate the ASID (and the paging-structure
-    // caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
-    for (const c of k.s.cpus) {
-      if (!c.online) continue;
-      c.localTlbGen[mmId] = gen;
-      k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
-    }
-    return { ipis: [], gen };
-  }
+  if (broadcastTlbFlush(k, cpu, mmId, gen)) return { ipis: [], gen };
   const ipis: number[] = [];
   const others = k.s.cpus.filter((c) => c.id !== cpu && c.online && m.cpumask[c.id]);
   const self = k.cpu(cpu);
@@ -205,15 +217,22 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
  * Models: should_flush_tlb() (>= v6.15, with fea4e317f9e7's LOADED_MM_SWITCHING clause) or
  * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
  */
-function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId): boolean {
+function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
   const c = k.cpu(cpu);
   if (c.isLazy) return false;
   const filter = k.knob<string>('flushFilter');
   if (filter === 'notLazy') return true;
+  // "In cpumask, but not the loaded mm? Periodically remove by flushing": info->trim_cpumask
+  // (6db2526c1d69, v6.14) sends the IPI to every non-lazy CPU of the mask, whose flush_tlb_func()
+  // then clears its stale bit.
+  if (trim) return true;
   // 6db2526c1d69 without fea4e317f9e7 (v6.14.0; CVE-2025-37964): no LOADED_MM_SWITCHING clause.
   if (filter === 'shouldFlushNoSwitching') return c.loadedMm === mm;
   return c.loadedMm === 'SWITCHING' || c.loadedMm === mm;
 }
+
+/** The stepped flush of a task's own mm (issue 12 item 6). */
+const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, flushTlbFunc, broadcast: broadcastTlbFlush });
 
 export const x86Arch: ArchHooks = {
   name: 'x86',
@@ -262,6 +281,10 @@ export const x86Arch: ArchHooks = {
   },
   flush_tlb_func: flushTlbFunc,
   flush_tlb_mm_range: flushTlbMmRange,
+  flush_tlb_steps: x86FlushSteps,
+  // should_trim_cpumask() exists with should_flush_tlb() (6db2526c1d69, v6.14): with the 'notLazy'
+  // filter (<= v6.13) every non-lazy CPU of the mask gets the IPI anyway.
+  canTrimCpumask: (k) => k.knob<string>('flushFilter') !== 'notLazy',
   // Models: arch/x86/include/asm/tlb.h tlb_flush(): fullmm passes tlb->freed_tables, so exit_mmap()
   // IPIs every CPU in mm_cpumask, lazy ones included.
   exit_mmap_flush(k, cpu, mm) {
