@@ -53,10 +53,16 @@ export interface ArchHooks {
    * (`flush_tlb_mm_range` below, then the wait).
    */
   flush_tlb_steps?: import('./x86-flush-steps').FlushSteps;
-  /** Whether flush_tlb_mm_range() can take should_flush_tlb()'s trim_cpumask case (x86 >= v6.14). */
+  /**
+   * Whether a flush can be the one that trims mm_cpumask (x86 >= v6.14 should_flush_tlb()'s
+   * trim_cpumask; powerpc radix flush_type_needed()'s tick_and_test_trim_clock()).
+   */
   canTrimCpumask?(k: Kctx): boolean;
-  /** flush_tlb_mm_range() in one step: returns the IPIs to wait for. */
-  flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number };
+  /**
+   * flush_tlb_mm_range() in one step: returns the IPIs to wait for. `trim`: the arch's occasional
+   * mm_cpumask trim is due (x86 should_trim_cpumask(), powerpc tick_and_test_trim_clock()).
+   */
+  flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean, trim?: boolean): { ipis: number[]; gen: number };
   /** exit_mmap()'s final (fullmm, page tables freed) flush: returns the IPIs to wait for. */
   exit_mmap_flush(k: Kctx, cpu: CpuId, mm: MmId): { ipis: number[]; gen: number };
   /** Barriers of switch_to() itself (arm64: the full barrier membarrier relies on). */

@@ -14,7 +14,7 @@ export function startFlushTlb(k: Kctx, cpu: CpuId, freedTables: boolean, trim = 
   k.path(cpu, 'flush_tlb_mm_range', 'begin', t.id);
   // x86: inc_mm_tlb_gen() now; the per-CPU should_flush_tlb() reads in later steps (issue 12 item 6).
   if (k.arch.flush_tlb_steps) return k.arch.flush_tlb_steps.begin(k, cpu, mm, freedTables, trim);
-  const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, freedTables);
+  const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, freedTables, trim);
   return newFrame('flush_tlb_mm_range', { mm, gen, freedTables, waitIpis: ipis, pc: FLUSH_WAIT_PC });
 }
 
