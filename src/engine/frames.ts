@@ -36,6 +36,8 @@ export interface Frame {
   trim?: boolean;
   /** IPIs queued so far by a stepped flush (waited for once the per-CPU scan is over). */
   sent?: number[];
+  /** x86 flush_tlb_mm_range(): consider_global_asid()'s "(current->pid & 0x1f) == (jiffies & 0x1f)" holds. */
+  considerGlobalAsid?: boolean;
 }
 
 export function newFrame(fn: string, init: Partial<Frame> = {}): Frame {

@@ -11,6 +11,8 @@ export interface SwitchPlan {
   gen: number;
   needFlush: boolean;
   sameMm: boolean;
+  /** x86 choose_new_asid() chose the mm's global ASID (INVLPGB, knob asidTransition). */
+  globalAsid?: boolean;
 }
 
 export interface ArchHooks {
@@ -58,6 +60,8 @@ export interface ArchHooks {
    * trim_cpumask; powerpc radix flush_type_needed()'s tick_and_test_trim_clock()).
    */
   canTrimCpumask?(k: Kctx): boolean;
+  /** x86 INVLPGB (knob asidTransition): a flush can pass consider_global_asid()'s jiffies check. */
+  canAssignGlobalAsid?(k: Kctx): boolean;
   /**
    * flush_tlb_mm_range() in one step: returns the IPIs to wait for. `trim`: the arch's occasional
    * mm_cpumask trim is due (x86 should_trim_cpumask(), powerpc tick_and_test_trim_clock()).

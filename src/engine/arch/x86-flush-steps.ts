@@ -33,8 +33,10 @@ import type { Frame } from '../frames';
 import type { Ipi } from '../state';
 import type { CpuId, MmId } from '../../trace/events';
 
+/** pc of finish_asid_transition() (after broadcast_tlb_flush()'s INVLPGB). */
+const FINISH_ASID_TRANSITION_PC = 4;
 /** The frame's pc once every step but the wait has run. */
-export const FLUSH_WAIT_PC = 4;
+export const FLUSH_WAIT_PC = 5;
 
 /** The x86 pieces the steps use (passed in by x86.ts, which owns them). */
 export interface X86FlushHelpers {
@@ -42,15 +44,21 @@ export interface X86FlushHelpers {
   shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim: boolean): boolean;
   /** flush_tlb_func() on `cpu`. */
   flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void;
-  /** mm_global_asid(mm) != 0: broadcast_tlb_flush() instead of IPIs. Returns whether it ran. */
+  /** mm_global_asid(mm) != 0: broadcast_tlb_flush()'s INVLPGB instead of IPIs. Returns whether it ran. */
   broadcast(k: Kctx, cpu: CpuId, mm: MmId, gen: number): boolean;
+  /** broadcast_tlb_flush()'s finish_asid_transition(): spin on a switching CPU, or the IPIs it sent. */
+  finishAsidTransition(k: Kctx, cpu: CpuId, info: Ipi): { spin: boolean; ipis: number[] };
+  /** consider_global_asid(mm), after the IPI flush. */
+  considerGlobalAsid(k: Kctx, cpu: CpuId, mm: MmId): void;
 }
 
 export interface FlushSteps {
   /** Step pc 0: inc_mm_tlb_gen(); returns the frame whose later steps run through `step`. */
-  begin(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean, trim: boolean): Frame;
-  /** One step of pc 1..3. */
+  begin(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean, trim: boolean, considerGlobalAsid: boolean): Frame;
+  /** One step before the wait. */
   step(k: Kctx, cpu: CpuId, f: Frame): void;
+  /** After the wait: consider_global_asid() when the IPI path ran. */
+  end(k: Kctx, cpu: CpuId, f: Frame): void;
 }
 
 export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
@@ -64,20 +72,24 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
     (!!f.freedTables && !k.bug.lazySkipsFreedTablesFlush) || h.shouldFlushTlb(k, target, f.mm as MmId, !!f.trim);
 
   return {
-    begin(k, cpu, mm, freedTables, trim) {
+    begin(k, cpu, mm, freedTables, trim, considerGlobalAsid) {
       const m = k.mm(mm);
       const gen = ++m.tlbGen;
       // inc_mm_tlb_gen(): atomic64_inc_return, "also a barrier that synchronizes with switch_mm()".
       k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
       k.mb(cpu, 'inc_mm_tlb_gen');
-      return { fn: 'flush_tlb_mm_range', pc: 1, preemptible: false, waitIpis: [], mm, gen, freedTables, trim, targets: [], sent: [] };
+      return { fn: 'flush_tlb_mm_range', pc: 1, preemptible: false, waitIpis: [], mm, gen, freedTables, trim, considerGlobalAsid, targets: [], sent: [] };
     },
     step(k, cpu, f) {
       const mm = f.mm as MmId;
       switch (f.pc) {
         case 1: {
           f.pc = FLUSH_WAIT_PC;
-          if (h.broadcast(k, cpu, mm, f.gen as number)) return;
+          if (h.broadcast(k, cpu, mm, f.gen as number)) {
+            f.pc = FINISH_ASID_TRANSITION_PC;
+            f.considerGlobalAsid = false;
+            return;
+          }
           const m = k.mm(mm);
           // cpumask_any_but(mm_cpumask(mm), cpu), then smp_call_function_many_cond()'s
           // cpumask_and(cfd->cpumask, mask, cpu_online_mask) without this CPU.
@@ -87,6 +99,7 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
             f.pc = 2;
             return;
           }
+          f.considerGlobalAsid = false;
           // "else if (mm == this_cpu_read(cpu_tlbstate.loaded_mm))": flush_tlb_func() with IRQs off.
           if (k.cpu(cpu).loadedMm === mm) h.flushTlbFunc(k, cpu, info(cpu, f));
           return;
@@ -100,6 +113,14 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
           (f.sent as number[]).push(k.sendIpi(cpu, 'native_flush_tlb_multi', target, 'flush_tlb_func', { mm, gen: f.gen, freedTables: !!f.freedTables }));
           return;
         }
+        case FINISH_ASID_TRANSITION_PC: {
+          const r = h.finishAsidTransition(k, cpu, info(cpu, f));
+          if (r.spin) return;
+          // __tlbsync(): the INVLPGBs are done; flush_tlb_multi() inside waited for its IPIs.
+          f.waitIpis = r.ipis;
+          f.pc = FLUSH_WAIT_PC;
+          return;
+        }
         default: {
           // send_call_function_ipi_mask(); then "if ((scf_flags & SCF_RUN_LOCAL) &&
           // cpumask_test_cpu(this_cpu, mask) && (!cond_func || cond_func(this_cpu, info)))" the
@@ -109,6 +130,9 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
           f.pc = FLUSH_WAIT_PC;
         }
       }
+    },
+    end(k, cpu, f) {
+      if (f.considerGlobalAsid) h.considerGlobalAsid(k, cpu, f.mm as MmId);
     },
   };
 }

@@ -8,12 +8,12 @@ import { newFrame, type Frame } from '../frames';
 import { FLUSH_WAIT_PC } from '../arch/x86-flush-steps';
 import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
 
-export function startFlushTlb(k: Kctx, cpu: CpuId, freedTables: boolean, trim = false): Frame {
+export function startFlushTlb(k: Kctx, cpu: CpuId, freedTables: boolean, trim = false, considerGlobalAsid = false): Frame {
   const t = k.current(cpu);
   const mm = t.mm as MmId;
   k.path(cpu, 'flush_tlb_mm_range', 'begin', t.id);
   // x86: inc_mm_tlb_gen() now; the per-CPU should_flush_tlb() reads in later steps (issue 12 item 6).
-  if (k.arch.flush_tlb_steps) return k.arch.flush_tlb_steps.begin(k, cpu, mm, freedTables, trim);
+  if (k.arch.flush_tlb_steps) return k.arch.flush_tlb_steps.begin(k, cpu, mm, freedTables, trim, considerGlobalAsid);
   const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, freedTables, trim);
   return newFrame('flush_tlb_mm_range', { mm, gen, freedTables, waitIpis: ipis, pc: FLUSH_WAIT_PC });
 }
@@ -28,6 +28,7 @@ export function stepFlushTlb(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
     return 'more';
   }
   k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm: f.mm as MmId, gen: f.gen as number, freedTables: !!f.freedTables });
+  k.arch.flush_tlb_steps?.end(k, cpu, f);
   k.path(cpu, 'flush_tlb_mm_range', 'end', k.current(cpu).id);
   return 'done';
 }
