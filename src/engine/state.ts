@@ -102,7 +102,7 @@ export interface CpuState {
   lazyMmHp: MmId | null;
   dropMmHp: MmId | null;
   /** use_temporary_mm(): the loaded temporary mm and the mm to restore. */
-  tempMm: { temp: MmId; saved: MmId } | null;
+  tempMm: { temp: MmId; saved: MmId | null } | null;
 }
 
 export interface MembarrierCall {
