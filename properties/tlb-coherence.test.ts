@@ -49,10 +49,11 @@ function flush(b: TraceBuilder, opts: { freedTables: boolean; targets: number[];
 }
 
 describe('tlb-coherence', () => {
-  it('applies to x86 only', () => {
+  it('applies to every arch (powerpc and arm64 under their own rules, properties/tlb/tagged-tlb.ts; test/engine/radix-flush.test.ts)', () => {
     const init = world().init;
     expect(tlbCoherence.appliesTo(init)).toBe(true);
-    expect(tlbCoherence.appliesTo({ ...init, arch: 'arm64' })).toBe(false);
+    expect(tlbCoherence.appliesTo({ ...init, arch: 'arm64' })).toBe(true);
+    expect(tlbCoherence.appliesTo({ ...init, arch: 'powerpc' })).toBe(true);
   });
 
   it('user -> idle (lazy) -> user, flushes that skip the lazy CPU, and the flushing return pass', () => {

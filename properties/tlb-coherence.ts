@@ -1,12 +1,12 @@
 /**
- * tlb-coherence (kernel-model.md C6.1-C6.4, errata Part 2 E2, E5, E6, E12; x86 only): the
+ * tlb-coherence (kernel-model.md C6.1-C6.4, errata Part 2 E2, E5, E6, E12): on x86 the
  * scheduler's view (current->mm / ->active_mm), the arch's view (cpu_tlbstate.loaded_mm, is_lazy)
  * and mm_cpumask agree whenever a CPU is between kernel paths, and TLB flushes reach every CPU
  * that can still use the stale translations.
  *
  * C6.1-C6.3 are checked for each CPU whose state changed, when the step that changed it settles
  * (./tlb/state-checks.ts); C6.4 at flush_done, user_enter and hardware page walks
- * (./tlb/freshness.ts).
+ * (./tlb/freshness.ts). powerpc and arm64 have their own rules (./tlb/tagged-tlb.ts, issue 12 item 7).
  *
  * Reads: load_mm, lazy, cpumask, temp_mm, switch_to, task_mm, path, cpu_online, tlb_gen,
  * flush_done, local_tlb_gen, mm_alloc, user_enter, deref.
@@ -17,8 +17,11 @@ import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import { TlbFreshness } from './tlb/freshness';
 import { checkCpuState, TLB_COHERENCE_ID } from './tlb/state-checks';
+import { TaggedTlbCoherence } from './tlb/tagged-tlb';
 
 function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
+  // powerpc radix and arm64: tagged TLBs with broadcast flushes, under their own rules (./tlb/tagged-tlb.ts).
+  if (init.arch !== 'x86') return new TaggedTlbCoherence(mirror, init);
   const fresh = new TlbFreshness(mirror, init);
   /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
   const dirty: boolean[] = mirror.cpus.map(() => false);
@@ -79,12 +82,13 @@ function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   };
 }
 
-/** The tlb-coherence property (C6, x86). */
+/** The tlb-coherence property (C6; x86, and powerpc/arm64 under their own rules). */
 export const tlbCoherence = defineMirrorProperty({
   id: TLB_COHERENCE_ID,
-  title: 'x86 TLB-state coherence and freshness',
+  title: 'TLB-state coherence and freshness',
   reference:
-    'kernel-model.md C6.1-C6.4 (errata Part 2 E2, E5, E6, E12); arch/x86/mm/tlb.c switch_mm_irqs_off(), enter_lazy_tlb(), flush_tlb_func(), native_flush_tlb_multi()',
-  appliesTo: (init) => init.arch === 'x86',
+    'kernel-model.md C6.1-C6.4 (errata Part 2 E2, E5, E6, E12); arch/x86/mm/tlb.c switch_mm_irqs_off(), enter_lazy_tlb(), flush_tlb_func(), native_flush_tlb_multi(); ' +
+    'arch/powerpc/mm/book3s64/radix_tlb.c flush_type_needed(), exit_lazy_flush_tlb(); arm64 broadcast TLBI (no mm_cpumask)',
+  appliesTo: () => true,
   hooks,
 });

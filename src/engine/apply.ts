@@ -51,7 +51,7 @@ export function applyOp(k: Kctx, op: Op): void {
     case 'membarrier_register':
       return startTaskPath(k, cpu, startRegister(k, cpu, op.cmd), false);
     case 'flush_tlb':
-      return startTaskPath(k, cpu, startFlushTlb(k, cpu, op.freedTables), false);
+      return startTaskPath(k, cpu, startFlushTlb(k, cpu, op.freedTables, op.trim === true, op.considerGlobalAsid === true), false);
     case 'text_poke':
       return startTaskPath(k, cpu, startTextPoke(k, cpu, op.sync), false);
     case 'efi_call':

@@ -98,6 +98,7 @@ export function resolveEngineSpec(spec: EngineSpec): { arch: Arch; strategy: Str
   const resolved = resolveKnobs(a.knobs, knobs);
   // arch/x86/mm/pti.c pti_check_boottime_disable(): "PTI enabled, disabling INVLPGB" (errata E15).
   if (resolved.pti === true && resolved.invlpgb === true) throw new Error("knobs 'pti' and 'invlpgb' cannot both be true (PTI clears X86_FEATURE_INVLPGB)");
+  if (resolved.asidTransition === true && resolved.invlpgb !== true) throw new Error("knob 'asidTransition' needs 'invlpgb' (global ASIDs exist only with X86_FEATURE_INVLPGB)");
   return { arch, strategy, knobs: resolved, variant: spec.variant, flags };
 }
 

@@ -92,6 +92,8 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
     for (const cmd of CMDS) ops.push({ op: 'membarrier', cpu, cmd });
     for (const cmd of CMDS) ops.push({ op: 'membarrier_register', cpu, cmd });
     ops.push({ op: 'flush_tlb', cpu, freedTables: false }, { op: 'flush_tlb', cpu, freedTables: true });
+    if (k.arch.canTrimCpumask?.(k)) ops.push({ op: 'flush_tlb', cpu, freedTables: false, trim: true });
+    if (k.arch.canAssignGlobalAsid?.(k)) ops.push({ op: 'flush_tlb', cpu, freedTables: false, considerGlobalAsid: true });
   } else {
     // A kernel thread: borrow an mm (get_task_mm + kthread_use_mm), or become a user task.
     if (t.mm === null) {

@@ -40,6 +40,12 @@ export interface Frame {
   plan?: import('./arch/arch').SwitchPlan;
   /** context_switch entered from an interrupt (the prev task returns to user by IRET). */
   fromIrq?: boolean;
+  /** x86 flush_tlb_mm_range(): info->trim_cpumask (should_trim_cpumask() said a second has passed). */
+  trim?: boolean;
+  /** IPIs queued so far by a stepped flush (waited for once the per-CPU scan is over). */
+  sent?: number[];
+  /** x86 flush_tlb_mm_range(): consider_global_asid()'s "(current->pid & 0x1f) == (jiffies & 0x1f)" holds. */
+  considerGlobalAsid?: boolean;
 }
 
 export function newFrame(fn: string, init: Partial<Frame> = {}): Frame {

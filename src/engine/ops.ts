@@ -26,8 +26,14 @@ export type Op =
   | { op: 'exit'; cpu: CpuId }
   | { op: 'membarrier'; cpu: CpuId; cmd: MembarrierCmd }
   | { op: 'membarrier_register'; cpu: CpuId; cmd: MembarrierCmd }
-  /** flush_tlb_mm_range() on the current task's mm (mprotect/munmap; freed_tables as given). */
-  | { op: 'flush_tlb'; cpu: CpuId; freedTables: boolean }
+  /**
+   * flush_tlb_mm_range() on the current task's mm (mprotect/munmap; freed_tables as given). `trim`
+   * (x86 >= v6.14, without freed_tables): should_trim_cpumask() finds a second has passed since the
+   * mm's last trim, so info->trim_cpumask is set (the model has no clock: any flush may be that one).
+   * `considerGlobalAsid` (x86 INVLPGB, knob asidTransition): consider_global_asid()'s
+   * "(current->pid & 0x1f) == (jiffies & 0x1f)" holds for this flush.
+   */
+  | { op: 'flush_tlb'; cpu: CpuId; freedTables: boolean; trim?: boolean; considerGlobalAsid?: boolean }
   /**
    * x86 alternative.c: one __text_poke() through text_poke_mm. `sync: false` is a lone text_poke()
    * / text_poke_copy() (no IPI); `sync: true` is the poke that ends a smp_text_poke_batch_finish()

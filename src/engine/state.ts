@@ -24,6 +24,9 @@ export interface MmState {
   cpumask: boolean[];
   /** mm->context.tlb_gen */
   tlbGen: number;
+  /** x86 INVLPGB (knob asidTransition): mm->context.global_asid != 0, and mm->context.asid_transition. */
+  globalAsid?: boolean;
+  asidTransition?: boolean;
 }
 
 /** Where a task is when it is not executing user instructions. */
@@ -69,6 +72,8 @@ export interface Ipi {
 export interface CpuState {
   id: CpuId;
   online: boolean;
+  /** x86 INVLPGB (knob asidTransition): cpu_tlbstate.loaded_mm_asid is the loaded mm's global ASID. */
+  loadedAsidGlobal?: boolean;
   /** rq->curr */
   curr: TaskId;
   /** `current`: changes at switch_to(), after the mm block of context_switch(). */
@@ -97,7 +102,7 @@ export interface CpuState {
   lazyMmHp: MmId | null;
   dropMmHp: MmId | null;
   /** use_temporary_mm(): the loaded temporary mm and the mm to restore. */
-  tempMm: { temp: MmId; saved: MmId } | null;
+  tempMm: { temp: MmId; saved: MmId | null } | null;
 }
 
 export interface MembarrierCall {

@@ -6,7 +6,7 @@
 import { checkTrace } from '../../properties';
 import { noLazyUseAfterFree } from '../../properties/no-lazy-use-after-free';
 import { TraceBuilder } from '../../properties/lib/trace-builder';
-import { drain, drive, ofKind } from './drive';
+import { drain, drive, ofKind, steps } from './drive';
 
 const x86 = { arch: 'x86' as const, strategy: 'refcount' as const };
 const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
@@ -33,6 +33,7 @@ describe('irqs and irq events', () => {
       { op: 'syscall', cpu: 1 },
       { op: 'syscall', cpu: 0 },
       { op: 'flush_tlb', cpu: 0, freedTables: false },
+      ...steps(0, 2), // the mask snapshot, should_flush_tlb(1): the IPI is queued
       { op: 'ipi', cpu: 1 },
     ]);
     const ipi = perOp.at(-1) ?? [];

@@ -53,7 +53,8 @@ describe('scenario 1: SYNC_CORE, user -> idle -> user of the same mm (x86, fresh
 });
 
 describe('scenario 2: the lazy CPU was unlazied by a freed-tables flush while idle', () => {
-  const flush: Script = [{ op: 'flush_tlb', cpu: 0, freedTables: true }, { op: 'ipi', cpu: 1 }, { op: 'step', cpu: 0 }];
+  // inc_mm_tlb_gen(); the mask snapshot; CPU1's csd queued; the local flush; (IPI handled); the wait.
+  const flush: Script = [{ op: 'flush_tlb', cpu: 0, freedTables: true }, ...steps(0, 3), { op: 'ipi', cpu: 1 }, { op: 'step', cpu: 0 }];
   it('flush_tlb_func() switches the lazy CPU to init_mm behind the scheduler; the return writes CR3', () => {
     const { perOp, events } = drive({ variant: 'no-sync-core-kthread-to-user', ...x86 }, config, [...prologue, ...flush, ...syncCoreCall, ...backToT2]);
     const unlazy = ofKind(events, 'load_mm', 1).filter((e) => e.fn === 'flush_tlb_func');

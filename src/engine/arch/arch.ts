@@ -11,6 +11,8 @@ export interface SwitchPlan {
   gen: number;
   needFlush: boolean;
   sameMm: boolean;
+  /** x86 choose_new_asid() chose the mm's global ASID (INVLPGB, knob asidTransition). */
+  globalAsid?: boolean;
 }
 
 export interface ArchHooks {
@@ -47,8 +49,24 @@ export interface ArchHooks {
   exception_return(k: Kctx, cpu: CpuId, fn: string): void;
   /** Models: flush_tlb_func() run on `cpu` (by IPI or locally). */
   flush_tlb_func(k: Kctx, cpu: CpuId, ipi: Ipi): void;
-  /** flush_tlb_mm_range(): returns the IPIs to wait for. */
-  flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean): { ipis: number[]; gen: number };
+  /**
+   * flush_tlb_mm_range() for a task's own flush as separate steps (x86: inc_mm_tlb_gen(), then one
+   * should_flush_tlb() read per CPU, the local flush, the wait; issue 12 item 6). Absent: one step
+   * (`flush_tlb_mm_range` below, then the wait).
+   */
+  flush_tlb_steps?: import('./x86-flush-steps').FlushSteps;
+  /**
+   * Whether a flush can be the one that trims mm_cpumask (x86 >= v6.14 should_flush_tlb()'s
+   * trim_cpumask; powerpc radix flush_type_needed()'s tick_and_test_trim_clock()).
+   */
+  canTrimCpumask?(k: Kctx): boolean;
+  /** x86 INVLPGB (knob asidTransition): a flush can pass consider_global_asid()'s jiffies check. */
+  canAssignGlobalAsid?(k: Kctx): boolean;
+  /**
+   * flush_tlb_mm_range() in one step: returns the IPIs to wait for. `trim`: the arch's occasional
+   * mm_cpumask trim is due (x86 should_trim_cpumask(), powerpc tick_and_test_trim_clock()).
+   */
+  flush_tlb_mm_range(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean, trim?: boolean): { ipis: number[]; gen: number };
   /** exit_mmap()'s final (fullmm, page tables freed) flush: returns the IPIs to wait for. */
   exit_mmap_flush(k: Kctx, cpu: CpuId, mm: MmId): { ipis: number[]; gen: number };
   /** Barriers of switch_to() itself (arm64: the full barrier membarrier relies on). */

@@ -5,9 +5,9 @@
  * lazy kthread to init_mm; cleanup_cpu_mmu_context() on hotplug.
  */
 import type { Kctx } from '../kctx';
-import type { Ipi } from '../state';
 import type { ArchHooks } from './arch';
 import { broadcastTlbFlush } from './broadcast-flush';
+import { flushTypeNeeded, tlbielPid, tlbiePid } from './radix-flush';
 import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
 import { INIT_MM, MEMBARRIER_STATE as S, type CpuId, type MmId } from '../../trace/events';
 
@@ -34,16 +34,35 @@ function switchMm(k: Kctx, cpu: CpuId, fn: string, next: MmId): void {
 }
 
 /**
- * Models: arch/powerpc/mm/book3s64/radix_tlb.c exit_lazy_flush_tlb(mm, always_flush), run by the
- * IPI of exit_flush_lazy_tlbs(): a kthread lazily using mm switches to init_mm (with the _lazy_tlb
- * helpers), then the CPU leaves mm_cpumask(mm) ("avoid double-decrement on racing IPIs") and flushes.
+ * Models: arch/powerpc/mm/book3s64/radix_tlb.c exit_lazy_flush_tlb(mm, always_flush = true), run by
+ * the IPI of exit_flush_lazy_tlbs() or locally from flush_type_needed(): "if (current->mm == mm) goto
+ * out" (a kthread mid kthread_use_mm(): just flush); a kthread lazily using mm switches to init_mm
+ * (with the _lazy_tlb helpers); the CPU leaves mm_cpumask(mm) ("avoid double-decrement on racing
+ * IPIs"); out: "_tlbiel_pid(pid, RIC_FLUSH_ALL)" -- the CPU keeps no stale entry of mm.
  */
-function exitLazyFlushTlb(k: Kctx, cpu: CpuId, ipi: Ipi): void {
-  const mm = ipi.mm as MmId;
+function exitLazyFlushTlb(k: Kctx, cpu: CpuId, mm: MmId): void {
   const cur = k.current(cpu);
-  if (cur.mm === mm) return; // "kthread mid kthread_use_mm race: just flush"
-  if (cur.activeMm === mm) switchLazyToInitMm(k, cpu, 'exit_lazy_flush_tlb');
-  if (k.mm(mm).cpumask[cpu]) k.setCpumask(cpu, 'exit_lazy_flush_tlb', k.mm(mm), cpu, false);
+  if (cur.mm !== mm) {
+    if (cur.activeMm === mm) switchLazyToInitMm(k, cpu, 'exit_lazy_flush_tlb');
+    if (k.mm(mm).cpumask[cpu]) k.setCpumask(cpu, 'exit_lazy_flush_tlb', k.mm(mm), cpu, false);
+  }
+  tlbielPid(k, cpu, mm, 'exit_lazy_flush_tlb');
+}
+
+/**
+ * Models: radix__flush_tlb_mm() / __radix__flush_tlb_range() for a task's own mm (not fullmm):
+ * "preempt_disable(); smp_mb(); type = flush_type_needed(mm, false);" then LOCAL: _tlbiel_pid() /
+ * __tlbiel_va_range() on this CPU only; GLOBAL: _tlbie_pid() / __tlbie_va_range() (radix with GTSE;
+ * the hcall and tlbiel-multicast variants are not modelled); NONE: nothing.
+ */
+function radixFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, freedTables: boolean, trim = false): { ipis: number[]; gen: number } {
+  const gen = ++k.mm(mm).tlbGen;
+  k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
+  k.mb(cpu, 'radix__flush_tlb_mm');
+  const { type, ipis } = flushTypeNeeded(k, cpu, mm, trim, exitLazyFlushTlb);
+  if (type === 'LOCAL') tlbielPid(k, cpu, mm, 'tlbiel');
+  else if (type === 'GLOBAL') tlbiePid(k, mm, 'tlbie');
+  return { ipis, gen };
 }
 
 export const powerpcArch: ArchHooks = {
@@ -67,8 +86,10 @@ export const powerpcArch: ArchHooks = {
   exception_return(k, cpu, fn) {
     k.serialize(cpu, fn, 'rfid');
   },
-  flush_tlb_func: exitLazyFlushTlb,
-  flush_tlb_mm_range: (k, cpu, mm, freedTables) => broadcastTlbFlush(k, cpu, mm, freedTables, 'radix__flush_tlb_mm'),
+  // do_exit_flush_lazy_tlb(): exit_lazy_flush_tlb(mm, true).
+  flush_tlb_func: (k, cpu, ipi) => exitLazyFlushTlb(k, cpu, ipi.mm as MmId),
+  flush_tlb_mm_range: radixFlushTlb,
+  canTrimCpumask: () => true,
   // Models: radix__tlb_flush() with fullmm under MMU_LAZY_TLB_SHOOTDOWN: "we have to IPI everyone in
   // the mm_cpumask anyway soon when the mm goes away, so might as well do it as part of the final
   // flush now": exit_flush_lazy_tlbs(mm) (smp_call_function_many: self excluded), __flush_all_mm().

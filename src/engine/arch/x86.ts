@@ -7,6 +7,7 @@ import type { Kctx } from '../kctx';
 import type { Ipi } from '../state';
 import type { ArchHooks, SwitchPlan } from './arch';
 import { switchLazyToInitMm } from '../kernel/unlazy-to-init-mm';
+import { makeX86FlushSteps } from './x86-flush-steps';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -43,8 +44,12 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
   if (wasLazy) k.setLazy(cpu, 'switch_mm_irqs_off', false);
   const nm = k.mm(next);
   if (prev === next) {
+    // "Check if the current mm is transitioning to a global ASID": "if (mm_needs_global_asid(next,
+    // prev_asid)) { ... ns = choose_new_asid(next, next_tlb_gen); goto reload_tlb; }" -- a CR3 write
+    // onto the global ASID (errata Part 2 E1); is_lazy was already cleared above (E2).
+    if (needsGlobalAsid(k, cpu, next)) return { gen: nm.tlbGen, needFlush: false, sameMm: true, globalAsid: true };
     // "Broadcast TLB invalidation keeps this ASID up to date all the time": return (no barrier).
-    if (usesGlobalAsid(k, next)) {
+    if (loadedAsidGlobal(k, cpu)) {
       if (wasLazy) archSyncCoreOnLazyReturn(k, cpu, next);
       return null;
     }
@@ -73,6 +78,8 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
   // "Start receiving IPIs and then read tlb_gen".
   if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
   const gen = nm.tlbGen;
+  // choose_new_asid(): "Global ASIDs are always up to date": ns.need_flush = 0 (knob asidTransition).
+  if (transitionMode(k) && usesGlobalAsid(k, next)) return { gen, needFlush: false, sameMm: false, globalAsid: true };
   return { gen, needFlush: next !== INIT_MM && (c.localTlbGen[next] ?? -1) !== gen, sameMm: false };
 }
 
@@ -91,6 +98,15 @@ function switchMmFinish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: Switc
     c.localTlbGen[next] = plan.gen;
     k.emit({ k: 'local_tlb_gen', cpu, fn: 'switch_mm_irqs_off', mm: next, gen: plan.gen });
   }
+  if (transitionMode(k)) {
+    // this_cpu_write(cpu_tlbstate.loaded_mm_asid, ns.asid): the global ASID, which INVLPGB keeps
+    // up to date on every CPU, so the TLB is as fresh as the generation read.
+    c.loadedAsidGlobal = plan.globalAsid === true;
+    if (plan.globalAsid) {
+      c.localTlbGen[next] = plan.gen;
+      k.emit({ k: 'local_tlb_gen', cpu, fn: 'choose_new_asid', mm: next, gen: plan.gen });
+    }
+  }
 }
 
 /**
@@ -104,9 +120,30 @@ function archSyncCoreOnLazyReturn(k: Kctx, cpu: CpuId, mm: MmId): void {
   if (k.mm(mm).membarrierState & MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE) k.arch.sync_core_before_usermode(k, cpu, 'switch_mm_irqs_off');
 }
 
-/** Knob `invlpgb`: user mms run on a global ASID kept fresh by INVLPGB broadcasts (v6.15). */
+/** Knob `invlpgb` with `asidTransition`: mms get their global ASID at run time (consider_global_asid()). */
+function transitionMode(k: Kctx): boolean {
+  return k.knob<boolean>('invlpgb') && k.knob<boolean>('asidTransition');
+}
+
+/**
+ * mm_global_asid(mm) != 0. Knob `invlpgb` alone: every user mm runs on a global ASID kept fresh by
+ * INVLPGB broadcasts (v6.15); with `asidTransition`, only once use_global_asid() assigned one.
+ */
 function usesGlobalAsid(k: Kctx, mm: MmId): boolean {
-  return k.knob<boolean>('invlpgb') && !k.mm(mm).isStatic;
+  if (!k.knob<boolean>('invlpgb') || k.mm(mm).isStatic) return false;
+  return transitionMode(k) ? k.mm(mm).globalAsid === true : true;
+}
+
+/** is_global_asid(this_cpu_read(cpu_tlbstate.loaded_mm_asid)). */
+function loadedAsidGlobal(k: Kctx, cpu: CpuId): boolean {
+  const c = k.cpu(cpu);
+  if (transitionMode(k)) return c.loadedAsidGlobal === true;
+  return c.loadedMm !== 'SWITCHING' && usesGlobalAsid(k, c.loadedMm);
+}
+
+/** mm_needs_global_asid(mm, loaded_mm_asid): "global_asid && asid != global_asid". */
+function needsGlobalAsid(k: Kctx, cpu: CpuId, mm: MmId): boolean {
+  return transitionMode(k) && usesGlobalAsid(k, mm) && !loadedAsidGlobal(k, cpu);
 }
 
 /**
@@ -139,6 +176,18 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
     return;
   }
   if (c.loadedMm === INIT_MM) return;
+  // Knob globalAsidLazyFirst: Rik van Riel's fix (20 May 2025, unmerged in 6.17) tests is_lazy first.
+  if (c.isLazy && transitionMode(k) && k.knob<boolean>('globalAsidLazyFirst')) {
+    leaveLazyMm(k, cpu, 'flush_tlb_func');
+    return;
+  }
+  // "Reload the ASID if transitioning into or out of a global ASID": switch_mm_irqs_off(NULL,
+  // loaded_mm, NULL), whose "if (was_lazy) this_cpu_write(cpu_tlbstate_shared.is_lazy, false)"
+  // unlazies a lazy CPU that stays on the mm (errata Part 2 E2; Rik van Riel, 20 May 2025: "return
+  // with the CPU no longer in lazy TLB mode").
+  if (needsGlobalAsid(k, cpu, mm)) switchMmIrqsOff(k, cpu, 'flush_tlb_func', mm);
+  // "Broadcast ASIDs are always kept up to date with INVLPGB."
+  if (loadedAsidGlobal(k, cpu)) return;
   if (c.isLazy) {
     // "We're in lazy mode. We need to at least flush our paging-structure cache ... just switch to
     // init_mm" -- behind the scheduler's back: active_mm and the lazy reference stay.
@@ -161,6 +210,29 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
 }
 
 /**
+ * Models: broadcast_tlb_flush() when mm_global_asid(mm): INVLPGB + TLBSYNC invalidate the ASID (and
+ * the paging-structure caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
+ * Returns false (nothing done) when the mm has no global ASID.
+ */
+function broadcastTlbFlush(k: Kctx, _cpu: CpuId, mmId: MmId, gen: number): boolean {
+  if (!usesGlobalAsid(k, mmId)) return false;
+  for (const c of k.s.cpus) {
+    if (!c.online) continue;
+    // INVLPGB invalidates the global ASID: a CPU still running the mm on its per-CPU ASID is not
+    // flushed (finish_asid_transition() IPIs it).
+    if (transitionMode(k) && c.loadedMm === mmId && !c.loadedAsidGlobal) continue;
+    c.localTlbGen[mmId] = gen;
+    k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
+  }
+  return true;
+}
+
+/**
+ * flush_tlb_mm_range() in one atomic step, for the callers whose flush no other CPU can race: the
+ * final flush of exit_mmap() (mm_users is 0, so no CPU can load the mm any more; freed_tables sends
+ * to the whole mask with no per-CPU condition) and __text_poke()'s flush of text_poke_mm (errata
+ * Part 2 E4: only inc_mm_tlb_gen()). A task's own flush runs as separate steps (./x86-flush-steps.ts).
+ *
  * Models: arch/x86/mm/tlb.c flush_tlb_mm_range() and native_flush_tlb_multi(): inc_mm_tlb_gen();
  * IPI the other CPUs of mm_cpumask (all of them when page tables are freed; otherwise only those
  * should_flush_tlb() selects: lazy CPUs are skipped) and wait; or flush locally.
@@ -171,15 +243,9 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
   // inc_mm_tlb_gen(): atomic64_inc_return, "also a barrier that synchronizes with switch_mm()".
   k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm: mmId, value: gen, freedTables });
   k.mb(cpu, 'inc_mm_tlb_gen');
-  if (usesGlobalAsid(k, mmId)) {
-    // broadcast_tlb_flush(): INVLPGB + TLBSYNC invalidate the ASID (and the paging-structure
-    // caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
-    for (const c of k.s.cpus) {
-      if (!c.online) continue;
-      c.localTlbGen[mmId] = gen;
-      k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
-    }
-    return { ipis: [], gen };
+  if (broadcastTlbFlush(k, cpu, mmId, gen)) {
+    const info: Ipi = { id: -1, from: cpu, func: 'flush_tlb_func', mm: mmId, gen, freedTables };
+    return { ipis: finishAsidTransition(k, cpu, info, true).ipis, gen };
   }
   const ipis: number[] = [];
   const others = k.s.cpus.filter((c) => c.id !== cpu && c.online && m.cpumask[c.id]);
@@ -205,15 +271,64 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
  * Models: should_flush_tlb() (>= v6.15, with fea4e317f9e7's LOADED_MM_SWITCHING clause) or
  * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
  */
-function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId): boolean {
+function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
   const c = k.cpu(cpu);
   if (c.isLazy) return false;
   const filter = k.knob<string>('flushFilter');
   if (filter === 'notLazy') return true;
+  // "In cpumask, but not the loaded mm? Periodically remove by flushing": info->trim_cpumask
+  // (6db2526c1d69, v6.14) sends the IPI to every non-lazy CPU of the mask, whose flush_tlb_func()
+  // then clears its stale bit.
+  if (trim) return true;
   // 6db2526c1d69 without fea4e317f9e7 (v6.14.0; CVE-2025-37964): no LOADED_MM_SWITCHING clause.
   if (filter === 'shouldFlushNoSwitching') return c.loadedMm === mm;
   return c.loadedMm === 'SWITCHING' || c.loadedMm === mm;
 }
+
+/**
+ * Models: finish_asid_transition(info): "if (!mm_in_asid_transition(mm)) return;" then for each CPU of
+ * mm_cpumask: "while (READ_ONCE(per_cpu(cpu_tlbstate.loaded_mm, cpu)) == LOADED_MM_SWITCHING)
+ * cpu_relax();" (`spin`: the step runs again), and if a CPU runs the mm on a non-global ASID,
+ * "flush_tlb_multi(mm_cpumask(info->mm), info)" -- native_flush_tlb_multi() with
+ * mm_in_asid_transition(): on_each_cpu_mask(), every CPU of the mask, lazy ones included (errata Part
+ * 2 E2, E7) -- else mm_clear_asid_transition(mm). The loop is one step.
+ */
+function finishAsidTransition(k: Kctx, cpu: CpuId, ipi: Ipi, noSpin = false): { spin: boolean; ipis: number[] } {
+  const mm = ipi.mm as MmId;
+  const m = k.mm(mm);
+  if (!transitionMode(k) || !m.asidTransition) return { spin: false, ipis: [] };
+  const mask = k.s.cpus.filter((c) => c.online && m.cpumask[c.id]);
+  // (exit_mmap(): nobody can switch to the mm any more, a switching CPU is leaving it.)
+  if (!noSpin && mask.some((c) => c.loadedMm === 'SWITCHING')) return { spin: true, ipis: [] };
+  if (!mask.some((c) => c.loadedMm === mm && !c.loadedAsidGlobal)) {
+    m.asidTransition = false;
+    return { spin: false, ipis: [] };
+  }
+  const ipis: number[] = [];
+  for (const c of mask) {
+    if (c.id !== cpu) ipis.push(k.sendIpi(cpu, 'native_flush_tlb_multi', c.id, 'flush_tlb_func', { mm, gen: ipi.gen, freedTables: !!ipi.freedTables }));
+  }
+  if (m.cpumask[cpu]) flushTlbFunc(k, cpu, ipi);
+  return { spin: false, ipis };
+}
+
+/**
+ * Models: consider_global_asid(mm) after the IPI flush ("Check every once in a while": the op says
+ * whether "(current->pid & 0x1f) == (jiffies & 0x1f)" holds): mm_active_cpus_exceeds(mm, 3) counts
+ * the CPUs of mm_cpumask with loaded_mm == mm and not is_lazy; above 3, use_global_asid() ->
+ * mm_assign_global_asid(): "mm->context.asid_transition = true; smp_store_release(&mm->context.global_asid, asid)".
+ */
+function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
+  if (!transitionMode(k)) return;
+  const m = k.mm(mm);
+  const active = k.s.cpus.filter((c) => m.cpumask[c.id] && c.loadedMm === mm && !c.isLazy).length;
+  if (active <= 3 || m.globalAsid) return;
+  m.asidTransition = true;
+  m.globalAsid = true;
+}
+
+/** The stepped flush of a task's own mm (issue 12 item 6). */
+const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, flushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
 
 export const x86Arch: ArchHooks = {
   name: 'x86',
@@ -262,6 +377,11 @@ export const x86Arch: ArchHooks = {
   },
   flush_tlb_func: flushTlbFunc,
   flush_tlb_mm_range: flushTlbMmRange,
+  flush_tlb_steps: x86FlushSteps,
+  // should_trim_cpumask() exists with should_flush_tlb() (6db2526c1d69, v6.14): with the 'notLazy'
+  // filter (<= v6.13) every non-lazy CPU of the mask gets the IPI anyway.
+  canTrimCpumask: (k) => k.knob<string>('flushFilter') !== 'notLazy',
+  canAssignGlobalAsid: transitionMode,
   // Models: arch/x86/include/asm/tlb.h tlb_flush(): fullmm passes tlb->freed_tables, so exit_mmap()
   // IPIs every CPU in mm_cpumask, lazy ones included.
   exit_mmap_flush(k, cpu, mm) {

@@ -94,12 +94,12 @@ export function startEfiCall(k: Kctx, cpu: CpuId): Frame {
     return newFrame('efi_call', { pc: 1 });
   }
   if (scheme === 'efi_virtmap') {
-    // arm64 efi_virtmap_load(): efi_set_pgd(&efi_mm) -> __switch_mm(): TTBR0 only; active_mm stays.
-    const saved = t.activeMm as MmId;
+    // arm64 efi_virtmap_load(): efi_set_pgd(&efi_mm) -> __switch_mm(): TTBR0 only; active_mm stays,
+    // and nothing is saved (the unload reloads current->active_mm).
     k.arch.switch_mm_irqs_off(k, cpu, 'efi_virtmap_load', EFI_MM);
-    k.cpu(cpu).tempMm = { temp: EFI_MM, saved };
-    k.emit({ k: 'temp_mm', cpu, fn: 'efi_virtmap_load', mm: EFI_MM, saved });
-    return newFrame('efi_call', { pc: 1, mm: saved });
+    k.cpu(cpu).tempMm = { temp: EFI_MM, saved: null };
+    k.emit({ k: 'temp_mm', cpu, fn: 'efi_virtmap_load', mm: EFI_MM, saved: null });
+    return newFrame('efi_call', { pc: 1 });
   }
   const prev = t.activeMm as MmId;
   k.setTaskMm(cpu, 'efi_enter_mm', t, t.mm, EFI_MM);
@@ -115,8 +115,10 @@ export function stepEfiCall(k: Kctx, cpu: CpuId, f: Frame): 'done' {
   if (scheme === 'temporary-mm') {
     unuseTemporaryMm(k, cpu);
   } else if (scheme === 'efi_virtmap') {
-    // arm64 efi_virtmap_unload(): efi_set_pgd(current->active_mm).
-    k.arch.switch_mm_irqs_off(k, cpu, 'efi_virtmap_unload', f.mm as MmId);
+    // arm64 efi_virtmap_unload(): efi_set_pgd(current->active_mm) -- read at unload time, not the
+    // mm saved at load: an interrupt during the call may have moved a lazy task to init_mm (a
+    // shootdown IPI in the counterfactual arm64/shootdown design; issue 12, found by tlb-coherence C6.1).
+    k.arch.switch_mm_irqs_off(k, cpu, 'efi_virtmap_unload', t.activeMm as MmId);
     k.cpu(cpu).tempMm = null;
     k.emit({ k: 'temp_mm', cpu, fn: 'efi_virtmap_unload', mm: null, saved: null });
   } else {

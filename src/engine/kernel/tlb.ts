@@ -5,19 +5,30 @@
  */
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
+import { FLUSH_WAIT_PC } from '../arch/x86-flush-steps';
 import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
 
-export function startFlushTlb(k: Kctx, cpu: CpuId, freedTables: boolean): Frame {
+export function startFlushTlb(k: Kctx, cpu: CpuId, freedTables: boolean, trim = false, considerGlobalAsid = false): Frame {
   const t = k.current(cpu);
   const mm = t.mm as MmId;
   k.path(cpu, 'flush_tlb_mm_range', 'begin', t.id);
-  const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, freedTables);
-  return newFrame('flush_tlb_mm_range', { mm, gen, freedTables, waitIpis: ipis });
+  // x86: inc_mm_tlb_gen() now; the per-CPU should_flush_tlb() reads in later steps (issue 12 item 6).
+  if (k.arch.flush_tlb_steps) return k.arch.flush_tlb_steps.begin(k, cpu, mm, freedTables, trim, considerGlobalAsid);
+  const { ipis, gen } = k.arch.flush_tlb_mm_range(k, cpu, mm, freedTables, trim);
+  return newFrame('flush_tlb_mm_range', { mm, gen, freedTables, waitIpis: ipis, pc: FLUSH_WAIT_PC });
 }
 
-/** The wait of native_flush_tlb_multi() (on_each_cpu_*(..., wait=true)) is over. */
-export function stepFlushTlb(k: Kctx, cpu: CpuId, f: Frame): 'done' {
+/**
+ * The next step of a stepped flush (x86-flush-steps.ts), or, once its IPIs were handled, the end of
+ * native_flush_tlb_multi()'s wait (on_each_cpu_*(..., wait=true)): the flush is complete.
+ */
+export function stepFlushTlb(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
+  if (f.pc < FLUSH_WAIT_PC && k.arch.flush_tlb_steps) {
+    k.arch.flush_tlb_steps.step(k, cpu, f);
+    return 'more';
+  }
   k.emit({ k: 'flush_done', cpu, fn: 'flush_tlb_mm_range', mm: f.mm as MmId, gen: f.gen as number, freedTables: !!f.freedTables });
+  k.arch.flush_tlb_steps?.end(k, cpu, f);
   k.path(cpu, 'flush_tlb_mm_range', 'end', k.current(cpu).id);
   return 'done';
 }
