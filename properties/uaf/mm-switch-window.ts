@@ -12,7 +12,8 @@
  *
  * C2.9: after an active_mm store that the kernel makes with IRQs off until its switch_mm
  * (kthread_use_mm(): "Hold off tlb flush IPIs while switching mm's"; exec_mmap() when the arch
- * selects ARCH_WANT_IRQS_OFF_ACTIVATE_MM; powerpc exit_lazy_flush_tlb()'s local_irq_save()), no
+ * selects ARCH_WANT_IRQS_OFF_ACTIVATE_MM; powerpc exit_lazy_flush_tlb()'s local_irq_save();
+ * kernel/sched/core.c sched_force_init_mm()'s local_irq_disable()), no
  * `irqs` enable and no interrupt on that CPU before the `load_mm`.
  *
  * C2.10: a handler that decides from current->active_mm whether this CPU uses the mm (kernel/fork.c
@@ -61,7 +62,7 @@ export class MmSwitchWindow {
 
   constructor(private readonly mirror: Mirror, init: InitEvent) {
     this.open = mirror.cpus.map(() => null);
-    this.fns = ['kthread_use_mm', 'exit_lazy_flush_tlb'];
+    this.fns = ['kthread_use_mm', 'exit_lazy_flush_tlb', 'sched_force_init_mm'];
     if (irqsOffActivateMm(init)) this.fns.push('exec_mmap');
   }
 

@@ -78,9 +78,15 @@ describe('C2.10: a handler that reads current->active_mm', () => {
   /** K1's active_mm moves to mm2 by a store no C2.9 rule covers, the MMU stays on mm1. */
   function stale(arch: 'x86' | 'powerpc', loaded: 'mm1' | 'init_mm'): TraceBuilder {
     const b = new TraceBuilder(world(arch));
-    if (loaded === 'init_mm') b.loadMm(1, 'init_mm', { fn: 'flush_tlb_func' });
+    if (loaded === 'init_mm') leaveMm(b);
     b.taskMm(1, 'K1', null, 'mm2', 'efi_enter_mm');
     return b;
+  }
+  /** x86 leave_mm() on cpu1: switch_mm(NULL, &init_mm, NULL) under local_irq_save(). */
+  function leaveMm(b: TraceBuilder): void {
+    b.push({ k: 'irqs', cpu: 1, fn: 'local_irq_save', enabled: false });
+    b.loadMm(1, 'init_mm', { fn: 'leave_mm' });
+    b.push({ k: 'irqs', cpu: 1, fn: 'local_irq_restore', enabled: true });
   }
 
   it('do_shoot_lazy_tlb() for mm1 where active_mm says mm2 but the MMU is on mm1: reported (the handler skips a CPU that uses mm1)', () => {
@@ -106,7 +112,7 @@ describe('C2.10: a handler that reads current->active_mm', () => {
 
   it('a CPU that already left its lazy mm for init_mm (x86 flush_tlb_func()/leave_mm()): exempt', () => {
     const b = new TraceBuilder(world('x86'));
-    b.loadMm(1, 'init_mm', { fn: 'flush_tlb_func' });
+    leaveMm(b);
     b.ipiHandle(1, 5, 'do_shoot_lazy_tlb', 0, 'mm1');
     expect(checkTrace(b.events, [noLazyUseAfterFree])).toEqual([]);
   });
@@ -115,5 +121,58 @@ describe('C2.10: a handler that reads current->active_mm', () => {
     const b = stale('x86', 'mm1');
     b.ipiHandle(1, 5, 'flush_tlb_func', 0, 'mm1');
     expect(checkTrace(b.events, [noLazyUseAfterFree])).toEqual([]);
+  });
+});
+
+describe('C2.11: switch_mm_irqs_off() is entered with IRQs off (x86, powerpc)', () => {
+  const C211 = 'C2.11 switch_mm_irqs_off() with IRQs on';
+
+  it('a load_mm with IRQs on is reported on x86 and powerpc, not on arm64 (switch_mm_irqs_off is switch_mm there)', () => {
+    for (const arch of ['x86', 'powerpc'] as const) {
+      const b = new TraceBuilder({ ...world(arch), irqsTracked: true });
+      const l = b.loadMm(1, 'init_mm', { fn: 'leave_mm' });
+      expect(checkTrace(b.events, [noLazyUseAfterFree])[0]).toMatchObject({ clause: C211, index: l, cpus: [1] });
+      // A trace that does not say it tracks every IRQ-state change: nothing is concluded.
+      const untracked = new TraceBuilder(world(arch));
+      untracked.loadMm(1, 'init_mm', { fn: 'leave_mm' });
+      expect(checkTrace(untracked.events, [noLazyUseAfterFree])).toEqual([]);
+    }
+    const arm = new TraceBuilder({ ...world('x86'), arch: 'arm64', strategy: 'refcount', irqsTracked: true });
+    arm.loadMm(1, 'init_mm', { fn: 'efi_virtmap_load' });
+    expect(checkTrace(arm.events, [noLazyUseAfterFree])).toEqual([]);
+  });
+
+  it('inside local_irq_save()/restore(), or in an interrupt handler: fine', () => {
+    const b = new TraceBuilder({ ...world('x86'), irqsTracked: true });
+    b.push({ k: 'irqs', cpu: 1, fn: 'local_irq_save', enabled: false });
+    b.loadMm(1, 'init_mm', { fn: 'leave_mm' });
+    b.push({ k: 'irqs', cpu: 1, fn: 'local_irq_restore', enabled: true });
+    b.push({ k: 'irq', cpu: 1, fn: 'sysvec_call_function', phase: 'enter', from: 'kernel' });
+    b.ipiHandle(1, 4, 'flush_tlb_func', 0, 'mm1');
+    b.loadMm(1, 'mm1', { fn: 'flush_tlb_func' });
+    b.push({ k: 'irq', cpu: 1, fn: 'sysvec_call_function', phase: 'exit', from: 'kernel' });
+    expect(checkTrace(b.events, [noLazyUseAfterFree])).toEqual([]);
+  });
+
+  it('engine traces: every switch_mm_irqs_off() call site shows IRQs off (idle leave_mm, local flush, EFI in both schemes)', () => {
+    const idle = drive({ arch: 'x86', strategy: 'refcount' }, { cpus: 2, procs: 1, threads: 1, kthreads: 0 }, [
+      { op: 'preempt', cpu: 0, next: 'idle0' },
+      drain(0),
+      { op: 'idle_leave_mm', cpu: 0 },
+    ]);
+    const kinds = (idle.perOp.at(-1) ?? []).map((e) => (e.k === 'irqs' ? `irqs:${e.enabled}` : e.k));
+    expect(kinds.indexOf('irqs:false')).toBeLessThan(kinds.indexOf('load_mm'));
+    expect(kinds.at(-1)).toBe('irqs:true');
+    expect(checkTrace(idle.events, [noLazyUseAfterFree])).toEqual([]);
+    for (const efiScheme of ['temporary-mm', 'efi_enter_mm'] as const) {
+      const efi = drive({ arch: 'x86', strategy: 'refcount', knobs: { efiScheme } }, { cpus: 2, procs: 1, threads: 1, kthreads: 1 }, [
+        { op: 'schedule', cpu: 1, next: 'K1' },
+        drain(1),
+        { op: 'efi_call', cpu: 1 },
+        drain(1),
+      ]);
+      expect(efi.events.filter((e) => e.k === 'load_mm' && e.cpu === 1).length).toBeGreaterThanOrEqual(2);
+      expect(checkTrace(efi.events, [noLazyUseAfterFree])).toEqual([]);
+    }
   });
 });

@@ -7,8 +7,23 @@ import type { Ipi } from '../state';
 import { INIT_MM, MEMBARRIER_STATE, type CpuId } from '../../trace/events';
 import { ipiSyncRqStateWrite } from './membarrier-decisions';
 
-/** Run an IPI function on `cpu`; `local` when on_each_cpu_mask() runs it on the sender itself. */
+/**
+ * Run an IPI function on `cpu`; `local` when on_each_cpu_mask() runs it on the sender itself.
+ * Models: kernel/smp.c smp_call_function_many_cond() (and generic_exec_single()) run the local call
+ * as "local_irq_save(flags); csd_do_func(func, info, NULL); local_irq_restore(flags);": a handler
+ * always runs with IRQs off, by interrupt or by that save/restore.
+ */
 export function runIpiFunc(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void {
+  if (!local) {
+    handle(k, cpu, ipi, false);
+    return;
+  }
+  const flags = k.irqSave(cpu);
+  handle(k, cpu, ipi, true);
+  k.irqRestore(cpu, flags);
+}
+
+function handle(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void {
   k.emit({ k: 'ipi_handle', cpu, fn: ipi.func, id: local ? null : ipi.id, from: ipi.from, mm: ipi.mm, local });
   switch (ipi.func) {
     case 'ipi_mb':
