@@ -55,6 +55,8 @@ export interface WorldSpec {
   mms?: MmSpec[];
   /** Overrides the computed initial references. */
   refs?: InitEvent['refs'];
+  /** The init event's `irqsTracked` (absent by default: IRQ state is not concluded from absence). */
+  irqsTracked?: boolean;
 }
 
 const STATIC_MMS = [INIT_MM, EFI_MM, TEXT_POKE_MM];
@@ -109,5 +111,6 @@ export function buildInit(spec: WorldSpec): InitEvent {
   return {
     k: 'init', cpu: null, fn: 'start_kernel', arch: spec.arch ?? 'x86', strategy, knobs: {},
     cpus, tasks, mms, refs: spec.refs ?? refs,
+    ...(spec.irqsTracked !== undefined ? { irqsTracked: spec.irqsTracked } : {}),
   };
 }

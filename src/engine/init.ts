@@ -98,6 +98,8 @@ export function initialState(config: ModelConfig, arch: string, strategy: string
       return { mm: id, static: m.isStatic, users: m.users, count: m.count, membarrierState: 0, tlbGen: 0, cpumask: m.cpumask.flatMap((b, c) => (b ? [c] : [])) };
     }),
     refs,
+    // Every local_irq_disable/enable/save/restore the engine models is an `irqs` event (issue 12).
+    irqsTracked: true,
   };
   return { state: s, init };
 }

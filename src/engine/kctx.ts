@@ -85,6 +85,19 @@ export class Kctx {
     this.s.cpus[cpu].irqsOff = off;
     this.emit({ k: 'irqs', cpu, fn, enabled: !off });
   }
+  /**
+   * local_irq_save(): IRQs off (an `irqs` event only if they were on); returns the saved state for
+   * {@link irqRestore}. Inside a hard-IRQ handler IRQs are already off, so nothing is emitted.
+   */
+  irqSave(cpu: CpuId): boolean {
+    const saved = this.s.cpus[cpu].irqsOff;
+    this.setIrqs(cpu, true, 'local_irq_save');
+    return saved;
+  }
+  /** local_irq_restore(flags): back to the state {@link irqSave} returned. */
+  irqRestore(cpu: CpuId, saved: boolean): void {
+    this.setIrqs(cpu, saved, 'local_irq_restore');
+  }
   /** A hard interrupt's entry (before its handler) or exit (after it) on `cpu`. */
   irq(cpu: CpuId, fn: string, phase: 'enter' | 'exit', from: 'user' | 'kernel'): void {
     this.emit({ k: 'irq', cpu, fn, phase, from });

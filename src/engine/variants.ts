@@ -162,7 +162,7 @@ export const VARIANTS: readonly VariantDef[] = [
     base: { arch: 'powerpc', strategy: 'shootdown' },
     change: 'exec_mmap() re-enables IRQs between tsk->active_mm = mm and activate_mm(), so a shootdown IPI for the old lazy mm finds active_mm already changed',
     property: 'no-lazy-use-after-free',
-    breaks: 'no-lazy-use-after-free (C2.3: the CPU still translates through the freed old mm)',
+    breaks: 'no-lazy-use-after-free (C2.9: IRQs back on between the active_mm store and activate_mm(); if a shootdown IPI lands there, C2.3: the CPU still translates through the freed old mm)',
     fixedBy: '"mm: fix exec activate_mm vs TLB shootdown and lazy tlb switching race" and "powerpc: select ARCH_WANT_IRQS_OFF_ACTIVATE_MM" (Nicholas Piggin, v5.10)',
     flags: {},
     knobs: { irqsOffActivateMm: false },

@@ -62,7 +62,7 @@ describe('ops reports: the state after every step is the engine state', () => {
   it('draws IPIs from the sending step to the handling step, and marks the cited steps', () => {
     const r = buildOpsReport(opsCase('findings/global-expedited-stale-rq-state.json'));
     expect(r.main.ipis[0]).toEqual({ id: 1, func: 'ipi_sync_rq_state', from: 0, to: 1, sendStep: 7, handleStep: 8 });
-    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 26, event: 64 });
+    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 26, event: 66 });
     expect(r.main.violation!.citedSteps.length).toBeGreaterThan(0);
     expect(r.base).toBeNull();
     expect(r.timeline).toContain('VIOLATION membarrier-ordering C4.1');
@@ -121,12 +121,12 @@ describe('the trace mirror (trace reports)', () => {
     const f = fixture('findings/global-expedited-stale-rq-state.json');
     const { events } = runOps(f.engine, f.config, f.ops);
     const r = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events, maxSteps: 10, property: 'membarrier-ordering' });
-    expect(r.window).toEqual({ first: 55, total: events.length });
+    expect(r.window).toEqual({ first: 57, total: events.length });
     expect(r.main.steps).toHaveLength(11);
-    expect(r.main.violation).toMatchObject({ event: 64, step: 64 - 55 + 1 });
+    expect(r.main.violation).toMatchObject({ event: 66, step: 66 - 57 + 1 });
     // The first step shown starts from the state mirrored over the events before the window.
     const full = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events });
-    expect(r.main.steps[0].values).toEqual(full.main.steps[54].values);
+    expect(r.main.steps[0].values).toEqual(full.main.steps[56].values);
   });
 });
 

@@ -77,6 +77,7 @@ const init = obj({
     mm: mmId, static: bool(), users: nat, count: nat, membarrierState: nat, tlbGen: nat, cpumask: arr(cpuId),
   })),
   refs: arr(obj({ mm: mmId, token: oneOfValues(REF_TOKENS), owner: refOwner })),
+  irqsTracked: opt(bool()),
 });
 
 /** One schema per event kind, keyed by `k`. */

@@ -109,6 +109,13 @@ export interface InitEvent {
   mms: MmInit[];
   /** The initial lazy-TLB references held (refcount strategy): one token per holder. */
   refs: { mm: MmId; token: RefToken; owner: RefOwner }[];
+  /**
+   * True when the producer emits an `irqs` event at every IRQ-state change it models, so a CPU whose
+   * last `irqs` event did not disable IRQs (and that is not in an interrupt) has them on. Absent or
+   * false: `irqs` events, where present, mark sections only, and nothing is concluded from their
+   * absence (no-lazy-use-after-free C2.11 is not judged).
+   */
+  irqsTracked?: boolean;
 }
 
 /** A reference taken (delta +1) or dropped (delta -1). `value` is the counter after the change. */

@@ -23,6 +23,7 @@ export const EXAMPLE_EVENTS: { readonly [K in EventKind]: EventOfKind<K> } = {
       { mm: 'mm1', static: false, users: 1, count: 1, membarrierState: 0, tlbGen: 0, cpumask: [0] },
     ],
     refs: [{ mm: 'init_mm', token: 'lazy', owner: 'task:idle1' }],
+    irqsTracked: true,
   },
   ref: { k: 'ref', cpu: 0, fn: 'mmgrab_lazy_tlb', mm: 'mm1', counter: 'mm_count', delta: 1, value: 2, token: 'lazy', owner: 'task:K1' },
   ref_move: { k: 'ref_move', cpu: 0, fn: 'context_switch', mm: 'mm1', token: 'lazy', from: 'task:T1', to: 'rq:0' },

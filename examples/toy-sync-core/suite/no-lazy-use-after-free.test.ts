@@ -1,7 +1,7 @@
-// lazymm-generated sha256:5d87f59473f0733ee4109365b6e1739fb368609f6c9d545984694108b2db69f0 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
+// lazymm-generated sha256:19df3ee4b3b5827bd7efcd06001152a537df23a2500fe00f457644fc11d29501 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
 /**
  * no-lazy-use-after-free: No lazy (or any) use of a freed mm.
- * Reference: kernel-model.md C2.1-C2.7 (errata Part 1 E1, E4, E5, E7); kernel/fork.c __mmdrop()/cleanup_lazy_tlbs(), kernel/sched/core.c context_switch()
+ * Reference: kernel-model.md C2.1-C2.7 (errata Part 1 E1, E4, E5, E7); kernel/fork.c __mmdrop()/cleanup_lazy_tlbs(), kernel/sched/core.c context_switch(); C2.9-C2.11: 38cf307c1f20, d53c3dfb23c4 (kernel/kthread.c kthread_use_mm(), fs/exec.c exec_mmap(), arch/x86/mm/tlb.c switch_mm_irqs_off())
  *
  * lazymm's arbitraries generate interleavings of the engine's enabled ops; lazymm's property checks
  * each trace. A failure is shrunk, recorded as a fixture (./fixtures) and shown with its timeline;

@@ -209,6 +209,13 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   k.serialize(cpu, 'flush_tlb_func', 'invlpg_or_write_cr3');
 }
 
+/** flush_tlb_func() run on the flushing CPU itself, with its IRQs off. */
+function localFlushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
+  const flags = k.irqSave(cpu);
+  flushTlbFunc(k, cpu, ipi);
+  k.irqRestore(cpu, flags);
+}
+
 /**
  * Models: broadcast_tlb_flush() when mm_global_asid(mm): INVLPGB + TLBSYNC invalidate the ASID (and
  * the paging-structure caches) on every CPU, lazy ones included, with no IPI: no CPU is unlazied.
@@ -259,10 +266,12 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
       if (!all && !shouldFlushTlb(k, c.id, mmId)) continue;
       ipis.push(k.sendIpi(cpu, 'native_flush_tlb_multi', c.id, 'flush_tlb_func', { mm: mmId, gen, freedTables }));
     }
-    // on_each_cpu_mask()/on_each_cpu_cond_mask() also run the function on this CPU if it is in the mask.
-    if (m.cpumask[cpu] && (all || shouldFlushTlb(k, cpu, mmId))) flushTlbFunc(k, cpu, ipi);
+    // on_each_cpu_mask()/on_each_cpu_cond_mask() also run the function on this CPU if it is in the
+    // mask, under local_irq_save() (smp_call_function_many_cond()).
+    if (m.cpumask[cpu] && (all || shouldFlushTlb(k, cpu, mmId))) localFlushTlbFunc(k, cpu, ipi);
   } else if (self.loadedMm === mmId) {
-    flushTlbFunc(k, cpu, ipi);
+    // "local_irq_disable(); flush_tlb_func(info); local_irq_enable();"
+    localFlushTlbFunc(k, cpu, ipi);
   }
   return { ipis, gen };
 }
@@ -347,7 +356,10 @@ export const x86Arch: ArchHooks = {
   // Models: arch/x86/mm/tlb.c leave_mm(): "if (loaded_mm == &init_mm) return; switch_mm(NULL, &init_mm, NULL)".
   leave_mm(k, cpu, fn) {
     if (k.cpu(cpu).loadedMm === INIT_MM) return;
+    // switch_mm() = local_irq_save(); switch_mm_irqs_off(); local_irq_restore().
+    const flags = k.irqSave(cpu);
     leaveLazyMm(k, cpu, fn);
+    k.irqRestore(cpu, flags);
   },
   // Models: arch/x86/include/asm/sync_core.h sync_core_before_usermode(): "With PTI, we
   // unconditionally serialize before running user code" -> return; otherwise sync_core() right away.

@@ -58,7 +58,13 @@ export function deliverIpi(k: Kctx, cpu: CpuId, next?: TaskId): void {
   // context (IRQs off throughout).
   const from = fromUser ? 'user' : 'kernel';
   k.irq(cpu, 'sysvec_call_function', 'enter', from);
+  // The CPU took the interrupt with IRQs disabled in hardware: the handler's own
+  // local_irq_save()/restore() (switch_mm(), exit_lazy_flush_tlb()) change nothing and emit nothing;
+  // the irq enter/exit events mark the hard-IRQ context.
+  const irqsWere = c.irqsOff;
+  c.irqsOff = true;
   runIpiFunc(k, cpu, ipi, false);
+  c.irqsOff = irqsWere;
   k.irq(cpu, 'sysvec_call_function', 'exit', from);
   if (next !== undefined) {
     schedule(k, cpu, next, true);

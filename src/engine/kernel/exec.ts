@@ -7,6 +7,7 @@ import type { Frame } from '../frames';
 import { localOwner, mmAlloc, mmput, moveRef, taskOwner } from './mm-refs';
 import { membarrierFinishSwitchMm } from './sched';
 import { membarrierExecMmapWrite } from './membarrier-decisions';
+import { switchMm } from './switch-mm';
 import type { CpuId, MmId } from '../../trace/events';
 
 const FN = 'exec_mmap';
@@ -48,8 +49,10 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       return 'more';
     }
     case 2:
-      // (e) activate_mm(active_mm, mm): x86 switch_mm_irqs_off(prev, next, NULL); IRQs on.
-      k.arch.switch_mm_irqs_off(k, cpu, 'activate_mm', mm);
+      // (e) activate_mm(active_mm, mm): x86 (>= v6.16) and powerpc switch_mm_irqs_off(prev, next, ...)
+      // with IRQs off; x86 before v6.16 switch_mm() (which saves and restores IRQs itself), arm64
+      // switch_mm() (./switch-mm.ts).
+      switchMm(k, cpu, 'activate_mm', mm);
       membarrierFinishSwitchMm(k, cpu, mm);
       // The hazard pointer may go only once the CPU no longer translates through the old mm.
       if (!f.oldMm) k.strategy.change_current_mm(k, cpu, FN, f.oldActive as MmId);

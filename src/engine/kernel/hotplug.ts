@@ -8,6 +8,7 @@ import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import { taskOwner } from './mm-refs';
 import { switchLazyToInitMm } from './unlazy-to-init-mm';
+import { switchMm } from './switch-mm';
 import { INIT_MM, type CpuId, type MmId } from '../../trace/events';
 
 export function startCpuDown(k: Kctx, cpu: CpuId): Frame {
@@ -36,7 +37,7 @@ export function stepCpuDown(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // Old scheme: the dying CPU's idle_task_exit() (arch_cpu_idle_dead()): switch_mm(mm,
       // &init_mm, current) -- hardware only; the idle task keeps active_mm == mm and (refcount) its
       // lazy reference until finish_cpu(). Between __cpu_disable() and here the CPU still runs on mm.
-      if (!fix && idle.activeMm !== INIT_MM) k.arch.switch_mm_irqs_off(k, cpu, 'idle_task_exit', INIT_MM);
+      if (!fix && idle.activeMm !== INIT_MM) switchMm(k, cpu, 'idle_task_exit', INIT_MM);
       f.pc = 3;
       return 'more';
     default: {

@@ -6,6 +6,7 @@
  */
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
+import { switchMm } from './switch-mm';
 import { EFI_MM, TEXT_POKE_MM, type CpuId, type MmId } from '../../trace/events';
 
 /**
@@ -15,11 +16,14 @@ import { EFI_MM, TEXT_POKE_MM, type CpuId, type MmId } from '../../trace/events'
  */
 function useTemporaryMm(k: Kctx, cpu: CpuId, temp: MmId): void {
   const c = k.cpu(cpu);
+  // guard(irqsave)() (v6.16; before: lockdep_assert_irqs_disabled()).
+  const flags = k.irqSave(cpu);
   if (c.isLazy && !k.bug.textPokeNoLeaveMm) k.arch.leave_mm(k, cpu, 'leave_mm');
   const saved = c.loadedMm as MmId;
   k.arch.switch_mm_irqs_off(k, cpu, 'use_temporary_mm', temp);
   c.tempMm = { temp, saved };
   k.emit({ k: 'temp_mm', cpu, fn: 'use_temporary_mm', mm: temp, saved });
+  k.irqRestore(cpu, flags);
 }
 
 /**
@@ -29,10 +33,12 @@ function useTemporaryMm(k: Kctx, cpu: CpuId, temp: MmId): void {
 function unuseTemporaryMm(k: Kctx, cpu: CpuId): void {
   const c = k.cpu(cpu);
   const tm = c.tempMm as { temp: MmId; saved: MmId };
+  const flags = k.irqSave(cpu);
   k.setCpumask(cpu, 'unuse_temporary_mm', k.mm(c.loadedMm as MmId), cpu, false);
   k.arch.switch_mm_irqs_off(k, cpu, 'unuse_temporary_mm', tm.saved);
   c.tempMm = null;
   k.emit({ k: 'temp_mm', cpu, fn: 'unuse_temporary_mm', mm: null, saved: null });
+  k.irqRestore(cpu, flags);
 }
 
 /**
@@ -103,7 +109,7 @@ export function startEfiCall(k: Kctx, cpu: CpuId): Frame {
   }
   const prev = t.activeMm as MmId;
   k.setTaskMm(cpu, 'efi_enter_mm', t, t.mm, EFI_MM);
-  k.arch.switch_mm_irqs_off(k, cpu, 'efi_enter_mm', EFI_MM);
+  switchMm(k, cpu, 'efi_enter_mm', EFI_MM);
   k.cpu(cpu).tempMm = { temp: EFI_MM, saved: prev };
   k.emit({ k: 'temp_mm', cpu, fn: 'efi_enter_mm', mm: EFI_MM, saved: prev });
   return newFrame('efi_call', { pc: 1, mm: prev });
@@ -125,7 +131,7 @@ export function stepEfiCall(k: Kctx, cpu: CpuId, f: Frame): 'done' {
     // efi_leave_mm(): current->active_mm = efi_prev_mm; switch_mm(&efi_mm, efi_prev_mm, NULL).
     const prev = f.mm as MmId;
     k.setTaskMm(cpu, 'efi_leave_mm', t, t.mm, prev);
-    k.arch.switch_mm_irqs_off(k, cpu, 'efi_leave_mm', prev);
+    switchMm(k, cpu, 'efi_leave_mm', prev);
     k.cpu(cpu).tempMm = null;
     k.emit({ k: 'temp_mm', cpu, fn: 'efi_leave_mm', mm: null, saved: null });
   }

@@ -47,7 +47,11 @@ export function hwWalk(k: Kctx, cpu: CpuId): void {
  */
 export function idleLeaveMm(k: Kctx, cpu: CpuId): void {
   if (k.cpu(cpu).loadedMm === INIT_MM) return;
+  // kernel/sched/idle.c do_idle(): local_irq_disable() before cpuidle_idle_call(); the idle state's
+  // exit re-enables them.
+  k.setIrqs(cpu, true);
   k.arch.leave_mm(k, cpu, 'leave_mm');
+  k.setIrqs(cpu, false);
 }
 
 /**

@@ -14,9 +14,13 @@ export function switchLazyToInitMm(k: Kctx, cpu: CpuId, fn: string): void {
   const mm = t.activeMm as MmId;
   if (mm === INIT_MM) return;
   k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', INIT_MM, localOwner(cpu, fn));
+  // sched_force_init_mm(): local_irq_disable() .. local_irq_enable(); exit_lazy_flush_tlb():
+  // local_irq_save() (in its IPI handler: already off); unlazy_mm_irqs_off(): its caller's IRQs off.
+  const flags = k.irqSave(cpu);
   k.setTaskMm(cpu, fn, t, t.mm, INIT_MM);
   k.strategy.move_lazy(k, cpu, fn, mm, taskOwner(t.id), localOwner(cpu, `${fn}:old`));
   k.strategy.move_lazy(k, cpu, fn, INIT_MM, localOwner(cpu, fn), taskOwner(t.id));
   k.arch.switch_mm_irqs_off(k, cpu, 'switch_mm_irqs_off', INIT_MM);
+  k.irqRestore(cpu, flags);
   k.strategy.mmdrop_lazy_tlb(k, cpu, 'mmdrop_lazy_tlb', mm, localOwner(cpu, `${fn}:old`));
 }
