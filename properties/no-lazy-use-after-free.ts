@@ -63,6 +63,9 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
   }
 
   return {
+    // No state of its own (it reads the mirror only): a clone is the same hooks on the new mirror.
+    clone: (m: Mirror) => hooks(m, _init),
+    key: () => '',
     before(ev: TraceEvent, i: number): Violation | null {
       const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i);
       if (v !== null) return v;

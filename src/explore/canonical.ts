@@ -39,31 +39,8 @@ function copy(v: unknown): unknown {
   return out;
 }
 
-/** Canonical numbers for the live ids of one kind, assigned in the order they are first met. */
-export class IdRenaming {
-  private readonly map = new Map<number, number>();
-  /** The canonical number of `id` (assigned now if `id` was not met yet). */
-  name(id: number): number {
-    let n = this.map.get(id);
-    if (n === undefined) {
-      n = this.map.size + 1;
-      this.map.set(id, n);
-    }
-    return n;
-  }
-  /** The canonical number of `id` if it was met, else 0 (a dead id). */
-  known(id: number): number {
-    return this.map.get(id) ?? 0;
-  }
-}
-
-/** The renamings shared by the parts of one state's key (kernel state, mirror, shadow). */
-export interface Renamings {
-  ipi: IdRenaming;
-  call: IdRenaming;
-}
-
-export const newRenamings = (): Renamings => ({ ipi: new IdRenaming(), call: new IdRenaming() });
+export { IdRenaming, newRenamings, Positions, type Renamings } from '../../properties/lib/state-key';
+import type { Renamings } from '../../properties/lib/state-key';
 
 /**
  * The kernel state's part of the key. Destructive: renames the ids of `s` in place (call it on a
@@ -93,40 +70,6 @@ function renameFrame(f: { waitIpis: number[]; call?: number }, ids: Renamings): 
   const w = f.waitIpis;
   for (let i = 0; i < w.length; i++) w[i] = ids.ipi.known(w[i]);
   if (typeof f.call === 'number') f.call = ids.call.name(f.call);
-}
-
-/**
- * Trace indices written relative to labelled reference points: `order()` lists the labels by
- * index (`a<b=c`), `pos(i)` says where `i` falls among them (how many distinct reference values
- * are below it, `=` when it equals one). Two states whose labels, order and positions agree
- * compare equal in every comparison of an indexed value with a reference point, or of two
- * reference points, and say nothing about anything else.
- */
-export class Positions {
-  private readonly refs: { label: string; i: number }[] = [];
-  private sorted: number[] | null = null;
-  add(label: string, i: number): void {
-    this.refs.push({ label, i });
-    this.sorted = null;
-  }
-  order(): string {
-    const r = [...this.refs].sort((a, b) => a.i - b.i || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    let out = '';
-    r.forEach((x, k) => {
-      if (k > 0) out += x.i === r[k - 1].i ? '=' : '<';
-      out += x.label;
-    });
-    return out;
-  }
-  pos(i: number): string {
-    if (this.sorted === null) this.sorted = [...new Set(this.refs.map((r) => r.i))].sort((a, b) => a - b);
-    let below = 0;
-    for (const v of this.sorted) {
-      if (v < i) below++;
-      else return v === i ? `${below}=` : `${below}`;
-    }
-    return `${below}`;
-  }
 }
 
 /** A 160-bit digest of the key parts (SHA-1, base64): collisions are negligible at 10^8 states. */
