@@ -1,7 +1,7 @@
 /**
  * Canonical forms for state hashing: a fast deep copy of plain-JSON engine states, the renaming of
  * fresh identifiers (IPI ids, membarrier call ids) to canonical numbers, trace indices written
- * relative to the reference points they are compared with, and the state digest.
+ * relative to the reference points they are compared with. (The visited set's fingerprints: ./fingerprint.ts.)
  *
  * Why renaming is sound: the engine hands out IPI and call ids from monotonic counters and uses
  * them as identities only (equality: a pending IPI, the IPIs a path waits for, a call's frame); the
@@ -18,7 +18,6 @@
  * every future verdict, while two paths that differ only in, say, when an unrelated barrier ran
  * get the same key.
  */
-import { createHash } from 'node:crypto';
 import type { KernelState } from '../engine/state';
 
 /** A deep copy of plain JSON data (objects, arrays, primitives); key order is kept. */
@@ -70,14 +69,4 @@ function renameFrame(f: { waitIpis: number[]; call?: number }, ids: Renamings): 
   const w = f.waitIpis;
   for (let i = 0; i < w.length; i++) w[i] = ids.ipi.known(w[i]);
   if (typeof f.call === 'number') f.call = ids.call.name(f.call);
-}
-
-/** A 160-bit digest of the key parts (SHA-1, base64): collisions are negligible at 10^8 states. */
-export function digest(parts: readonly string[]): string {
-  const h = createHash('sha1');
-  for (const p of parts) {
-    h.update(p);
-    h.update('\u0001');
-  }
-  return h.digest('base64');
 }

@@ -28,7 +28,8 @@ import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
 import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/trace-validator';
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
-import { cloneJson, digest, kernelKey, newRenamings } from './canonical';
+import { cloneJson, kernelKey, newRenamings } from './canonical';
+import { VisitedSet } from './fingerprint';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 
@@ -86,6 +87,8 @@ export interface ExploreOptions {
    * registry, src/mutants/loader.ts). The differential base is still built by the registry.
    */
   engineFactory?: (spec: EngineSpec) => Engine<KernelState>;
+  /** Keep the full state keys as well as their 64-bit fingerprints and throw on a collision (tests; memory-hungry). */
+  checkCollisions?: boolean;
   /** Replay on the differential base aligned modulo path lengths (default: as runCheck decides for the spec). */
   differentialAlign?: boolean;
 }
@@ -240,7 +243,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   // Node store: parent and op per node; node 0 is the initial state.
   const parent: number[] = [-1];
   const opOf: (Op | null)[] = [null];
-  const seen = new Map<string, number>();
+  const seen = new VisitedSet(options.checkCollisions ?? false);
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
     for (; n !== 0; n = parent[n]) out.push(opOf[n] as Op);
@@ -270,7 +273,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       if (v) break;
     }
     for (const f of unknownMirrorFields(m.mirror)) warnings.push(`the state key does not cover mirror field ${f}`);
-    if (!v && merge) seen.set(stateKey(cloneJson(boot.state), m), 0);
+    if (!v && merge) seen.getOrAdd(stateKey(cloneJson(boot.state), m), 0);
     v ??= m.clone().finish()[0];
     if (v && accept([], v)) {
       result.violations++;
@@ -318,7 +321,7 @@ export function explore(options: ExploreOptions): ExploreResult {
         const ops = [...pathOps, op];
         const child = cloneJson(here.state);
         let v: Violation | undefined;
-        let key: string | null = null;
+        let key: string[] | null = null;
         try {
           const evs = engine.apply(child, op);
           const output = here.validator.clone();
@@ -353,12 +356,11 @@ export function explore(options: ExploreOptions): ExploreResult {
           continue;
         }
         if (key !== null) {
-          const kept = seen.get(key);
-          if (kept !== undefined) {
+          const kept = seen.getOrAdd(key, parent.length);
+          if (kept >= 0) {
             options.onMerge?.(pathOf(kept), ops);
             continue;
           }
-          seen.set(key, parent.length);
         }
         parent.push(node);
         opOf.push(op);
@@ -380,10 +382,10 @@ export function explore(options: ExploreOptions): ExploreResult {
 }
 
 /** The key of a state: the kernel state (a scratch copy, renamed in place) and the monitor side. */
-function stateKey(scratch: KernelState, m: ExploreMonitor): string {
+function stateKey(scratch: KernelState, m: ExploreMonitor): string[] {
   const ids = newRenamings();
   const kernel = kernelKey(scratch, ids);
-  return digest([kernel, m.key(ids)]);
+  return [kernel, m.key(ids)];
 }
 
 /**
