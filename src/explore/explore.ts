@@ -4,15 +4,16 @@
  * state hashing. The ground truth that random search and shrinking are measured against, and a
  * proof of absence at that bound for a correct engine.
  *
- * - A node is (kernel state, property monitor state). Its key (./canonical.ts, ./monitor.ts,
- *   ./shadow.ts) covers the kernel state with live IPI/call ids renamed, the real trace mirror with
- *   trace indices written relative to what they are compared with, and a shadow of the monitors' closure state. docs/explore.md says exactly
- *   what and why it is sound.
- * - Monitors cannot be cloned, so every transition (N, op) is checked by a fresh checker that
- *   replays N's events from the root and then observes op's events, then `finish()` (the trace
- *   ending there: the leak checks at quiescence). Cost O(depth) per transition; the engine side is
- *   O(1) amortised: frontier nodes are expanded in BFS order, which keeps siblings and cousins
- *   together, so a stack of states along the current path is reused between them.
+ * - A node is (kernel state, property monitor state). Its key (./canonical.ts, ./monitor.ts, and
+ *   every property's own MirrorHooks.key()) covers the kernel state with live IPI/call ids renamed,
+ *   the real trace mirror, and each property's state with trace indices written relative to what
+ *   they are compared with; the visited set holds 64-bit fingerprints (./fingerprint.ts).
+ *   docs/explore.md says exactly what and why it is sound.
+ * - Monitors are data (MirrorHooks.clone()): every transition (N, op) is checked by a clone of N's
+ *   monitors fed op's events, then `finish()` on that clone (the trace ending there: the leak checks
+ *   at quiescence). Frontier nodes are expanded in BFS order, which keeps siblings and cousins
+ *   together, so a stack of (state, monitors, validator) along the current path is reused between
+ *   them: O(1) amortised clones per node.
  * - BFS order makes the first counterexample found the shortest in ops, and the search is
  *   deterministic (the engine lists enabled ops in a fixed order): the same options always give the
  *   same counterexample.
