@@ -40,6 +40,7 @@ function copy(v: unknown): unknown {
 
 export { IdRenaming, newRenamings, Positions, type Renamings } from '../../properties/lib/state-key';
 import type { Renamings } from '../../properties/lib/state-key';
+import { structuralHash } from './structural-hash';
 
 /**
  * The kernel state's part of the key. Destructive: renames the ids of `s` in place (call it on a
@@ -47,6 +48,31 @@ import type { Renamings } from '../../properties/lib/state-key';
  * frames, then the tasks' frames in `taskOrder`.
  */
 export function kernelKey(s: KernelState, ids: Renamings): string {
+  return withIdsRenamed(s, ids, () => JSON.stringify(s));
+}
+
+/** kernelKey() as a 64-bit structural hash (./structural-hash.ts): the same renaming, no JSON text. */
+export function kernelFingerprint(s: KernelState, ids: Renamings): string {
+  return withIdsRenamed(s, ids, () => structuralHash(s));
+}
+
+/**
+ * kernelKey()'s JSON text, checking on the way that no other text seen (`seen`: structural hash ->
+ * text) shares its structural hash (tests: ExploreOptions.checkCollisions).
+ */
+export function kernelKeyChecked(s: KernelState, ids: Renamings, seen: Map<string, string>): string {
+  return withIdsRenamed(s, ids, () => {
+    const text = JSON.stringify(s);
+    const h = structuralHash(s);
+    const had = seen.get(h);
+    if (had !== undefined && had !== text) throw new Error(`explore: structural hash collision (${h}) between two different kernel states`);
+    seen.set(h, text);
+    return text;
+  });
+}
+
+/** Renames the live ids of `s` in place and runs `write` with the id counters zeroed. */
+function withIdsRenamed(s: KernelState, ids: Renamings, write: () => string): string {
   for (const c of s.cpus) for (const p of c.pendingIpis) p.id = ids.ipi.name(p.id);
   for (const c of s.cpus) {
     if (c.cpuFrame) renameFrame(c.cpuFrame, ids);
@@ -59,7 +85,7 @@ export function kernelKey(s: KernelState, ids: Renamings): string {
   const keep = { nextIpiId: s.nextIpiId, nextCallId: s.nextCallId };
   s.nextIpiId = 0;
   s.nextCallId = 0;
-  const text = JSON.stringify(s);
+  const text = write();
   s.nextIpiId = keep.nextIpiId;
   s.nextCallId = keep.nextCallId;
   return text;

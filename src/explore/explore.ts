@@ -29,7 +29,7 @@ import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
 import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/trace-validator';
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
-import { cloneJson, kernelKey, newRenamings } from './canonical';
+import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './canonical';
 import { VisitedSet } from './fingerprint';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
@@ -245,6 +245,12 @@ export function explore(options: ExploreOptions): ExploreResult {
   const parent: number[] = [-1];
   const opOf: (Op | null)[] = [null];
   const seen = new VisitedSet(options.checkCollisions ?? false);
+  const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
+  const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+    const ids = newRenamings();
+    const kernel = kernelTexts === null ? kernelFingerprint(scratch, ids) : kernelKeyChecked(scratch, ids, kernelTexts);
+    return [kernel, m.key(ids)];
+  };
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
     for (; n !== 0; n = parent[n]) out.push(opOf[n] as Op);
@@ -380,13 +386,6 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
   return done(result.counterexample ? 'counterexample' : 'clean');
-}
-
-/** The key of a state: the kernel state (a scratch copy, renamed in place) and the monitor side. */
-function stateKey(scratch: KernelState, m: ExploreMonitor): string[] {
-  const ids = newRenamings();
-  const kernel = kernelKey(scratch, ids);
-  return [kernel, m.key(ids)];
 }
 
 /**

@@ -2,10 +2,12 @@
  * The visited set keeps 64-bit fingerprints of state keys, not the keys (src/explore/fingerprint.ts).
  * Checked here: the table finds every key it holds across growth, the parts' boundaries count, and
  * on small configurations no two different full keys share a fingerprint (checkCollisions keeps the
- * full keys and throws on a collision) and the search is the same with and without the check.
+ * full keys, and the kernel states' JSON texts per structural hash, and throws on a collision) and
+ * the search is the same with and without the check.
  */
 import { explore } from '../../src/explore/explore';
 import { fingerprint, VisitedSet } from '../../src/explore/fingerprint';
+import { structuralHash } from '../../src/explore/structural-hash';
 
 describe('64-bit state fingerprints', () => {
   it('the table finds every key it holds, across growth', () => {
@@ -28,6 +30,13 @@ describe('64-bit state fingerprints', () => {
     expect(fp(['ab', 'c'])).not.toBe(fp(['a', 'bc']));
     expect(fp(['{"a":1}'])).not.toBe(fp(['{"a":2}']));
     expect(fp(['x'])).toBe(fp(['x']));
+  });
+
+  it('the structural hash of the kernel state tells apart what JSON.stringify tells apart', () => {
+    const variants: unknown[] = [{ a: 1 }, { a: '1' }, { b: 1 }, { a: [1] }, { a: [] }, { a: null }, { a: true }, { a: 1.5 }, { a: 1, b: 2 }, { b: 2, a: 1 }, [[1], 2], [1, [2]], { a: {} }, {}];
+    const hashes = variants.map(structuralHash);
+    expect(new Set(hashes).size).toBe(variants.length);
+    expect(structuralHash({ a: 1, b: undefined })).toBe(structuralHash({ a: 1 }));
   });
 
   it('no collision among the full keys of small searches, and the same search with the check', () => {
