@@ -6,17 +6,17 @@
  * fails for a property whose hook object lacks clone/key, whose clone shares mutable containers with
  * the original, or whose clone (or key) diverges from a fresh replay of the same trace.
  */
-import { createEngine } from '../src/engine/build';
-import type { ModelConfig } from '../src/engine/contract';
-import type { EngineSpec } from '../src/run/types';
-import type { TraceEvent } from '../src/trace/events';
-import { DEFAULT_WEIGHTS, startRun } from '../arbitraries';
-import { mulberry32 } from '../src/trace-io/generate-trace';
-import { allProperties } from './index';
-import { MirrorDriver } from './lib/driver';
-import type { Mirror } from './lib/mirror';
-import { isMirrorProperty, type MirrorProperty } from './lib/mirror-property';
-import { newRenamings } from './lib/state-key';
+import { createEngine } from '../../src/engine/build';
+import type { ModelConfig } from '../../src/engine/contract';
+import type { EngineSpec } from '../../src/run/types';
+import type { TraceEvent } from '../../src/trace/events';
+import { DEFAULT_WEIGHTS, startRun } from '../../arbitraries';
+import { mulberry32 } from '../../src/trace-io/generate-trace';
+import { allProperties } from '../../properties';
+import { MirrorDriver } from '../../properties/lib/driver';
+import type { Mirror } from '../../properties/lib/mirror';
+import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
+import { newRenamings } from '../../properties/lib/state-key';
 
 const mirrorProperties = allProperties.filter(isMirrorProperty);
 
