@@ -15,7 +15,7 @@
  *    length there with a time budget (cached in bench/explore-cache.json by engine, property,
  *    configuration and a fingerprint of the engine, property and explorer sources).
  * 3. The explorer's states per second: the correct engine on 2 CPUs, 2 processes x 2 threads and
- *    1 kthread, and on the smallest configuration.
+ *    1 kthread, and on the smallest configuration, with same-run baselines (./explorer.ts).
  *
  * 4. Engine mutants (./mutants.ts): today's generator and the uniform baseline (and any search
  *    registered in src/mutants/search.ts) on the same mechanically generated mutants: kill rate at
@@ -27,6 +27,7 @@
  * (24), --mutant-sample-seed S (1), --mutant-seeds N (5), --mutant-budget N (10000),
  * --mutant-search NAME (repeatable; default every registered search), --mutant-explore-seconds S
  * (5), --no-early-stop, --no-mutants, --only-mutants (that section alone; results.json untouched).
+ * --only-explorer: the explorer section of ./explorer.ts alone, with its same-run baselines.
  * Progress goes to stderr on a terminal.
  */
 import { createHash } from 'node:crypto';
@@ -50,6 +51,7 @@ import { runChoicesMonitored } from '../arbitraries/monitored-run';
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { compact, progressLine, progressWanted } from '../src/explore/progress';
 import { mutantSection, type MutantBenchOptions } from './mutants';
+import { explorerSection } from './explorer';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE_FILE = path.join(__dirname, 'explore-cache.json');
@@ -72,6 +74,8 @@ const onlyVariants = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] :
 // 4. The engine mutants (./mutants.ts): --only-mutants runs that section alone, --no-mutants skips it.
 const onlyMutants = argv.includes('--only-mutants');
 const noMutants = argv.includes('--no-mutants');
+// 3. --only-explorer runs the explorer section (./explorer.ts) alone, results.json untouched.
+const onlyExplorer = argv.includes('--only-explorer');
 const mutantSearches = argv.flatMap((a, i) => (argv[i - 1] === '--mutant-search' ? [a] : []));
 const MUTANT_OPTIONS: MutantBenchOptions = {
   sample: flag('mutant-sample') === 'all' ? null : Number(flag('mutant-sample') ?? (quick ? 8 : 24)),
@@ -424,28 +428,17 @@ function addMinimum(opts: RunCheckOptions, property: string, mode: ModeResult, s
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// 3. Explorer speed
-
-function explorerSpeed() {
-  const engine: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
-  const runs = [
-    { config: { cpus: 2, procs: 2, threads: 2, kthreads: 1 }, depth: quick ? 5 : 6 },
-    { config: { cpus: 2, procs: 1, threads: 1, kthreads: 0 }, depth: quick ? 8 : 10 },
-  ];
-  return runs.map(({ config, depth }) => {
-    const r = explore({
-      engine, config, depth,
-      onProgress: (p) => bar.update(`explorer: ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states`),
-    });
-    return { engine: r.engine, knobs: engine.knobs, config, depth, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: r.statesPerSecond, transitionsPerSecond: r.transitionsPerSecond };
-  });
-}
+// 3. Explorer speed: ./explorer.ts
 
 // ---------------------------------------------------------------------------------------------
 // Main
 
 function main(): void {
+  if (onlyExplorer) {
+    explorerSection({ quick, log, progress: (t) => bar.update(t) });
+    bar.done();
+    return;
+  }
   if (onlyMutants) {
     mutantSection(MUTANT_OPTIONS, { log, progress: (t) => bar.update(t) });
     bar.done();
@@ -499,12 +492,8 @@ function main(): void {
     variants.push(row);
   }
 
-  log('');
-  const speed = explorerSpeed();
-  log('Explorer (correct x86/refcount: membarrierSwitchMmFix, syncCoreOnLazySameMmSwitch; every property):');
-  for (const s of speed) {
-    log(`  ${configText(s.config)} depth ${s.depth}: ${s.result}, ${s.states} states, ${s.transitions} transitions, ${s.seconds.toFixed(1)} s: ${compact(s.statesPerSecond)} states/s, ${compact(s.transitionsPerSecond)} transitions/s   (target >= 200k states/s)`);
-  }
+  const explorerBench = explorerSection({ quick, log, progress: (t) => bar.update(t) });
+  const speed = explorerBench.runs as { statesPerSecond: number }[];
   const exploreRates = minima.filter((m) => m.seconds > 1).map((m) => m.statesPerSecond);
   if (exploreRates.length) log(`  exhaustive-minimum searches: median ${compact(median(exploreRates) as number)} states/s over ${exploreRates.length} searches`);
 
@@ -536,7 +525,7 @@ function main(): void {
         throughput: tp,
         variants,
         exhaustiveMinima: minima.map(({ key, ...m }) => m),
-        explorer: speed,
+        explorer: explorerBench,
         mutants,
         targets: { caughtAllSeeds: all10, fastUnder1s: fast, atMinimum9of10: atMin, variants: lazy.length },
         seconds: total,

@@ -25,6 +25,7 @@ import { Explanation, violation } from './lib/explain';
 import { MembarrierCalls, type CallRecord } from './lib/membarrier-calls';
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks, type MirrorProperty } from './lib/mirror-property';
+import { Positions, type KeyContext } from './lib/state-key';
 import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
@@ -59,17 +60,60 @@ function coveredMms(mirror: Mirror, c: CallRecord): Set<MmId> {
   return out;
 }
 
+/** All the property's mutable state (the closures read it; clone() copies it). */
+interface OrderingState {
+  calls: MembarrierCalls;
+  /** Open windows (between MB1 and MB5) by call id; `call` is the record in `calls`. */
+  windows: Map<number, Window>;
+  log: IntervalLog;
+}
+
+function copyState(s: OrderingState): OrderingState {
+  const calls = s.calls.clone();
+  const windows = new Map<number, Window>();
+  for (const [id, w] of s.windows) windows.set(id, { tA: w.tA, covered: new Set(w.covered), call: calls.get(id) ?? { ...w.call, scans: new Map(w.call.scans) } });
+  return { calls, windows, log: s.log.clone() };
+}
+
+/** The last scan of a call (C4.2's reference point at MB5), as checkCallerBarrier() reads it. */
+function mb5After(c: CallRecord): number {
+  let last = -1;
+  for (const r of c.scans.values()) if (r.i > last) last = r.i;
+  return last >= 0 ? last : (c.mbStart ?? c.enter).i;
+}
+
+/**
+ * The key: the calls in flight; every CPU's last barrier written relative to the open windows' tA
+ * (C4: `lastMb > tA`) and to the calls' C4.2 reference points (`lastMb > enter` before MB1,
+ * `lastMb > last scan` before MB5); the intervals relative to the windows' tA (`start > tA`,
+ * `end > tA`; tC, the current index, is above all).
+ */
+function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
+  const wins = new Positions();
+  for (const [id, w] of s.windows) wins.add(`w:${k.ids.call.name(id)}:${[...w.covered].sort().join('+')}`, w.tA);
+  const mbRefs = new Positions();
+  for (const [id, w] of s.windows) mbRefs.add(`w:${k.ids.call.name(id)}`, w.tA);
+  for (const c of s.calls.inFlight()) {
+    if (c.mbStart === null) mbRefs.add(`e:${k.ids.call.name(c.call)}`, c.enter.i);
+    else if (c.mbEnd === null) mbRefs.add(`s:${k.ids.call.name(c.call)}`, mb5After(c));
+  }
+  const mb = mirror.cpus.map((c) => (c === undefined ? '-' : mbRefs.pos(c.lastMb)));
+  const ivPos = (i: number) => wins.pos(i);
+  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')} ${s.log.key(ivPos)}`;
+}
+
 function makeHooks(options: MembarrierOrderingOptions) {
   const rqState = options.rqStateClause ?? true;
   const callerBarriers = options.callerBarrierClause ?? true;
-  return (mirror: Mirror, init: InitEvent): MirrorHooks => {
-    const calls = new MembarrierCalls();
-    const windows = new Map<number, Window>();
-    const log = new IntervalLog();
-    for (const c of init.cpus) {
-      const t = mirror.task(c.curr);
-      if (c.mode === 'user' && t.mm !== null) log.begin('user', c.cpu, t.id, t.mm, { ev: init, i: 0 });
-      else if (t.type === 'kthread' && t.mm !== null) log.begin('kthread', c.cpu, t.id, t.mm, { ev: init, i: 0 });
+  const hooks = (mirror: Mirror, init: InitEvent, from?: OrderingState): MirrorHooks & { state: OrderingState } => {
+    const state: OrderingState = from === undefined ? { calls: new MembarrierCalls(), windows: new Map(), log: new IntervalLog() } : copyState(from);
+    const { calls, windows, log } = state;
+    if (from === undefined) {
+      for (const c of init.cpus) {
+        const t = mirror.task(c.curr);
+        if (c.mode === 'user' && t.mm !== null) log.begin('user', c.cpu, t.id, t.mm, { ev: init, i: 0 });
+        else if (t.type === 'kthread' && t.mm !== null) log.begin('kthread', c.cpu, t.id, t.mm, { ev: init, i: 0 });
+      }
     }
 
     function explain(w: Window, iv: AccessInterval, tC: number, i: number): Violation {
@@ -101,6 +145,9 @@ function makeHooks(options: MembarrierOrderingOptions) {
     }
 
     return {
+      state,
+      clone: (m: Mirror) => hooks(m, init, state),
+      key: (k: KeyContext) => stateKey(state, mirror, k),
       after(ev: TraceEvent, i: number): Violation | null {
         switch (ev.k) {
           case 'user_enter': {
@@ -149,6 +196,7 @@ function makeHooks(options: MembarrierOrderingOptions) {
       },
     };
   };
+  return hooks;
 }
 
 /** The membarrier-ordering property with `options` (see {@link MembarrierOrderingOptions}). */

@@ -31,8 +31,8 @@ import { checkIrqsOff } from './uaf/irqs-off';
 import { MmSwitchWindow } from './uaf/mm-switch-window';
 import { checkSwitchMmIrqs } from './uaf/switch-mm-irqs';
 
-function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
-  const switchWindow = new MmSwitchWindow(mirror, init);
+function hooks(mirror: Mirror, init: InitEvent, window?: MmSwitchWindow): MirrorHooks {
+  const switchWindow = window ?? new MmSwitchWindow(mirror, init);
   const freed = (mm: MmId | null): boolean => mm !== null && (mirror.mms.get(mm)?.freed ?? false);
 
   /** A later event that uses an already freed mm. */
@@ -70,6 +70,9 @@ function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   }
 
   return {
+    // Its only state is C2.9's open windows (./uaf/mm-switch-window.ts); the rest reads the mirror.
+    clone: (m: Mirror) => hooks(m, init, switchWindow.clone(m)),
+    key: () => switchWindow.key(),
     before(ev: TraceEvent, i: number): Violation | null {
       const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i) ?? switchWindow.before(ev, i) ?? checkSwitchMmIrqs(mirror, ev, i);
       if (v !== null) return v;

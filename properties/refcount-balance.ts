@@ -12,6 +12,7 @@ import { Explanation } from './lib/explain';
 import type { Violation } from './property';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import type { Mirror } from './lib/mirror';
+import type { KeyContext } from './lib/state-key';
 import { balanceMismatch, REFCOUNT_BALANCE_ID, refFail, type RefcountCtx } from './refcount/context';
 import { checkHolders } from './refcount/holder-checks';
 import { seedLedger } from './refcount/init-tokens';
@@ -19,45 +20,73 @@ import { checkLeaks } from './refcount/leak-check';
 import { checkMmAlloc, checkMmdropBegin, checkMmFree, checkRef, checkRefMove } from './refcount/ref-events';
 import { listTokens, TokenLedger } from './refcount/token-ledger';
 
+/** The refcount-balance hook object: all its state is in fields (MirrorHooks.clone()/key()). */
+class RefcountHooks implements MirrorHooks {
+  /** A holder check is due: a path ended, a switch_to, or a reference/mm field changed. */
+  due = false;
+
+  constructor(
+    private readonly ctx: RefcountCtx,
+    private readonly init: InitEvent,
+  ) {}
+
+  start(): Violation | null {
+    return checkInit(this.ctx, this.init);
+  }
+
+  before(ev: TraceEvent, i: number): Violation | null {
+    const ctx = this.ctx;
+    switch (ev.k) {
+      case 'ref':
+        this.due = true;
+        return checkRef(ctx, ev, i);
+      case 'ref_move':
+        this.due = true;
+        return checkRefMove(ctx, ev, i);
+      case 'mm_alloc':
+        return checkMmAlloc(ctx, ev, i);
+      case 'mmdrop_begin':
+        return checkMmdropBegin(ctx, ev, i);
+      case 'mm_free':
+        return checkMmFree(ctx, ev, i);
+      case 'path':
+      case 'switch_to':
+      case 'task_mm':
+      case 'prev_mm':
+      case 'hazard':
+        this.due = true;
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  settle(cpu: CpuId, i: number): Violation | null {
+    if (!this.due) return null;
+    this.due = false;
+    return checkHolders(this.ctx, cpu, i);
+  }
+
+  finish(): Violation | null {
+    return checkLeaks(this.ctx);
+  }
+
+  clone(mirror: Mirror): RefcountHooks {
+    const h = new RefcountHooks({ mirror, ledger: this.ctx.ledger.clone(), strategy: this.ctx.strategy }, this.init);
+    h.due = this.due;
+    return h;
+  }
+
+  /** The pending holder check (and the step it settles with) and the token ledger. */
+  key(k: KeyContext): string {
+    return `${this.due ? `D${k.stepCpu ?? '-'}` : 'd'} ${this.ctx.ledger.key()}`;
+  }
+}
+
 function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   const ctx: RefcountCtx = { mirror, ledger: new TokenLedger(), strategy: init.strategy };
   seedLedger(init, ctx.ledger);
-  /** A holder check is due: a path ended, a switch_to, or a reference/mm field changed. */
-  let due = false;
-  return {
-    start: () => checkInit(ctx, init),
-    before(ev: TraceEvent, i: number): Violation | null {
-      switch (ev.k) {
-        case 'ref':
-          due = true;
-          return checkRef(ctx, ev, i);
-        case 'ref_move':
-          due = true;
-          return checkRefMove(ctx, ev, i);
-        case 'mm_alloc':
-          return checkMmAlloc(ctx, ev, i);
-        case 'mmdrop_begin':
-          return checkMmdropBegin(ctx, ev, i);
-        case 'mm_free':
-          return checkMmFree(ctx, ev, i);
-        case 'path':
-        case 'switch_to':
-        case 'task_mm':
-        case 'prev_mm':
-        case 'hazard':
-          due = true;
-          return null;
-        default:
-          return null;
-      }
-    },
-    settle(cpu: CpuId, i: number): Violation | null {
-      if (!due) return null;
-      due = false;
-      return checkHolders(ctx, cpu, i);
-    },
-    finish: () => checkLeaks(ctx),
-  };
+  return new RefcountHooks(ctx, init);
 }
 
 /** The init event's counters agree with its references (C1.1 at boot). */

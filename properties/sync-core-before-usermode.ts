@@ -19,6 +19,7 @@ import { Explanation, violation } from './lib/explain';
 import { MembarrierCalls, returnValue, type CallRecord } from './lib/membarrier-calls';
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
+import { Positions, type KeyContext } from './lib/state-key';
 
 const ID = 'sync-core-before-usermode';
 
@@ -27,9 +28,37 @@ interface Floor {
   call: CallRecord;
 }
 
-function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
-  const calls = new MembarrierCalls();
+/** All the property's mutable state (the closures below read it; clone() copies it). */
+interface SyncCoreState {
+  calls: MembarrierCalls;
+  /** scFloor per mm, with the call that raised it (messages). */
+  floors: Map<MmId, Floor>;
+}
+
+function copyState(s: SyncCoreState): SyncCoreState {
   const floors = new Map<MmId, Floor>();
+  for (const [mm, f] of s.floors) floors.set(mm, { tA: f.tA, call: { ...f.call, scans: new Map(f.call.scans) } });
+  return { calls: s.calls.clone(), floors };
+}
+
+/**
+ * The key: the calls in flight, and the floors, the tA of SYNC_CORE calls in flight and every CPU's
+ * last serialize written as positions among them (the only comparisons the property makes:
+ * `lastSerialize > tA`, and the floor is the max of the tAs).
+ */
+function stateKey(s: SyncCoreState, mirror: Mirror, k: KeyContext): string {
+  const refs = new Positions();
+  for (const [mm, f] of s.floors) refs.add(`f:${mm}`, f.tA);
+  for (const c of s.calls.inFlight()) {
+    if (c.cmd === 'PRIVATE_EXPEDITED_SYNC_CORE') refs.add(`c:${k.ids.call.name(c.call)}`, (c.mbStart ?? c.enter).i);
+  }
+  const ser = mirror.cpus.map((c) => (c === undefined ? '-' : refs.pos(c.lastSerialize)));
+  return `${s.calls.key(k.ids)} S${refs.order()}|${ser.join(',')}`;
+}
+
+function hooks(mirror: Mirror, init: InitEvent, from?: SyncCoreState): MirrorHooks & { state: SyncCoreState } {
+  const state: SyncCoreState = from === undefined ? { calls: new MembarrierCalls(), floors: new Map() } : copyState(from);
+  const { calls, floors } = state;
 
   function citeCall(x: Explanation, c: CallRecord): string {
     const steps = [c.enter, c.mbStart, c.ret].filter((r) => r !== null).map((r) => x.ref(r));
@@ -94,6 +123,9 @@ function hooks(mirror: Mirror, _init: InitEvent): MirrorHooks {
   }
 
   return {
+    state,
+    clone: (m: Mirror) => hooks(m, init, state),
+    key: (k: KeyContext) => stateKey(state, mirror, k),
     after(ev: TraceEvent, i: number): Violation | null {
       if (ev.k === 'user_enter') return onUserEnter(ev, i);
       const c = calls.observe(ev, i);

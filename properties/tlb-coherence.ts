@@ -14,72 +14,99 @@
 import type { CpuId, InitEvent, TraceEvent } from '../src/trace/events';
 import type { Violation } from './property';
 import type { Mirror } from './lib/mirror';
+import type { KeyContext } from './lib/state-key';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import { TlbFreshness } from './tlb/freshness';
 import { checkCpuState, TLB_COHERENCE_ID } from './tlb/state-checks';
 import { TaggedTlbCoherence } from './tlb/tagged-tlb';
 
+/** The tlb-coherence hook object: all its state is in fields (MirrorHooks.clone()/key()). */
+class TlbHooks implements MirrorHooks {
+  /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
+  dirty: boolean[];
+  anyDirty = false;
+
+  constructor(
+    private readonly mirror: Mirror,
+    private readonly fresh: TlbFreshness,
+  ) {
+    this.dirty = mirror.cpus.map(() => false);
+  }
+
+  private mark(cpu: CpuId | null): void {
+    if (cpu === null) return;
+    this.dirty[cpu] = true;
+    this.anyDirty = true;
+  }
+
+  after(ev: TraceEvent, i: number): Violation | null {
+    const { mirror, fresh } = this;
+    switch (ev.k) {
+      case 'load_mm':
+        this.mark(ev.cpu);
+        if (ev.flushed && ev.mm !== 'SWITCHING') fresh.setLocal(ev.cpu, ev.mm, mirror.mm(ev.mm).tlbGen, { ev, i });
+        return null;
+      case 'local_tlb_gen':
+        fresh.setLocal(ev.cpu, ev.mm, ev.gen, { ev, i });
+        return null;
+      case 'mm_alloc':
+        fresh.forget(ev.mm);
+        return null;
+      case 'lazy':
+      case 'temp_mm':
+      case 'switch_to':
+      case 'path':
+        this.mark(ev.cpu);
+        return null;
+      case 'cpumask':
+      case 'cpu_online':
+        this.mark(ev.target);
+        return null;
+      case 'task_mm':
+        this.mark(mirror.task(ev.task).onCpu);
+        return null;
+      case 'flush_done':
+        return fresh.onFlushDone(ev, i);
+      case 'user_enter':
+        return fresh.onUserEnter(ev, i);
+      case 'deref':
+        return fresh.onWalk(ev, i);
+      default:
+        return null;
+    }
+  }
+
+  settle(_cpu: CpuId, i: number): Violation | null {
+    if (!this.anyDirty) return null;
+    this.anyDirty = false;
+    const dirty = this.dirty;
+    for (let c = 0; c < dirty.length; c++) {
+      if (!dirty[c]) continue;
+      dirty[c] = false;
+      const v = checkCpuState(this.mirror, c, i);
+      if (v !== null) return v;
+    }
+    return null;
+  }
+
+  clone(mirror: Mirror): TlbHooks {
+    const h = new TlbHooks(mirror, this.fresh.clone(mirror));
+    h.dirty = [...this.dirty];
+    h.anyDirty = this.anyDirty;
+    return h;
+  }
+
+  /** The CPUs to check at the next settle (and the step it comes with), and the TLB generations. */
+  key(k: KeyContext): string {
+    const dirty = this.anyDirty ? `X${this.dirty.map((d) => (d ? 1 : 0)).join('')}@${k.stepCpu ?? '-'}` : 'x';
+    return `${dirty} ${this.fresh.key()}`;
+  }
+}
+
 function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   // powerpc radix and arm64: tagged TLBs with broadcast flushes, under their own rules (./tlb/tagged-tlb.ts).
   if (init.arch !== 'x86') return new TaggedTlbCoherence(mirror, init);
-  const fresh = new TlbFreshness(mirror, init);
-  /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
-  const dirty: boolean[] = mirror.cpus.map(() => false);
-  let anyDirty = false;
-  const mark = (cpu: CpuId | null): void => {
-    if (cpu === null) return;
-    dirty[cpu] = true;
-    anyDirty = true;
-  };
-
-  return {
-    after(ev: TraceEvent, i: number): Violation | null {
-      switch (ev.k) {
-        case 'load_mm':
-          mark(ev.cpu);
-          if (ev.flushed && ev.mm !== 'SWITCHING') fresh.setLocal(ev.cpu, ev.mm, mirror.mm(ev.mm).tlbGen, { ev, i });
-          return null;
-        case 'local_tlb_gen':
-          fresh.setLocal(ev.cpu, ev.mm, ev.gen, { ev, i });
-          return null;
-        case 'mm_alloc':
-          fresh.forget(ev.mm);
-          return null;
-        case 'lazy':
-        case 'temp_mm':
-        case 'switch_to':
-        case 'path':
-          mark(ev.cpu);
-          return null;
-        case 'cpumask':
-        case 'cpu_online':
-          mark(ev.target);
-          return null;
-        case 'task_mm':
-          mark(mirror.task(ev.task).onCpu);
-          return null;
-        case 'flush_done':
-          return fresh.onFlushDone(ev, i);
-        case 'user_enter':
-          return fresh.onUserEnter(ev, i);
-        case 'deref':
-          return fresh.onWalk(ev, i);
-        default:
-          return null;
-      }
-    },
-    settle(_cpu: CpuId, i: number): Violation | null {
-      if (!anyDirty) return null;
-      anyDirty = false;
-      for (let c = 0; c < dirty.length; c++) {
-        if (!dirty[c]) continue;
-        dirty[c] = false;
-        const v = checkCpuState(mirror, c, i);
-        if (v !== null) return v;
-      }
-      return null;
-    },
-  };
+  return new TlbHooks(mirror, new TlbFreshness(mirror, init));
 }
 
 /** The tlb-coherence property (C6; x86, and powerpc/arm64 under their own rules). */

@@ -11,6 +11,7 @@ import type { CpuId, InitEvent, TraceEvent } from '../../src/trace/events';
 import type { Violation } from '../property';
 import { Mirror } from './mirror';
 import type { MirrorHooks, MirrorProperty } from './mirror-property';
+import type { Renamings } from './state-key';
 
 /** What observe() and finish() return when nothing was violated (frozen: callers only read it). */
 export const NO_VIOLATIONS: Violation[] = Object.freeze([]) as unknown as Violation[];
@@ -45,13 +46,43 @@ export class MirrorDriver {
   private stepCpu: CpuId | null = null;
   private stepEnd = 0;
 
-  constructor(init: InitEvent, properties: readonly MirrorProperty[]) {
-    this.mirror = new Mirror(init);
-    this.all = properties.map((p) => p.hooks(this.mirror, init));
-    this.done = this.all.map(() => false);
+  constructor(init: InitEvent, properties: readonly MirrorProperty[], from?: MirrorDriver) {
+    this.mirror = from === undefined ? new Mirror(init) : from.mirror.clone();
+    this.all = from === undefined ? properties.map((p) => p.hooks(this.mirror, init)) : from.all.map((h) => h.clone(this.mirror));
+    this.done = from === undefined ? this.all.map(() => false) : [...from.done];
     this.before = hooksOf(this.all, 'before');
     this.after = hooksOf(this.all, 'after');
     this.settles = hooksOf(this.all, 'settle');
+    if (from !== undefined) {
+      this.started = from.started;
+      this.stepCpu = from.stepCpu;
+      this.stepEnd = from.stepEnd;
+    }
+  }
+
+  /**
+   * An independent copy: the mirror and every property's state cloned (MirrorHooks.clone()), so
+   * the copy can be fed a different continuation. O(state). `init` and `properties` must be the
+   * ones this driver was built with.
+   */
+  clone(init: InitEvent, properties: readonly MirrorProperty[]): MirrorDriver {
+    return new MirrorDriver(init, properties, this);
+  }
+
+  /** The live hook objects (a property that reported its violation is left out), in property order. */
+  liveHooks(): MirrorHooks[] {
+    return this.all.filter((_, p) => !this.done[p]);
+  }
+
+  /**
+   * The properties' part of a state key (MirrorHooks.key() of every live property, with the CPU of
+   * the step in progress). The mirror's own part is written by the caller (src/explore/monitor.ts).
+   */
+  propertyKey(ids: Renamings): string {
+    const k = { ids, stepCpu: this.stepCpu };
+    let out = '';
+    for (let p = 0; p < this.all.length; p++) out += this.done[p] ? '|x' : `|${this.all[p].key(k)}`;
+    return out;
   }
 
   /** Observes event `i`; returns the violations found at it (at most one per property). */

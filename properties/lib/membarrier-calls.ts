@@ -5,6 +5,7 @@
  */
 import type { CpuId, MembarrierCmd, MembarrierEvent, MmId, TaskId, TraceEvent } from '../../src/trace/events';
 import type { EventRef } from './explain';
+import type { Renamings } from './state-key';
 
 /** What is known about one membarrier() call so far. */
 export interface CallRecord {
@@ -42,6 +43,35 @@ export class MembarrierCalls {
     else if (ev.phase === 'mb_end') c.mbEnd = ref;
     else if (ev.phase === 'return') c.ret = ref;
     return c;
+  }
+
+  /** An independent copy (records copied with their scan maps; event references shared: never mutated). */
+  clone(): MembarrierCalls {
+    const c = new MembarrierCalls();
+    for (const [id, r] of this.calls) c.calls.set(id, { ...r, scans: new Map(r.scans) });
+    return c;
+  }
+
+  /** The call of id `call` in flight, if any. */
+  get(call: number): CallRecord | undefined {
+    return this.calls.get(call);
+  }
+
+  /** The calls in flight (do not mutate). */
+  inFlight(): IterableIterator<CallRecord> {
+    return this.calls.values();
+  }
+
+  /**
+   * The calls in flight as a canonical string: renamed id, command, mm, caller and the barriers
+   * passed (trace indices and scans are left to the property, which knows what it compares them with).
+   */
+  key(ids: Renamings): string {
+    const out: string[] = [];
+    for (const c of this.calls.values()) {
+      out.push(`${ids.call.name(c.call)}=${c.cmd}/${c.mm}/${c.task}/${c.mbStart === null ? 'e' : 'm'}`);
+    }
+    return `C${out.sort().join(',')}`;
   }
 
   /** Forgets a call (after its return). */

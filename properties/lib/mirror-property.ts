@@ -8,6 +8,7 @@ import type { CpuId, InitEvent, TraceEvent } from '../../src/trace/events';
 import type { Property, PropertyMonitor, Violation } from '../property';
 import { MirrorDriver } from './driver';
 import type { Mirror } from './mirror';
+import type { KeyContext } from './state-key';
 
 /**
  * What a mirror-based property does per event. Every hook may return the property's first
@@ -29,6 +30,20 @@ export interface MirrorHooks {
   settle?(cpu: CpuId, i: number): Violation | null;
   /** End of trace (after the final settle). */
   finish?(): Violation | null;
+  /**
+   * A copy of this hook object that reads `mirror` (a clone of the mirror this one reads), with
+   * every piece of mutable state deep-copied: the copy and the original then evolve independently.
+   * O(state), never a replay. The rule (docs/properties.md "Property state as data"): all mutable
+   * state lives in plain fields of the hook object (or of objects in its fields), never in closures.
+   */
+  clone(mirror: Mirror): MirrorHooks;
+  /**
+   * The part of the state that can change a future verdict, as a canonical string (ids renamed,
+   * trace indices written relative to what they are compared with: ./state-key.ts). Two hook
+   * objects with equal keys (over equal mirrors) must give the same verdicts on every continuation.
+   * Event references that only feed messages are left out.
+   */
+  key(k: KeyContext): string;
 }
 
 /** A property implemented as hooks on a shared mirror (its `monitor()` uses a private one). */

@@ -59,6 +59,26 @@ export class Mirror {
     this.paths = new PathFrames(n);
   }
 
+  /**
+   * An independent copy (for the explorer, which forks a state's monitors instead of replaying its
+   * path). Views are copied field by field; what they hold by reference (event references, the
+   * temporary-mm record) is never mutated, only replaced, so it is shared. O(state).
+   */
+  clone(): Mirror {
+    const m = Object.create(Mirror.prototype) as Mirror;
+    const w = m as { -readonly [K in keyof Mirror]: Mirror[K] };
+    w.init = this.init;
+    w.tasks = new Map();
+    for (const [id, t] of this.tasks) w.tasks.set(id, { ...t });
+    w.cpus = this.cpus.map((c) => (c === undefined ? c : { ...c }));
+    w.mms = new Map();
+    for (const [id, x] of this.mms) w.mms.set(id, { ...x, cpumask: [...x.cpumask] });
+    w.paths = this.paths.clone();
+    w.pendingIpis = new Map(this.pendingIpis);
+    w.lastIndex = this.lastIndex;
+    return m;
+  }
+
   /** The task (created with neutral values if the trace never introduced it). */
   task(id: TaskId): TaskView {
     let t = this.tasks.get(id);
@@ -246,7 +266,7 @@ export class Mirror {
         this.mm(ev.mm).tlbGen = ev.value;
         return;
       case 'temp_mm':
-        this.cpu(ev.cpu).tempMm = ev.mm === null ? null : { temp: ev.mm, saved: ev.saved };
+        this.cpu(ev.cpu).tempMm = ev.mm === null ? null : Object.freeze({ temp: ev.mm, saved: ev.saved });
         return;
       case 'cpu_online':
         this.cpu(ev.target).online = ev.online;

@@ -38,6 +38,18 @@ export class PathFrames {
     this.begunOn = new Array<number>(cpus).fill(0);
   }
 
+  /** An independent copy (frames are never mutated once made, so the lists are copied, not the frames). */
+  clone(): PathFrames {
+    const c = new PathFrames(0);
+    const self = c as unknown as { running: PathFrame[][]; begunOn: number[]; suspended: Map<TaskId, PathFrame[]>; perTask: Map<TaskId, number>; open: number };
+    self.running = this.running.map((s) => [...s]);
+    self.begunOn = [...this.begunOn];
+    for (const [t, l] of this.suspended) self.suspended.set(t, [...l]);
+    for (const [t, n] of this.perTask) self.perTask.set(t, n);
+    self.open = this.open;
+    return c;
+  }
+
   /** Number of paths in flight anywhere (running or suspended). */
   get total(): number {
     return this.open;

@@ -29,6 +29,30 @@ export class IntervalLog {
   private readonly open: Record<IntervalKind, (AccessInterval | null)[]> = { user: [], kthread: [] };
   private readonly closed: AccessInterval[][] = [];
 
+  /** An independent copy (intervals are copied: end() mutates them). */
+  clone(): IntervalLog {
+    const c = new IntervalLog();
+    const copy = (iv: AccessInterval | null | undefined) => (iv === null || iv === undefined ? iv : { ...iv });
+    c.open.user = this.open.user.map(copy) as (AccessInterval | null)[];
+    c.open.kthread = this.open.kthread.map(copy) as (AccessInterval | null)[];
+    this.closed.forEach((l, cpu) => {
+      if (l !== undefined) c.closed[cpu] = l.map((iv) => ({ ...iv }));
+    });
+    return c;
+  }
+
+  /** The open and closed intervals, their start and end indices written by `pos` (task, mm, kind kept). */
+  key(pos: (i: number) => string): string {
+    const iv = (x: AccessInterval | null | undefined) => (x ? `${x.kind}/${x.task}/${x.mm}/${pos(x.start.i)}/${x.end === null ? '-' : pos(x.end.i)}` : '-');
+    let out = '';
+    for (const kind of ['user', 'kthread'] as const) out += `O${kind}:${this.open[kind].map(iv).join(',')} `;
+    const closed: string[] = [];
+    this.closed.forEach((l, cpu) => {
+      if (l !== undefined && l.length > 0) closed.push(`${cpu}:${l.map(iv).join(';')}`);
+    });
+    return `${out}K${closed.join('|')}`;
+  }
+
   begin(kind: IntervalKind, cpu: CpuId, task: TaskId, mm: MmId, start: EventRef): void {
     this.open[kind][cpu] = { cpu, task, mm, kind, start, end: null };
   }

@@ -54,6 +54,32 @@ export class TokenLedger {
   /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
   private readonly byOwner = new Map<RefOwner, Map<MmId, number>>();
 
+  /** An independent copy (HeldToken records copied; their `since` event references are shared, never mutated). */
+  clone(): TokenLedger {
+    const c = new TokenLedger();
+    for (const [mm, t] of this.perMm) {
+      const held = new Map<string, HeldToken>();
+      for (const [k, h] of t.held) held.set(k, { ...h });
+      c.perMm.set(mm, { held, users: t.users, users1: t.users1, grab: t.grab, lazy: t.lazy });
+    }
+    for (const [owner, m] of this.byOwner) c.byOwner.set(owner, new Map(m));
+    return c;
+  }
+
+  /** The ledger as a canonical string: per mm, the (token, owner) pairs with multiplicity (not `since`: messages only). */
+  key(): string {
+    const mms = [...this.perMm.keys()].sort();
+    let out = '';
+    for (const mm of mms) {
+      const t = this.perMm.get(mm) as MmTokens;
+      if (t.held.size === 0) continue;
+      const pairs: string[] = [];
+      for (const [k, h] of t.held) pairs.push(`${k}*${h.n}`);
+      out += `L${mm}:${pairs.sort().join(',')};`;
+    }
+    return out;
+  }
+
   tokens(mm: MmId): MmTokens {
     let t = this.perMm.get(mm);
     if (t === undefined) {

@@ -15,6 +15,7 @@ import type { CpuId, DerefEvent, FlushDoneEvent, InitEvent, MmId, UserEnterEvent
 import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
+import { sortedEntries } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
 
 /** Per-CPU TLB generations and completed flushes, with the C6.4 checks. */
@@ -27,7 +28,25 @@ export class TlbFreshness {
 
   constructor(private readonly mirror: Mirror, init: InitEvent) {
     this.local = mirror.cpus.map(() => new Map());
-    for (const c of this.local) for (const m of init.mms) c.set(m.mm, { gen: m.tlbGen, at: { ev: init, i: 0 } });
+    for (const c of this.local) for (const m of init.mms) c.set(m.mm, Object.freeze({ gen: m.tlbGen, at: { ev: init, i: 0 } }));
+  }
+
+  /** An independent copy reading `mirror` (the `{ gen, at }` records are frozen: replaced, never mutated, so they are shared). */
+  clone(mirror: Mirror): TlbFreshness {
+    const c = Object.create(TlbFreshness.prototype) as TlbFreshness;
+    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed'] };
+    w.mirror = mirror;
+    w.local = this.local.map((m) => (m === undefined ? m : new Map(m)));
+    w.done = new Map(this.done);
+    w.doneFreed = new Map(this.doneFreed);
+    return c;
+  }
+
+  /** The generations (not the events that set them: messages only), canonically ordered. */
+  key(): string {
+    const gen = (x: { gen: number }) => x.gen;
+    const local = this.local.map((m, cpu) => `G${cpu}:${m === undefined ? '' : sortedEntries(m, gen)}`).join(' ');
+    return `${local} F${sortedEntries(this.done, gen)} R${sortedEntries(this.doneFreed, gen)}`;
   }
 
   private gen(cpu: CpuId, mm: MmId): { gen: number; at: EventRef | null } {
@@ -35,7 +54,7 @@ export class TlbFreshness {
   }
 
   setLocal(cpu: CpuId, mm: MmId, gen: number, at: EventRef): void {
-    (this.local[cpu] ??= new Map()).set(mm, { gen, at });
+    (this.local[cpu] ??= new Map()).set(mm, Object.freeze({ gen, at }));
   }
 
   /** A new mm (mm_alloc): no CPU has translations for it. */
@@ -68,8 +87,8 @@ export class TlbFreshness {
 
   private record(ev: FlushDoneEvent, i: number): void {
     const at = { ev, i };
-    if ((this.done.get(ev.mm)?.gen ?? -1) < ev.gen) this.done.set(ev.mm, { gen: ev.gen, at });
-    if (ev.freedTables && (this.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) this.doneFreed.set(ev.mm, { gen: ev.gen, at });
+    if ((this.done.get(ev.mm)?.gen ?? -1) < ev.gen) this.done.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
+    if (ev.freedTables && (this.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) this.doneFreed.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
   }
 
   onUserEnter(ev: UserEnterEvent, i: number): Violation | null {

@@ -23,6 +23,7 @@ import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import type { MirrorHooks } from '../lib/mirror-property';
+import type { KeyContext } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
 
 /** What one CPU may hold of one mm: whether any entry at all, and up to which generation it is fresh. */
@@ -58,6 +59,41 @@ export class TaggedTlbCoherence implements MirrorHooks {
         this.held[c.id][m.mm] = { cached, gen: m.tlbGen, at: { ev: init, i: 0 } };
       }
     }
+  }
+
+  /** A copy on `mirror` (MirrorHooks.clone()): every Held record is mutated in place, so each is copied. */
+  clone(mirror: Mirror): TaggedTlbCoherence {
+    const c = Object.create(TaggedTlbCoherence.prototype) as TaggedTlbCoherence;
+    const w = c as unknown as {
+      mirror: Mirror; held: Record<MmId, Held>[]; done: Record<MmId, Done>; doneFreed: Record<MmId, Done>;
+      dirty: boolean[]; anyDirty: boolean; hasCpumask: boolean;
+    };
+    w.mirror = mirror;
+    w.held = this.held.map((per) => {
+      const out: Record<MmId, Held> = {};
+      for (const [mm, h] of Object.entries(per)) out[mm] = { ...h };
+      return out;
+    });
+    w.done = { ...this.done };
+    w.doneFreed = { ...this.doneFreed };
+    w.dirty = [...this.dirty];
+    w.anyDirty = this.anyDirty;
+    w.hasCpumask = this.hasCpumask;
+    return c;
+  }
+
+  /**
+   * What the future verdicts depend on (MirrorHooks.key()): per CPU and mm whether entries may be
+   * held and up to which generation, the completed flushes' generations, and the CPUs to check at the
+   * next settle with the step they come with. Event references only feed messages, so they are left out.
+   */
+  key(k: KeyContext): string {
+    const gens = (r: Record<MmId, { gen: number }>) => Object.keys(r).sort().map((mm) => `${mm}=${r[mm].gen}`).join(',');
+    const held = this.held
+      .map((per, cpu) => `H${cpu}:${Object.keys(per).sort().map((mm) => `${mm}=${per[mm].cached ? 'c' : 'n'}${per[mm].gen}`).join(',')}`)
+      .join(' ');
+    const dirty = this.anyDirty ? `X${this.dirty.map((d) => (d ? 1 : 0)).join('')}@${k.stepCpu ?? '-'}` : 'x';
+    return `${dirty} ${held} F${gens(this.done)} R${gens(this.doneFreed)}`;
   }
 
   private get(cpu: CpuId, mm: MmId): Held {

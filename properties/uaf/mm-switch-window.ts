@@ -66,6 +66,21 @@ export class MmSwitchWindow {
     if (irqsOffActivateMm(init)) this.fns.push('exec_mmap');
   }
 
+  /** A copy on `mirror` (the OpenSwitch records are replaced, never mutated, so they are shared). */
+  clone(mirror: Mirror): MmSwitchWindow {
+    const c = Object.create(MmSwitchWindow.prototype) as MmSwitchWindow;
+    const w = c as unknown as { mirror: Mirror; open: (OpenSwitch | null)[]; fns: string[] };
+    w.mirror = mirror;
+    w.open = [...this.open];
+    w.fns = this.fns;
+    return c;
+  }
+
+  /** The open windows (function and mm; the store's index only feeds the message). */
+  key(): string {
+    return this.open.map((w) => (w === null ? '-' : `${w.fn}:${w.mm}`)).join(',');
+  }
+
   /** Before the mirror applies `ev`. */
   before(ev: TraceEvent, i: number): Violation | null {
     if (ev.cpu === null) return null;

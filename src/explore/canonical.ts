@@ -1,7 +1,7 @@
 /**
  * Canonical forms for state hashing: a fast deep copy of plain-JSON engine states, the renaming of
  * fresh identifiers (IPI ids, membarrier call ids) to canonical numbers, trace indices written
- * relative to the reference points they are compared with, and the state digest.
+ * relative to the reference points they are compared with. (The visited set's fingerprints: ./fingerprint.ts.)
  *
  * Why renaming is sound: the engine hands out IPI and call ids from monotonic counters and uses
  * them as identities only (equality: a pending IPI, the IPIs a path waits for, a call's frame); the
@@ -18,7 +18,6 @@
  * every future verdict, while two paths that differ only in, say, when an unrelated barrier ran
  * get the same key.
  */
-import { createHash } from 'node:crypto';
 import type { KernelState } from '../engine/state';
 
 /** A deep copy of plain JSON data (objects, arrays, primitives); key order is kept. */
@@ -39,31 +38,9 @@ function copy(v: unknown): unknown {
   return out;
 }
 
-/** Canonical numbers for the live ids of one kind, assigned in the order they are first met. */
-export class IdRenaming {
-  private readonly map = new Map<number, number>();
-  /** The canonical number of `id` (assigned now if `id` was not met yet). */
-  name(id: number): number {
-    let n = this.map.get(id);
-    if (n === undefined) {
-      n = this.map.size + 1;
-      this.map.set(id, n);
-    }
-    return n;
-  }
-  /** The canonical number of `id` if it was met, else 0 (a dead id). */
-  known(id: number): number {
-    return this.map.get(id) ?? 0;
-  }
-}
-
-/** The renamings shared by the parts of one state's key (kernel state, mirror, shadow). */
-export interface Renamings {
-  ipi: IdRenaming;
-  call: IdRenaming;
-}
-
-export const newRenamings = (): Renamings => ({ ipi: new IdRenaming(), call: new IdRenaming() });
+export { IdRenaming, newRenamings, Positions, type Renamings } from '../../properties/lib/state-key';
+import type { Renamings } from '../../properties/lib/state-key';
+import { structuralHash } from './structural-hash';
 
 /**
  * The kernel state's part of the key. Destructive: renames the ids of `s` in place (call it on a
@@ -71,6 +48,31 @@ export const newRenamings = (): Renamings => ({ ipi: new IdRenaming(), call: new
  * frames, then the tasks' frames in `taskOrder`.
  */
 export function kernelKey(s: KernelState, ids: Renamings): string {
+  return withIdsRenamed(s, ids, () => JSON.stringify(s));
+}
+
+/** kernelKey() as a 64-bit structural hash (./structural-hash.ts): the same renaming, no JSON text. */
+export function kernelFingerprint(s: KernelState, ids: Renamings): string {
+  return withIdsRenamed(s, ids, () => structuralHash(s));
+}
+
+/**
+ * kernelKey()'s JSON text, checking on the way that no other text seen (`seen`: structural hash ->
+ * text) shares its structural hash (tests: ExploreOptions.checkCollisions).
+ */
+export function kernelKeyChecked(s: KernelState, ids: Renamings, seen: Map<string, string>): string {
+  return withIdsRenamed(s, ids, () => {
+    const text = JSON.stringify(s);
+    const h = structuralHash(s);
+    const had = seen.get(h);
+    if (had !== undefined && had !== text) throw new Error(`explore: structural hash collision (${h}) between two different kernel states`);
+    seen.set(h, text);
+    return text;
+  });
+}
+
+/** Renames the live ids of `s` in place and runs `write` with the id counters zeroed. */
+function withIdsRenamed(s: KernelState, ids: Renamings, write: () => string): string {
   for (const c of s.cpus) for (const p of c.pendingIpis) p.id = ids.ipi.name(p.id);
   for (const c of s.cpus) {
     if (c.cpuFrame) renameFrame(c.cpuFrame, ids);
@@ -83,7 +85,7 @@ export function kernelKey(s: KernelState, ids: Renamings): string {
   const keep = { nextIpiId: s.nextIpiId, nextCallId: s.nextCallId };
   s.nextIpiId = 0;
   s.nextCallId = 0;
-  const text = JSON.stringify(s);
+  const text = write();
   s.nextIpiId = keep.nextIpiId;
   s.nextCallId = keep.nextCallId;
   return text;
@@ -93,48 +95,4 @@ function renameFrame(f: { waitIpis: number[]; call?: number }, ids: Renamings): 
   const w = f.waitIpis;
   for (let i = 0; i < w.length; i++) w[i] = ids.ipi.known(w[i]);
   if (typeof f.call === 'number') f.call = ids.call.name(f.call);
-}
-
-/**
- * Trace indices written relative to labelled reference points: `order()` lists the labels by
- * index (`a<b=c`), `pos(i)` says where `i` falls among them (how many distinct reference values
- * are below it, `=` when it equals one). Two states whose labels, order and positions agree
- * compare equal in every comparison of an indexed value with a reference point, or of two
- * reference points, and say nothing about anything else.
- */
-export class Positions {
-  private readonly refs: { label: string; i: number }[] = [];
-  private sorted: number[] | null = null;
-  add(label: string, i: number): void {
-    this.refs.push({ label, i });
-    this.sorted = null;
-  }
-  order(): string {
-    const r = [...this.refs].sort((a, b) => a.i - b.i || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    let out = '';
-    r.forEach((x, k) => {
-      if (k > 0) out += x.i === r[k - 1].i ? '=' : '<';
-      out += x.label;
-    });
-    return out;
-  }
-  pos(i: number): string {
-    if (this.sorted === null) this.sorted = [...new Set(this.refs.map((r) => r.i))].sort((a, b) => a - b);
-    let below = 0;
-    for (const v of this.sorted) {
-      if (v < i) below++;
-      else return v === i ? `${below}=` : `${below}`;
-    }
-    return `${below}`;
-  }
-}
-
-/** A 160-bit digest of the key parts (SHA-1, base64): collisions are negligible at 10^8 states. */
-export function digest(parts: readonly string[]): string {
-  const h = createHash('sha1');
-  for (const p of parts) {
-    h.update(p);
-    h.update('\u0001');
-  }
-  return h.digest('base64');
 }

@@ -4,15 +4,16 @@
  * state hashing. The ground truth that random search and shrinking are measured against, and a
  * proof of absence at that bound for a correct engine.
  *
- * - A node is (kernel state, property monitor state). Its key (./canonical.ts, ./monitor.ts,
- *   ./shadow.ts) covers the kernel state with live IPI/call ids renamed, the real trace mirror with
- *   trace indices written relative to what they are compared with, and a shadow of the monitors' closure state. docs/explore.md says exactly
- *   what and why it is sound.
- * - Monitors cannot be cloned, so every transition (N, op) is checked by a fresh checker that
- *   replays N's events from the root and then observes op's events, then `finish()` (the trace
- *   ending there: the leak checks at quiescence). Cost O(depth) per transition; the engine side is
- *   O(1) amortised: frontier nodes are expanded in BFS order, which keeps siblings and cousins
- *   together, so a stack of states along the current path is reused between them.
+ * - A node is (kernel state, property monitor state). Its key (./canonical.ts, ./monitor.ts, and
+ *   every property's own MirrorHooks.key()) covers the kernel state with live IPI/call ids renamed,
+ *   the real trace mirror, and each property's state with trace indices written relative to what
+ *   they are compared with; the visited set holds 64-bit fingerprints (./fingerprint.ts).
+ *   docs/explore.md says exactly what and why it is sound.
+ * - Monitors are data (MirrorHooks.clone()): every transition (N, op) is checked by a clone of N's
+ *   monitors fed op's events, then `finish()` on that clone (the trace ending there: the leak checks
+ *   at quiescence). Frontier nodes are expanded in BFS order, which keeps siblings and cousins
+ *   together, so a stack of (state, monitors, validator) along the current path is reused between
+ *   them: O(1) amortised clones per node.
  * - BFS order makes the first counterexample found the shortest in ops, and the search is
  *   deterministic (the engine lists enabled ops in a fixed order): the same options always give the
  *   same counterexample.
@@ -28,10 +29,10 @@ import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
 import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/trace-validator';
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
-import { cloneJson, digest, kernelKey, newRenamings } from './canonical';
+import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './canonical';
+import { VisitedSet } from './fingerprint';
 import { ownViolationFor } from './differential';
-import { ExploreMonitor, mirrorPropertiesOf, shadowParts, unknownMirrorFields } from './monitor';
-import type { PropertyShadow } from './shadow';
+import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 
 export interface ExploreProgress {
   /** The level being generated (number of ops of the transitions being checked). */
@@ -87,6 +88,8 @@ export interface ExploreOptions {
    * registry, src/mutants/loader.ts). The differential base is still built by the registry.
    */
   engineFactory?: (spec: EngineSpec) => Engine<KernelState>;
+  /** Keep the full state keys as well as their 64-bit fingerprints and throw on a collision (tests; memory-hungry). */
+  checkCollisions?: boolean;
   /** Replay on the differential base aligned modulo path lengths (default: as runCheck decides for the spec). */
   differentialAlign?: boolean;
 }
@@ -154,6 +157,12 @@ interface StackEntry {
   state: KernelState;
   /** Events of the op that led here (root: the boot events after init). */
   events: TraceEvent[];
+  /** The property monitors after those events (cloned for every transition out of this node). */
+  monitor: ExploreMonitor;
+  /** The trace validator after those events. */
+  validator: TraceValidator;
+  /** Index of the next event (events of the path so far, init included). */
+  nextIndex: number;
 }
 
 /** An exception thrown by the engine or a checker: reported as a failure of the engine contract. */
@@ -183,14 +192,6 @@ function invalidEventViolation(engineId: string, ops: readonly Op[], index: numb
   };
 }
 
-/** A validator that has checked the boot events and the events of `path` (all valid: each was checked as a child). */
-function validatorAt(boot: TraceValidator, path: readonly StackEntry[]): TraceValidator {
-  const v = boot.clone();
-  let idx = 1;
-  for (let i = 1; i < path.length; i++) for (const ev of path[i].events) v.check(ev, idx++);
-  return v;
-}
-
 export function explore(options: ExploreOptions): ExploreResult {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -207,7 +208,6 @@ export function explore(options: ExploreOptions): ExploreResult {
   if (other.length > 0) {
     throw new Error(`explore: properties ${other.map((p) => p.id).join(', ')} are not mirror-based; the explorer cannot hash their state`);
   }
-  const parts = shadowParts(properties);
   const { base, own } = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign);
   const warnings: string[] = [];
 
@@ -244,28 +244,23 @@ export function explore(options: ExploreOptions): ExploreResult {
   // Node store: parent and op per node; node 0 is the initial state.
   const parent: number[] = [-1];
   const opOf: (Op | null)[] = [null];
-  const seen = new Map<string, number>();
+  const seen = new VisitedSet(options.checkCollisions ?? false);
+  const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
+  const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+    const ids = newRenamings();
+    const kernel = kernelTexts === null ? kernelFingerprint(scratch, ids) : kernelKeyChecked(scratch, ids, kernelTexts);
+    return [kernel, m.key(ids)];
+  };
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
     for (; n !== 0; n = parent[n]) out.push(opOf[n] as Op);
     return out.reverse();
   };
 
-  /** Feed the boot events and `path` (events per op) to `m`; throws if a violation shows up (the path was clean). */
-  const replay = (m: ExploreMonitor, path: readonly StackEntry[], fold: boolean): number => {
-    let idx = 1;
-    for (const entry of path) {
-      for (const ev of entry.events) {
-        if (m.observe(ev, idx++, fold).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
-      }
-    }
-    return idx;
-  };
   const accept = (ops: Op[], v: Violation): boolean => v.property === 'engine-contract' || own === null || own(config, ops, v);
 
   // Depth 0: the initial state (the start checks, and the trace that ends at once). The engine's
   // output is validated (src/trace/trace-validator.ts, the fast schema check and the semantic rules).
-  const root: StackEntry = { node: 0, state: boot.state, events: bootEvents };
   const bootValidator = new TraceValidator({ schema: 'fast' });
   for (let i = 0; i < boot.events.length; i++) {
     const problem = bootValidator.check(boot.events[i], i)[0];
@@ -274,11 +269,10 @@ export function explore(options: ExploreOptions): ExploreResult {
       return done('counterexample');
     }
   }
-  const childValidator = new TraceValidator({ schema: 'fast' });
-  for (let i = 0; i < boot.events.length; i++) childValidator.check(boot.events[i], i);
+  const rootMonitor = new ExploreMonitor(init, mirrorProps);
   {
-    const m = new ExploreMonitor(init, mirrorProps, parts);
-    m.observe(init, 0, false);
+    const m = rootMonitor;
+    m.observe(init, 0);
     let v: Violation | undefined;
     let idx = 1;
     for (const ev of bootEvents) {
@@ -286,8 +280,8 @@ export function explore(options: ExploreOptions): ExploreResult {
       if (v) break;
     }
     for (const f of unknownMirrorFields(m.mirror)) warnings.push(`the state key does not cover mirror field ${f}`);
-    if (!v && merge) seen.set(stateKey(cloneJson(boot.state), m), 0);
-    v ??= m.finish()[0];
+    if (!v && merge) seen.getOrAdd(stateKey(cloneJson(boot.state), m), 0);
+    v ??= m.clone().finish()[0];
     if (v && accept([], v)) {
       result.violations++;
       options.onViolation?.([], v);
@@ -295,6 +289,8 @@ export function explore(options: ExploreOptions): ExploreResult {
       if (stopOnViolation) return done('counterexample');
     } else if (v) result.sharedViolations++;
   }
+  const root: StackEntry = { node: 0, state: boot.state, events: bootEvents, monitor: rootMonitor, validator: bootValidator, nextIndex: boot.events.length };
+  const apply = engine.apply.bind(engine);
 
   let level: number[] = [0];
   const stack: StackEntry[] = [root];
@@ -308,9 +304,8 @@ export function explore(options: ExploreOptions): ExploreResult {
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
       const node = level[li];
-      syncStack(stack, node, parent, opOf, engine.apply.bind(engine));
+      syncStack(stack, node, parent, opOf, apply);
       const here = stack[stack.length - 1];
-      const nodeValidator = validatorAt(childValidator, stack);
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
       try {
@@ -319,7 +314,6 @@ export function explore(options: ExploreOptions): ExploreResult {
         result.counterexample = { ops: pathOps, violation: contractViolation(engine.info.id, pathOps, 0, err) };
         return done('counterexample');
       }
-      let shadowHere: PropertyShadow | null = null;
       for (const op of enabled) {
         if (options.opFilter !== undefined && !options.opFilter(op)) continue;
         if ((result.transitions & 63) === 0) {
@@ -334,20 +328,18 @@ export function explore(options: ExploreOptions): ExploreResult {
         const ops = [...pathOps, op];
         const child = cloneJson(here.state);
         let v: Violation | undefined;
-        let key: string | null = null;
+        let key: string[] | null = null;
         try {
           const evs = engine.apply(child, op);
-          const output = nodeValidator.clone();
-          const first = stackEventCount(stack);
+          const output = here.validator.clone();
+          const first = here.nextIndex;
           for (let i = 0; i < evs.length && v === undefined; i++) {
             const problem = output.check(evs[i], first + i)[0];
             if (problem !== undefined) v = invalidEventViolation(engine.info.id, ops, first + i, problem);
           }
           if (v === undefined) {
-            const m: ExploreMonitor = new ExploreMonitor(init, mirrorProps, parts, shadowHere === null ? undefined : (shadowHere as PropertyShadow).clone());
-            m.observe(init, 0, false);
-            let idx: number = replay(m, stack, shadowHere === null);
-            if (shadowHere === null && merge) shadowHere = m.shadow.clone();
+            const m = here.monitor.clone();
+            let idx = first;
             for (const ev of evs) {
               v = m.observe(ev, idx++)[0];
               if (v) break;
@@ -371,12 +363,11 @@ export function explore(options: ExploreOptions): ExploreResult {
           continue;
         }
         if (key !== null) {
-          const kept = seen.get(key);
-          if (kept !== undefined) {
+          const kept = seen.getOrAdd(key, parent.length);
+          if (kept >= 0) {
             options.onMerge?.(pathOf(kept), ops);
             continue;
           }
-          seen.set(key, parent.length);
         }
         parent.push(node);
         opOf.push(op);
@@ -397,23 +388,10 @@ export function explore(options: ExploreOptions): ExploreResult {
   return done(result.counterexample ? 'counterexample' : 'clean');
 }
 
-/** The number of events (init included) of the trace that ends at the top of `stack`. */
-function stackEventCount(stack: readonly StackEntry[]): number {
-  let n = 1;
-  for (const e of stack) n += e.events.length;
-  return n;
-}
-
-/** The key of a state: the kernel state (a scratch copy, renamed in place) and the monitor side. */
-function stateKey(scratch: KernelState, m: ExploreMonitor): string {
-  const ids = newRenamings();
-  const kernel = kernelKey(scratch, ids);
-  return digest([kernel, m.key(ids)]);
-}
-
 /**
  * Make `stack` the path from the root to `node`: keep the common prefix with the path it holds,
- * and apply the remaining ops to copies of the states.
+ * and apply the remaining ops to copies of the states, with copies of the monitors and validators
+ * fed their events (the path was checked clean when its nodes were found).
  */
 function syncStack(
   stack: StackEntry[],
@@ -432,6 +410,14 @@ function syncStack(
     const prev = stack[stack.length - 1];
     const state = cloneJson(prev.state);
     const events = apply(state, opOf[chain[k]] as Op);
-    stack.push({ node: chain[k], state, events });
+    const monitor = prev.monitor.clone();
+    const validator = prev.validator.clone();
+    let idx = prev.nextIndex;
+    for (const ev of events) {
+      validator.check(ev, idx);
+      if (monitor.observe(ev, idx).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
+      idx++;
+    }
+    stack.push({ node: chain[k], state, events, monitor, validator, nextIndex: idx });
   }
 }

@@ -1,9 +1,11 @@
 /**
  * The checker the explorer runs: the real property monitors (one MirrorDriver, as
- * createTraceChecker() builds it) plus the shadow of their closure state (./shadow.ts), fed the same
- * events in lockstep. It can say which property failed, like createTraceChecker(), and it can write
- * the key of the property side of a state: the real trace mirror (read directly, so no assumption
- * that it agrees with the engine's state) and the shadow.
+ * createTraceChecker() builds it). Its state is data: clone() forks it in O(state) (the mirror and
+ * every property's hook object, MirrorHooks.clone()), so the explorer checks a transition by
+ * cloning the monitor of the state it leaves instead of replaying the path. key() writes the
+ * property side of a state: the trace mirror (read directly, so no assumption that it agrees with
+ * the engine's state) and every property's own key (MirrorHooks.key()): one definition of each
+ * property's state, the one random checks and check-trace run.
  */
 import type { InitEvent, TraceEvent } from '../trace/events';
 import type { Property, Violation } from '../../properties/property';
@@ -12,56 +14,41 @@ import type { Mirror } from '../../properties/lib/mirror';
 import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
-import { PropertyShadow, type ShadowParts } from './shadow';
-
-/** The shadow parts the given (applicable) properties need. */
-export function shadowParts(properties: readonly Property[]): ShadowParts {
-  const ids = new Set(properties.map((p) => p.id));
-  return {
-    refcount: ids.has('refcount-balance'),
-    syncCore: ids.has('sync-core-before-usermode'),
-    ordering: ids.has('membarrier-ordering'),
-    tlb: ids.has('tlb-coherence'),
-  };
-}
-
-/** Properties whose closure state the shadow covers; any other makes state merging unsound. */
-export const SHADOWED_PROPERTIES: ReadonlySet<string> = new Set([
-  'refcount-balance',
-  'no-lazy-use-after-free',
-  'sync-core-before-usermode',
-  'membarrier-ordering',
-  'tlb-coherence',
-]);
 
 export class ExploreMonitor {
   readonly driver: MirrorDriver;
-  readonly shadow: PropertyShadow;
 
   /** `properties` must already be filtered by appliesTo(init) and all be mirror properties. */
-  constructor(init: InitEvent, properties: readonly MirrorProperty[], parts: ShadowParts, shadow?: PropertyShadow) {
-    this.driver = new MirrorDriver(init, properties);
-    this.shadow = shadow ?? new PropertyShadow(parts, init);
+  constructor(
+    private readonly init: InitEvent,
+    private readonly properties: readonly MirrorProperty[],
+    driver?: MirrorDriver,
+  ) {
+    this.driver = driver ?? new MirrorDriver(init, properties);
   }
 
   get mirror(): Mirror {
     return this.driver.mirror;
   }
 
-  /** Observe event `i`; returns the violations found at it. `fold: false` skips the shadow. */
-  observe(ev: TraceEvent, i: number, fold = true): readonly Violation[] {
-    const v = this.driver.observe(ev, i);
-    if (fold && ev.k !== 'init') this.shadow.fold(ev, i, this.driver.mirror);
-    return v;
+  /** An independent copy (the mirror and every property's state), O(state). */
+  clone(): ExploreMonitor {
+    return new ExploreMonitor(this.init, this.properties, this.driver.clone(this.init, this.properties));
   }
 
+  /** Observe event `i`; returns the violations found at it. */
+  observe(ev: TraceEvent, i: number): readonly Violation[] {
+    return this.driver.observe(ev, i);
+  }
+
+  /** End of trace (settles the step in progress: call it on a copy, or last). */
   finish(): readonly Violation[] {
     return this.driver.finish();
   }
 
   /** The property side of the state key (call before finish()). */
   key(ids: Renamings): string {
-    return `${mirrorKey(this.mirror, ids)}\n${this.shadow.key(ids, this.mirror)}`;
+    return `${mirrorKey(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
   }
 }
 
@@ -91,7 +78,7 @@ const s = (v: unknown): string => (v === null ? '~' : typeof v === 'object' ? JS
 
 /**
  * The mirror's part of the key: every task, CPU and mm view (without event references; lastMb and
- * lastSerialize are written by the shadow's key, relative to what they are compared with), the paths in flight (running per CPU, suspended per task), and the
+ * lastSerialize are written by the properties' keys (sync-core-before-usermode, membarrier-ordering), relative to what they are compared with), the paths in flight (running per CPU, suspended per task), and the
  * pending IPIs (renamed).
  */
 export function mirrorKey(m: Mirror, ids: Renamings): string {

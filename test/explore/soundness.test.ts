@@ -1,9 +1,9 @@
 /**
- * Is merging states sound? The state key (src/explore/canonical.ts, monitor.ts, shadow.ts) must
- * cover everything that can change a future verdict. Two checks:
+ * Is merging states sound? The state key (src/explore/canonical.ts, monitor.ts and every property's
+ * MirrorHooks.key()) must cover everything that can change a future verdict. Two checks:
  * - merge vs tree: the search with merging finds the same minimum per violated clause as the plain
- *   tree of interleavings. single-thread-short-circuits-sync-core is the case that needs the shadow
- *   of the monitors' closure state: a key of the kernel state and the trace mirror alone merges the
+ *   tree of interleavings. single-thread-short-circuits-sync-core is the case that needs the
+ *   properties' own state (sync-core's floors): a key of the kernel state and the trace mirror alone merges the
  *   state after the short-circuited SYNC_CORE call with one before it, and misses the 6-op
  *   counterexample (measured while building the explorer; docs/explore.md).
  * - merged pairs: states the search merged, continued by the same weighted random ops, give the

@@ -1,0 +1,88 @@
+/**
+ * The explorer section of the bench (`npm run bench -- --only-explorer` runs it alone; results.json
+ * untouched). On a machine shared with other work, absolute states/s swing by 2-3x between runs,
+ * so every figure comes with a baseline measured in the same run, next to it:
+ * - the monitored step rate: the same engine's `apply` + every property monitored, over recorded
+ *   random runs (what one explorer transition must at least do); `transitions per monitored step`
+ *   is the explorer's cost in those units, comparable across loads;
+ * - state merging on vs off (the plain tree of interleavings, `merge: false`) on the same search:
+ *   the states it saves and the rate at which it explores.
+ * Symmetry and partial-order reduction and two workers are not built (docs/explore.md).
+ */
+import type { ModelConfig } from '../src/engine/contract';
+import { createEngine } from '../src/engine/registry';
+import type { EngineSpec } from '../src/run/types';
+import type { InitEvent } from '../src/trace/events';
+import { createTraceChecker } from '../properties';
+import { DEFAULT_WEIGHTS } from '../arbitraries/weights';
+import { startRun } from '../arbitraries/run';
+import { explore } from '../src/explore/explore';
+import { cloneJson } from '../src/explore/canonical';
+import { compact } from '../src/explore/progress';
+import { mulberry32 } from '../src/trace-io/generate-trace';
+
+export interface ExplorerBenchOptions {
+  quick: boolean;
+  log: (s: string) => void;
+  progress: (s: string) => void;
+}
+
+const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
+const configText = (c: ModelConfig) => `${c.cpus}/${c.procs}/${c.threads}/${c.kthreads}`;
+
+/** engine.apply + every property monitored, steps/s, over `runs` recorded random runs of 120 ops (best of 3). */
+function monitoredStepRate(config: ModelConfig, runs: number): number {
+  const engine = createEngine(CORRECT);
+  const rnd = mulberry32(15);
+  const recorded = Array.from({ length: runs }, () => {
+    const r = startRun(engine, config);
+    for (let i = 0; i < 120; i++) if (r.choose(Math.floor(rnd() * 2 ** 31), DEFAULT_WEIGHTS) === undefined) break;
+    return r.ops.slice();
+  });
+  const steps = recorded.reduce((n, ops) => n + ops.length, 0);
+  let best = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = performance.now();
+    for (const ops of recorded) {
+      const { state, events } = engine.init(config);
+      const s = cloneJson(state);
+      const checker = createTraceChecker(events[0] as InitEvent);
+      let i = 0;
+      for (const ev of events) checker.observe(ev, i++);
+      for (const op of ops) for (const ev of engine.apply(s, op)) checker.observe(ev, i++);
+      checker.finish();
+    }
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return steps / best;
+}
+
+export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown } {
+  const { log, quick } = o;
+  const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
+  const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
+  o.progress('explorer bench: monitored step rate (baseline)...');
+  const stepRate = monitoredStepRate(big, quick ? 100 : 300);
+  log('');
+  log('Explorer (correct x86/refcount: membarrierSwitchMmFix, syncCoreOnLazySameMmSwitch; every property):');
+  log(`  baseline, same run: engine.apply + every property monitored ${compact(stepRate)} steps/s (${configText(big)})`);
+  const runs = [
+    { config: big, depth: quick ? 5 : 6 },
+    { config: small, depth: quick ? 8 : 10 },
+  ].map(({ config, depth }) => {
+    const r = explore({ engine: CORRECT, config, depth, onProgress: (p) => o.progress(`explorer: ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states`) });
+    const perStep = stepRate / r.transitionsPerSecond;
+    log(`  ${configText(config)} depth ${depth}: ${r.result}, ${r.states} states, ${r.transitions} transitions, ${r.seconds.toFixed(1)} s: ${compact(r.statesPerSecond)} states/s, ${compact(r.transitionsPerSecond)} transitions/s = ${perStep.toFixed(1)} monitored steps per transition   (target >= 200k states/s: ${(r.statesPerSecond / 2e5).toFixed(3)}x)`);
+    return { config, depth, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: r.statesPerSecond, transitionsPerSecond: r.transitionsPerSecond, monitoredStepsPerTransition: perStep };
+  });
+  const depth = quick ? 6 : 7;
+  const on = explore({ engine: CORRECT, config: small, depth });
+  const off = explore({ engine: CORRECT, config: small, depth, merge: false });
+  log(`  state merging on vs off (tree), ${configText(small)} depth ${depth}: ${on.states} vs ${off.states} nodes (${(off.states / on.states).toFixed(1)}x fewer), ${on.seconds.toFixed(1)} vs ${off.seconds.toFixed(1)} s (${(off.seconds / on.seconds).toFixed(1)}x faster); same verdict: ${on.result === off.result}`);
+  log('  symmetry reduction, partial-order reduction, two workers: not built (docs/explore.md)');
+  return {
+    monitoredStepsPerSecond: stepRate,
+    runs,
+    merge: { config: small, depth, on: { states: on.states, seconds: on.seconds, result: on.result }, off: { states: off.states, seconds: off.seconds, result: off.result } },
+  };
+}
