@@ -61,7 +61,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
     }
   }
 
-  /** A copy on `mirror` (MirrorHooks.clone()): every Held record is mutated in place, so each is copied. */
+  /** A copy on `mirror` (MirrorHooks.clone()): no record is shared with the original. */
   clone(mirror: Mirror): TaggedTlbCoherence {
     const c = Object.create(TaggedTlbCoherence.prototype) as TaggedTlbCoherence;
     const w = c as unknown as {
@@ -74,8 +74,9 @@ export class TaggedTlbCoherence implements MirrorHooks {
       for (const [mm, h] of Object.entries(per)) out[mm] = { ...h };
       return out;
     });
-    w.done = { ...this.done };
-    w.doneFreed = { ...this.doneFreed };
+    const copy = (r: Record<MmId, Done>) => Object.fromEntries(Object.entries(r).map(([mm, d]) => [mm, { ...d }]));
+    w.done = copy(this.done);
+    w.doneFreed = copy(this.doneFreed);
     w.dirty = [...this.dirty];
     w.anyDirty = this.anyDirty;
     w.hasCpumask = this.hasCpumask;
