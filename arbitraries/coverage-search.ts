@@ -43,16 +43,9 @@ export interface CoverageSearchTuning {
    * choices appended run from there rather than re-running what the rest of the run already did.
    */
   trim: boolean;
-  /**
-   * How a corpus entry is picked: 'fresh' (weight (1 + features it added) / (1 + times picked)) or
-   * 'rare' (AFLFast/FairFuzz's idea: weight the sum over the features it added of 1 / (runs that
-   * reached the feature so far), divided by (1 + times picked)), so entries that reached what few
-   * runs reach get more of the mutations.
-   */
-  energy: 'fresh' | 'rare';
 }
 
-export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false, energy: 'fresh' };
+export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false };
 
 /** Options of {@link coverageSearch}. */
 export interface CoverageSearchOptions<S> {
@@ -97,8 +90,6 @@ interface Entry {
   ops: Op[];
   fresh: number;
   picks: number;
-  /** The features this entry reached first (for the 'rare' energy). */
-  added: number[];
 }
 
 interface Candidate {
@@ -115,15 +106,6 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
   const int = (n: number) => Math.floor(rnd() * n);
   const bounds = resolveModelConfigConstraints(o.configConstraints);
   const seen = new Set<number>();
-  /** Runs that reached each feature (the 'rare' energy only). */
-  const hits = new Map<number, number>();
-  const rare = tuning.energy === 'rare';
-  const energy = (e: Entry): number => {
-    if (!rare) return (1 + e.fresh) / (1 + e.picks);
-    let sum = 0;
-    for (const f of e.added) sum += 1 / (hits.get(f) ?? 1);
-    return sum / (1 + e.picks);
-  };
   const corpus: Entry[] = [];
   let opsExecuted = 0;
 
@@ -140,10 +122,10 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
 
   const pick = (): Entry => {
     let total = 0;
-    for (const e of corpus) total += energy(e);
+    for (const e of corpus) total += (1 + e.fresh) / (1 + e.picks);
     let r = rnd() * total;
     for (const e of corpus) {
-      r -= energy(e);
+      r -= (1 + e.fresh) / (1 + e.picks);
       if (r <= 0) return e;
     }
     return corpus[corpus.length - 1];
@@ -250,16 +232,15 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
   };
 
   /** Adds the run's features to `seen`; returns how many were new and the ops to keep (trimmed). */
-  const learn = (c: Candidate, out: MonitoredOutcome, opEnds: readonly number[]): { added: number[]; keep: number } => {
-    const added: number[] = [];
+  const learn = (c: Candidate, out: MonitoredOutcome, opEnds: readonly number[]): { added: number; keep: number } => {
+    let added = 0;
     let lastNew = -1;
     let index = 0;
     const cov = new InterleavingCoverage(out.events[0] as InitEvent, c.config, {
       onFeature: (f) => {
-        if (rare) hits.set(f, (hits.get(f) ?? 0) + 1);
         if (seen.has(f)) return;
         seen.add(f);
-        added.push(f);
+        added++;
         lastNew = index;
       },
     });
@@ -279,7 +260,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
       return { failure: { config: cand.config, profile: cand.profile, out, run: r }, runs: r, opsExecuted, features: seen.size, corpus: corpus.length };
     }
     const { added, keep } = learn(cand, out, opEnds);
-    if (added.length > 0) corpus.push({ config: cand.config, profile: cand.profile, ops: out.ops.slice(0, keep), fresh: added.length, picks: 0, added });
+    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, ops: out.ops.slice(0, keep), fresh: added, picks: 0 });
     o.onRun?.({ run: r, features: seen.size, corpus: corpus.length, fresh: isFresh });
   }
   return { failure: null, runs: o.runs, opsExecuted, features: seen.size, corpus: corpus.length };
