@@ -19,6 +19,7 @@ import { EngineOutputError } from './engine-output';
 import { deriveSeed } from './seed';
 import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
 import { opsToChoices } from './ops-to-choices';
+import { pctSearch } from './pct-search';
 import { searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
 
@@ -70,7 +71,8 @@ export interface EngineCheckOptions<S> {
    * How runs are generated (./search.ts): 'weighted' (default: fast-check choice lists under
    * `weights`), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
-   * alone, without the state-dependent focus rules).
+   * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
+   * change points, ./pct-search.ts, under `weights`).
    */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
@@ -142,8 +144,8 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   };
   let found: Found | null = null;
   let runs: number;
-  if (search === 'coverage' || search === 'coverage-nofocus') {
-    const r = coverageSearch({
+  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct') {
+    const common = {
       engine,
       makeChecker,
       runs: options.runs ?? DEFAULT_RUNS,
@@ -153,8 +155,8 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       configConstraints: options.configConstraints,
       profiles: searchWeights,
       counts,
-      tuning: options.coverageTuning,
-    });
+    };
+    const r = search === 'pct' ? pctSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning });
     opsExecuted += r.opsExecuted;
     runs = r.runs;
     if (r.failure) {

@@ -67,4 +67,24 @@ describe('interleaving coverage', () => {
     expect([...traceCoverage(ipiInSwitch, config).features]).toEqual([...a.features]);
     expect(() => traceCoverage(ipiInSwitch.slice(1))).toThrow(/init/);
   });
+
+  it("tells an event that lands on B inside A's path before the path reached B from one after", () => {
+    const call = (landing: TraceEvent[], before: boolean): TraceEvent[] => {
+      const scan: TraceEvent = { k: 'membarrier_scan', cpu: 0, fn: 'membarrier_private_expedited', call: 1, target: 1, currTask: 'T2', currMm: 'mm1', rqMembarrierState: 1, selected: true };
+      const open: TraceEvent[] = [
+        init,
+        { k: 'user_exit', cpu: 0, fn: 'entry_SYSCALL_64', task: 'T1', via: 'syscall' },
+        { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'enter' },
+        { k: 'mb', cpu: 0, fn: 'membarrier_private_expedited' },
+        { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'mb_start' },
+      ];
+      return before ? [...open, ...landing, scan] : [...open, scan, ...landing];
+    };
+    const syscall: TraceEvent[] = [{ k: 'user_exit', cpu: 1, fn: 'entry_SYSCALL_64', task: 'T2', via: 'syscall' }];
+    const inWindow = [...traceCoverage(call(syscall, true), undefined, { explain: true }).explained!];
+    expect(inWindow).toContain('window A:membarrier:PRIVATE_EXPEDITED after membarrier:PRIVATE_EXPEDITED:mb_start x B:user_exit:syscall before A reached B');
+    const after = [...traceCoverage(call(syscall, false), undefined, { explain: true }).explained!];
+    expect(after).toContain('window A:membarrier:PRIVATE_EXPEDITED after scan:ipi:mm x B:user_exit:syscall after A reached B');
+    expect(after.filter((n) => n.includes('before A reached B') && n.includes('B:user_exit'))).toEqual([]);
+  });
 });

@@ -13,6 +13,13 @@
  * - **own pairs**: the same for an event of B against B's own context (an IPI handled in the middle
  *   of a path on the same CPU), and the edge (B's previous event class, this class) as AFL counts
  *   branch edges.
+ * - **windows**: for every event on CPU B and every other CPU A with a kernel path open, (A's
+ *   path) x (the class of A's last event inside it: the step boundary A stopped at) x (B's event
+ *   class) x (whether A's path already targeted B: scanned it, sent it an IPI, updated its cpumask
+ *   bit). An event that lands on B after A's path began and before the path reached B is what a
+ *   window race needs (an interval ending between a membarrier()'s entry barrier and its scan of
+ *   B, a switch between a flush's generation bump and its IPIs); this family tells those apart
+ *   from the same event landing after A dealt with B, which the step count of a cross pair does not.
  * - **IPI modes**: the handler with the mode the IPI found the CPU in (user: `user_exit` via `ipi`
  *   just before it) and the way that CPU goes back to user mode after it (`user_enter` via).
  * - **configuration shape**: CPUs, processes, threads, kthreads, and whether tasks share CPUs.
@@ -57,10 +64,11 @@ const EDGE = 3;
 const IPI_MODE = 4;
 const IPI_RETURN = 5;
 const SHAPE = 6;
+const WINDOW = 7;
 
 interface CpuCtx {
-  /** Open paths, innermost last: interned name and the CPU's event count when it began. */
-  paths: { name: number; at: number }[];
+  /** Open paths, innermost last. */
+  paths: PathFrame[];
   /** Events on this CPU so far. */
   events: number;
   user: boolean;
@@ -72,6 +80,17 @@ interface CpuCtx {
   ipiFromUser: boolean;
   /** Handler and arrival mode of the last IPI handled since the CPU last entered user mode (0: none). */
   lastIpi: number;
+}
+
+interface PathFrame {
+  /** Interned name. */
+  name: number;
+  /** The CPU's event count when it began. */
+  at: number;
+  /** Class of the CPU's last event inside the path (0: none yet). */
+  last: number;
+  /** Bit per CPU the path targeted so far (a scan, an IPI, a cpumask update of that CPU). */
+  targeted: number;
 }
 
 /** Incremental coverage of one run. */
@@ -131,6 +150,16 @@ export class InterleavingCoverage {
       const aMm = this.mmOf(ca.curr);
       const rel = (target === a ? 1 : 0) | (aMm !== null && aMm === bMm ? 2 : 0) | (aMm !== null && aMm === evMm ? 4 : 0);
       this.add(hash4(CROSS, this.context(a), cls, rel), () => `cross A:${this.contextName(a)} x B:${className(ev)} rel${rel}`);
+      const top = ca.paths[ca.paths.length - 1];
+      if (top !== undefined) {
+        const reached = b < 31 && (top.targeted & (1 << b)) !== 0 ? 1 : 0;
+        this.add(hash4(WINDOW, top.name * 4096 + top.last, cls, reached), () => `window A:${nameOf(top.name)} after ${top.last === 0 ? '-' : nameOf(top.last)} x B:${className(ev)} ${reached ? 'after' : 'before'} A reached B`);
+      }
+    }
+    const own = cb.paths[cb.paths.length - 1];
+    if (own !== undefined) {
+      own.last = cls;
+      if (target >= 0 && target < 31) for (const f of cb.paths) f.targeted |= 1 << target;
     }
     this.update(ev, cb);
     cb.events++;
@@ -140,15 +169,15 @@ export class InterleavingCoverage {
   private update(ev: TraceEvent, c: CpuCtx): void {
     switch (ev.k) {
       case 'path':
-        if (ev.phase === 'begin') c.paths.push({ name: intern(ev.fn), at: c.events + 1 });
+        if (ev.phase === 'begin') c.paths.push(frame(intern(ev.fn), c.events + 1));
         else popPath(c, intern(ev.fn));
         break;
       case 'membarrier':
-        if (ev.phase === 'enter') c.paths.push({ name: intern(`membarrier:${ev.cmd}`), at: c.events + 1 });
+        if (ev.phase === 'enter') c.paths.push(frame(intern(`membarrier:${ev.cmd}`), c.events + 1));
         else if (ev.phase === 'return') popPath(c, intern(`membarrier:${ev.cmd}`));
         break;
       case 'membarrier_register':
-        if (ev.phase === 'enter') c.paths.push({ name: intern('membarrier_register'), at: c.events + 1 });
+        if (ev.phase === 'enter') c.paths.push(frame(intern('membarrier_register'), c.events + 1));
         else if (ev.phase === 'return') popPath(c, intern('membarrier_register'));
         break;
       case 'user_exit':
@@ -216,6 +245,10 @@ export class InterleavingCoverage {
     this.features.add(feature);
     if (this.explained) this.explained.add(name());
   }
+}
+
+function frame(name: number, at: number): PathFrame {
+  return { name, at, last: 0, targeted: 0 };
 }
 
 function popPath(c: CpuCtx, name: number): void {

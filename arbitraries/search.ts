@@ -8,11 +8,13 @@
  * - `coverage`: the corpus-driven search of ./coverage-search.ts, its random choices under the
  *   check's weight profiles;
  * - `coverage-nofocus`: the same with the profiles' kind weights only (no instance weights, no
- *   boosts: no focus rule), to measure what the focus rules add to it.
+ *   boosts: no focus rule), to measure what the focus rules add to it;
+ * - `pct`: PCT-style priority scheduling of the CPUs with a few change points (./pct-search.ts),
+ *   each acting CPU's op chosen under the check's weight profiles.
  */
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus'] as const;
+export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /** The search of `check` and the campaign when none is named. */

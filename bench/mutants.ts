@@ -144,11 +144,12 @@ function rows(records: readonly MutantRecord[], searches: readonly string[], see
 }
 function printRows(ui: MutantBenchUi, title: string, rs: readonly Row[], budget: number): void {
   const levels = LEVELS.filter((l) => l <= budget);
-  const head = `${title.padEnd(22)} ${'search'.padEnd(10)} mutants killable  ${levels.map((l) => `@${l}`.padStart(7)).join(' ')}  med-runs`;
+  const w = Math.max(10, ...rs.map((r) => r.search.length));
+  const head = `${title.padEnd(22)} ${'search'.padEnd(w)} mutants killable  ${levels.map((l) => `@${l}`.padStart(7)).join(' ')}  med-runs`;
   ui.log(head);
   ui.log('-'.repeat(head.length));
   for (const r of rs) {
-    ui.log(`${r.group.padEnd(22)} ${r.search.padEnd(10)} ${String(r.mutants).padStart(7)} ${String(r.killable).padStart(8)}  ${levels.map((_, i) => pct(r.at[i]).padStart(7)).join(' ')}  ${num(r.medianRuns).padStart(8)}`);
+    ui.log(`${r.group.padEnd(22)} ${r.search.padEnd(w)} ${String(r.mutants).padStart(7)} ${String(r.killable).padStart(8)}  ${levels.map((_, i) => pct(r.at[i]).padStart(7)).join(' ')}  ${num(r.medianRuns).padStart(8)}`);
   }
 }
 
@@ -194,7 +195,8 @@ export function mutantSection(o: MutantBenchOptions, ui: MutantBenchUi) {
   const dist = Object.fromEntries(names.map((n) => [n, distribution(valid, n)]));
   ui.log('');
   ui.log('Runs to kill over (killable mutant, seed), per search: p10 / p25 / p50 / p75 / p90 (- = not killed within the budget)');
-  for (const n of names) ui.log(`  ${n.padEnd(10)} ${[dist[n].p10, dist[n].p25, dist[n].p50, dist[n].p75, dist[n].p90].map((x) => num(x)).join(' / ')}  (${dist[n].notKilled} of ${dist[n].samples} not killed)`);
+  const w = Math.max(10, ...names.map((n) => n.length));
+  for (const n of names) ui.log(`  ${n.padEnd(w)} ${[dist[n].p10, dist[n].p25, dist[n].p50, dist[n].p75, dist[n].p90].map((x) => num(x)).join(' / ')}  (${dist[n].notKilled} of ${dist[n].samples} not killed)`);
   const ref = names[0];
   const ratios = names.slice(1).map((n) => {
     const a = overall.find((r) => r.search === ref) as Row;

@@ -19,7 +19,7 @@
  *   (default 2,000,000) each; any counterexample is a failure of the bench.
  *
  * Flags: --seeds N (5), --runs N (budget per seed, 4000), --search NAME (repeatable; default
- * weighted, uniform, coverage, coverage-nofocus), --variant ID (repeatable), --soak-steps N,
+ * weighted, uniform, coverage, coverage-nofocus, pct), --variant ID (repeatable), --soak-steps N,
  * --json FILE (write the figures). Progress on stderr.
  */
 import * as fs from 'node:fs';

@@ -54,3 +54,4 @@ export const uniformSearch: Search = {
 registerSearch(generatorSearch);
 registerSearch(uniformSearch);
 import './coverage-searches';
+import './pct-searches';
