@@ -6,7 +6,7 @@
  */
 import { INIT_MM, type CpuId } from '../../src/trace/events';
 import type { Violation } from '../property';
-import { Explanation, violation } from '../lib/explain';
+import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { CpuView, Mirror, TaskView } from '../lib/mirror';
 
 /** The property id. */
@@ -46,7 +46,7 @@ export function checkCpuState(mirror: Mirror, cpu: CpuId, i: number): Violation 
     const x = new Explanation();
     x.say(`After event ${i}, ${describeState(x, c, t)}`);
     x.say(`The scheduler runs a lazy task on ${loaded} and the CPU really translates through ${loaded}, but is_lazy is false (C6.2'):`);
-    x.say(`the CPU keeps taking every flush for ${loaded} as an active user. unuse_temporary_mm()/efi_leave_mm() must not reload a lazy mm non-lazily (use_temporary_mm() leaves it first).`);
+    x.say(`the CPU keeps taking every flush for ${loaded} as an active user. ${nonLazyReloadCause(c.lastLoadMm)}`);
     return fail("C6.2' lazy task on a non-lazy CPU", i, cpu, loaded, x);
   }
   // C6.3: a loaded user mm has this CPU in its mm_cpumask (flush IPIs reach it).
@@ -64,4 +64,16 @@ export function checkCpuState(mirror: Mirror, cpu: CpuId, i: number): Violation 
     return fail('C6.1 loaded mm is not the active mm', i, cpu, loaded, x);
   }
   return null;
+}
+
+/** Which path reloaded the lazy mm non-lazily, from the CPU's last load_mm (C6.2' message). */
+function nonLazyReloadCause(last: EventRef | null): string {
+  const fn = last !== null && last.ev.k === 'load_mm' ? last.ev.fn : null;
+  if (fn === 'flush_tlb_func') {
+    return `flush_tlb_func() reloaded it (event ${last!.i}) for the global ASID before testing is_lazy, and switch_mm_irqs_off() cleared is_lazy (errata Part 2 E2; Rik van Riel's fix of 20 May 2025 tests is_lazy first).`;
+  }
+  if (fn === 'unuse_temporary_mm' || fn === 'efi_leave_mm') {
+    return `${fn}() (event ${last!.i}) must not reload a lazy mm non-lazily (use_temporary_mm() leaves it first).`;
+  }
+  return fn === null ? 'No load_mm since boot explains it.' : `The last switch to it, by ${fn}() (event ${last!.i}), did not keep the CPU lazy.`;
 }

@@ -317,7 +317,8 @@ function finishAsidTransition(k: Kctx, cpu: CpuId, ipi: Ipi, noSpin = false): { 
   for (const c of mask) {
     if (c.id !== cpu) ipis.push(k.sendIpi(cpu, 'native_flush_tlb_multi', c.id, 'flush_tlb_func', { mm, gen: ipi.gen, freedTables: !!ipi.freedTables }));
   }
-  if (m.cpumask[cpu]) flushTlbFunc(k, cpu, ipi);
+  // on_each_cpu_mask()'s local call, under local_irq_save() (smp_call_function_many_cond()).
+  if (m.cpumask[cpu]) localFlushTlbFunc(k, cpu, ipi);
   return { spin: false, ipis };
 }
 
@@ -337,7 +338,7 @@ function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
 }
 
 /** The stepped flush of a task's own mm (issue 12 item 6). */
-const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, flushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
+const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, flushTlbFunc: localFlushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
 
 export const x86Arch: ArchHooks = {
   name: 'x86',
