@@ -30,7 +30,10 @@ function newestSource(): number {
   return newest;
 }
 
-const fresh = (): boolean => fs.existsSync(STAMP) && fs.statSync(STAMP).mtimeMs >= newestSource();
+// dist/ itself must be there too: a deleted dist/ with a newer stamp (or a stamp shared through a
+// hard-linked node_modules, as `cp -al` makes) is not a build.
+const BUILT = path.join(ROOT, 'dist', 'src', 'trace', 'index.js');
+const fresh = (): boolean => fs.existsSync(BUILT) && fs.existsSync(STAMP) && fs.statSync(STAMP).mtimeMs >= newestSource();
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
