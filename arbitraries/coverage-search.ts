@@ -18,14 +18,14 @@
  * Deterministic for a seed (its own PRNG; no clock). The failing run goes through the same
  * minimisation as the fast-check search (./check-engine.ts).
  */
-import type { Engine, ModelConfig } from '../src/engine/contract';
+import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
-import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
+import { resolveModelConfigConstraints } from './config';
 import { InterleavingCoverage } from './coverage';
 import type { InitEvent } from '../src/trace/events';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
-import { monitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
-import type { Weights } from './weights';
+import { monitored, type MonitoredOutcome } from './monitored-run';
+import type { SearchRunOptions } from './search-options';
 import { mulberry32 as prng } from '../src/trace-io/generate-trace';
 
 /** A recorded op (applied if enabled at its turn) or a choice among the enabled ops. */
@@ -48,18 +48,7 @@ export interface CoverageSearchTuning {
 export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false };
 
 /** Options of {@link coverageSearch}. */
-export interface CoverageSearchOptions<S> {
-  engine: Engine<S>;
-  makeChecker: CheckerFactory;
-  runs: number;
-  seed: number;
-  maxOps: number;
-  /** A fixed configuration (never mutated); generated when absent. */
-  config?: ModelConfig;
-  configConstraints?: ModelConfigConstraints;
-  profiles: readonly Weights[];
-  /** Whether a violating outcome counts as a failure (the differential criterion of variants). */
-  counts: (config: ModelConfig, out: MonitoredOutcome) => boolean;
+export interface CoverageSearchOptions<S> extends SearchRunOptions<S> {
   tuning?: Partial<CoverageSearchTuning>;
   /** Called after every run (the corpus size and coverage so far), for measurements. */
   onRun?: (info: { run: number; features: number; corpus: number; fresh: boolean }) => void;

@@ -22,12 +22,13 @@
  * Deterministic for a seed (its own PRNG). The failing run goes through the same minimisation as the
  * other searches (./check-engine.ts turns its ops back into choices).
  */
-import type { Engine, ModelConfig } from '../src/engine/contract';
+import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
-import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
-import { monitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
+import { resolveModelConfigConstraints } from './config';
+import { monitored } from './monitored-run';
 import type { SearchFailure } from './coverage-search';
 import type { Weights } from './weights';
+import type { SearchRunOptions } from './search-options';
 import { mulberry32 as prng } from '../src/trace-io/generate-trace';
 
 /** The knobs of the search itself. */
@@ -39,18 +40,7 @@ export interface PctTuning {
 export const DEFAULT_PCT_TUNING: PctTuning = { maxChangePoints: 3 };
 
 /** Options of {@link pctSearch}. */
-export interface PctSearchOptions<S> {
-  engine: Engine<S>;
-  makeChecker: CheckerFactory;
-  runs: number;
-  seed: number;
-  maxOps: number;
-  /** A fixed configuration; drawn per run within `configConstraints` when absent. */
-  config?: ModelConfig;
-  configConstraints?: ModelConfigConstraints;
-  profiles: readonly Weights[];
-  /** Whether a violating outcome counts as a failure (the differential criterion of variants). */
-  counts: (config: ModelConfig, out: MonitoredOutcome) => boolean;
+export interface PctSearchOptions<S> extends SearchRunOptions<S> {
   tuning?: Partial<PctTuning>;
   onRun?: (run: number) => void;
 }

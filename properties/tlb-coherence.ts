@@ -19,24 +19,19 @@ import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import { TlbFreshness } from './tlb/freshness';
 import { checkCpuState, TLB_COHERENCE_ID } from './tlb/state-checks';
 import { TaggedTlbCoherence } from './tlb/tagged-tlb';
+import { DirtyCpus } from './tlb/dirty-cpus';
 
 /** The tlb-coherence hook object: all its state is in fields (MirrorHooks.clone()/key()). */
 class TlbHooks implements MirrorHooks {
-  /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
-  dirty: boolean[];
-  anyDirty = false;
-
   constructor(
     private readonly mirror: Mirror,
     private readonly fresh: TlbFreshness,
-  ) {
-    this.dirty = mirror.cpus.map(() => false);
-  }
+    /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
+    private readonly dirty = DirtyCpus.of(mirror.cpus.length),
+  ) {}
 
   private mark(cpu: CpuId | null): void {
-    if (cpu === null) return;
-    this.dirty[cpu] = true;
-    this.anyDirty = true;
+    this.dirty.mark(cpu);
   }
 
   after(ev: TraceEvent, i: number): Violation | null {
@@ -77,29 +72,16 @@ class TlbHooks implements MirrorHooks {
   }
 
   settle(_cpu: CpuId, i: number): Violation | null {
-    if (!this.anyDirty) return null;
-    this.anyDirty = false;
-    const dirty = this.dirty;
-    for (let c = 0; c < dirty.length; c++) {
-      if (!dirty[c]) continue;
-      dirty[c] = false;
-      const v = checkCpuState(this.mirror, c, i);
-      if (v !== null) return v;
-    }
-    return null;
+    return this.dirty.settle((c) => checkCpuState(this.mirror, c, i));
   }
 
   clone(mirror: Mirror): TlbHooks {
-    const h = new TlbHooks(mirror, this.fresh.clone(mirror));
-    h.dirty = [...this.dirty];
-    h.anyDirty = this.anyDirty;
-    return h;
+    return new TlbHooks(mirror, this.fresh.clone(mirror), this.dirty.clone());
   }
 
   /** The CPUs to check at the next settle (and the step it comes with), and the TLB generations. */
   key(k: KeyContext): string {
-    const dirty = this.anyDirty ? `X${this.dirty.map((d) => (d ? 1 : 0)).join('')}@${k.stepCpu ?? '-'}` : 'x';
-    return `${dirty} ${this.fresh.key()}`;
+    return `${this.dirty.key(k)} ${this.fresh.key()}`;
   }
 }
 

@@ -25,6 +25,7 @@ import type { Mirror } from '../lib/mirror';
 import type { MirrorHooks } from '../lib/mirror-property';
 import type { KeyContext } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
+import { DirtyCpus } from './dirty-cpus';
 
 /** What one CPU may hold of one mm: whether any entry at all, and up to which generation it is fresh. */
 interface Held {
@@ -45,14 +46,13 @@ export class TaggedTlbCoherence implements MirrorHooks {
   readonly done: Record<MmId, Done> = {};
   readonly doneFreed: Record<MmId, Done> = {};
   /** CPUs whose C6.1/C6.3 state changed since they were last checked. */
-  readonly dirty: boolean[];
-  anyDirty = false;
+  readonly dirty: DirtyCpus;
   readonly hasCpumask: boolean;
 
   constructor(readonly mirror: Mirror, init: InitEvent) {
     this.hasCpumask = init.arch === 'powerpc';
     this.held = mirror.cpus.map(() => ({}));
-    this.dirty = mirror.cpus.map(() => false);
+    this.dirty = DirtyCpus.of(mirror.cpus.length);
     for (const m of init.mms) {
       for (const c of mirror.cpus) {
         const cached = c.loadedMm === m.mm || (m.cpumask ?? []).includes(c.id);
@@ -66,7 +66,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
     const c = Object.create(TaggedTlbCoherence.prototype) as TaggedTlbCoherence;
     const w = c as unknown as {
       mirror: Mirror; held: Record<MmId, Held>[]; done: Record<MmId, Done>; doneFreed: Record<MmId, Done>;
-      dirty: boolean[]; anyDirty: boolean; hasCpumask: boolean;
+      dirty: DirtyCpus; hasCpumask: boolean;
     };
     w.mirror = mirror;
     w.held = this.held.map((per) => {
@@ -77,8 +77,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
     const copy = (r: Record<MmId, Done>) => Object.fromEntries(Object.entries(r).map(([mm, d]) => [mm, { ...d }]));
     w.done = copy(this.done);
     w.doneFreed = copy(this.doneFreed);
-    w.dirty = [...this.dirty];
-    w.anyDirty = this.anyDirty;
+    w.dirty = this.dirty.clone();
     w.hasCpumask = this.hasCpumask;
     return c;
   }
@@ -93,8 +92,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
     const held = this.held
       .map((per, cpu) => `H${cpu}:${Object.keys(per).sort().map((mm) => `${mm}=${per[mm].cached ? 'c' : 'n'}${per[mm].gen}`).join(',')}`)
       .join(' ');
-    const dirty = this.anyDirty ? `X${this.dirty.map((d) => (d ? 1 : 0)).join('')}@${k.stepCpu ?? '-'}` : 'x';
-    return `${dirty} ${held} F${gens(this.done)} R${gens(this.doneFreed)}`;
+    return `${this.dirty.key(k)} ${held} F${gens(this.done)} R${gens(this.doneFreed)}`;
   }
 
   private get(cpu: CpuId, mm: MmId): Held {
@@ -102,9 +100,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
   }
 
   private mark(cpu: CpuId | null): void {
-    if (cpu === null) return;
-    this.dirty[cpu] = true;
-    this.anyDirty = true;
+    this.dirty.mark(cpu);
   }
 
   after(ev: TraceEvent, i: number): Violation | null {
@@ -157,15 +153,7 @@ export class TaggedTlbCoherence implements MirrorHooks {
   }
 
   settle(_cpu: CpuId, i: number): Violation | null {
-    if (!this.anyDirty) return null;
-    this.anyDirty = false;
-    for (let c = 0; c < this.dirty.length; c++) {
-      if (!this.dirty[c]) continue;
-      this.dirty[c] = false;
-      const v = this.checkCpu(c, i);
-      if (v !== null) return v;
-    }
-    return null;
+    return this.dirty.settle((c) => this.checkCpu(c, i));
   }
 
   private checkCpu(cpu: CpuId, i: number): Violation | null {
