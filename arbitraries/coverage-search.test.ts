@@ -1,34 +1,15 @@
-import type { Violation } from '../properties/property';
 import type { CheckResult } from '../src/run/types';
-import type { InitEvent, TraceEvent } from '../src/trace/events';
 import { checkEngine } from './check-engine';
 import { coverageSearch } from './coverage-search';
-import { replayMonitored, type CheckerFactory } from './monitored-run';
+import { replayMonitored } from './monitored-run';
 import { createToyEngine } from './test-helpers/toy-engine';
-import { alwaysHolds, oneSchedulerAtATime } from './test-helpers/toy-checker';
+import { alwaysHolds, nmiInLazySwitch, oneSchedulerAtATime } from './test-helpers/toy-checker';
 import { DEFAULT_WEIGHTS } from './weights';
 import { parseSearch } from '../src/cli/commands/check';
 import { UsageError } from '../src/cli/errors';
 
 const engine = createToyEngine();
 const withoutSeconds = (r: CheckResult) => ({ ...r, seconds: 0 });
-
-/**
- * An injected window bug: an NMI on one CPU while another CPU is between the two steps of a
- * switch to a kthread (rq->curr published, the lazy active_mm borrowed, switch_to not done).
- */
-const nmiInLazySwitch: CheckerFactory = (_init: InitEvent) => {
-  const window = new Set<number>();
-  return {
-    observe(ev: TraceEvent, index: number): Violation[] {
-      if (ev.k === 'task_mm' && ev.fn === 'context_switch' && ev.mm === null && ev.activeMm !== null) window.add(ev.cpu);
-      if (ev.k === 'switch_to') window.delete(ev.cpu);
-      if (ev.k !== 'deref' || ev.who !== 'nmi' || [...window].every((c) => c === ev.cpu)) return [];
-      return [{ property: 'toy-window', clause: 'W1 NMI in a lazy switch', index, mm: null, cpus: [ev.cpu], message: `event ${index}`, events: [index] }];
-    },
-    finish: () => [],
-  };
-};
 
 describe('coverage-guided search', () => {
   it('keeps a run in the corpus only when it reached new coverage', () => {

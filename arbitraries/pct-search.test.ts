@@ -1,27 +1,14 @@
 import type { Violation } from '../properties/property';
-import type { InitEvent, TraceEvent } from '../src/trace/events';
+import type { TraceEvent } from '../src/trace/events';
 import { checkEngine } from './check-engine';
 import { actingCpu, drawSchedule, pctSearch } from './pct-search';
 import { replayMonitored, type CheckerFactory } from './monitored-run';
 import { createToyEngine } from './test-helpers/toy-engine';
+import { nmiInLazySwitch } from './test-helpers/toy-checker';
 import { mulberry32 } from '../src/trace-io/generate-trace';
 import { DEFAULT_WEIGHTS } from './weights';
 
 const engine = createToyEngine();
-
-/** The injected window bug of coverage-search.test.ts: an NMI on one CPU inside another's lazy switch. */
-const nmiInLazySwitch: CheckerFactory = (_init: InitEvent) => {
-  const window = new Set<number>();
-  return {
-    observe(ev: TraceEvent, index: number): Violation[] {
-      if (ev.k === 'task_mm' && ev.fn === 'context_switch' && ev.mm === null && ev.activeMm !== null) window.add(ev.cpu);
-      if (ev.k === 'switch_to') window.delete(ev.cpu);
-      if (ev.k !== 'deref' || ev.who !== 'nmi' || [...window].every((c) => c === ev.cpu)) return [];
-      return [{ property: 'toy-window', clause: 'W1 NMI in a lazy switch', index, mm: null, cpus: [ev.cpu], message: `event ${index}`, events: [index] }];
-    },
-    finish: () => [],
-  };
-};
 
 describe('PCT search', () => {
   it('draws distinct CPU priorities above the depth and sorted change points inside the run', () => {

@@ -58,3 +58,20 @@ export function atMostNmis(n: number): CheckerFactory {
     };
   };
 }
+
+/**
+ * An injected window bug for the searches' tests: an NMI on one CPU while another CPU is between the
+ * two steps of a switch to a kthread (rq->curr published, the lazy active_mm borrowed, switch_to not done).
+ */
+export const nmiInLazySwitch: CheckerFactory = (_init: InitEvent): TraceChecker => {
+  const window = new Set<number>();
+  return {
+    observe(ev: TraceEvent, index: number): Violation[] {
+      if (ev.k === 'task_mm' && ev.fn === 'context_switch' && ev.mm === null && ev.activeMm !== null) window.add(ev.cpu);
+      if (ev.k === 'switch_to') window.delete(ev.cpu);
+      if (ev.k !== 'deref' || ev.who !== 'nmi' || [...window].every((c) => c === ev.cpu)) return [];
+      return [{ property: 'toy-window', clause: 'W1 NMI in a lazy switch', index, mm: null, cpus: [ev.cpu], message: `event ${index}`, events: [index] }];
+    },
+    finish: () => [],
+  };
+};
