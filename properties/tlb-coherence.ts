@@ -30,15 +30,11 @@ class TlbHooks implements MirrorHooks {
     private readonly dirty = DirtyCpus.of(mirror.cpus.length),
   ) {}
 
-  private mark(cpu: CpuId | null): void {
-    this.dirty.mark(cpu);
-  }
-
   after(ev: TraceEvent, i: number): Violation | null {
     const { mirror, fresh } = this;
+    this.dirty.markChanged(ev, mirror);
     switch (ev.k) {
       case 'load_mm':
-        this.mark(ev.cpu);
         if (ev.flushed && ev.mm !== 'SWITCHING') fresh.setLocal(ev.cpu, ev.mm, mirror.mm(ev.mm).tlbGen, { ev, i });
         return null;
       case 'local_tlb_gen':
@@ -46,19 +42,6 @@ class TlbHooks implements MirrorHooks {
         return null;
       case 'mm_alloc':
         fresh.forget(ev.mm);
-        return null;
-      case 'lazy':
-      case 'temp_mm':
-      case 'switch_to':
-      case 'path':
-        this.mark(ev.cpu);
-        return null;
-      case 'cpumask':
-      case 'cpu_online':
-        this.mark(ev.target);
-        return null;
-      case 'task_mm':
-        this.mark(mirror.task(ev.task).onCpu);
         return null;
       case 'flush_done':
         return fresh.onFlushDone(ev, i);

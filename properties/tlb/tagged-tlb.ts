@@ -99,14 +99,10 @@ export class TaggedTlbCoherence implements MirrorHooks {
     return (this.held[cpu][mm] ??= { cached: false, gen: -1, at: null });
   }
 
-  private mark(cpu: CpuId | null): void {
-    this.dirty.mark(cpu);
-  }
-
   after(ev: TraceEvent, i: number): Violation | null {
+    this.dirty.markChanged(ev, this.mirror);
     switch (ev.k) {
       case 'load_mm': {
-        this.mark(ev.cpu);
         if (ev.mm === 'SWITCHING' || ev.mm === INIT_MM) return null;
         const h = this.get(ev.cpu, ev.mm);
         if (!h.cached) Object.assign(h, { cached: true, gen: this.mirror.mm(ev.mm).tlbGen, at: { ev, i } });
@@ -121,25 +117,12 @@ export class TaggedTlbCoherence implements MirrorHooks {
         return null;
       }
       case 'cpu_online':
-        this.mark(ev.target);
         if (ev.online) for (const h of Object.values(this.held[ev.target])) h.cached = false;
         return null;
       case 'mm_alloc':
         for (const c of this.held) delete c[ev.mm];
         delete this.done[ev.mm];
         delete this.doneFreed[ev.mm];
-        return null;
-      case 'cpumask':
-        this.mark(ev.target);
-        return null;
-      case 'lazy':
-      case 'temp_mm':
-      case 'switch_to':
-      case 'path':
-        this.mark(ev.cpu);
-        return null;
-      case 'task_mm':
-        this.mark(this.mirror.task(ev.task).onCpu);
         return null;
       case 'flush_done':
         return this.onFlushDone(ev, i);
