@@ -42,8 +42,8 @@ export const FLUSH_WAIT_PC = 5;
 export interface X86FlushHelpers {
   /** should_flush_tlb() / tlb_is_not_lazy() for `cpu`, with info->trim_cpumask = `trim`. */
   shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim: boolean): boolean;
-  /** flush_tlb_func() on `cpu`. */
-  flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void;
+  /** flush_tlb_func() run by the flushing CPU itself, under local_irq_save() (the local call). */
+  localFlushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void;
   /** mm_global_asid(mm) != 0: broadcast_tlb_flush()'s INVLPGB instead of IPIs. Returns whether it ran. */
   broadcast(k: Kctx, cpu: CpuId, mm: MmId, gen: number): boolean;
   /** broadcast_tlb_flush()'s finish_asid_transition(): spin on a switching CPU, or the IPIs it sent. */
@@ -101,7 +101,7 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
           }
           f.considerGlobalAsid = false;
           // "else if (mm == this_cpu_read(cpu_tlbstate.loaded_mm))": flush_tlb_func() with IRQs off.
-          if (k.cpu(cpu).loadedMm === mm) h.flushTlbFunc(k, cpu, info(cpu, f));
+          if (k.cpu(cpu).loadedMm === mm) h.localFlushTlbFunc(k, cpu, info(cpu, f));
           return;
         }
         case 2: {
@@ -125,7 +125,7 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
           // send_call_function_ipi_mask(); then "if ((scf_flags & SCF_RUN_LOCAL) &&
           // cpumask_test_cpu(this_cpu, mask) && (!cond_func || cond_func(this_cpu, info)))" the
           // local call under local_irq_save(); then csd_lock_wait() on each queued csd.
-          if (k.mm(mm).cpumask[cpu] && selects(k, cpu, f)) h.flushTlbFunc(k, cpu, info(cpu, f));
+          if (k.mm(mm).cpumask[cpu] && selects(k, cpu, f)) h.localFlushTlbFunc(k, cpu, info(cpu, f));
           f.waitIpis = f.sent as number[];
           f.pc = FLUSH_WAIT_PC;
         }

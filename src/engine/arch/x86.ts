@@ -338,7 +338,7 @@ function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
 }
 
 /** The stepped flush of a task's own mm (issue 12 item 6). */
-const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, flushTlbFunc: localFlushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
+const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, localFlushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
 
 export const x86Arch: ArchHooks = {
   name: 'x86',
