@@ -81,3 +81,16 @@ export function modelConfigArbitrary(constraints?: ModelConfigConstraints): fc.A
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * A ModelConfig drawn uniformly within resolved bounds, for the run-by-run searches (coverage, PCT):
+ * `int(n)` is the search's own deterministic draw in 0..n-1; CPUs, processes, threads, kthreads in that order.
+ */
+export function drawModelConfig(bounds: Required<ModelConfigConstraints>, int: (n: number) => number): ModelConfig {
+  return {
+    cpus: bounds.minCpus + int(bounds.maxCpus - bounds.minCpus + 1),
+    procs: bounds.minProcs + int(bounds.maxProcs - bounds.minProcs + 1),
+    threads: bounds.minThreads + int(bounds.maxThreads - bounds.minThreads + 1),
+    kthreads: bounds.minKthreads + int(bounds.maxKthreads - bounds.minKthreads + 1),
+  };
+}

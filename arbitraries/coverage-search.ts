@@ -20,7 +20,7 @@
  */
 import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
-import { resolveModelConfigConstraints } from './config';
+import { drawModelConfig, resolveModelConfigConstraints } from './config';
 import { InterleavingCoverage } from './coverage';
 import type { InitEvent } from '../src/trace/events';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
@@ -100,13 +100,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
 
   const choice = (): number => Math.floor(rnd() * 0x7fffffff);
   const randomChoices = (n: number): number[] => Array.from({ length: n }, choice);
-  const freshConfig = (): ModelConfig =>
-    o.config ?? {
-      cpus: bounds.minCpus + int(bounds.maxCpus - bounds.minCpus + 1),
-      procs: bounds.minProcs + int(bounds.maxProcs - bounds.minProcs + 1),
-      threads: bounds.minThreads + int(bounds.maxThreads - bounds.minThreads + 1),
-      kthreads: bounds.minKthreads + int(bounds.maxKthreads - bounds.minKthreads + 1),
-    };
+  const freshConfig = (): ModelConfig => o.config ?? drawModelConfig(bounds, int);
   const fresh = (): Candidate => ({ config: freshConfig(), profile: int(o.profiles.length), genes: randomChoices(o.maxOps) });
 
   const pick = (): Entry => {

@@ -24,7 +24,7 @@
  */
 import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
-import { resolveModelConfigConstraints } from './config';
+import { drawModelConfig, resolveModelConfigConstraints } from './config';
 import { monitored } from './monitored-run';
 import type { SearchFailure } from './coverage-search';
 import type { Weights } from './weights';
@@ -104,13 +104,7 @@ export function pctSearch<S>(o: PctSearchOptions<S>): PctSearchResult {
   const rnd = prng(o.seed ^ 0x9c7);
   const int = (n: number) => Math.floor(rnd() * n);
   const bounds = resolveModelConfigConstraints(o.configConstraints);
-  const drawConfig = (): ModelConfig =>
-    o.config ?? {
-      cpus: bounds.minCpus + int(bounds.maxCpus - bounds.minCpus + 1),
-      procs: bounds.minProcs + int(bounds.maxProcs - bounds.minProcs + 1),
-      threads: bounds.minThreads + int(bounds.maxThreads - bounds.minThreads + 1),
-      kthreads: bounds.minKthreads + int(bounds.maxKthreads - bounds.minKthreads + 1),
-    };
+  const drawConfig = (): ModelConfig => o.config ?? drawModelConfig(bounds, int);
   let opsExecuted = 0;
   for (let r = 1; r <= o.runs; r++) {
     const config = drawConfig();
