@@ -13,9 +13,10 @@ import * as fs from 'node:fs';
 import { createEngine } from '../engine/registry';
 import type { ModelConfig } from '../engine/contract';
 import type { EngineSpec } from '../run/types';
+import { fixKnobsFor } from '../cli/findings';
 
-/** The engine of the measurement: mainline x86 with the fixes of both open findings. */
-export const CLEAN_X86: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
+/** The engine of the measurement: mainline x86 with the proposed fixes of every open finding. */
+export const CLEAN_X86: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: fixKnobsFor('x86') };
 
 /** Options of {@link generateTrace}. */
 export interface GenerateTraceOptions {

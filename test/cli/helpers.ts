@@ -1,6 +1,7 @@
 /** Runs the lazymm command in-process and captures what it printed. */
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
+import { fixKnobsFor } from '../../src/cli/findings';
 
 export interface Ran {
   code: number;
@@ -32,5 +33,5 @@ export async function lazymmAsync(...argv: string[]): Promise<Ran> {
   return { code, ...result() };
 }
 
-/** The fix knobs of the open findings on x86 (so x86/refcount passes a short check). */
-export const X86_FIXES = ['--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true'];
+/** The fix knobs of the open findings on x86 (so x86/refcount passes a short check), from src/findings.ts. */
+export const X86_FIXES = Object.entries(fixKnobsFor('x86')).flatMap(([k, v]) => ['--knob', `${k}=${String(v)}`]);
