@@ -4,6 +4,7 @@
  * to fail) and runs the mainline and proposed engines with their proposed-fix knobs on.
  */
 import type { EngineSpec } from './run/types';
+import type { ModelConfig } from './engine/contract';
 
 export interface Finding {
   id: string;
@@ -18,6 +19,13 @@ export interface Finding {
   summary: string;
   /** Knobs that turn the proposed fix on (applied by the campaign to every arch that has the knob). */
   fixKnobs?: Record<string, boolean>;
+  /**
+   * The machine the campaign's random search runs on, when the campaign's generated configurations
+   * (at most 3 CPUs) cannot reach the finding; the fixture's own configuration, typically.
+   */
+  config?: ModelConfig;
+  /** Ops per random run for that search, when the campaign's default is too short to get there. */
+  maxOps?: number;
 }
 
 export const FINDINGS: Finding[] = [
@@ -67,5 +75,24 @@ export const FINDINGS: Finding[] = [
       'membarrier_global_expedited() then skips that CPU while the registered thread runs user code. Generic code (every arch); ' +
       'found after splitting the registration into the kernel\'s separate reads (issue 12 item 6).',
     fixKnobs: { syncRunqueuesFreshState: true },
+  },
+  {
+    id: 'global-asid-transition-unlazies',
+    title: "x86 INVLPGB: finish_asid_transition()'s flush IPI reloads a lazy CPU onto the global ASID and clears is_lazy",
+    engine: { arch: 'x86', strategy: 'refcount', knobs: { invlpgb: true, asidTransition: true } },
+    property: 'tlb-coherence',
+    clause: "C6.2' lazy task on a non-lazy CPU",
+    fixture: 'fixtures/findings/global-asid-transition-unlazies.json',
+    status: 'open-upstream',
+    summary:
+      'Known upstream, reported with a fix by Rik van Riel ("[PATCH] x86/mm: fix race between flush_tlb_func and idle task leave_mm", ' +
+      '20 May 2025; not in v6.17-rc3, a later merge not verified). Once consider_global_asid() gives an mm a global ASID, ' +
+      "finish_asid_transition() IPIs the whole mm_cpumask; on a CPU that is lazy on the mm, flush_tlb_func()'s mm_needs_global_asid() " +
+      'branch reloads the mm through switch_mm_irqs_off() before it tests is_lazy, which clears is_lazy: the CPU stays on the mm ' +
+      'non-lazily under a lazy kthread (errata Part 2 E2). Needs more than 3 CPUs running the mm (mm_active_cpus_exceeds(mm, 3)), ' +
+      "hence its own configuration. The fix (test is_lazy first) is knob globalAsidLazyFirst.",
+    fixKnobs: { globalAsidLazyFirst: true },
+    config: { cpus: 5, procs: 1, threads: 4, kthreads: 1 },
+    maxOps: 300,
   },
 ];
