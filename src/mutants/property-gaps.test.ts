@@ -42,6 +42,14 @@ const GAPS: Gap[] = [
       'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; syscall 1; schedule 1 T2; step 1*; return_to_user 1 sysret; step 0*',
     clause: 'membarrier-ordering C4.3 no barrier after the update the scan missed ((a)-(e) pairing)',
   },
+  {
+    // cpu1's text_poke() leaves text_poke_mm's mask with its bit still set; cpu0's text_poke() then
+    // flushes text_poke_mm with IRQs off although another CPU is in the mask.
+    mutant: 'kernel/temp-mm:unuseTemporaryMm:drop-cpu:0@x86/refcount',
+    config: { cpus: 2, procs: 1, threads: 2, kthreads: 1 },
+    ops: 'syscall 1; text_poke 1 false; step 1*; syscall 0; text_poke 0 false; step 0*',
+    clause: 'tlb-coherence C6.5 flush_tlb_mm_range() with IRQs off must IPI',
+  },
 ];
 
 describe('property gaps closed by issue 11', () => {
