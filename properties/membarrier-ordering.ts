@@ -15,13 +15,14 @@
  *
  * C4.1 (a separate clause, expected to fail on 6.17): see ./membarrier/rq-state.ts.
  * C4.2 (the caller's own MB1 and MB5, scenarios A and B): see ./membarrier/caller-barriers.ts.
+ * C4.3 (after an update the scan missed, the barrier must follow it): see ./membarrier/missed-updates.ts.
  *
  * Reads: membarrier, membarrier_scan, mb, user_enter, user_exit, kthread_access,
- * mm_membarrier_state, rq_membarrier_state, switch_to, task_mm.
+ * mm_membarrier_state, rq_membarrier_state, rq_curr, switch_to, task_mm.
  */
 import { MEMBARRIER_STATE, type InitEvent, type MmId, type TraceEvent } from '../src/trace/events';
 import type { Violation } from './property';
-import { Explanation, violation } from './lib/explain';
+import { Explanation, violation, type EventRef } from './lib/explain';
 import { MembarrierCalls, type CallRecord } from './lib/membarrier-calls';
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks, type MirrorProperty } from './lib/mirror-property';
@@ -30,6 +31,7 @@ import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
 import { checkCallerBarrier } from './membarrier/caller-barriers';
+import { missedUpdateBefore, MISSED_UPDATE_CLAUSE, MISSED_UPDATE_WHY, noteUpdate, scannedUpdateCpu, watchSkipped, type MissedUpdates } from './membarrier/missed-updates';
 
 const ID = 'membarrier-ordering';
 
@@ -43,12 +45,16 @@ export interface MembarrierOrderingOptions {
   rqStateClause?: boolean;
   /** Check C4.2 (the caller's own MB1 and MB5). Default true; off only for synthetic traces. */
   callerBarrierClause?: boolean;
+  /** Check C4.3 (the barrier follows an update the scan missed). Default true; off only for synthetic traces. */
+  missedUpdateClause?: boolean;
 }
 
 interface Window {
   call: CallRecord;
   tA: number;
   covered: ReadonlySet<MmId>;
+  /** C4.3: the CPUs the scan skipped and the first update each made after it. */
+  missed: MissedUpdates;
 }
 
 function coveredMms(mirror: Mirror, c: CallRecord): Set<MmId> {
@@ -71,7 +77,7 @@ interface OrderingState {
 function copyState(s: OrderingState): OrderingState {
   const calls = s.calls.clone();
   const windows = new Map<number, Window>();
-  for (const [id, w] of s.windows) windows.set(id, { tA: w.tA, covered: new Set(w.covered), call: calls.get(id) ?? { ...w.call, scans: new Map(w.call.scans) } });
+  for (const [id, w] of s.windows) windows.set(id, { tA: w.tA, covered: new Set(w.covered), missed: new Map(w.missed), call: calls.get(id) ?? { ...w.call, scans: new Map(w.call.scans) } });
   return { calls, windows, log: s.log.clone() };
 }
 
@@ -86,25 +92,38 @@ function mb5After(c: CallRecord): number {
  * The key: the calls in flight; every CPU's last barrier written relative to the open windows' tA
  * (C4: `lastMb > tA`) and to the calls' C4.2 reference points (`lastMb > enter` before MB1,
  * `lastMb > last scan` before MB5); the intervals relative to the windows' tA (`start > tA`,
- * `end > tA`; tC, the current index, is above all).
+ * `end > tA`; tC, the current index, is above all); C4.3's watched CPUs and their first missed
+ * update, placed among both (interval starts and the CPUs' last barriers are compared with it).
  */
 function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
   const wins = new Positions();
   for (const [id, w] of s.windows) wins.add(`w:${k.ids.call.name(id)}:${[...w.covered].sort().join('+')}`, w.tA);
   const mbRefs = new Positions();
   for (const [id, w] of s.windows) mbRefs.add(`w:${k.ids.call.name(id)}`, w.tA);
+  const watching: string[] = [];
+  for (const [id, w] of s.windows) {
+    for (const [cpu, u] of w.missed) {
+      const label = `u:${k.ids.call.name(id)}:${cpu}`;
+      if (u === null) watching.push(label);
+      else {
+        wins.add(label, u.i);
+        mbRefs.add(label, u.i);
+      }
+    }
+  }
   for (const c of s.calls.inFlight()) {
     if (c.mbStart === null) mbRefs.add(`e:${k.ids.call.name(c.call)}`, c.enter.i);
     else if (c.mbEnd === null) mbRefs.add(`s:${k.ids.call.name(c.call)}`, mb5After(c));
   }
   const mb = mirror.cpus.map((c) => (c === undefined ? '-' : mbRefs.pos(c.lastMb)));
   const ivPos = (i: number) => wins.pos(i);
-  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')} ${s.log.key(ivPos)}`;
+  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')}|${watching.sort().join(',')} ${s.log.key(ivPos)}`;
 }
 
 function makeHooks(options: MembarrierOrderingOptions) {
   const rqState = options.rqStateClause ?? true;
   const callerBarriers = options.callerBarrierClause ?? true;
+  const missedUpdates = options.missedUpdateClause ?? true;
   const hooks = (mirror: Mirror, init: InitEvent, from?: OrderingState): MirrorHooks & { state: OrderingState } => {
     const state: OrderingState = from === undefined ? { calls: new MembarrierCalls(), windows: new Map(), log: new IntervalLog() } : copyState(from);
     const { calls, windows, log } = state;
@@ -116,29 +135,36 @@ function makeHooks(options: MembarrierOrderingOptions) {
       }
     }
 
-    function explain(w: Window, iv: AccessInterval, tC: number, i: number): Violation {
+    function explain(w: Window, iv: AccessInterval, tC: number, i: number, update: EventRef | null): Violation {
       const x = new Explanation();
       const c = w.call;
       const cpu = mirror.cpu(iv.cpu);
       const what = iv.kind === 'user' ? 'ran user code' : 'accessed user memory through kthread_use_mm()';
       x.say(`membarrier(${c.cmd}) call ${c.call} by ${c.task}: entry barrier MB1 ${x.ref(c.mbStart)}, exit barrier MB5 ${x.ref(c.mbEnd)}.`);
       x.say(`On cpu${iv.cpu}, ${iv.task} (${iv.mm}) ${what} from ${x.ref(iv.start)} to ${iv.end === null ? 'past the end of the call' : x.ref(iv.end)},`);
-      x.say(`overlapping the window, and cpu${iv.cpu} executed no full barrier between event ${w.tA} and event ${tC}`);
+      const floor = update === null ? `event ${w.tA}` : x.ref(update);
+      x.say(`overlapping the window, and cpu${iv.cpu} executed no full barrier between ${floor} and event ${tC}`);
       x.say(`(its last barrier is ${cpu.lastMbEv === null ? 'none' : x.ev(cpu.lastMbEv, cpu.lastMb)}).`);
       const scan = c.scans.get(iv.cpu);
       x.say(scan ? `The scan ${x.ref(scan)}.` : `The call never scanned cpu${iv.cpu}.`);
-      const p = missingPairing(iv, w.tA, tC);
+      const p = update === null ? missingPairing(iv, w.tA, tC) : { clause: MISSED_UPDATE_CLAUSE, why: MISSED_UPDATE_WHY };
       x.say(p.why);
       return violation({ property: ID, clause: p.clause, index: i, mm: iv.mm, cpus: [iv.cpu] }, x);
     }
 
-    /** At MB5: every CPU with an overlapping interval of another thread had a barrier in (tA, tC). */
+    /**
+     * At MB5: every CPU with an overlapping interval of another thread had a barrier in (tA, tC);
+     * C4.3: after the update the scan missed, if the interval started after one.
+     */
     function evaluate(w: Window, i: number): Violation | null {
       for (const cpu of mirror.cpus) {
-        if (cpu.lastMb > w.tA) continue;
+        if (cpu.lastMb > w.tA && (!missedUpdates || !w.missed.has(cpu.id))) continue;
         for (const iv of log.overlapping(cpu.id, w.tA, i)) {
           if (iv.task === w.call.task || !w.covered.has(iv.mm)) continue;
-          return explain(w, iv, i, i);
+          const update = missedUpdates ? missedUpdateBefore(w.missed, iv) : null;
+          if (cpu.lastMb > Math.max(w.tA, update?.i ?? -1)) continue;
+          // No barrier at all since MB1 is C4's own finding; a barrier only before the update is C4.3's.
+          return explain(w, iv, i, i, cpu.lastMb > w.tA ? update : null);
         }
       }
       return null;
@@ -148,6 +174,12 @@ function makeHooks(options: MembarrierOrderingOptions) {
       state,
       clone: (m: Mirror) => hooks(m, init, state),
       key: (k: KeyContext) => stateKey(state, mirror, k),
+      before(ev: TraceEvent, i: number): Violation | null {
+        if (!missedUpdates || windows.size === 0) return null;
+        const cpu = scannedUpdateCpu(mirror, ev);
+        if (cpu !== null) noteUpdate([...windows.values()].map((w) => w.missed), cpu, { ev, i });
+        return null;
+      },
       after(ev: TraceEvent, i: number): Violation | null {
         switch (ev.k) {
           case 'user_enter': {
@@ -176,9 +208,15 @@ function makeHooks(options: MembarrierOrderingOptions) {
           case 'membarrier':
           case 'membarrier_scan': {
             const c = calls.observe(ev, i);
+            // The scanning CPU itself is "in program order with respect to the caller thread"
+            // (membarrier_global_expedited() skips it): only a skipped remote CPU is watched.
+            if (c !== null && ev.k === 'membarrier_scan' && !ev.selected && ev.target !== ev.cpu) {
+              const w = windows.get(c.call);
+              if (w !== undefined) watchSkipped(w.missed, ev.target);
+            }
             if (c === null || ev.k !== 'membarrier') return null;
             if (ev.phase === 'mb_start') {
-              windows.set(c.call, { call: c, tA: i, covered: coveredMms(mirror, c) });
+              windows.set(c.call, { call: c, tA: i, covered: coveredMms(mirror, c), missed: new Map() });
               return callerBarriers ? checkCallerBarrier(ID, mirror, c, 'mb_start', ev.cpu, i) : null;
             }
             if (ev.phase === 'return') calls.forget(c.call);

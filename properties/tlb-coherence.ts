@@ -6,7 +6,8 @@
  *
  * C6.1-C6.3 are checked for each CPU whose state changed, when the step that changed it settles
  * (./tlb/state-checks.ts); C6.4 at flush_done, user_enter and hardware page walks
- * (./tlb/freshness.ts). powerpc and arm64 have their own rules (./tlb/tagged-tlb.ts, issue 12 item 7).
+ * (./tlb/freshness.ts); C6.5, no IPI-sending flush with IRQs off, at tlb_gen (./tlb/irqs-off-flush.ts).
+ * powerpc and arm64 have their own rules (./tlb/tagged-tlb.ts, issue 12 item 7).
  *
  * Reads: load_mm, lazy, cpumask, temp_mm, switch_to, task_mm, path, cpu_online, tlb_gen,
  * flush_done, local_tlb_gen, mm_alloc, user_enter, deref.
@@ -20,12 +21,15 @@ import { TlbFreshness } from './tlb/freshness';
 import { checkCpuState, TLB_COHERENCE_ID } from './tlb/state-checks';
 import { TaggedTlbCoherence } from './tlb/tagged-tlb';
 import { DirtyCpus } from './tlb/dirty-cpus';
+import { checkIrqsOffFlush, judgesIrqsOffFlush } from './tlb/irqs-off-flush';
 
 /** The tlb-coherence hook object: all its state is in fields (MirrorHooks.clone()/key()). */
 class TlbHooks implements MirrorHooks {
   constructor(
     private readonly mirror: Mirror,
     private readonly fresh: TlbFreshness,
+    /** C6.5 is judged (x86 with IRQs tracked, no INVLPGB). */
+    private readonly irqsOffFlush: boolean,
     /** CPUs whose C6.1-C6.3 state changed since they were last checked. */
     private readonly dirty = DirtyCpus.of(mirror.cpus.length),
   ) {}
@@ -49,6 +53,8 @@ class TlbHooks implements MirrorHooks {
         return fresh.onUserEnter(ev, i);
       case 'deref':
         return fresh.onWalk(ev, i);
+      case 'tlb_gen':
+        return this.irqsOffFlush ? checkIrqsOffFlush(mirror, ev, i) : null;
       default:
         return null;
     }
@@ -59,7 +65,7 @@ class TlbHooks implements MirrorHooks {
   }
 
   clone(mirror: Mirror): TlbHooks {
-    return new TlbHooks(mirror, this.fresh.clone(mirror), this.dirty.clone());
+    return new TlbHooks(mirror, this.fresh.clone(mirror), this.irqsOffFlush, this.dirty.clone());
   }
 
   /** The CPUs to check at the next settle (and the step it comes with), and the TLB generations. */
@@ -71,7 +77,7 @@ class TlbHooks implements MirrorHooks {
 function hooks(mirror: Mirror, init: InitEvent): MirrorHooks {
   // powerpc radix and arm64: tagged TLBs with broadcast flushes, under their own rules (./tlb/tagged-tlb.ts).
   if (init.arch !== 'x86') return new TaggedTlbCoherence(mirror, init);
-  return new TlbHooks(mirror, new TlbFreshness(mirror, init));
+  return new TlbHooks(mirror, new TlbFreshness(mirror, init), judgesIrqsOffFlush(init));
 }
 
 /** The tlb-coherence property (C6; x86, and powerpc/arm64 under their own rules). */

@@ -8,6 +8,8 @@
  *  - refcount: a lazy token `task:<id>` belongs to a task that is running and lazy on that mm, or
  *    that is inside a path (errata E1: prev holds it between S2 and S3);
  *  - refcount: the `rq:<cpu>` lazy token matches rq->prev_mm;
+ *  - every strategy: a kernel thread outside kthread_{use,unuse}_mm() holds kthread_use_mm()'s
+ *    mmgrab() exactly while its ->mm is that mm (./kthread-grab.ts);
  *  - every strategy: a `local:<cpu>:<fn>` token exists only while a path that began on that CPU is
  *    in flight.
  */
@@ -17,6 +19,7 @@ import type { Violation } from '../property';
 import { ownerLocalCpu, ownerTask, rqOwner, taskOwner } from '../lib/owners';
 import { refFail, type RefcountCtx } from './context';
 import { listTokens } from './token-ledger';
+import { checkKthreadGrabs } from './kthread-grab';
 
 /** The holder checks for CPU `cpu` whose step ended at event `i` (skipped while a path is in flight on it). */
 export function checkHolders(ctx: RefcountCtx, cpu: CpuId, i: number): Violation | null {
@@ -29,7 +32,7 @@ export function checkHolders(ctx: RefcountCtx, cpu: CpuId, i: number): Violation
     const v = checkDropMm(ctx, i);
     if (v !== null) return v;
   }
-  return checkLocals(ctx, cpu, i);
+  return checkKthreadGrabs(ctx, cpu, i) ?? checkLocals(ctx, cpu, i);
 }
 
 /**

@@ -98,7 +98,12 @@ export class TokenLedger {
   }
 
   has(mm: MmId, token: RefToken, owner: RefOwner): boolean {
-    return (this.perMm.get(mm)?.held.get(key(token, owner))?.n ?? 0) > 0;
+    return this.count(mm, token, owner) > 0;
+  }
+
+  /** How many (token, owner) references are held on `mm`. */
+  count(mm: MmId, token: RefToken, owner: RefOwner): number {
+    return this.perMm.get(mm)?.held.get(key(token, owner))?.n ?? 0;
   }
 
   add(mm: MmId, token: RefToken, owner: RefOwner, since: EventRef | null): void {

@@ -109,8 +109,17 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
       ops.push({ op: 'kthread_unuse_mm', cpu });
     }
   }
-  if (k.arch.hasTextPoke) ops.push({ op: 'text_poke', cpu, sync: false }, { op: 'text_poke', cpu, sync: true });
+  if (k.arch.hasTextPoke && !textMutexHeld(k)) ops.push({ op: 'text_poke', cpu, sync: false }, { op: 'text_poke', cpu, sync: true });
   if (!k.s.efiBusy && k.arch.efiScheme(k) !== null) ops.push({ op: 'efi_call', cpu });
+}
+
+/**
+ * Models: text_mutex. arch/x86/kernel/alternative.c text_poke(): "lockdep_assert_held(&text_mutex)";
+ * smp_text_poke_batch_finish() runs under it too. One text_poke() (or batch) at a time: its
+ * flush_tlb_mm_range(text_poke_mm) with IRQs off relies on no other CPU using text_poke_mm.
+ */
+function textMutexHeld(k: Kctx): boolean {
+  return Object.values(k.s.tasks).some((t) => t.frames.some((f) => f.fn === 'text_poke'));
 }
 
 function mmRoom(k: Kctx): boolean {
