@@ -5,13 +5,28 @@
  * ipi_mb / ipi_rseq handled on a CPU in kernel mode (no user_exit via ipi just before), and with an
  * exec. Only reads the trace.
  *
- *     npx ts-node bench/swarm-reach.ts [runs] [seed] [search ...]
+ *     npx ts-node bench/swarm-reach.ts [runs] [seed] [search ...]   (searches: the registered ones and `spread`)
  */
 import './../src/mutants/searches';
-import { searchByName, type SearchTarget } from '../src/mutants/search';
+import { fastCheckSearch } from '../src/mutants/searches';
+import { profilesFor } from '../arbitraries/check';
+import type { Weights } from '../arbitraries/weights';
+import { registerSearch, searchByName, type SearchTarget } from '../src/mutants/search';
 import { allInstances } from '../src/mutants/instances';
 import { searchTarget } from '../src/mutants/verdict';
 import type { TraceEvent } from '../src/trace/events';
+
+/**
+ * The cheaper alternative to swarm masks, for comparison: `spread`, the generator's profiles with
+ * every instance the profile allows (weight > 0) equally likely, so a kind's argument values are
+ * spread evenly instead of by the profile's preferences (kind weights and boosts unchanged).
+ */
+const spread = (w: Weights): Weights => ({ ...w, instance: (op, view) => (w.instance(op, view) > 0 ? 1 : 0) });
+registerSearch({
+  name: 'spread',
+  description: 'the generator with every allowed instance of a kind equally likely',
+  run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties).map(spread)),
+});
 
 const [runsArg, seedArg, ...names] = process.argv.slice(2);
 const runs = Number(runsArg ?? 1000);
