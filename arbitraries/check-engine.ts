@@ -22,6 +22,7 @@ import { opsToChoices } from './ops-to-choices';
 import { pctSearch } from './pct-search';
 import { searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
+import { plainProfileSpace, swarmIndex, swarmProfileSpace } from './swarm';
 
 /** Default number of random runs. */
 export const DEFAULT_RUNS = 200;
@@ -72,7 +73,8 @@ export interface EngineCheckOptions<S> {
    * `weights`), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
    * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
-   * change points, ./pct-search.ts, under `weights`).
+   * change points, ./pct-search.ts, under `weights`), 'swarm' (the weighted search with a swarm
+   * mask per run, ./swarm.ts) or 'coverage-swarm' (the coverage search with swarm masks).
    */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
@@ -124,11 +126,14 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
 
   const search = options.search ?? 'weighted';
   const searchWeights = searchProfiles(search, profiles);
-  const profileArb = searchWeights.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: searchWeights.length - 1 });
+  // A swarm search's profile index also names its mask (./swarm.ts): the mask is part of the run.
+  const swarm = search === 'swarm' || search === 'coverage-swarm';
+  const space = swarm ? swarmProfileSpace(searchWeights) : plainProfileSpace(searchWeights);
+  const profileArb = space.arbitrary();
   const property = fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
     if (shrinkRuns >= 0 && ++shrinkRuns > shrinkBudget) return true; // budget spent: stop shrinking
     runNumber++;
-    const out = runChoicesMonitored(engine, config, choices, searchWeights[profile], makeChecker);
+    const out = runChoicesMonitored(engine, config, choices, space.weights(profile), makeChecker);
     opsExecuted += out.ops.length;
     if (out.error instanceof EngineOutputError && firstInvalidRun === 0) firstInvalidRun = runNumber;
     const ok = out.error === null && (out.violation === null || !counts(config, out));
@@ -139,12 +144,12 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const fromFastCheck = (details: fc.RunDetails<[ModelConfig, number, number[]]>, pathPrefix: string): Found | null => {
     if (!details.failed || details.counterexample === null) return null;
     const [config, profile, choices] = details.counterexample;
-    const out = runChoicesMonitored(engine, config, choices, searchWeights[profile], makeChecker);
+    const out = runChoicesMonitored(engine, config, choices, space.weights(profile), makeChecker);
     return { config, out, seed: details.seed, path: pathPrefix + (details.counterexamplePath ?? '') };
   };
   let found: Found | null = null;
   let runs: number;
-  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct') {
+  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct' || search === 'coverage-swarm') {
     const common = {
       engine,
       makeChecker,
@@ -156,7 +161,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       profiles: searchWeights,
       counts,
     };
-    const r = search === 'pct' ? pctSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning });
+    const r = search === 'pct' ? pctSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning, swarm });
     opsExecuted += r.opsExecuted;
     runs = r.runs;
     if (r.failure) {
@@ -164,10 +169,11 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       if (f.out.error instanceof EngineOutputError && firstInvalidRun === 0) firstInvalidRun = f.run;
       found = { config: f.config, out: f.out, seed, path: `${search}:run=${f.run}` };
       // fast-check shrinks the failing run as it shrinks its own, given as the choices that replay it.
-      const choices = options.minimize === false || f.out.error !== null ? null : opsToChoices(engine, f.config, f.out.ops, searchWeights[f.profile]);
+      const index = swarm ? swarmIndex(f.profile, f.mask ?? 0, searchWeights.length) : f.profile;
+      const choices = options.minimize === false || f.out.error !== null ? null : opsToChoices(engine, f.config, f.out.ops, space.weights(index));
       if (choices !== null) {
         shrinkRuns = -1;
-        const example: [ModelConfig, number, number[]] = [f.config, f.profile, choices];
+        const example: [ModelConfig, number, number[]] = [f.config, index, choices];
         const details = fc.check(property, { examples: [example], numRuns: 1, seed });
         found = fromFastCheck(details, `${found.path}:`) ?? found;
       }

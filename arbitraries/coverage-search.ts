@@ -27,6 +27,7 @@ import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { monitored, type MonitoredOutcome } from './monitored-run';
 import type { SearchRunOptions } from './search-options';
 import { mulberry32 as prng } from '../src/trace-io/generate-trace';
+import { SWARM_MASKS, swarmWeights } from './swarm';
 
 /** A recorded op (applied if enabled at its turn) or a choice among the enabled ops. */
 export type Gene = number | Op;
@@ -50,6 +51,11 @@ export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshR
 /** Options of {@link coverageSearch}. */
 export interface CoverageSearchOptions<S> extends SearchRunOptions<S> {
   tuning?: Partial<CoverageSearchTuning>;
+  /**
+   * Swarm testing (./swarm.ts): every fresh run draws a swarm mask besides its profile, and the
+   * profile mutation may draw another mask instead of another profile. Default false.
+   */
+  swarm?: boolean;
   /** Called after every run (the corpus size and coverage so far), for measurements. */
   onRun?: (info: { run: number; features: number; corpus: number; fresh: boolean }) => void;
 }
@@ -58,6 +64,8 @@ export interface CoverageSearchOptions<S> extends SearchRunOptions<S> {
 export interface SearchFailure {
   config: ModelConfig;
   profile: number;
+  /** The run's swarm mask seed (./swarm.ts; 0 or absent: none). */
+  mask?: number;
   out: MonitoredOutcome;
   /** 1-based index of the run. */
   run: number;
@@ -76,6 +84,7 @@ export interface CoverageSearchResult {
 interface Entry {
   config: ModelConfig;
   profile: number;
+  mask: number;
   ops: Op[];
   fresh: number;
   picks: number;
@@ -84,6 +93,7 @@ interface Entry {
 interface Candidate {
   config: ModelConfig;
   profile: number;
+  mask: number;
   genes: Gene[];
 }
 
@@ -101,7 +111,12 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
   const choice = (): number => Math.floor(rnd() * 0x7fffffff);
   const randomChoices = (n: number): number[] => Array.from({ length: n }, choice);
   const freshConfig = (): ModelConfig => o.config ?? drawModelConfig(bounds, int);
-  const fresh = (): Candidate => ({ config: freshConfig(), profile: int(o.profiles.length), genes: randomChoices(o.maxOps) });
+  const drawMask = (): number => (o.swarm ? 1 + int(SWARM_MASKS - 1) : 0);
+  const fresh = (): Candidate => {
+    const config = freshConfig();
+    const profile = int(o.profiles.length);
+    return { config, profile, mask: drawMask(), genes: randomChoices(o.maxOps) };
+  };
 
   const pick = (): Entry => {
     let total = 0;
@@ -116,7 +131,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
 
   const mutate = (e: Entry): Candidate => {
     e.picks++;
-    const c: Candidate = { config: e.config, profile: e.profile, genes: [...e.ops] };
+    const c: Candidate = { config: e.config, profile: e.profile, mask: e.mask, genes: [...e.ops] };
     const times = 1 + int(3);
     for (let m = 0; m < times; m++) mutateOnce(c);
     if (rnd() < 0.5 && c.genes.length < o.maxOps) c.genes.push(...randomChoices(o.maxOps - c.genes.length));
@@ -176,8 +191,9 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
       case 8: // change the configuration by one
         c.config = nudgeConfig(c.config);
         break;
-      case 9: // another weight profile
-        c.profile = int(o.profiles.length);
+      case 9: // another weight profile (swarm: or another mask)
+        if (o.swarm && rnd() < 0.5) c.mask = drawMask();
+        else c.profile = int(o.profiles.length);
         break;
       default: // insert one random choice (the commonest move: one more op in a window)
         g.splice(at(), 0, choice());
@@ -200,7 +216,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
 
   /** The outcome, and the trace length after each op applied. */
   const execute = (c: Candidate): { out: MonitoredOutcome; opEnds: number[] } => {
-    const weights = o.profiles[c.profile] ?? o.profiles[0];
+    const weights = swarmWeights(o.profiles[c.profile] ?? o.profiles[0], c.mask);
     const opEnds: number[] = [];
     const out = monitored(o.engine, c.config, o.makeChecker, 'full', (run, stopped) => {
       for (const gene of c.genes) {
@@ -240,10 +256,10 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
     const { out, opEnds } = execute(cand);
     opsExecuted += out.ops.length;
     if (out.error !== null || (out.violation !== null && o.counts(cand.config, out))) {
-      return { failure: { config: cand.config, profile: cand.profile, out, run: r }, runs: r, opsExecuted, features: seen.size, corpus: corpus.length };
+      return { failure: { config: cand.config, profile: cand.profile, mask: cand.mask, out, run: r }, runs: r, opsExecuted, features: seen.size, corpus: corpus.length };
     }
     const { added, keep } = learn(cand, out, opEnds);
-    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, ops: out.ops.slice(0, keep), fresh: added, picks: 0 });
+    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, mask: cand.mask, ops: out.ops.slice(0, keep), fresh: added, picks: 0 });
     o.onRun?.({ run: r, features: seen.size, corpus: corpus.length, fresh: isFresh });
   }
   return { failure: null, runs: o.runs, opsExecuted, features: seen.size, corpus: corpus.length };

@@ -10,11 +10,15 @@
  * - `coverage-nofocus`: the same with the profiles' kind weights only (no instance weights, no
  *   boosts: no focus rule), to measure what the focus rules add to it;
  * - `pct`: PCT-style priority scheduling of the CPUs with a few change points (./pct-search.ts),
- *   each acting CPU's op chosen under the check's weight profiles.
+ *   each acting CPU's op chosen under the check's weight profiles;
+ * - `swarm`: `weighted` with a swarm mask per run (./swarm.ts): each run omits some op kinds and
+ *   some argument values (every kind but the progress ops `step` and `ipi`), so the few left meet;
+ * - `coverage-swarm`: `coverage` whose fresh runs draw a swarm mask too and whose profile
+ *   mutation can change it.
  */
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct'] as const;
+export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /** The search of `check` and the campaign when none is named. */

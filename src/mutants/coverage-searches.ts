@@ -13,7 +13,7 @@ import { searchProfiles } from '../../arbitraries/search';
 import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
 
 /** One coverage-guided search of `target`, `focus` choosing the weights (with or without the focus rules). */
-export function coverageMutantSearch(target: SearchTarget, options: SearchOptions, focus: boolean): SearchHit | null {
+export function coverageMutantSearch(target: SearchTarget, options: SearchOptions, focus: boolean, swarm = false): SearchHit | null {
   const profiles = searchProfiles(focus ? 'coverage' : 'coverage-nofocus', profilesFor(target.properties));
   const r = coverageSearch({
     engine: target.engine,
@@ -24,6 +24,7 @@ export function coverageMutantSearch(target: SearchTarget, options: SearchOption
     profiles,
     counts: (config, out) => target.judge(config, out) !== null,
     onRun: (info) => options.onRun?.(info.run),
+    swarm,
   });
   const f = r.failure;
   if (f === null) return null;

@@ -14,12 +14,22 @@ import { profilesFor } from '../../arbitraries/check';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from '../../arbitraries/interleaving';
 import { runChoicesMonitored } from '../../arbitraries/monitored-run';
 import { UNIFORM_WEIGHTS, type Weights } from '../../arbitraries/weights';
+import { plainProfileSpace, type ProfileSpace } from '../../arbitraries/swarm';
 import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
 
-/** Random runs of fast-check-generated (configuration, profile, choices), as checkEngine draws them. */
-export function fastCheckSearch(target: SearchTarget, options: SearchOptions, profiles: readonly Weights[]): SearchHit | null {
+/**
+ * Random runs of fast-check-generated (configuration, profile, choices), as checkEngine draws them;
+ * `space` indexes the profiles (default: `profiles` themselves; the swarm search: every profile under
+ * every mask, arbitraries/swarm.ts).
+ */
+export function fastCheckSearch(
+  target: SearchTarget,
+  options: SearchOptions,
+  profiles: readonly Weights[],
+  space: ProfileSpace = plainProfileSpace(profiles),
+): SearchHit | null {
   const configArb = modelConfigArbitrary();
-  const profileArb = profiles.length === 1 ? fc.constant(0) : fc.integer({ min: 0, max: profiles.length - 1 });
+  const profileArb = space.arbitrary();
   const choicesArb = interleavingArbitrary({ maxOps: DEFAULT_MAX_OPS });
   let runs = 0;
   let hit: SearchHit | null = null;
@@ -27,7 +37,7 @@ export function fastCheckSearch(target: SearchTarget, options: SearchOptions, pr
     fc.property(configArb, profileArb, choicesArb, (config, profile, choices) => {
       if (hit) return true;
       runs++;
-      const outcome = runChoicesMonitored(target.engine, config, choices, profiles[profile], target.makeChecker);
+      const outcome = runChoicesMonitored(target.engine, config, choices, space.weights(profile), target.makeChecker);
       const kind = target.judge(config, outcome);
       options.onRun?.(runs);
       if (kind === null) return true;
@@ -55,3 +65,4 @@ registerSearch(generatorSearch);
 registerSearch(uniformSearch);
 import './coverage-searches';
 import './pct-searches';
+import './swarm-searches';
