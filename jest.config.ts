@@ -7,7 +7,8 @@ const config: Config = {
   roots: ['<rootDir>/src', '<rootDir>/properties', '<rootDir>/arbitraries', '<rootDir>/fixtures', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // test/browser/ drives Chromium: its own project (jest.browser.config.ts, npm run test:browser).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
+  // test/explore-long/: searches too long for npm test (jest.explore-long.config.ts, npm run test:explore-long).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/explore-long/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 120000,
   // Two workers on the 2-core machines npm test runs on: many suites wait on child processes (tsc,

@@ -7,7 +7,8 @@
  *   is the explorer's cost in those units, comparable across loads;
  * - state merging on vs off (the plain tree of interleavings, `merge: false`) on the same search:
  *   the states it saves and the rate at which it explores.
- * Symmetry and partial-order reduction and two workers are not built (docs/explore.md).
+ * - reductions off vs partial-order reduction (./reductions.ts) on 2/2/2/1. Symmetry reduction and
+ *   two workers are not built (docs/explore.md).
  */
 import type { ModelConfig } from '../src/engine/contract';
 import { createEngine } from '../src/engine/registry';
@@ -20,6 +21,7 @@ import { explore } from '../src/explore/explore';
 import { cloneJson } from '../src/explore/canonical';
 import { compact } from '../src/explore/progress';
 import { mulberry32 } from '../src/trace-io/generate-trace';
+import { reductionBench, type ReductionBench } from './reductions';
 
 export interface ExplorerBenchOptions {
   quick: boolean;
@@ -57,7 +59,7 @@ function monitoredStepRate(config: ModelConfig, runs: number): number {
   return steps / best;
 }
 
-export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown } {
+export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench } {
   const { log, quick } = o;
   const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
   const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
@@ -79,8 +81,11 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
   const on = explore({ engine: CORRECT, config: small, depth });
   const off = explore({ engine: CORRECT, config: small, depth, merge: false });
   log(`  state merging on vs off (tree), ${configText(small)} depth ${depth}: ${on.states} vs ${off.states} nodes (${(off.states / on.states).toFixed(1)}x fewer), ${on.seconds.toFixed(1)} vs ${off.seconds.toFixed(1)} s (${(off.seconds / on.seconds).toFixed(1)}x faster); same verdict: ${on.result === off.result}`);
-  log('  symmetry reduction, partial-order reduction, two workers: not built (docs/explore.md)');
+  const reductions = reductionBench(big, quick ? 5 : 6, o.progress);
+  for (const line of reductions.lines) log(line);
+  log('  symmetry reduction, two workers: not built (docs/explore.md)');
   return {
+    reductions: reductions.bench,
     monitoredStepsPerSecond: stepRate,
     runs,
     merge: { config: small, depth, on: { states: on.states, seconds: on.seconds, result: on.result }, off: { states: off.states, seconds: off.seconds, result: off.result } },

@@ -91,8 +91,15 @@ function withIdsRenamed(s: KernelState, ids: Renamings, write: () => string): st
   return text;
 }
 
-function renameFrame(f: { waitIpis: number[]; call?: number }, ids: Renamings): void {
+function renameFrame(f: { waitIpis: number[]; sent?: number[]; call?: number }, ids: Renamings): void {
   const w = f.waitIpis;
   for (let i = 0; i < w.length; i++) w[i] = ids.ipi.known(w[i]);
+  // An x86 flush frame's `sent` (the IPIs it queued, src/engine/arch/x86-flush-steps.ts) holds IPI
+  // ids too, used only as its waitIpis later; the engine makes it the very waitIpis array when the
+  // flush starts waiting, and then it was renamed above (renaming it twice would misname it). Left
+  // raw, it kept apart states that differ only in fresh ids, and made the key depend on whether the
+  // state had been copied since (a copy breaks the aliasing): found by the POR soundness check.
+  const s = f.sent;
+  if (s !== undefined && s !== w) for (let i = 0; i < s.length; i++) s[i] = ids.ipi.known(s[i]);
   if (typeof f.call === 'number') f.call = ids.call.name(f.call);
 }

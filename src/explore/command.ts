@@ -3,7 +3,7 @@
  *
  *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
  *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
- *                  [--max-seconds N] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *                  [--max-seconds N] [--por | --no-por] [--as-is] [--record] [--fixtures-dir DIR] [--json]
  *
  * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
  * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
@@ -52,6 +52,8 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'property', kind: 'list', arg: 'P', help: 'check only this property; repeatable (default: all that apply; a variant: its own)' },
   { name: 'max-states', kind: 'value', arg: 'N', help: 'stop after N distinct states (exit 3: not a proof)' },
   { name: 'max-seconds', kind: 'value', arg: 'N', help: 'stop after N seconds (exit 3: not a proof)' },
+  { name: 'por', kind: 'switch', help: 'partial-order reduction (sleep sets, independence checked by the diamond): fewer transitions, same verdicts and minimum, not faster (docs/explore.md); default off' },
+  { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -96,6 +98,7 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
     statesPerSecond: r.statesPerSecond,
     transitionsPerSecond: r.transitionsPerSecond,
     levels: r.levels,
+    por: r.por ?? null,
     warnings: r.warnings,
     ...(cx
       ? {
@@ -128,6 +131,7 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
     `${r.states} distinct states, ${r.transitions} transitions, ${r.seconds.toFixed(2)} s: ${compact(r.statesPerSecond)} states/s, ${compact(r.transitionsPerSecond)} transitions/s` +
       (r.sharedViolations ? `; ${r.sharedViolations} violations shared with the base (branches ended)` : ''),
   );
+  if (r.por) lines.push(`partial-order reduction (sleep sets): ${r.por.pruned} transitions skipped; ${r.por.diamonds} diamonds computed, ${r.por.independent} independent`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   const cx = r.counterexample;
   if (r.result === 'clean') {
@@ -173,6 +177,8 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
   const dir = recordDir(a.values);
   checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
   const json = a.switches.has('json');
+  if (a.switches.has('por') && a.switches.has('no-por')) throw new UsageError('--por and --no-por: give one of them');
+  const por = a.switches.has('por');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
 
@@ -196,6 +202,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
       differentialBase: target.differentialBase,
       maxStates,
       maxSeconds,
+      por,
       onProgress: (p) =>
         bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
     });

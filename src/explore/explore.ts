@@ -33,6 +33,7 @@ import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './
 import { VisitedSet } from './fingerprint';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
+import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
 
 export interface ExploreProgress {
   /** The level being generated (number of ops of the transitions being checked). */
@@ -68,6 +69,12 @@ export interface ExploreOptions {
   stopOnViolation?: boolean;
   /** Merge states with equal keys (default true). false: the plain tree of interleavings (for validation). */
   merge?: boolean;
+  /**
+   * Partial-order reduction: sleep sets over ops of different CPUs, independence decided by the
+   * diamond on the full state key (./sleep-sets.ts; default false: it saves transitions of the
+   * search, not time, docs/explore.md). Verdicts and the minimum are those of the unreduced search.
+   */
+  por?: boolean;
   /** Called about every 2000 transitions and at the end of every level. */
   onProgress?: (p: ExploreProgress) => void;
   /**
@@ -138,6 +145,8 @@ export interface ExploreResult {
   warnings: string[];
   /** An opFilter restricted the search: clean or exhausted say nothing about the unfiltered ops. */
   filtered: boolean;
+  /** With `por`: sleep-set counts (ops pruned, diamonds computed, independent pairs). */
+  por?: PorStats;
   counterexample?: ExploreCounterexample;
 }
 
@@ -291,6 +300,8 @@ export function explore(options: ExploreOptions): ExploreResult {
   }
   const root: StackEntry = { node: 0, state: boot.state, events: bootEvents, monitor: rootMonitor, validator: bootValidator, nextIndex: boot.events.length };
   const apply = engine.apply.bind(engine);
+  const sleepSets = options.por ? new SleepSets(engine, (x: Snapshot) => stateKey(cloneJson(x.state), x.monitor)) : null;
+  if (sleepSets !== null) result.por = sleepSets.stats;
 
   let level: number[] = [0];
   const stack: StackEntry[] = [root];
@@ -300,6 +311,8 @@ export function explore(options: ExploreOptions): ExploreResult {
 
   for (let d = 0; d < depth; d++) {
     const next: number[] = [];
+    /** The first node of the level being built (sleep sets of nodes from here on can still shrink). */
+    const levelStart = parent.length;
     const info: ExploreLevel = { depth: d + 1, states: 0, transitions: 0 };
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
@@ -314,8 +327,10 @@ export function explore(options: ExploreOptions): ExploreResult {
         result.counterexample = { ops: pathOps, violation: contractViolation(engine.info.id, pathOps, 0, err) };
         return done('counterexample');
       }
+      sleepSets?.begin(node, here);
       for (const op of enabled) {
         if (options.opFilter !== undefined && !options.opFilter(op)) continue;
+        if (sleepSets !== null && sleepSets.isAsleep(op)) continue;
         if ((result.transitions & 63) === 0) {
           if (options.maxSeconds !== undefined && elapsed() > options.maxSeconds) return done(result.counterexample ? 'counterexample' : 'truncated');
           if (result.transitions - lastProgress >= 2048) {
@@ -329,6 +344,7 @@ export function explore(options: ExploreOptions): ExploreResult {
         const child = cloneJson(here.state);
         let v: Violation | undefined;
         let key: string[] | null = null;
+        let snap: Snapshot | null = null;
         try {
           const evs = engine.apply(child, op);
           const output = here.validator.clone();
@@ -344,6 +360,7 @@ export function explore(options: ExploreOptions): ExploreResult {
               v = m.observe(ev, idx++)[0];
               if (v) break;
             }
+            if (!v && sleepSets !== null) snap = { state: cloneJson(child), monitor: m.clone(), validator: output, nextIndex: idx };
             if (!v && merge) key = stateKey(child, m);
             v ??= m.finish()[0];
           }
@@ -362,13 +379,16 @@ export function explore(options: ExploreOptions): ExploreResult {
           } else result.sharedViolations++;
           continue;
         }
-        if (key !== null) {
-          const kept = seen.getOrAdd(key, parent.length);
-          if (kept >= 0) {
-            options.onMerge?.(pathOf(kept), ops);
-            continue;
-          }
+        const kept = key !== null ? seen.getOrAdd(key, parent.length) : -1;
+        // The child's sleep set (POR): only for a child that will be expanded, directly or as the
+        // node of this level it merges with.
+        const z = sleepSets?.childSleep(op, v ? null : snap, !v && d + 1 < depth && (kept < 0 || kept >= levelStart));
+        if (kept >= 0) {
+          options.onMerge?.(pathOf(kept), ops);
+          if (z !== undefined && kept >= levelStart) sleepSets?.intersect(kept, z);
+          continue;
         }
+        if (z !== undefined) sleepSets?.set(parent.length, z);
         parent.push(node);
         opOf.push(op);
         next.push(parent.length - 1);

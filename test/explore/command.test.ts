@@ -75,6 +75,18 @@ describe('lazymm explore', () => {
     expect(doc.differentialBase).toMatchObject({ arch: 'x86', strategy: 'refcount' });
   });
 
+  it('--por: the same verdict and minimum, fewer transitions, reported', () => {
+    const plain = JSON.parse(run('--variant', 'no-lazy-mmgrab', '--depth', '4', '--json').out);
+    const r = run('--variant', 'no-lazy-mmgrab', '--depth', '4', '--json', '--por');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc.counterexample).toEqual(plain.counterexample);
+    expect(doc.transitions).toBeLessThanOrEqual(plain.transitions);
+    expect(doc.por).toEqual({ pruned: plain.transitions - doc.transitions, diamonds: expect.any(Number), independent: expect.any(Number) });
+    expect(plain.por).toBeNull();
+    expect(run('--depth', '3', '--por').out).toMatch(/partial-order reduction \(sleep sets\): \d+ transitions skipped/);
+  });
+
   it('exit 3 when --max-states stops the search before the bound', () => {
     const r = run('--depth', '30', '--max-states', '200');
     expect(r.code).toBe(3);
@@ -87,5 +99,6 @@ describe('lazymm explore', () => {
     expect(() => run('--variant', 'nope')).toThrow(UsageError);
     expect(() => run('--property', 'nope')).toThrow(UsageError);
     expect(() => run('--frobnicate')).toThrow(UsageError);
+    expect(() => run('--por', '--no-por')).toThrow(UsageError);
   });
 });

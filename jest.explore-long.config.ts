@@ -1,0 +1,13 @@
+/** @jest-config-loader-options {"transpileOnly": true} */
+import type { Config } from 'jest';
+
+// `npm run test:explore-long`: explorer soundness checks on configurations too large for `npm test`
+// (tens of seconds on a 2-core machine).
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/explore-long'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  testTimeout: 900000,
+};
+export default config;
