@@ -20,6 +20,7 @@ import { explore } from '../src/explore/explore';
 import { cloneJson } from '../src/explore/canonical';
 import { compact } from '../src/explore/progress';
 import { mulberry32 } from '../src/trace-io/generate-trace';
+import { reachSection } from './explorer-reach';
 
 export interface ExplorerBenchOptions {
   quick: boolean;
@@ -57,7 +58,7 @@ function monitoredStepRate(config: ModelConfig, runs: number): number {
   return steps / best;
 }
 
-export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown } {
+export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reach: unknown } {
   const { log, quick } = o;
   const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
   const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
@@ -80,7 +81,9 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
   const off = explore({ engine: CORRECT, config: small, depth, merge: false });
   log(`  state merging on vs off (tree), ${configText(small)} depth ${depth}: ${on.states} vs ${off.states} nodes (${(off.states / on.states).toFixed(1)}x fewer), ${on.seconds.toFixed(1)} vs ${off.seconds.toFixed(1)} s (${(off.seconds / on.seconds).toFixed(1)}x faster); same verdict: ${on.result === off.result}`);
   log('  symmetry reduction, partial-order reduction, two workers: not built (docs/explore.md)');
+  const reach = reachSection(o);
   return {
+    reach,
     monitoredStepsPerSecond: stepRate,
     runs,
     merge: { config: small, depth, on: { states: on.states, seconds: on.seconds, result: on.result }, off: { states: off.states, seconds: off.seconds, result: off.result } },

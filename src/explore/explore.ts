@@ -31,6 +31,7 @@ import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/tr
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
 import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './canonical';
 import { VisitedSet } from './fingerprint';
+import { copyKernelState } from './kernel-copy';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 
@@ -291,6 +292,8 @@ export function explore(options: ExploreOptions): ExploreResult {
   }
   const root: StackEntry = { node: 0, state: boot.state, events: bootEvents, monitor: rootMonitor, validator: bootValidator, nextIndex: boot.events.length };
   const apply = engine.apply.bind(engine);
+  // An engine mutant's state may hold fields the shape-aware copy does not know: copy it generically.
+  const copyState: (s: KernelState) => KernelState = options.engineFactory ? cloneJson : copyKernelState;
 
   let level: number[] = [0];
   const stack: StackEntry[] = [root];
@@ -304,7 +307,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
       const node = level[li];
-      syncStack(stack, node, parent, opOf, apply);
+      syncStack(stack, node, parent, opOf, apply, copyState);
       const here = stack[stack.length - 1];
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
@@ -326,7 +329,7 @@ export function explore(options: ExploreOptions): ExploreResult {
         result.transitions++;
         info.transitions++;
         const ops = [...pathOps, op];
-        const child = cloneJson(here.state);
+        const child = copyState(here.state);
         let v: Violation | undefined;
         let key: string[] | null = null;
         try {
@@ -399,6 +402,7 @@ function syncStack(
   parent: readonly number[],
   opOf: readonly (Op | null)[],
   apply: (s: KernelState, op: Op) => TraceEvent[],
+  copyState: (s: KernelState) => KernelState,
 ): void {
   const chain: number[] = [];
   for (let n = node; n !== 0; n = parent[n]) chain.push(n);
@@ -408,7 +412,7 @@ function syncStack(
   stack.length = k + 1;
   for (; k < chain.length; k++) {
     const prev = stack[stack.length - 1];
-    const state = cloneJson(prev.state);
+    const state = copyState(prev.state);
     const events = apply(state, opOf[chain[k]] as Op);
     const monitor = prev.monitor.clone();
     const validator = prev.validator.clone();
