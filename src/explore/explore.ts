@@ -247,10 +247,11 @@ export function explore(options: ExploreOptions): ExploreResult {
   const opOf: (Op | null)[] = [null];
   const seen = new VisitedSet(options.checkCollisions ?? false);
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
+  const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
   const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
     const ids = newRenamings();
-    const kernel = kernelTexts === null ? kernelFingerprint(scratch, ids) : kernelKeyChecked(scratch, ids, kernelTexts);
-    return [kernel, m.key(ids)];
+    if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
+    return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
   };
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
