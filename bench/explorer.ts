@@ -22,6 +22,7 @@ import { cloneJson } from '../src/explore/canonical';
 import { compact } from '../src/explore/progress';
 import { mulberry32 } from '../src/trace-io/generate-trace';
 import { reductionBench, type ReductionBench } from './reductions';
+import { reachSection } from './explorer-reach';
 
 export interface ExplorerBenchOptions {
   quick: boolean;
@@ -59,7 +60,7 @@ function monitoredStepRate(config: ModelConfig, runs: number): number {
   return steps / best;
 }
 
-export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench } {
+export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench; reach: unknown } {
   const { log, quick } = o;
   const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
   const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
@@ -84,8 +85,10 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
   const reductions = reductionBench(big, quick ? 5 : 6, o.progress);
   for (const line of reductions.lines) log(line);
   log('  symmetry reduction, two workers: not built (docs/explore.md)');
+  const reach = reachSection(o);
   return {
     reductions: reductions.bench,
+    reach,
     monitoredStepsPerSecond: stepRate,
     runs,
     merge: { config: small, depth, on: { states: on.states, seconds: on.seconds, result: on.result }, off: { states: off.states, seconds: off.seconds, result: off.result } },

@@ -16,19 +16,15 @@ import type { Renamings } from './state-key';
 /** What observe() and finish() return when nothing was violated (frozen: callers only read it). */
 export const NO_VIOLATIONS: Violation[] = Object.freeze([]) as unknown as Violation[];
 
-interface Hook<F> {
-  /** Index of the property in the driver (its `done` flag). */
-  p: number;
-  f: F;
-}
-
-type EventHook = (ev: TraceEvent, i: number) => Violation | null;
-
-function hooksOf<K extends keyof MirrorHooks>(all: readonly MirrorHooks[], kind: K): Hook<NonNullable<MirrorHooks[K]>>[] {
-  const out: Hook<NonNullable<MirrorHooks[K]>>[] = [];
+/**
+ * The indices of the properties of `all` that have a hook of `kind`. The hook is called as a method
+ * of its object (`all[p].before(ev, i)`): nothing is bound per driver, so a clone (the explorer
+ * makes one per transition) shares these lists with its original and allocates no closures.
+ */
+function hooksOf(all: readonly MirrorHooks[], kind: keyof MirrorHooks): number[] {
+  const out: number[] = [];
   all.forEach((h, p) => {
-    const f = h[kind];
-    if (f !== undefined) out.push({ p, f: f.bind(h) as NonNullable<MirrorHooks[K]> });
+    if (h[kind] !== undefined) out.push(p);
   });
   return out;
 }
@@ -38,9 +34,10 @@ export class MirrorDriver {
   readonly mirror: Mirror;
   private readonly done: boolean[];
   private readonly all: MirrorHooks[];
-  private readonly before: Hook<EventHook>[];
-  private readonly after: Hook<EventHook>[];
-  private readonly settles: Hook<(cpu: CpuId, i: number) => Violation | null>[];
+  /** Indices (in `all`) of the properties with a before / after / settle hook. */
+  private readonly before: readonly number[];
+  private readonly after: readonly number[];
+  private readonly settles: readonly number[];
   private started = false;
   /** The CPU whose atomic step is in progress (null: none since the last settle). */
   private stepCpu: CpuId | null = null;
@@ -50,9 +47,10 @@ export class MirrorDriver {
     this.mirror = from === undefined ? new Mirror(init) : from.mirror.clone();
     this.all = from === undefined ? properties.map((p) => p.hooks(this.mirror, init)) : from.all.map((h) => h.clone(this.mirror));
     this.done = from === undefined ? this.all.map(() => false) : [...from.done];
-    this.before = hooksOf(this.all, 'before');
-    this.after = hooksOf(this.all, 'after');
-    this.settles = hooksOf(this.all, 'settle');
+    // A clone's hook objects are clones of its original's, with the same hooks.
+    this.before = from === undefined ? hooksOf(this.all, 'before') : from.before;
+    this.after = from === undefined ? hooksOf(this.all, 'after') : from.after;
+    this.settles = from === undefined ? hooksOf(this.all, 'settle') : from.settles;
     if (from !== undefined) {
       this.started = from.started;
       this.stepCpu = from.stepCpu;
@@ -92,21 +90,22 @@ export class MirrorDriver {
     if (this.stepCpu !== null && (ev.cpu !== this.stepCpu || (ev.k === 'path' && ev.phase === 'begin'))) {
       out = this.settle(out);
     }
-    out = this.runHooks(this.before, ev, i, out);
+    out = this.runHooks(this.before, false, ev, i, out);
     this.mirror.apply(ev, i);
-    out = this.runHooks(this.after, ev, i, out);
+    out = this.runHooks(this.after, true, ev, i, out);
     this.stepCpu = ev.cpu;
     this.stepEnd = i;
     return out;
   }
 
   /** Calls the live properties' `hooks` on event `i`; returns `out` with their violations added. */
-  private runHooks(hooks: readonly Hook<EventHook>[], ev: TraceEvent, i: number, out: Violation[]): Violation[] {
+  private runHooks(hooks: readonly number[], after: boolean, ev: TraceEvent, i: number, out: Violation[]): Violation[] {
     for (let k = 0; k < hooks.length; k++) {
-      const h = hooks[k];
-      if (this.done[h.p]) continue;
-      const v = h.f(ev, i);
-      if (v !== null) out = this.record(h.p, v, out);
+      const p = hooks[k];
+      if (this.done[p]) continue;
+      const h = this.all[p] as Required<MirrorHooks>;
+      const v = after ? h.after(ev, i) : h.before(ev, i);
+      if (v !== null) out = this.record(p, v, out);
     }
     return out;
   }
@@ -140,10 +139,10 @@ export class MirrorDriver {
     const cpu = this.stepCpu;
     if (cpu === null) return out;
     this.stepCpu = null;
-    for (const h of this.settles) {
-      if (this.done[h.p]) continue;
-      const v = h.f(cpu, this.stepEnd);
-      if (v !== null) out = this.record(h.p, v, out);
+    for (const p of this.settles) {
+      if (this.done[p]) continue;
+      const v = (this.all[p] as Required<Pick<MirrorHooks, 'settle'>>).settle(cpu, this.stepEnd);
+      if (v !== null) out = this.record(p, v, out);
     }
     return out;
   }

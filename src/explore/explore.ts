@@ -31,6 +31,7 @@ import { formatRuleProblem, TraceValidator, type RuleProblem } from '../trace/tr
 import { allProperties, propertyById, type Property, type Violation } from '../../properties';
 import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './canonical';
 import { VisitedSet } from './fingerprint';
+import { copyKernelState } from './kernel-copy';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
@@ -255,10 +256,11 @@ export function explore(options: ExploreOptions): ExploreResult {
   const opOf: (Op | null)[] = [null];
   const seen = new VisitedSet(options.checkCollisions ?? false);
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
+  const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
   const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
     const ids = newRenamings();
-    const kernel = kernelTexts === null ? kernelFingerprint(scratch, ids) : kernelKeyChecked(scratch, ids, kernelTexts);
-    return [kernel, m.key(ids)];
+    if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
+    return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
   };
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
@@ -300,7 +302,9 @@ export function explore(options: ExploreOptions): ExploreResult {
   }
   const root: StackEntry = { node: 0, state: boot.state, events: bootEvents, monitor: rootMonitor, validator: bootValidator, nextIndex: boot.events.length };
   const apply = engine.apply.bind(engine);
-  const sleepSets = options.por ? new SleepSets(engine, (x: Snapshot) => stateKey(cloneJson(x.state), x.monitor)) : null;
+  // An engine mutant's state may hold fields the shape-aware copy does not know: copy it generically.
+  const copyState: (s: KernelState) => KernelState = options.engineFactory ? cloneJson : copyKernelState;
+  const sleepSets = options.por ? new SleepSets(engine, (x: Snapshot) => stateKey(copyState(x.state), x.monitor)) : null;
   if (sleepSets !== null) result.por = sleepSets.stats;
 
   let level: number[] = [0];
@@ -317,7 +321,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
       const node = level[li];
-      syncStack(stack, node, parent, opOf, apply);
+      syncStack(stack, node, parent, opOf, apply, copyState);
       const here = stack[stack.length - 1];
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
@@ -341,7 +345,7 @@ export function explore(options: ExploreOptions): ExploreResult {
         result.transitions++;
         info.transitions++;
         const ops = [...pathOps, op];
-        const child = cloneJson(here.state);
+        const child = copyState(here.state);
         let v: Violation | undefined;
         let key: string[] | null = null;
         let snap: Snapshot | null = null;
@@ -419,6 +423,7 @@ function syncStack(
   parent: readonly number[],
   opOf: readonly (Op | null)[],
   apply: (s: KernelState, op: Op) => TraceEvent[],
+  copyState: (s: KernelState) => KernelState,
 ): void {
   const chain: number[] = [];
   for (let n = node; n !== 0; n = parent[n]) chain.push(n);
@@ -428,7 +433,7 @@ function syncStack(
   stack.length = k + 1;
   for (; k < chain.length; k++) {
     const prev = stack[stack.length - 1];
-    const state = cloneJson(prev.state);
+    const state = copyState(prev.state);
     const events = apply(state, opOf[chain[k]] as Op);
     const monitor = prev.monitor.clone();
     const validator = prev.validator.clone();

@@ -14,6 +14,7 @@ import type { Mirror } from '../../properties/lib/mirror';
 import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
+import { mirrorHash } from './mirror-hash';
 
 export class ExploreMonitor {
   readonly driver: MirrorDriver;
@@ -49,6 +50,28 @@ export class ExploreMonitor {
   /** The property side of the state key (call before finish()). */
   key(ids: Renamings): string {
     return `${mirrorKey(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
+  }
+
+  /** key() with the mirror's part as its 64-bit hash (./mirror-hash.ts) instead of its text: what the explorer's visited set takes. */
+  hashedKey(ids: Renamings): string {
+    return `${mirrorHash(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
+  }
+
+  /**
+   * key() (the full text), checking on the way that no other mirror text seen shares this mirror's
+   * hash, and that this text had no other hash (`seen`: `#hash` -> text and text -> hash; tests:
+   * ExploreOptions.checkCollisions).
+   */
+  keyChecked(ids: Renamings, seen: Map<string, string>): string {
+    const text = mirrorKey(this.mirror, ids);
+    const h = mirrorHash(this.mirror, ids);
+    const had = seen.get(`#${h}`);
+    if (had !== undefined && had !== text) throw new Error(`explore: mirror hash collision (${h}) between two different mirror states`);
+    const hadHash = seen.get(text);
+    if (hadHash !== undefined && hadHash !== h) throw new Error(`explore: one mirror state with two hashes (${hadHash}, ${h}): mirrorHash() reads something mirrorKey() does not write`);
+    seen.set(`#${h}`, text);
+    seen.set(text, h);
+    return `${text}\n${this.driver.propertyKey(ids)}`;
   }
 }
 

@@ -1,0 +1,212 @@
+/**
+ * The explorer's reach (issue 15's bench rows that need no new speed), measured in one run as part
+ * of the explorer section (`npm run bench -- --only-explorer [--quick]`):
+ *
+ * 1. The exhaustive minimum of every named variant (src/engine/variants.ts), explored as
+ *    `lazymm explore --variant V` explores it (src/explore/command.ts exploreTarget: the fix knobs
+ *    that cannot mask it, its own property, the differential base), on the smallest configuration
+ *    its random check's seeds shrank to, beside the shrunk lengths `lazymm check --variant V --seed S`
+ *    gets on that configuration in the same run. The minimum is known when the explorer finds it, or
+ *    when it proves every interleaving of up to L - 1 ops clean where a seed reached L; otherwise
+ *    the row says `>= d (bound reached)`: nothing of fewer ops exists, the minimum is unknown.
+ * 2. The correct engines proven clean at the findings' depths: for every finding of src/findings.ts
+ *    and fixtures/findings/*.json, its fixture's engine with the proposed-fix knobs of every open
+ *    finding (and the finding's own) on, explored on the fixture's configuration to the fixture's
+ *    op count within a time budget: `clean` (exit 0) or the depth completed (exit 3).
+ * 3. A ctxsw.tla-sized configuration (kernel-tla's ctxsw.cfg: 2 CPUs, 3 tasks, 2 mms): the correct
+ *    x86/refcount engine on 2 CPUs, 2 processes of 1 thread and 1 kthread (3 tasks, 2 user mms;
+ *    the engine's default limits let fork/exec add tasks and mms, which ctxsw.tla does not), to
+ *    depth 20, with the depth reached in the budget (target: depth 20 in < 60 s).
+ *
+ * Budgets are seconds (this is a measurement, not a check that must give the same answer on every
+ * machine): --quick keeps the section to a few minutes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ModelConfig } from '../src/engine/contract';
+import { VARIANTS } from '../src/engine/variants';
+import { FINDINGS } from '../src/findings';
+import type { EngineSpec } from '../src/run/types';
+import { runCheck } from '../arbitraries/check';
+import { findingFixKnobs, isExpectedBreak, variantCheckOptions } from '../arbitraries/variant-check';
+import { explore, type ExploreResult } from '../src/explore/explore';
+import { exploreTarget } from '../src/explore/command';
+import { compact } from '../src/explore/progress';
+
+export interface ReachOptions {
+  quick: boolean;
+  log: (s: string) => void;
+  progress: (s: string) => void;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const configText = (c: ModelConfig) => `${c.cpus}/${c.procs}/${c.threads}/${c.kthreads}`;
+const configFlags = (c: ModelConfig) => `--cpus ${c.cpus} --procs ${c.procs} --threads ${c.threads} --kthreads ${c.kthreads}`;
+const knobFlags = (k: Record<string, unknown> | undefined) => Object.entries(k ?? {}).map(([n, v]) => `--knob ${n}=${String(v)}`).join(' ');
+const exitOf = (r: ExploreResult) => (r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3);
+const size = (c: ModelConfig) => [c.cpus, c.procs * c.threads + c.kthreads, c.procs, c.kthreads];
+const smaller = (a: ModelConfig, b: ModelConfig) => {
+  const x = size(a);
+  const y = size(b);
+  const k = x.findIndex((v, i) => v !== y[i]);
+  return k >= 0 && x[k] < y[k];
+};
+
+/** A variant's configuration when no seed caught it in this run: bench/results.json's smallest (2026-11-22), else 2/1/1/0. */
+function fallbackConfig(id: string): ModelConfig {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/results.json'), 'utf8')) as { variants: { id: string; exhaustiveMinimum?: { config: ModelConfig } | null }[] };
+    const c = r.variants.find((v) => v.id === id)?.exhaustiveMinimum?.config;
+    if (c) return c;
+  } catch {
+    /* fall through */
+  }
+  return { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
+}
+
+export interface VariantReach {
+  id: string;
+  config: ModelConfig;
+  /** Shrunk lengths of the caught seeds whose counterexample is on `config`. */
+  shrunk: number[];
+  seeds: number;
+  caught: number;
+  explore: { result: string; depthReached: number; found: number | null; states: number; seconds: number };
+  /** The exhaustive minimum on `config` when known. */
+  minimum: number | null;
+  /** Else: no counterexample of fewer than this many ops. */
+  atLeast: number;
+  /** Of the seeds on `config`, how many shrank to the minimum. */
+  atMinimum: number;
+}
+
+function variantReach(id: string, o: ReachOptions, seeds: number, seconds: number): VariantReach {
+  const v = VARIANTS.find((x) => x.id === id)!;
+  const runs: { length: number; config: ModelConfig }[] = [];
+  let caught = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    o.progress(`reach: ${id}: lazymm check --seed ${seed}/${seeds}`);
+    const r = runCheck(variantCheckOptions(id, { seed, runs: o.quick ? 1000 : 4000 }));
+    const cx = r.counterexample;
+    if (cx && isExpectedBreak(v, cx.property, cx.clause)) {
+      caught++;
+      runs.push({ length: cx.ops.length, config: cx.config });
+    }
+  }
+  let config = runs.length > 0 ? runs[0].config : fallbackConfig(id);
+  for (const r of runs) if (smaller(r.config, config)) config = r.config;
+  const shrunk = runs.filter((r) => configText(r.config) === configText(config)).map((r) => r.length);
+  const bound = shrunk.length > 0 ? Math.min(...shrunk) : 60;
+  const spec = variantCheckOptions(id).engine;
+  const target = exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
+  const e = explore({
+    ...target,
+    config,
+    depth: bound,
+    maxSeconds: seconds,
+    onProgress: (p) => o.progress(`reach: ${id} explore ${configText(config)} depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  });
+  const found = e.counterexample ? e.counterexample.ops.length : null;
+  // Proven clean up to bound - 1 where a seed reached `bound`: `bound` is the minimum.
+  const minimum = found ?? (shrunk.length > 0 && e.depthReached >= bound - 1 ? bound : null);
+  return {
+    id,
+    config,
+    shrunk,
+    seeds,
+    caught,
+    explore: { result: e.result, depthReached: e.depthReached, found, states: e.states, seconds: e.seconds },
+    minimum,
+    atLeast: minimum ?? e.depthReached + 1,
+    atMinimum: minimum === null ? 0 : shrunk.filter((l) => l === minimum).length,
+  };
+}
+
+export interface CleanAtDepth {
+  name: string;
+  engine: EngineSpec;
+  config: ModelConfig;
+  /** The fixture's op count (the depth asked for). */
+  depth: number;
+  result: string;
+  exit: number;
+  depthReached: number;
+  states: number;
+  seconds: number;
+}
+
+/** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
+function fixedEngine(spec: EngineSpec, ownFix: Record<string, boolean>): EngineSpec {
+  return { arch: spec.arch, strategy: spec.strategy, knobs: { ...(spec.knobs ?? {}), ...findingFixKnobs(spec.arch), ...ownFix } };
+}
+
+/** Findings (src/findings.ts, then fixtures/findings/*.json not named there) with their fix knobs. */
+function findingTargets(): { name: string; fixture: string; fix: Record<string, boolean> }[] {
+  const out = FINDINGS.filter((f) => f.fixKnobs).map((f) => ({ name: f.id, fixture: f.fixture, fix: f.fixKnobs as Record<string, boolean> }));
+  // Fixtures of findings not (yet) in src/findings.ts, with their fix knob as docs/properties.md names it.
+  const extra: Record<string, Record<string, boolean>> = { 'global-asid-transition-unlazies': { globalAsidLazyFirst: true } };
+  for (const [name, fix] of Object.entries(extra)) {
+    const fixture = `fixtures/findings/${name}.json`;
+    if (!out.some((t) => t.fixture === fixture) && fs.existsSync(path.join(ROOT, fixture))) out.push({ name, fixture, fix });
+  }
+  return out;
+}
+
+function cleanAtFindingDepths(o: ReachOptions, seconds: number): CleanAtDepth[] {
+  return findingTargets().map((t) => {
+    const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: unknown[] };
+    const engine = fixedEngine(fx.engine, t.fix);
+    const depth = fx.ops.length;
+    const r = explore({
+      engine,
+      config: fx.config,
+      depth,
+      maxSeconds: seconds,
+      onProgress: (p) => o.progress(`reach: ${t.name} fixed, ${configText(fx.config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+    });
+    return { name: t.name, engine, config: fx.config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds };
+  });
+}
+
+export const CTXSW_CONFIG: ModelConfig = { cpus: 2, procs: 2, threads: 1, kthreads: 1 };
+
+export function reachSection(o: ReachOptions): { variants: VariantReach[]; findings: CleanAtDepth[]; ctxsw: CleanAtDepth } {
+  const { log, quick } = o;
+  const seeds = quick ? 3 : 10;
+  const variantSeconds = quick ? 3 : 20;
+  const findingSeconds = quick ? 5 : 30;
+  const ctxswSeconds = quick ? 10 : 60;
+
+  log('');
+  log(`Explorer reach: exhaustive minimum per variant (lazymm explore --variant V --depth L --max-seconds ${variantSeconds} on the smallest configuration its seeds shrank to; L the shortest shrunk length there) beside lazymm check --variant V --seed 1..${seeds}:`);
+  log(`  ${'variant'.padEnd(40)} ${'config'.padEnd(8)} ${'caught'.padEnd(6)} ${'shrunk (this config)'.padEnd(22)} ${'exhaustive minimum'.padEnd(30)} =min`);
+  const variants = VARIANTS.map((v) => {
+    const r = variantReach(v.id, o, seeds, variantSeconds);
+    const min = r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`;
+    log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`}`);
+    return r;
+  });
+  const known = variants.filter((r) => r.minimum !== null).length;
+  const at9of10 = variants.filter((r) => r.minimum !== null && r.caught === r.seeds && r.atMinimum >= Math.ceil(0.9 * r.seeds)).length;
+  log(`  minimum known: ${known}/${variants.length} (target: all); shrunk length at the minimum in >= 9/10 of the seeds: ${at9of10}/${variants.length} (target >= 14/16 when there were 16)`);
+
+  log(`Correct engines (every open finding's fix knob on) explored on each finding's fixture configuration to its op count (--max-seconds ${findingSeconds}):`);
+  const findings = cleanAtFindingDepths(o, findingSeconds);
+  for (const f of findings) {
+    log(`  ${f.name.padEnd(40)} ${configText(f.config).padEnd(8)} depth ${String(f.depth).padStart(2)}: ${f.result === 'clean' ? 'CLEAN' : f.result}, exit ${f.exit}, depth completed ${f.depthReached}, ${compact(f.states)} states, ${f.seconds.toFixed(1)} s`);
+    log(`    lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`);
+  }
+
+  const correct: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: findingFixKnobs('x86') };
+  const c = explore({
+    engine: correct,
+    config: CTXSW_CONFIG,
+    depth: 20,
+    maxSeconds: ctxswSeconds,
+    onProgress: (p) => o.progress(`reach: ctxsw-sized ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  });
+  const ctxsw: CleanAtDepth = { name: 'ctxsw.tla-sized', engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds };
+  log(`ctxsw.tla-sized configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
+  log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${ctxswSeconds}`);
+  return { variants, findings, ctxsw };
+}

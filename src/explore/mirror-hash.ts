@@ -1,0 +1,195 @@
+/**
+ * The trace mirror's part of the state key as a 64-bit hash, computed from the same fields as
+ * mirrorKey() (./monitor.ts) without writing its text: every task, CPU and mm view's keyed fields
+ * (MIRROR_KEYED), the paths in flight and the pending IPIs (renamed). Each value is mixed with a
+ * tag for its type, each view with a tag for its kind, each list with its length after it, so two
+ * mirrors whose mirrorKey() texts differ differ in the hash as well, up to collisions.
+ * The explorer uses it for the visited set; with `checkCollisions` it writes mirrorKey()'s text as
+ * well and throws when two different texts share a hash (test/explore/fingerprint.test.ts).
+ */
+import type { Mirror } from '../../properties/lib/mirror';
+import type { PathFrame } from '../../properties/lib/path-frames';
+import type { Renamings } from './canonical';
+
+const M1 = 2654435761;
+const M2 = 1597334677;
+let h1 = 0;
+let h2 = 0;
+const mix = (x: number): void => {
+  h1 = Math.imul(h1 ^ x, M1);
+  h2 = Math.imul(h2 ^ x, M2);
+};
+
+/** string -> [lane1, lane2], as in ./structural-hash.ts (names repeat: cached). */
+const STRINGS = new Map<string, number[]>();
+function str(s: string): void {
+  let l = STRINGS.get(s);
+  if (l === undefined) {
+    let a = 0x9e3779b9 ^ s.length;
+    let b = 0x85ebca6b ^ s.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, M1);
+      b = Math.imul(b ^ c, M2);
+    }
+    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+    if (STRINGS.size >= 1 << 16) STRINGS.clear();
+    STRINGS.set(s, (l = [a | 0, b | 0]));
+  }
+  h1 = Math.imul(h1 ^ 0x44 ^ l[0], M1);
+  h2 = Math.imul(h2 ^ 0x44 ^ l[1], M2);
+}
+
+/** A field value: null/undefined, boolean, int, other number, string, or (rare: tempMm) an object by its JSON text. */
+function val(v: unknown): void {
+  if (v === null || v === undefined) return mix(0x11);
+  switch (typeof v) {
+    case 'boolean':
+      return mix(v ? 0x33 : 0x34);
+    case 'number':
+      if ((v | 0) === v) return mix(0x22), mix(v);
+      return mix(0x23), str(String(v));
+    case 'string':
+      return str(v);
+    default:
+      return mix(0x66), str(JSON.stringify(v));
+  }
+}
+
+function frame(f: PathFrame): void {
+  str(f.fn);
+  str(f.task);
+  val(f.cpu);
+}
+
+function frames(l: readonly PathFrame[]): void {
+  for (let i = 0; i < l.length; i++) frame(l[i]);
+  mix(0x70 ^ (l.length << 8));
+}
+
+/** The mirror's 64-bit hash (as `h1.h2`), covering what mirrorKey() writes. */
+export function mirrorHash(m: Mirror, ids: Renamings): string {
+  h1 = 0x3c6ef372;
+  h2 = 0x1b873593;
+  let n = 0;
+  for (const t of m.tasks.values()) {
+    mix(0x100);
+    str(t.id);
+    str(t.type);
+    val(t.tgid);
+    val(t.mm);
+    val(t.activeMm);
+    str(t.state);
+    val(t.onCpu);
+    val(t.currOn);
+    n++;
+  }
+  mix(0x101 ^ (n << 12));
+  for (let i = 0; i < m.cpus.length; i++) {
+    const c = m.cpus[i];
+    if (c === undefined) {
+      mix(0x200);
+      continue;
+    }
+    mix(0x201);
+    val(c.id);
+    mix(c.online ? 1 : 0);
+    val(c.curr);
+    val(c.current);
+    val(c.mode);
+    val(c.loadedMm);
+    mix(c.isLazy ? 1 : 0);
+    val(c.prevMm);
+    val(c.rqMembarrierState);
+    val(c.tempMm);
+    val(c.hazardLazyMm);
+    val(c.hazardDropMm);
+    mix(c.irqsOff ? 1 : 0);
+    mix(c.inIrq ? 1 : 0);
+  }
+  mix(0x202 ^ (m.cpus.length << 12));
+  n = 0;
+  for (const x of m.mms.values()) {
+    mix(0x300);
+    str(x.id);
+    mix(x.isStatic ? 1 : 0);
+    val(x.users);
+    val(x.count);
+    mix(x.freed ? 1 : 0);
+    mix(x.tornDown ? 1 : 0);
+    val(x.membarrierState);
+    let bits = 0;
+    for (let i = 0; i < x.cpumask.length; i++) {
+      bits = (bits << 1) | (x.cpumask[i] ? 1 : 0);
+      if ((i & 15) === 15) mix(bits), (bits = 0);
+    }
+    mix(bits ^ (x.cpumask.length << 16));
+    val(x.tlbGen);
+    n++;
+  }
+  mix(0x301 ^ (n << 12));
+  const paths = m.paths as unknown as { running: PathFrame[][]; suspended: Map<string, PathFrame[]>; perTask: Map<string, number>; begunOn: number[]; open: number };
+  mix(0x400);
+  val(paths.open);
+  for (let i = 0; i < paths.begunOn.length; i++) val(paths.begunOn[i]);
+  mix(0x401 ^ (paths.begunOn.length << 12));
+  for (let cpu = 0; cpu < paths.running.length; cpu++) frames(paths.running[cpu]);
+  mix(0x402 ^ (paths.running.length << 12));
+  // Suspended frames and per-task counts: a set keyed by task (mirrorKey() sorts them by text), so
+  // each entry's hash is combined by a commutative sum: order-independent.
+  let s1 = 0;
+  let s2 = 0;
+  n = 0;
+  for (const [t, l] of paths.suspended) {
+    if (l.length === 0) continue;
+    const o1 = h1;
+    const o2 = h2;
+    h1 = 0x510;
+    h2 = 0x510;
+    str(t);
+    frames(l);
+    s1 = (s1 + h1) | 0;
+    s2 = (s2 + h2) | 0;
+    h1 = o1;
+    h2 = o2;
+    n++;
+  }
+  mix(0x403 ^ (n << 12));
+  mix(s1);
+  mix(s2);
+  s1 = 0;
+  s2 = 0;
+  n = 0;
+  for (const [t, c] of paths.perTask) {
+    if (c === 0) continue;
+    const o1 = h1;
+    const o2 = h2;
+    h1 = 0x520;
+    h2 = 0x520;
+    str(t);
+    val(c);
+    s1 = (s1 + h1) | 0;
+    s2 = (s2 + h2) | 0;
+    h1 = o1;
+    h2 = o2;
+    n++;
+  }
+  mix(0x404 ^ (n << 12));
+  mix(s1);
+  mix(s2);
+  // Pending IPIs: the set of renamed ids (names are small distinct integers: a sum and a xor of mixes).
+  s1 = 0;
+  s2 = 0;
+  n = 0;
+  for (const id of m.pendingIpis.keys()) {
+    const r = ids.ipi.name(id);
+    s1 = (s1 + Math.imul(r ^ 0x5bd1e995, M1)) | 0;
+    s2 = (s2 + Math.imul(r ^ 0x27d4eb2f, M2)) | 0;
+    n++;
+  }
+  mix(0x405 ^ (n << 12));
+  mix(s1);
+  mix(s2);
+  return `${h1 >>> 0}.${h2 >>> 0}`;
+}
