@@ -152,7 +152,7 @@ function findingTargets(): { name: string; fixture: string; fix: Record<string, 
   return out;
 }
 
-function cleanAtFindingDepths(o: ReachOptions, seconds: number): CleanAtDepth[] {
+export function cleanAtFindingDepths(o: ReachOptions, seconds: number): CleanAtDepth[] {
   return findingTargets().map((t) => {
     const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: unknown[] };
     const engine = fixedEngine(fx.engine, t.fix);
@@ -169,6 +169,23 @@ function cleanAtFindingDepths(o: ReachOptions, seconds: number): CleanAtDepth[] 
 }
 
 export const CTXSW_CONFIG: ModelConfig = { cpus: 2, procs: 2, threads: 1, kthreads: 1 };
+
+/** The ctxsw.tla-sized row: the correct x86/refcount engine on CTXSW_CONFIG to depth 20 within `seconds`. */
+export function ctxswRow(o: ReachOptions, seconds: number): CleanAtDepth {
+  const { log } = o;
+  const correct: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: findingFixKnobs('x86') };
+  const c = explore({
+    engine: correct,
+    config: CTXSW_CONFIG,
+    depth: 20,
+    maxSeconds: seconds,
+    onProgress: (p) => o.progress(`reach: ctxsw-sized ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  });
+  const row: CleanAtDepth = { name: 'ctxsw.tla-sized', engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds };
+  log(`ctxsw.tla-sized configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
+  log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}`);
+  return row;
+}
 
 export function reachSection(o: ReachOptions): { variants: VariantReach[]; findings: CleanAtDepth[]; ctxsw: CleanAtDepth } {
   const { log, quick } = o;
@@ -197,16 +214,6 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
     log(`    lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`);
   }
 
-  const correct: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: findingFixKnobs('x86') };
-  const c = explore({
-    engine: correct,
-    config: CTXSW_CONFIG,
-    depth: 20,
-    maxSeconds: ctxswSeconds,
-    onProgress: (p) => o.progress(`reach: ctxsw-sized ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
-  });
-  const ctxsw: CleanAtDepth = { name: 'ctxsw.tla-sized', engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds };
-  log(`ctxsw.tla-sized configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
-  log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${ctxswSeconds}`);
+  const ctxsw = ctxswRow(o, ctxswSeconds);
   return { variants, findings, ctxsw };
 }
