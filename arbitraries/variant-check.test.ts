@@ -20,8 +20,8 @@ const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => 
 describe('variantCheckEngines', () => {
   it('turns the proposed fixes on, except the one that would mask the SYNC_CORE lazy return', () => {
     expect(variantCheckEngines('exit-mm-no-barrier')).toEqual({
-      engine: { arch: 'x86', strategy: 'refcount', variant: 'exit-mm-no-barrier', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true } },
-      differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true } },
+      engine: { arch: 'x86', strategy: 'refcount', variant: 'exit-mm-no-barrier', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
+      differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
     });
     const nsc = variantCheckEngines('no-sync-core-kthread-to-user');
     expect(nsc.engine.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true });

@@ -24,8 +24,6 @@ export interface Finding {
    * (at most 3 CPUs) cannot reach the finding; the fixture's own configuration, typically.
    */
   config?: ModelConfig;
-  /** Ops per random run for that search, when the campaign's default is too short to get there. */
-  maxOps?: number;
 }
 
 export const FINDINGS: Finding[] = [
@@ -93,6 +91,5 @@ export const FINDINGS: Finding[] = [
       "hence its own configuration. The fix (test is_lazy first) is knob globalAsidLazyFirst.",
     fixKnobs: { globalAsidLazyFirst: true },
     config: { cpus: 5, procs: 1, threads: 4, kthreads: 1 },
-    maxOps: 300,
   },
 ];

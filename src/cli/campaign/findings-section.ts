@@ -57,7 +57,7 @@ function replayFixture(file: string, engine: EngineSpec, f: Finding): Violation 
 }
 
 export function findingRow(f: Finding, s: CampaignSettings): FindingRow {
-  const r = runCheck({ engine: f.engine, properties: [f.property], runs: s.searchRuns, maxOps: f.maxOps ?? s.maxOps, seed: s.seed, ...(f.config ? { config: f.config } : {}) });
+  const r = runCheck({ engine: f.engine, properties: [f.property], runs: s.searchRuns, maxOps: s.maxOps, seed: s.seed, ...(f.config ? { config: f.config } : {}) });
   const cx = r.counterexample;
   const searchReproduced = cx !== undefined && cx.property === f.property && sameClause(cx.clause, f.clause);
   const file = fixturePath(f);
