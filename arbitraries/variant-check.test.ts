@@ -24,8 +24,8 @@ describe('variantCheckEngines', () => {
       differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
     });
     const nsc = variantCheckEngines('no-sync-core-kthread-to-user');
-    expect(nsc.engine.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true });
-    expect(nsc.differentialBase.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true });
+    expect(nsc.engine.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true });
+    expect(nsc.differentialBase.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true });
   });
 
   it('runs the open finding without its fix and the base with it', () => {
