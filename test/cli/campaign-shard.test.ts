@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { captureIo, lazymm } from './helpers';
 
-const SHORT = ['--runs', '12', '--search-runs', '40', '--max-ops', '60'];
+const SHORT = ['--runs', '6', '--search-runs', '12', '--max-ops', '40'];
 
 /** The document without times (they depend on the machine, and merge adds up the shards'). */
 function timeless(doc: Record<string, unknown>): Record<string, unknown> {
