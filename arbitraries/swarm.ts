@@ -5,12 +5,15 @@
  *
  * The features are read mechanically off the enabled ops themselves, not from a list of scenarios:
  * - each op kind (`membarrier`, `fork`, ...);
- * - each *argument value* of each kind: every field of the op record but `op` and `cpu`
- *   (`membarrier.cmd=PRIVATE_EXPEDITED`, `return_to_user.via=sysret`, `flush_tlb.freedTables=true`,
- *   `schedule.next=T3`, `kthread_use_mm.mm=mm2`, ...), whatever fields the engine's ops carry.
- * A mask keeps each feature with probability 1/2 (a hash of the mask's seed and the feature's key, so
- * nothing is enumerated in advance and an argument value the engine adds later is a feature too); an
- * op is allowed when its kind and every one of its argument values are kept.
+ * - each *argument value*: every field of the op record but `op` and `cpu` (`cmd=PRIVATE_EXPEDITED`,
+ *   `via=sysret`, `freedTables=true`, `next=T3`, `mm=mm2`, ...), whatever fields the engine's ops
+ *   carry. The feature is the field and its value whatever the kind: `cmd=X` is one feature for
+ *   `membarrier` and `membarrier_register`, so a run that keeps X registers and calls X (masks drawn
+ *   per kind would make that pair as rare as without masks); `next=T2` one for schedule and preempt.
+ * A mask keeps each kind with probability 3/4 and each argument value with probability 1/2
+ * ({@link SWARM_KEEP}; a hash of the mask's seed and the feature's key, so nothing is enumerated in
+ * advance and an argument value the engine adds later is a feature too); an op is allowed when its
+ * kind and every one of its argument values are kept.
  *
  * Only ops that *start* something are ever omitted. The ops that advance what is already started
  * ({@link PROGRESS_KINDS}: a path's next `step`, the delivery of a pending `ipi`, which is what a
@@ -63,7 +66,12 @@ function hash(seed: number, s: string): number {
   return h >>> 0;
 }
 
-/** Probability that a mask keeps an op kind, and an argument value. */
+/**
+ * Probability that a mask keeps an op kind, and an argument value. Groce et al. keep each feature
+ * with 1/2; kinds are kept more often here because a run needs many kinds at once (syscall,
+ * return_to_user, schedule, ... around any path). Kinds 0.6-0.9 and values 0.25-0.5 reached the
+ * rare membarrier states about equally often (docs/search.md).
+ */
 export const SWARM_KEEP = { kind: 0.75, value: 0.5 } as const;
 
 /** Whether mask `seed` keeps the feature `key` (seed 0 keeps everything). */
