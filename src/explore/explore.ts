@@ -80,7 +80,7 @@ export interface ExploreOptions {
   onProgress?: (p: ExploreProgress) => void;
   /**
    * Called when a transition reaches a state whose key was seen (with merge on): the ops of the
-   * kept state and of the merged one. For soundness tests (test/explore/soundness.test.ts).
+   * kept state and of the merged one. For soundness tests (test/explore-long/merge-soundness.test.ts).
    */
   onMerge?: (kept: Op[], merged: Op[]) => void;
   /** Called for every violating transition that counts (with stopOnViolation false: all of them). */

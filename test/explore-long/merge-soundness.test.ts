@@ -13,7 +13,7 @@ import type { Op } from '../../src/engine/ops';
 import type { EngineSpec } from '../../src/run/types';
 import type { ModelConfig } from '../../src/engine/contract';
 import { explore } from '../../src/explore/explore';
-import { checkMerges, prng } from './merge-check';
+import { checkMerges, prng } from '../explore/merge-check';
 
 /** Min depth per violated (property, clause), with every violating transition counted. */
 function minima(engine: EngineSpec, config: ModelConfig, depth: number, merge: boolean, properties?: string[]): Record<string, number> {
