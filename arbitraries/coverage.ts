@@ -30,6 +30,7 @@
  */
 import type { ModelConfig } from '../src/engine/contract';
 import type { InitEvent, TraceEvent } from '../src/trace/events';
+import { fmix32 } from './fmix';
 
 /** Largest step index kept distinct inside a path (later steps share one bucket). */
 const STEP_CAP = 15;
@@ -49,12 +50,7 @@ function hash4(a: number, b: number, c: number, d: number): number {
   h = Math.imul(h ^ b, 0x01000193);
   h = Math.imul(h ^ c, 0x01000193);
   h = Math.imul(h ^ d, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /** Feature families (the first word of each hash). */

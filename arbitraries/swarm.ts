@@ -32,6 +32,7 @@
 import fc from 'fast-check';
 import type { Op, OpKind } from '../src/engine/ops';
 import type { Weights } from './weights';
+import { fmix32 } from './fmix';
 
 /** Op kinds that advance a started path (never masked): a path's steps and IPI delivery. */
 export const PROGRESS_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['step', 'ipi']);
@@ -57,13 +58,7 @@ function hash(seed: number, s: string): number {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  // murmur3's finaliser: FNV's low bits alone are weak
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }
 
 /**

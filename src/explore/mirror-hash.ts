@@ -10,6 +10,7 @@
 import type { Mirror } from '../../properties/lib/mirror';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
+import { lanes } from './structural-hash';
 
 const M1 = 2654435761;
 const M2 = 1597334677;
@@ -20,23 +21,9 @@ const mix = (x: number): void => {
   h2 = Math.imul(h2 ^ x, M2);
 };
 
-/** string -> [lane1, lane2], as in ./structural-hash.ts (names repeat: cached). */
-const STRINGS = new Map<string, number[]>();
+/** A string, by its two lanes from ./structural-hash.ts (cached there: names repeat). */
 function str(s: string): void {
-  let l = STRINGS.get(s);
-  if (l === undefined) {
-    let a = 0x9e3779b9 ^ s.length;
-    let b = 0x85ebca6b ^ s.length;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, M1);
-      b = Math.imul(b ^ c, M2);
-    }
-    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
-    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
-    if (STRINGS.size >= 1 << 16) STRINGS.clear();
-    STRINGS.set(s, (l = [a | 0, b | 0]));
-  }
+  const l = lanes(s);
   h1 = Math.imul(h1 ^ 0x44 ^ l[0], M1);
   h2 = Math.imul(h2 ^ 0x44 ^ l[1], M2);
 }
@@ -138,49 +125,11 @@ export function mirrorHash(m: Mirror, ids: Renamings): string {
   mix(0x402 ^ (paths.running.length << 12));
   // Suspended frames and per-task counts: a set keyed by task (mirrorKey() sorts them by text), so
   // each entry's hash is combined by a commutative sum: order-independent.
+  unorderedMap(paths.suspended, 0x510, 0x403, (l) => l.length === 0, frames);
+  unorderedMap(paths.perTask, 0x520, 0x404, (c) => c === 0, val);
+  // Pending IPIs: the set of renamed ids (names are small distinct integers: a sum and a xor of mixes).
   let s1 = 0;
   let s2 = 0;
-  n = 0;
-  for (const [t, l] of paths.suspended) {
-    if (l.length === 0) continue;
-    const o1 = h1;
-    const o2 = h2;
-    h1 = 0x510;
-    h2 = 0x510;
-    str(t);
-    frames(l);
-    s1 = (s1 + h1) | 0;
-    s2 = (s2 + h2) | 0;
-    h1 = o1;
-    h2 = o2;
-    n++;
-  }
-  mix(0x403 ^ (n << 12));
-  mix(s1);
-  mix(s2);
-  s1 = 0;
-  s2 = 0;
-  n = 0;
-  for (const [t, c] of paths.perTask) {
-    if (c === 0) continue;
-    const o1 = h1;
-    const o2 = h2;
-    h1 = 0x520;
-    h2 = 0x520;
-    str(t);
-    val(c);
-    s1 = (s1 + h1) | 0;
-    s2 = (s2 + h2) | 0;
-    h1 = o1;
-    h2 = o2;
-    n++;
-  }
-  mix(0x404 ^ (n << 12));
-  mix(s1);
-  mix(s2);
-  // Pending IPIs: the set of renamed ids (names are small distinct integers: a sum and a xor of mixes).
-  s1 = 0;
-  s2 = 0;
   n = 0;
   for (const id of m.pendingIpis.keys()) {
     const r = ids.ipi.name(id);
@@ -192,4 +141,32 @@ export function mirrorHash(m: Mirror, ids: Renamings): string {
   mix(s1);
   mix(s2);
   return `${h1 >>> 0}.${h2 >>> 0}`;
+}
+
+/**
+ * A map keyed by task name, as a set: each entry (key, then `each(value)`) hashed on its own from
+ * `seed`, the entries combined by a commutative sum, then the count (tagged `tag`) and the sums mixed
+ * into the running hash. Entries `skip` accepts are left out (mirrorKey() writes none for them).
+ */
+function unorderedMap<V>(m: Map<string, V>, seed: number, tag: number, skip: (v: V) => boolean, each: (v: V) => void): void {
+  let s1 = 0;
+  let s2 = 0;
+  let n = 0;
+  for (const [k, v] of m) {
+    if (skip(v)) continue;
+    const o1 = h1;
+    const o2 = h2;
+    h1 = seed;
+    h2 = seed;
+    str(k);
+    each(v);
+    s1 = (s1 + h1) | 0;
+    s2 = (s2 + h2) | 0;
+    h1 = o1;
+    h2 = o2;
+    n++;
+  }
+  mix(tag ^ (n << 12));
+  mix(s1);
+  mix(s2);
 }

@@ -16,7 +16,7 @@ const M2 = 1597334677;
 const STRINGS = new Map<string, number[]>();
 const STRING_CACHE_LIMIT = 1 << 16;
 
-function lanes(s: string): number[] {
+export function lanes(s: string): number[] {
   let l = STRINGS.get(s);
   if (l === undefined) {
     let a = 0x9e3779b9 ^ s.length;
