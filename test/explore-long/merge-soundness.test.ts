@@ -13,20 +13,11 @@ import type { Op } from '../../src/engine/ops';
 import type { EngineSpec } from '../../src/run/types';
 import type { ModelConfig } from '../../src/engine/contract';
 import { explore } from '../../src/explore/explore';
+import { clauseMinima } from '../explore/clause-minima';
 import { checkMerges, prng } from '../explore/merge-check';
 
-/** Min depth per violated (property, clause), with every violating transition counted. */
-function minima(engine: EngineSpec, config: ModelConfig, depth: number, merge: boolean, properties?: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  explore({
-    engine, config, depth, properties, merge, differentialBase: null, stopOnViolation: false,
-    onViolation: (ops, v) => {
-      const k = `${v.property} ${v.clause}`;
-      out[k] = Math.min(out[k] ?? Infinity, ops.length);
-    },
-  });
-  return out;
-}
+const minima = (engine: EngineSpec, config: ModelConfig, depth: number, merge: boolean, properties?: string[]): Record<string, number> =>
+  clauseMinima(engine, config, depth, { merge, properties }).min;
 
 describe('state merging is sound', () => {
   it('merged search finds the 7-op minimum and nothing shorter (SYNC_CORE short-circuit variant)', () => {

@@ -9,21 +9,11 @@
 import type { EngineSpec } from '../../src/run/types';
 import type { ModelConfig } from '../../src/engine/contract';
 import { explore } from '../../src/explore/explore';
+import { clauseMinima, type ClauseMinima } from './clause-minima';
 
 const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
 
-/** Min depth per violated (property, clause), with every violating transition counted. */
-function minima(engine: EngineSpec, config: ModelConfig, depth: number, por: boolean): { min: Record<string, number>; transitions: number } {
-  const min: Record<string, number> = {};
-  const r = explore({
-    engine, config, depth, por, differentialBase: null, stopOnViolation: false,
-    onViolation: (ops, v) => {
-      const k = `${v.property} ${v.clause}`;
-      min[k] = Math.min(min[k] ?? Infinity, ops.length);
-    },
-  });
-  return { min, transitions: r.transitions };
-}
+const minima = (engine: EngineSpec, config: ModelConfig, depth: number, por: boolean): ClauseMinima => clauseMinima(engine, config, depth, { por });
 
 describe('partial-order reduction (sleep sets) is sound', () => {
   it('a bug that needs two CPUs interleaving (nmi-reads-active-mm, 2/1/1/0): the same 7-op minimum as the unreduced search', () => {
