@@ -10,8 +10,10 @@
 import type { ModelConfig } from '../src/engine/contract';
 import type { EngineSpec } from '../src/run/types';
 import { explore, type ExploreOptions } from '../src/explore/explore';
+import { fixKnobsFor } from '../src/cli/findings';
 
-const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
+/** Mainline x86 with the proposed fix of every open finding (src/findings.ts). */
+const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: fixKnobsFor('x86') };
 
 export interface ReductionRow {
   reductions: 'off' | 'por';
