@@ -25,7 +25,8 @@
  * seed, 4000), --explore-seconds S (per exhaustive minimum, 8; cached), --variant ID (repeatable),
  * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Mutant section: --mutant-sample K|all
  * (24), --mutant-sample-seed S (1), --mutant-seeds N (5), --mutant-budget N (10000),
- * --mutant-search NAME (repeatable; default every registered search), --mutant-explore-seconds S
+ * --mutant-search NAME (repeatable; default every registered search), --mutant-engine ARCH/STRATEGY and
+ * --mutant-id TEXT (repeatable filters of the mutant instances, before sampling), --mutant-explore-seconds S
  * (5), --no-early-stop, --no-mutants, --only-mutants (that section alone; results.json untouched).
  * --only-explorer: the explorer section of ./explorer.ts alone, with its same-run baselines.
  * Progress goes to stderr on a terminal.
@@ -77,12 +78,16 @@ const noMutants = argv.includes('--no-mutants');
 // 3. --only-explorer runs the explorer section (./explorer.ts) alone, results.json untouched.
 const onlyExplorer = argv.includes('--only-explorer');
 const mutantSearches = argv.flatMap((a, i) => (argv[i - 1] === '--mutant-search' ? [a] : []));
+const mutantEngines = argv.flatMap((a, i) => (argv[i - 1] === '--mutant-engine' ? [a] : []));
+const mutantIds = argv.flatMap((a, i) => (argv[i - 1] === '--mutant-id' ? [a] : []));
 const MUTANT_OPTIONS: MutantBenchOptions = {
   sample: flag('mutant-sample') === 'all' ? null : Number(flag('mutant-sample') ?? (quick ? 8 : 24)),
   sampleSeed: Number(flag('mutant-sample-seed') ?? 1),
   seeds: Number(flag('mutant-seeds') ?? (quick ? 3 : 5)),
   budget: Number(flag('mutant-budget') ?? (quick ? 1000 : 10000)),
   ...(mutantSearches.length ? { searches: mutantSearches } : {}),
+  engines: mutantEngines,
+  ids: mutantIds,
   exploreSeconds: Number(flag('mutant-explore-seconds') ?? 5),
   earlyStop: !argv.includes('--no-early-stop'),
 };

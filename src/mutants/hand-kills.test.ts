@@ -1,0 +1,45 @@
+/**
+ * Every recorded hand-built kill (./hand-kills.ts): the mutant fails exactly its clause on the
+ * hand-built run, the unmutated engine passes the same ops.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createEngine } from '../engine/build';
+import type { Engine } from '../engine/contract';
+import { checkTrace } from '../../properties/index';
+import { ENGINE_DIR, fileSites } from './enumerate';
+import { instancesOf, mutantFactory } from './instances';
+import { driveOps, parseOps } from './hand-ops';
+import { HAND_KILLS, handKillFor } from './hand-kills';
+
+describe('hand-built kills', () => {
+  it.each(HAND_KILLS.map((h) => [h.mutant, h] as const))('%s fails its clause, the base passes', (_id, kill) => {
+    const file = `${kill.mutant.split(':')[0]}.ts`;
+    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === kill.mutant);
+    expect(inst).toBeDefined();
+    if (!inst) return;
+    const ops = parseOps(kill.ops);
+    const mutant = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, kill.config, ops);
+    const base = driveOps(createEngine(inst.engine) as Engine<unknown>, kill.config, ops);
+    expect([mutant.stopped, base.stopped]).toEqual([null, null]);
+    expect(checkTrace(mutant.events).map((v) => `${v.property} ${v.clause}`)).toEqual([kill.clause]);
+    expect(checkTrace(base.events)).toEqual([]);
+  });
+
+  it('ipi_mb() without its smp_mb() is equivalent on x86: the IRET ending the kernel-mode IPI is a full barrier', () => {
+    const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/ipi:runIpiFunc:drop-mb:0@powerpc/shootdown');
+    const file = 'kernel/ipi.ts';
+    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === 'kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount');
+    expect(powerpc && inst).toBeTruthy();
+    if (!powerpc || !inst) return;
+    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
+    expect(run.stopped).toBeNull();
+    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'iret')).toBe(true);
+    expect(checkTrace(run.events)).toEqual([]);
+  });
+
+  it('finds a kill by its instance id, and none for an unrecorded one', () => {
+    expect(handKillFor('kernel/sched:schedule:drop-mb:0@x86/refcount')?.kind).toBe('search gap');
+    expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount')).toBeUndefined();
+  });
+});

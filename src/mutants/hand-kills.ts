@@ -1,0 +1,121 @@
+/**
+ * Mutants killed by a hand-built ops list (docs/mutants.md): the evidence that a mutant is
+ * killable although a search may miss it. Two kinds:
+ * - `property gap closed`: the mutant survived every search until a property clause was added;
+ *   the list shows the new clause fails on the mutant and not on the unmutated engine;
+ * - `search gap`: the properties already see the bug, but the generated runs rarely reach it.
+ * The bench (bench/mutants.ts) counts these mutants as killable whatever the searches do, so a
+ * search gap lowers the kill rate instead of vanishing from the denominator.
+ * Each entry is checked by ./hand-kills.test.ts: the mutant fails exactly `clause`, the base passes.
+ */
+import type { ModelConfig } from '../engine/contract';
+
+export interface HandKill {
+  /** Mutant instance id, `<site id>@<arch>/<strategy>`. */
+  mutant: string;
+  kind: 'property gap closed' | 'search gap';
+  config: ModelConfig;
+  /** ./hand-ops.ts text form. */
+  ops: string;
+  /** `<property> <clause>` the mutant fails. */
+  clause: string;
+}
+
+/** PRIVATE_EXPEDITED(_RSEQ) registered by T1 on cpu0 (its IPI reaches T2 on cpu1 in user mode). */
+const register = (cmd: string) => `syscall 0; membarrier_register 0 ${cmd}; step 0*; ipi 1; step 1*; step 0*`;
+/**
+ * T1's call: MB1, then T2 enters the kernel inside the window, the scan IPIs cpu1, the IPI is
+ * handled in kernel mode (no return-to-user barrier after it), MB5. Where the IRET ending that IPI
+ * is itself a full barrier (x86: exception_return()), dropping ipi_mb()'s smp_mb() is equivalent.
+ */
+const callWithKernelModeIpi = (cmd: string) => `${register(cmd)}; membarrier 0 ${cmd}; step 0; syscall 1; step 0 x3; ipi 1; step 1*; step 0*`;
+
+const TWO_THREADS: ModelConfig = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
+const C4_END = 'membarrier-ordering C4 interval ends in the window ((c)-(d) pairing missing)';
+const C4_START = 'membarrier-ordering C4 interval starts in the window ((a)-(e) pairing missing)';
+
+export const HAND_KILLS: readonly HandKill[] = [
+  {
+    // K1 borrows mm1 (get_task_mm(), kthread_use_mm()) on cpu0, gives it back, puts its mm_users.
+    mutant: 'kernel/kthread:stepKthreadUnuseMm:drop-ref:1@x86/refcount',
+    kind: 'property gap closed',
+    config: TWO_THREADS,
+    ops: 'syscall 0; schedule 0 K1; step 0*; mmget_not_zero 0 mm1; kthread_use_mm 0 mm1; step 0*; kthread_unuse_mm 0; step 0*; mmput 0 mm1',
+    clause: 'refcount-balance C1.1 kthread_use_mm() reference',
+  },
+  {
+    mutant: 'kernel/kthread:stepKthreadUnuseMm:drop-ref:1@powerpc/shootdown',
+    kind: 'property gap closed',
+    config: TWO_THREADS,
+    ops: 'syscall 0; schedule 0 K1; step 0*; mmget_not_zero 0 mm1; kthread_use_mm 0 mm1; step 0*; kthread_unuse_mm 0; step 0*; mmput 0 mm1',
+    clause: 'refcount-balance C1.1 kthread_use_mm() reference',
+  },
+  {
+    // cpu1 runs T3 (mm2) when T1's PRIVATE_EXPEDITED call scans it (no IPI), then switches to T2
+    // (mm1) and returns to user before MB5: only load_new_mm_cr3() orders T2 after the rq->curr store.
+    mutant: 'arch/x86:switchMmFinish:drop-mb:0@x86/refcount',
+    kind: 'property gap closed',
+    config: { cpus: 3, procs: 2, threads: 2, kthreads: 1 },
+    ops:
+      'syscall 1; schedule 1 T3; step 1*; return_to_user 1 sysret; syscall 0; membarrier_register 0 PRIVATE_EXPEDITED; step 0*; ' +
+      'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; syscall 1; schedule 1 T2; step 1*; return_to_user 1 sysret; step 0*',
+    clause: 'membarrier-ordering C4.3 no barrier after the update the scan missed ((a)-(e) pairing)',
+  },
+  {
+    // cpu1's text_poke() leaves text_poke_mm's mask with its bit still set; cpu0's text_poke() then
+    // flushes text_poke_mm with IRQs off although another CPU is in the mask.
+    mutant: 'kernel/temp-mm:unuseTemporaryMm:drop-cpu:0@x86/refcount',
+    kind: 'property gap closed',
+    config: TWO_THREADS,
+    ops: 'syscall 1; text_poke 1 false; step 1*; syscall 0; text_poke 0 false; step 0*',
+    clause: 'tlb-coherence C6.5 flush_tlb_mm_range() with IRQs off must IPI',
+  },
+  {
+    // __schedule()'s smp_mb__after_spinlock(): T2 is preempted to a kthread (rq->curr = K1, lazy, no
+    // CR3 write) between MB1 and the scan, which then skips cpu1; nothing else orders T2's interval.
+    mutant: 'kernel/sched:schedule:drop-mb:0@x86/refcount',
+    kind: 'search gap',
+    config: TWO_THREADS,
+    ops: `${register('PRIVATE_EXPEDITED')}; membarrier 0 PRIVATE_EXPEDITED; step 0; preempt 1 K1; step 1*; step 0*`,
+    clause: C4_END,
+  },
+  ...(['powerpc/shootdown', 'arm64/refcount'] as const).flatMap((engine) =>
+    (['PRIVATE_EXPEDITED', 'PRIVATE_EXPEDITED_RSEQ'] as const).map((cmd, site): HandKill => ({
+      // ipi_mb() / ipi_rseq(): rfid and ERET are context synchronizing, not memory barriers.
+      mutant: `kernel/ipi:runIpiFunc:drop-mb:${site}@${engine}`,
+      kind: 'search gap',
+      config: TWO_THREADS,
+      ops: callWithKernelModeIpi(cmd),
+      clause: C4_END,
+    })),
+  ),
+  {
+    // membarrier_exec_mmap()'s barrier: T2 (mm2, GLOBAL_EXPEDITED) execs inside T1's GLOBAL call
+    // window; the scan then skips cpu1 (rq state cleared) and activate_mm()'s CR3 barrier comes later.
+    mutant: 'kernel/exec:stepExecMmap:drop-mb:0@x86/refcount',
+    kind: 'search gap',
+    config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 },
+    ops:
+      'syscall 1; membarrier_register 1 GLOBAL_EXPEDITED; step 1*; return_to_user 1 sysret; syscall 0; membarrier 0 GLOBAL_EXPEDITED; ' +
+      'step 0; syscall 1; exec 1; step 1 x1; step 0*',
+    clause: C4_END,
+  },
+  {
+    // kthread_use_mm()'s trailing mmdrop_lazy_tlb() is only a barrier under MMU_LAZY_TLB_SHOOTDOWN,
+    // and powerpc's switch_mm_irqs_off() returns early when K1 was lazy on the same mm.
+    mutant: 'kernel/kthread:stepKthreadUseMm:drop-ref:2@powerpc/shootdown',
+    kind: 'search gap',
+    config: TWO_THREADS,
+    ops:
+      'syscall 1; schedule 1 K1; step 1*; mmget_not_zero 1 mm1; syscall 0; membarrier_register 0 PRIVATE_EXPEDITED; step 0*; ' +
+      'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; kthread_use_mm 1 mm1; step 1*; step 0*',
+    clause: C4_START,
+  },
+];
+
+const byMutant = new Map(HAND_KILLS.map((h) => [h.mutant, h]));
+
+/** The hand-built kill of mutant instance `id`, if one is recorded. */
+export function handKillFor(id: string): HandKill | undefined {
+  return byMutant.get(id);
+}
