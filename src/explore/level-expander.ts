@@ -67,8 +67,13 @@ export interface LevelReply {
   opIdx: Uint16Array;
   slot: Int32Array;
   transitions: number;
+  /** Position and number of enabled ops of every node expanded (to count what one worker would have checked before a counterexample). */
+  expandedPos: Int32Array;
+  expandedOps: Uint16Array;
   violations: number;
   sharedViolations: number;
+  /** Where they were: parent's position * 4096 + op index. */
+  sharedAt: Float64Array;
   /** This worker's least-priority counted violation of the level. */
   best: { prio: bigint; ops: Op[]; violation: Violation } | null;
   /** The level was cut short (CTL.stop). */
@@ -149,8 +154,11 @@ export class LevelExpander {
     }
     const { level, size, chunk } = req;
     const { ctl, best, options } = this;
-    const reply: LevelReply = { parentPos: new Int32Array(0), opIdx: new Uint16Array(0), slot: new Int32Array(0), transitions: 0, violations: 0, sharedViolations: 0, best: null, stop: STOP.none };
+    const reply: LevelReply = { parentPos: new Int32Array(0), opIdx: new Uint16Array(0), slot: new Int32Array(0), transitions: 0, expandedPos: new Int32Array(0), expandedOps: new Uint16Array(0), violations: 0, sharedViolations: 0, sharedAt: new Float64Array(0), best: null, stop: STOP.none };
     const heldSlot: number[] = [];
+    const expandedPos: number[] = [];
+    const expandedOps: number[] = [];
+    const sharedAt: number[] = [];
     const heldPos: number[] = [];
     const heldOp: number[] = [];
     const record = (prio: bigint, ops: Op[], violation: Violation): void => {
@@ -186,6 +194,8 @@ export class LevelExpander {
           continue;
         }
         if (enabled.length > MAX_OPS) throw new Error(`explore: ${enabled.length} enabled ops at one state (the workers number at most ${MAX_OPS})`);
+        expandedPos.push(p);
+        expandedOps.push(enabled.length);
         for (let k = 0; k < enabled.length; k++) {
           if ((reply.transitions & 63) === 0) {
             if (options.deadline !== undefined && Date.now() > options.deadline) stopNow(STOP.budget);
@@ -227,7 +237,10 @@ export class LevelExpander {
             if (this.accept(ops, v)) {
               record(prio, ops, v);
               if (options.stopOnViolation) break; // this node's later ops come after it
-            } else reply.sharedViolations++;
+            } else {
+              reply.sharedViolations++;
+              sharedAt.push(p * 4096 + k);
+            }
             continue;
           }
           let slot = -1;
@@ -248,6 +261,9 @@ export class LevelExpander {
     reply.parentPos = Int32Array.from(heldPos);
     reply.opIdx = Uint16Array.from(heldOp);
     reply.slot = Int32Array.from(heldSlot);
+    reply.expandedPos = Int32Array.from(expandedPos);
+    reply.expandedOps = Uint16Array.from(expandedOps);
+    reply.sharedAt = Float64Array.from(sharedAt);
     return reply;
   }
 

@@ -13,15 +13,16 @@
  *   same order, with the same parents and ops, as explore()'s, by induction from the root.
  * - A counterexample is the counted violation of least priority in the first level that has one:
  *   the one explore() meets first (workers skip nodes only after a violation of lower priority).
- * What can differ: the counts of a level cut short (a counterexample stops explore() at once; the
- * workers finish the transitions before it), and where --max-states/--max-seconds cut the search.
+ * - A counterexample stops explore() at once; the workers go on with the transitions before it (and
+ *   some after): the level's counts are those of the transitions up to it, as explore() counts.
+ * What can differ: where --max-states/--max-seconds cut the search (a truncated result).
  */
 import type { Worker } from 'node:worker_threads';
 import type { Op } from '../engine/ops';
 import type { Violation } from '../../properties';
 import { explore, type ExploreLevel, type ExploreOptions, type ExploreResult } from './explore';
 import { CTL, STOP, type LevelReply, type LevelRequest, type WorkerExploreOptions } from './level-expander';
-import { SharedVisitedSet, levelBase, priority } from './shared-visited';
+import { SharedVisitedSet, levelBase, priority, priorityParts } from './shared-visited';
 import { prepareWorkers, startWorker } from './worker-script';
 
 /** Smallest visited-set capacity (slots of 16 bytes). */
@@ -158,14 +159,22 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
       result.levels.push(info);
       let least: { prio: bigint; ops: Op[]; violation: Violation } | null = null;
       for (const r of replies) {
-        info.transitions += r.transitions;
-        result.sharedViolations += r.sharedViolations;
         result.violations += r.violations;
         if (r.best !== null && (least === null || r.best.prio < least.prio)) least = r.best;
       }
+      // With a counterexample that stops the search, count what explore() counts: the transitions
+      // up to it (every node before its parent was expanded in full) and the states they found.
+      const cut = least !== null && stopOnViolation ? priorityParts(least.prio) : null;
+      const before = cut === null ? Infinity : cut.pos * 4096 + cut.k;
+      for (const r of replies) {
+        if (cut === null) info.transitions += r.transitions;
+        else for (let j = 0; j < r.expandedPos.length; j++) if (r.expandedPos[j] < cut.pos) info.transitions += r.expandedOps[j];
+        for (const at of r.sharedAt) if (at < before) result.sharedViolations++;
+      }
+      if (cut !== null) info.transitions += cut.k + 1;
       result.transitions += info.transitions;
       ctl[CTL.transitions] = 0;
-      const next = mergeByPriority(replies, table, level);
+      const next = mergeByPriority(replies, table, level, before);
       info.states = next.parentPos.length;
       result.states += info.states;
       if (least !== null) {
@@ -197,13 +206,14 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
 }
 
 /**
- * The next level: the successors the workers claimed whose slot still holds their priority (every
+ * The next level (of the transitions before `before`, parent's position * 4096 + op index): the successors the workers claimed whose slot still holds their priority (every
  * worker has answered: no slot changes any more), in priority order (parent's position, op index).
  */
-function mergeByPriority(replies: readonly LevelReply[], table: SharedVisitedSet, level: number): { parentPos: Int32Array; opIdx: Uint16Array } {
+function mergeByPriority(replies: readonly LevelReply[], table: SharedVisitedSet, level: number, before: number): { parentPos: Int32Array; opIdx: Uint16Array } {
   const kept: number[] = [];
   for (const r of replies) {
     for (let j = 0; j < r.parentPos.length; j++) {
+      if (r.parentPos[j] * 4096 + r.opIdx[j] >= before) continue;
       if (r.slot[j] < 0 || table.holds(r.slot[j], priority(level, r.parentPos[j], r.opIdx[j]))) kept.push(r.parentPos[j] * 4096 + r.opIdx[j]);
     }
   }

@@ -21,7 +21,7 @@ try {
   port.on('message', (req: LevelRequest) => {
     try {
       const reply = expander.expandLevel(req);
-      port.postMessage({ ok: true, reply }, [reply.parentPos.buffer as ArrayBuffer, reply.opIdx.buffer as ArrayBuffer, reply.slot.buffer as ArrayBuffer]);
+      port.postMessage({ ok: true, reply }, [reply.parentPos.buffer as ArrayBuffer, reply.opIdx.buffer as ArrayBuffer, reply.slot.buffer as ArrayBuffer, reply.expandedPos.buffer as ArrayBuffer, reply.expandedOps.buffer as ArrayBuffer, reply.sharedAt.buffer as ArrayBuffer]);
     } catch (err) {
       port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) });
     }
