@@ -3,14 +3,14 @@
  * thread runs worker-main.js; from the TypeScript sources (ts-node, `npm run lazymm`, jest) the
  * thread loads worker-main.ts through a require hook for .ts files that transpiles each file once
  * (TypeScript's transpileModule, as ts-node --transpile-only does) into a cache keyed by the SHA-1
- * of the source, under the system temporary directory. The coordinator fills the cache from the
- * modules it has loaded itself (warmTranspileCache) before starting the threads, so a worker does
+ * of the source, under the system temporary directory. The coordinator fills the cache with the
+ * files worker-main.ts imports (warmTranspileCache) before starting the threads, so a worker does
  * not load the compiler (ts-node in every thread took ~13 s on a loaded 2-core machine).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const CACHE_DIR = join(tmpdir(), `lazymm-worker-ts-${typeof process.getuid === 'function' ? process.getuid() : 0}`);
@@ -41,14 +41,32 @@ function cacheFile(filename: string, source: string): string {
   return join(CACHE_DIR, `${createHash('sha1').update(filename).update('\0').update(source).digest('hex')}.js`);
 }
 
+/** The project's .ts files `entry` imports, directly or not (relative imports only: the packages are JavaScript). */
+function importGraph(entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  const todo = [entry];
+  const spec = /(?:\bfrom|\bimport|\brequire\()\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+  while (todo.length > 0) {
+    const file = todo.pop() as string;
+    for (const m of readFileSync(file, 'utf8').matchAll(spec)) {
+      const base = join(dirname(file), m[1]);
+      const found = [`${base}.ts`, join(base, 'index.ts'), base].find((f) => f.endsWith('.ts') && existsSync(f));
+      if (found !== undefined && !seen.has(found)) {
+        seen.add(found);
+        todo.push(found);
+      }
+    }
+  }
+  return [...seen];
+}
+
 /**
- * Transpile into the cache every .ts module this process has loaded (the worker loads a subset of
- * them) that is not there yet. Loads TypeScript only when one is missing.
+ * Transpile into the cache every .ts file the worker imports that is not there yet (once, here,
+ * rather than in every thread). Loads TypeScript only when one is missing.
  */
-function warmTranspileCache(): void {
+function warmTranspileCache(entry: string): void {
   let ts: typeof import('typescript') | null = null;
-  for (const filename of Object.keys(require.cache)) {
-    if (!filename.endsWith('.ts') || filename.endsWith('.d.ts') || filename.includes('node_modules')) continue;
+  for (const filename of importGraph(entry)) {
     const source = readFileSync(filename, 'utf8');
     const file = cacheFile(filename, source);
     if (existsSync(file)) continue;
@@ -73,5 +91,5 @@ export function startWorker(workerData: unknown): Worker {
 
 /** Before starting workers from sources: fill the transpile cache once (no-op from dist/). */
 export function prepareWorkers(): void {
-  if (__filename.endsWith('.ts')) warmTranspileCache();
+  if (__filename.endsWith('.ts')) warmTranspileCache(join(__dirname, 'worker-main.ts'));
 }
