@@ -32,6 +32,8 @@ export interface WorkersBench {
   runs: WorkersRun[];
   /** Median over reps of (2-worker states/s) / (1-worker states/s) of the same rep. */
   medianRatio: number;
+  /** Median over reps of (2-worker CPU seconds) / (1-worker CPU seconds). */
+  medianCpuRatio: number;
   sameStates: boolean;
   lines: string[];
 }
@@ -64,14 +66,20 @@ export async function workersBench(o: { quick: boolean; reps?: number; depth?: n
     const two = runs.find((r) => r.rep === i + 1 && r.workers === 2) as WorkersRun;
     return two.statesPerSecond / one.statesPerSecond;
   });
+  const cpuRatios = Array.from({ length: reps }, (_, i) => {
+    const one = runs.find((r) => r.rep === i + 1 && r.workers === 1) as WorkersRun;
+    const two = runs.find((r) => r.rep === i + 1 && r.workers === 2) as WorkersRun;
+    return two.cpuSeconds / one.cpuSeconds;
+  });
   const sameStates = runs.every((r) => r.states === runs[0].states && r.result === runs[0].result);
   const c = `${config.cpus}/${config.procs}/${config.threads}/${config.kthreads}`;
   const lines = [
     `  two workers vs one (correct x86/refcount, ${c} depth ${depth}, ${runs[0].states} states, ${runs[0].result}; interleaved, ${reps} reps; ${os.cpus().length} CPUs):`,
     ...runs.map((r) => `    rep ${r.rep} ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.seconds.toFixed(2)} s wall, ${Math.round(r.statesPerSecond)} states/s, ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy, loadavg ${r.loadavg1.toFixed(2)}`),
     `    speed-up (2 workers' states/s over 1's, same rep): median ${median(ratios).toFixed(2)}x (${ratios.map((x) => x.toFixed(2)).join(', ')}); same states and verdict in every run: ${sameStates}`,
+    `    CPU seconds, 2 workers over 1 (the threads' own cost: starting them, a JIT per thread, replays at chunk starts): median ${median(cpuRatios).toFixed(2)}x`,
   ];
-  return { config, depth, runs, medianRatio: median(ratios), sameStates, lines };
+  return { config, depth, runs, medianRatio: median(ratios), medianCpuRatio: median(cpuRatios), sameStates, lines };
 }
 
 if (require.main === module) {

@@ -159,6 +159,8 @@ export class LevelExpander {
     const expandedPos: number[] = [];
     const expandedOps: number[] = [];
     const sharedAt: number[] = [];
+    /** Transitions already added to CTL.transitions. */
+    let shown = 0;
     const heldPos: number[] = [];
     const heldOp: number[] = [];
     const record = (prio: bigint, ops: Op[], violation: Violation): void => {
@@ -198,13 +200,15 @@ export class LevelExpander {
         expandedOps.push(enabled.length);
         for (let k = 0; k < enabled.length; k++) {
           if ((reply.transitions & 63) === 0) {
+            // The shared counters are for the progress line: written every 64 transitions, not on every one (a cache line both threads write).
+            Atomics.add(ctl, CTL.transitions, reply.transitions - shown);
+            shown = reply.transitions;
             if (options.deadline !== undefined && Date.now() > options.deadline) stopNow(STOP.budget);
             if (Atomics.load(ctl, CTL.stop) !== STOP.none) break levels;
           }
           const op = enabled[k];
           const prio = priority(level, p, k);
           reply.transitions++;
-          Atomics.add(ctl, CTL.transitions, 1);
           const ops = [...pathOps, op];
           const child = copyKernelState(here.state);
           let v: Violation | undefined;
@@ -257,6 +261,7 @@ export class LevelExpander {
         Atomics.add(ctl, CTL.expanded, 1);
       }
     }
+    Atomics.add(ctl, CTL.transitions, reply.transitions - shown);
     reply.stop = Atomics.load(ctl, CTL.stop);
     reply.parentPos = Int32Array.from(heldPos);
     reply.opIdx = Uint16Array.from(heldOp);
