@@ -7,8 +7,10 @@
  *   is the explorer's cost in those units, comparable across loads;
  * - state merging on vs off (the plain tree of interleavings, `merge: false`) on the same search:
  *   the states it saves and the rate at which it explores.
- * - reductions off vs partial-order reduction (./reductions.ts) on 2/2/2/1. Symmetry reduction and
- *   two workers are not built (docs/explore.md).
+ * - reductions off vs partial-order reduction (./reductions.ts) on 2/2/2/1. Symmetry reduction is
+ *   not built (docs/explore.md);
+ * - one worker vs two (./explorer-workers.ts), interleaved, with the cores the process got and the
+ *   load average.
  */
 import type { ModelConfig } from '../src/engine/contract';
 import { createEngine } from '../src/engine/registry';
@@ -24,6 +26,9 @@ import { mulberry32 } from '../src/trace-io/generate-trace';
 import { reductionBench, type ReductionBench } from './reductions';
 import { reachSection } from './explorer-reach';
 import { fixKnobsFor } from '../src/cli/findings';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import type { WorkersBench } from './explorer-workers';
 
 export interface ExplorerBenchOptions {
   quick: boolean;
@@ -62,7 +67,20 @@ function monitoredStepRate(config: ModelConfig, runs: number): number {
   return steps / best;
 }
 
-export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench; reach: unknown } {
+/**
+ * ./explorer-workers.ts in a child process (the worker threads are asynchronous; this section is
+ * not, and the child's CPU time is the search's alone).
+ */
+function workersBenchInChild(quick: boolean): WorkersBench | null {
+  const r = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', path.join(__dirname, 'explorer-workers.ts'), '--json', ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) return null;
+  return JSON.parse(r.stdout) as WorkersBench;
+}
+
+export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench; workers: unknown; reach: unknown } {
   const { log, quick } = o;
   const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
   const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
@@ -87,10 +105,14 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
   log(`  state merging on vs off (tree), ${configText(small)} depth ${depth}: ${on.states} vs ${off.states} nodes (${(off.states / on.states).toFixed(1)}x fewer), ${on.seconds.toFixed(1)} vs ${off.seconds.toFixed(1)} s (${(off.seconds / on.seconds).toFixed(1)}x faster); same verdict: ${on.result === off.result}`);
   const reductions = reductionBench(big, quick ? 5 : 6, o.progress);
   for (const line of reductions.lines) log(line);
-  log('  symmetry reduction, two workers: not built (docs/explore.md)');
+  log('  symmetry reduction: not built (docs/explore.md)');
+  o.progress('explorer bench: one worker vs two...');
+  const workers = workersBenchInChild(quick);
+  for (const line of workers?.lines ?? ['  two workers vs one: the child process failed (bench/explorer-workers.ts)']) log(line);
   const reach = reachSection(o);
   return {
     reductions: reductions.bench,
+    workers: workers === null ? null : { config: workers.config, depth: workers.depth, medianRatio: workers.medianRatio, sameStates: workers.sameStates, runs: workers.runs },
     reach,
     monitoredStepsPerSecond: stepRate,
     runs,

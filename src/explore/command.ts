@@ -3,7 +3,7 @@
  *
  *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
  *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
- *                  [--max-seconds N] [--por | --no-por] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *                  [--max-seconds N] [--workers N] [--por | --no-por] [--as-is] [--record] [--fixtures-dir DIR] [--json]
  *
  * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
  * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
@@ -24,8 +24,9 @@ import { replayOps } from '../../arbitraries';
 import { variantCheckOptions } from '../../arbitraries/variant-check';
 import { parseArgs, type FlagSpec } from '../cli/args';
 import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
-import { UsageError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
-import { explore, type ExploreProgress, type ExploreResult } from './explore';
+import { UsageError, describeCliError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
+import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult } from './explore';
+import { exploreWorkers } from './parallel';
 import { toFixture } from './minimum';
 import { checkRecordDir, recordDir } from '../cli/record';
 import { compact, progressLine, progressWanted } from './progress';
@@ -52,6 +53,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'property', kind: 'list', arg: 'P', help: 'check only this property; repeatable (default: all that apply; a variant: its own)' },
   { name: 'max-states', kind: 'value', arg: 'N', help: 'stop after N distinct states (exit 3: not a proof)' },
   { name: 'max-seconds', kind: 'value', arg: 'N', help: 'stop after N seconds (exit 3: not a proof)' },
+  { name: 'workers', kind: 'value', arg: 'N', help: 'worker threads expanding each level, 1..16 (default 1); the same result as one (docs/explore.md "Two workers"); not with --por' },
   { name: 'por', kind: 'switch', help: 'partial-order reduction (sleep sets, independence checked by the diamond): fewer transitions, same verdicts and minimum, not faster (docs/explore.md); default off' },
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
@@ -162,8 +164,11 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
   return lines;
 }
 
-/** `lazymm explore`: returns the exit status (0 clean, 1 counterexample, 2 bad input, 3 incomplete). */
-export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
+/**
+ * `lazymm explore`: returns the exit status (0 clean, 1 counterexample, 2 bad input, 3 incomplete);
+ * a promise of it with --workers above 1.
+ */
+export function exploreCommand(argv: readonly string[], io: ExploreIo): number | Promise<number> {
   const a = parseArgs('explore', argv, EXPLORE_FLAGS);
   const given = engineSpecFromFlags({ arch: a.values.get('arch'), strategy: a.values.get('strategy'), variant: a.values.get('variant'), knobs: a.lists.get('knob') });
   const config: ModelConfig = { ...EXPLORE_DEFAULT_CONFIG };
@@ -179,6 +184,8 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
   const json = a.switches.has('json');
   if (a.switches.has('por') && a.switches.has('no-por')) throw new UsageError('--por and --no-por: give one of them');
   const por = a.switches.has('por');
+  const workers = a.values.has('workers') ? parseIntInRange('--workers', a.values.get('workers'), 1, 16) : 1;
+  if (workers > 1 && por) throw new UsageError('--workers and --por: the partial-order reduction runs with one worker only');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
 
@@ -192,28 +199,47 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number {
     const parts = [inLevel === null ? null : `level ~${inLevel.toFixed(0)} s left`, maxSeconds === undefined ? null : `stops in ${Math.max(0, maxSeconds - p.seconds).toFixed(0)} s`];
     return parts.filter(Boolean).join(', ');
   };
+  const exploreOptions: ExploreOptions = {
+    engine: target.engine,
+    config,
+    depth,
+    properties: target.properties,
+    differentialBase: target.differentialBase,
+    maxStates,
+    maxSeconds,
+    por,
+    onProgress: (p) =>
+      bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
+  };
+  const report = (r: ExploreResult): number => exploreReport(r, { argv, io, dir, json, record: a.switches.has('record'), engine: target.engine, config });
+  if (workers > 1) {
+    return exploreWorkers(exploreOptions, workers)
+      .finally(() => bar.done())
+      .then(report, (err: unknown) => {
+        const { exitCode, text } = describeCliError(err);
+        io.err(`${text}\n`);
+        return exitCode;
+      });
+  }
   let r: ExploreResult;
   try {
-    r = explore({
-      engine: target.engine,
-      config,
-      depth,
-      properties: target.properties,
-      differentialBase: target.differentialBase,
-      maxStates,
-      maxSeconds,
-      por,
-      onProgress: (p) =>
-        bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
-    });
+    r = explore(exploreOptions);
   } finally {
     bar.done();
   }
+  return report(r);
+}
 
+/** Record (--record) and print the result; the exit status. */
+function exploreReport(
+  r: ExploreResult,
+  c: { argv: readonly string[]; io: ExploreIo; dir: string; json: boolean; record: boolean; engine: EngineSpec; config: ModelConfig },
+): number {
+  const { argv, io, dir, json, config } = c;
   let fixture: string | undefined;
-  if (r.counterexample && a.switches.has('record')) {
+  if (r.counterexample && c.record) {
     try {
-      fixture = writeFixture(dir, toFixture(target.engine, config, r.counterexample, { argv: ['explore', ...argv], dir }));
+      fixture = writeFixture(dir, toFixture(c.engine, config, r.counterexample, { argv: ['explore', ...argv], dir }));
     } catch (err) {
       if (!(err instanceof FixtureError)) throw err;
       io.err(`lazymm: not recorded: ${err.message.split('\n')[0]}\n`);

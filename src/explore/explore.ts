@@ -176,7 +176,7 @@ interface StackEntry {
 }
 
 /** An exception thrown by the engine or a checker: reported as a failure of the engine contract. */
-function contractViolation(engineId: string, ops: readonly Op[], index: number, err: unknown): Violation {
+export function contractViolation(engineId: string, ops: readonly Op[], index: number, err: unknown): Violation {
   const message = err instanceof Error ? err.message : String(err);
   return {
     property: 'engine-contract',
@@ -190,7 +190,7 @@ function contractViolation(engineId: string, ops: readonly Op[], index: number, 
 }
 
 /** The engine emitted an event that breaks the trace format (src/trace/trace-validator.ts). */
-function invalidEventViolation(engineId: string, ops: readonly Op[], index: number, problem: RuleProblem): Violation {
+export function invalidEventViolation(engineId: string, ops: readonly Op[], index: number, problem: RuleProblem): Violation {
   return {
     property: 'engine-contract',
     clause: `emitted an invalid event (rule ${problem.rule})`,

@@ -12,14 +12,14 @@ import { checkFixture } from '../../src/fixtures/check';
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = exploreCommand(argv, { out: (s) => void (out += s), err: (s) => void (err += s), progress: false });
+  const code = exploreCommand(argv, { out: (s) => void (out += s), err: (s) => void (err += s), progress: false }) as number; // no --workers: synchronous
   return { code, out, err };
 }
 
 describe('lazymm explore', () => {
   it('shows progress (states, rate, time left) on a terminal and clears the line', () => {
     let err = '';
-    const code = exploreCommand(['--depth', '3', '--max-seconds', '60'], { out: () => undefined, err: (s) => void (err += s), progress: true });
+    const code = exploreCommand(['--depth', '3', '--max-seconds', '60'], { out: () => undefined, err: (s) => void (err += s), progress: true }) as number;
     expect(code).toBe(0); // mainline x86/refcount is clean to depth 3
     // (cut to the terminal's width)
     expect(err).toMatch(/\rexplore depth \d+\/3: \d+\/\d+ nodes expanded, \d+ states, \d+ transitions, [\d.]+k? states\/s, [\d.]+ s; (level ~\d+ s|stops in)/);
