@@ -15,11 +15,11 @@ describe('climbing search', () => {
     for (const tuning of [{}, { rarity: false }, { cutRate: 0 }, { argMutation: false }]) {
       const seen: { features: number; corpus: number }[] = [];
       const r = climbSearch({
-        engine, makeChecker: alwaysHolds, runs: 60, seed: 3, maxOps: 40, profiles: [DEFAULT_WEIGHTS],
+        engine, makeChecker: alwaysHolds, runs: 30, seed: 3, maxOps: 30, profiles: [DEFAULT_WEIGHTS],
         counts: () => true, onRun: (i) => seen.push(i), tuning,
       });
       expect(r.failure).toBeNull();
-      expect(seen).toHaveLength(60);
+      expect(seen).toHaveLength(30);
       seen.forEach((s, i) => {
         const prev = i === 0 ? { features: 0, corpus: 0 } : seen[i - 1];
         expect(s.corpus - prev.corpus).toBe(s.features > prev.features ? 1 : 0);
@@ -29,7 +29,7 @@ describe('climbing search', () => {
   });
 
   it('is deterministic for a seed, and another seed gives other runs', () => {
-    const opts = { engine, makeChecker: alwaysHolds, propertyIds: ['t'], runs: 25, search: 'climb' as const, seed: 11 };
+    const opts = { engine, makeChecker: alwaysHolds, propertyIds: ['t'], runs: 15, search: 'climb' as const, seed: 11 };
     expect(withoutSeconds(checkEngine(opts))).toEqual(withoutSeconds(checkEngine(opts)));
     expect(checkEngine({ ...opts, seed: 12 }).opsExecuted).not.toBe(checkEngine(opts).opsExecuted);
   });
