@@ -3,7 +3,7 @@
  * of each search on five mutants a hand-built ops list kills but earlier searches did not (docs/mutants.md),
  * per seed. One line per (search, mutant, seed) as it finishes (`-` = not killed within the budget).
  *
- *     npx ts-node --transpile-only bench/yardstick.ts BUDGET SEEDS SEARCH [SEARCH ...]   (SEEDS: 1-5 or 1,3)
+ *     [ONLY=id,id] npx ts-node --transpile-only bench/yardstick.ts BUDGET SEEDS SEARCH [SEARCH ...]   (SEEDS: 1-5 or 1,3)
  */
 import '../src/mutants/searches';
 import { allInstances } from '../src/mutants/instances';
@@ -27,7 +27,8 @@ function seedList(text: string): number[] {
 if (require.main === module) {
   const [budgetArg, seedsArg, ...names] = process.argv.slice(2);
   const budget = Number(budgetArg);
-  const only = process.env.ONLY ? YARDSTICK.filter((id) => id.includes(process.env.ONLY!)) : YARDSTICK;
+  // ONLY=a,b: the yardstick mutants whose id contains one of these
+  const only = process.env.ONLY ? YARDSTICK.filter((id) => process.env.ONLY!.split(',').some((s) => id.includes(s))) : YARDSTICK;
   for (const name of names) {
     const search = searchByName(name);
     if (!search) throw new Error(`no search ${name}`);
