@@ -17,6 +17,7 @@ import { minimizeOps, minimizeWithConfig } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { EngineOutputError } from './engine-output';
 import { deriveSeed } from './seed';
+import { climbSearch } from './climb-search';
 import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
 import { opsToChoices } from './ops-to-choices';
 import { pctSearch } from './pct-search';
@@ -74,7 +75,8 @@ export interface EngineCheckOptions<S> {
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
    * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
    * change points, ./pct-search.ts, under `weights`), 'swarm' (the weighted search with a swarm
-   * mask per run, ./swarm.ts) or 'coverage-swarm' (the coverage search with swarm masks).
+   * mask per run, ./swarm.ts), 'coverage-swarm' (the coverage search with swarm masks) or 'climb'
+   * (./climb-search.ts).
    */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
@@ -149,7 +151,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   };
   let found: Found | null = null;
   let runs: number;
-  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct' || search === 'coverage-swarm') {
+  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct' || search === 'coverage-swarm' || search === 'climb') {
     const common = {
       engine,
       makeChecker,
@@ -161,7 +163,8 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       profiles: searchWeights,
       counts,
     };
-    const r = search === 'pct' ? pctSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning, swarm });
+    const r =
+      search === 'pct' ? pctSearch(common) : search === 'climb' ? climbSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning, swarm });
     opsExecuted += r.opsExecuted;
     runs = r.runs;
     if (r.failure) {

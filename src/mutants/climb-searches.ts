@@ -1,0 +1,46 @@
+/**
+ * The climbing search of arbitraries/climb-search.ts in the mutant bench's search registry
+ * (./search.ts), with its ablations (docs/search.md "Climbing chains"):
+ * - `climb`: rarity schedule, cut at the feature, argument mutation (runCheck's weight profiles);
+ * - `climb-norarity`: entries picked as `coverage` picks them ((1 + added) / (1 + picks));
+ * - `climb-nocut`: no cut at a feature (havoc mutations only);
+ * - `climb-noarg`: no argument mutation.
+ * Each stops at the first run `target.judge` calls a kill or an error.
+ */
+import { profilesFor } from '../../arbitraries/check';
+import { climbSearch, type ClimbTuning } from '../../arbitraries/climb-search';
+import { DEFAULT_MAX_OPS } from '../../arbitraries/interleaving';
+import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
+
+/** One climbing search of `target` with `tuning` over the defaults. */
+export function climbMutantSearch(target: SearchTarget, options: SearchOptions, tuning: Partial<ClimbTuning> = {}): SearchHit | null {
+  const r = climbSearch({
+    engine: target.engine,
+    makeChecker: target.makeChecker,
+    runs: options.budget,
+    seed: options.seed,
+    maxOps: DEFAULT_MAX_OPS,
+    profiles: profilesFor(target.properties),
+    counts: (config, out) => target.judge(config, out) !== null,
+    onRun: (info) => options.onRun?.(info.run),
+    tuning,
+  });
+  const f = r.failure;
+  if (f === null) return null;
+  return { runs: f.run, kind: f.out.error !== null ? 'error' : 'kill', config: f.config, outcome: f.out };
+}
+
+const variants: [string, string, Partial<ClimbTuning>][] = [
+  ['climb', 'coverage-guided, climbing: rarity schedule, cut at the feature, argument mutation', {}],
+  ['climb-norarity', 'climb with the coverage search\'s entry schedule', { rarity: false }],
+  ['climb-nocut', 'climb without the cut at a feature', { cutRate: 0 }],
+  ['climb-noarg', 'climb without argument mutation', { argMutation: false }],
+];
+
+export const climbSearches: Search[] = variants.map(([name, description, tuning]) => ({
+  name,
+  description,
+  run: (target, options) => climbMutantSearch(target, options, tuning),
+}));
+
+for (const s of climbSearches) registerSearch(s);
