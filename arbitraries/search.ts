@@ -14,11 +14,14 @@
  * - `swarm`: `weighted` with a swarm mask per run (./swarm.ts): each run omits some op kinds and
  *   some argument values (every kind but the progress ops `step` and `ipi`), so the few left meet;
  * - `coverage-swarm`: `coverage` whose fresh runs draw a swarm mask too and whose profile
- *   mutation can change it.
+ *   mutation can change it;
+ * - `goexplore`: Go-Explore (./goexplore-search.ts): an archive of abstract states (cells) reached,
+ *   each with the shortest op prefix reaching it; a run returns to a rarely visited cell by replaying
+ *   its prefix and explores on from there under the check's weight profiles.
  */
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm'] as const;
+export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'goexplore'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /** The search of `check` and the campaign when none is named. */

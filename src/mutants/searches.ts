@@ -66,3 +66,4 @@ registerSearch(uniformSearch);
 import './coverage-searches';
 import './pct-searches';
 import './swarm-searches';
+import './goexplore-searches';
