@@ -48,11 +48,14 @@ describe('Go-Explore cells', () => {
   const cfg: ModelConfig = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
 
   it('tell a CPU in a syscall, and in the middle of a context switch, from one in user mode', () => {
-    const [sys, sched, step] = cellsOf(cfg, [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'idle0' }, { op: 'step', cpu: 0 }]);
+    const [sys, sched, step, done] = cellsOf(cfg, [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'idle0' }, { op: 'step', cpu: 0 }, { op: 'step', cpu: 0 }]);
     const [user] = cellsOf(cfg, [{ op: 'syscall', cpu: 1 }]);
     expect(sys.text).toMatch(/^kernel syscall - user shared-mm \| user/);
     expect(sched.text).toMatch(/^kernel syscall __schedule/);
-    expect(new Set([sys.cell, sched.cell, step.cell]).size).toBe(3);
+    expect(new Set([sys.cell, sched.cell, done.cell]).size).toBe(3);
+    expect(done.text).toMatch(/^kernel - idle lazy shared-mm/);
+    // The default grain leaves out the kind of the last event inside a path (FULL_GRAIN keeps it).
+    expect(step.cell).toBe(sched.cell);
     expect(user.cell).not.toBe(sys.cell); // the cell keeps which CPU it is
     expect(user.bucket).toBe(sys.bucket); // the bucket does not
   });
