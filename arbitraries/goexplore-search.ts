@@ -41,8 +41,10 @@ export interface GoExploreTuning {
   warmup: number;
   /** Share of fresh random runs afterwards. */
   freshRate: number;
-  /** Most ops explored after a return (drawn uniformly from 1..this, capped by `maxOps`). */
+  /** Most ops explored after a return (drawn uniformly from 1..this, capped by `maxRunOps`). */
   maxExplore: number;
+  /** Most ops of a run, prefix included (default: `maxOps`, a generated run's length). */
+  maxRunOps?: number;
 }
 
 export const DEFAULT_GOEXPLORE_TUNING: GoExploreTuning = { warmup: 20, freshRate: 0.1, maxExplore: 40 };
@@ -73,6 +75,7 @@ export function goExploreSearch<S>(o: GoExploreOptions<S>): GoExploreResult {
   const int = (n: number) => Math.floor(rnd() * n);
   const bounds = resolveModelConfigConstraints(o.configConstraints);
   const archive = new Archive();
+  const maxRunOps = tuning.maxRunOps ?? o.maxOps;
   let opsExecuted = 0;
   let opsReturned = 0;
 
@@ -83,7 +86,7 @@ export function goExploreSearch<S>(o: GoExploreOptions<S>): GoExploreResult {
     const profile = int(o.profiles.length);
     const weights = o.profiles[profile];
     const prefix = cell?.prefix ?? [];
-    const explore = cell === null ? o.maxOps : Math.min(1 + int(tuning.maxExplore), o.maxOps - prefix.length);
+    const explore = cell === null ? o.maxOps : Math.min(1 + int(tuning.maxExplore), maxRunOps - prefix.length);
     const choices = Array.from({ length: Math.max(0, explore) }, () => int(0x7fffffff));
     const visited = new Set<number>();
     const visitedBuckets = new Set<number>();
@@ -108,11 +111,11 @@ export function goExploreSearch<S>(o: GoExploreOptions<S>): GoExploreResult {
         visited.add(id);
         visitedBuckets.add(bucket);
         // A cell reached at the last op leaves nothing to explore from it: not archived.
-        if (run.ops.length < o.maxOps && archive.offer(id, bucket, config, profile, run.ops)) found++;
+        if (run.ops.length < maxRunOps && archive.offer(id, bucket, config, profile, run.ops)) found++;
       };
       if (prefix.length === 0) arrive();
       for (const choice of choices) {
-        if (stopped() || run.ops.length >= o.maxOps || run.choose(choice, weights) === undefined) return;
+        if (stopped() || run.ops.length >= maxRunOps || run.choose(choice, weights) === undefined) return;
         fold();
         arrive();
       }

@@ -110,6 +110,11 @@ describe('Go-Explore search', () => {
     expect(infos.every((i) => i.returned + i.explored <= 30)).toBe(true);
     expect(r.opsReturned).toBe(infos.reduce((s, i) => s + i.returned, 0));
     expect(r.cells).toBe(infos[infos.length - 1].cells);
+    // maxRunOps lets a returning run go past maxOps (a measurement knob).
+    const longer: number[] = [];
+    goExploreSearch({ engine, makeChecker: alwaysHolds, runs: 80, seed: 2, maxOps: 30, profiles: [DEFAULT_WEIGHTS], counts: () => true, tuning: { maxRunOps: 50 }, onRun: (i) => longer.push(i.returned + i.explored) });
+    expect(Math.max(...longer)).toBeGreaterThan(30);
+    expect(Math.max(...longer)).toBeLessThanOrEqual(50);
   });
 
   it('is deterministic for a seed, and another seed gives other runs', () => {
