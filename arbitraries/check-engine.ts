@@ -21,6 +21,7 @@ import { climbSearch } from './climb-search';
 import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
 import { opsToChoices } from './ops-to-choices';
 import { pctSearch } from './pct-search';
+import { goExploreSearch } from './goexplore-search';
 import { searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
 import { plainProfileSpace, swarmIndex, swarmProfileSpace } from './swarm';
@@ -75,8 +76,9 @@ export interface EngineCheckOptions<S> {
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
    * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
    * change points, ./pct-search.ts, under `weights`), 'swarm' (the weighted search with a swarm
-   * mask per run, ./swarm.ts), 'coverage-swarm' (the coverage search with swarm masks) or 'climb'
-   * (./climb-search.ts).
+   * mask per run, ./swarm.ts), 'coverage-swarm' (the coverage search with swarm masks), 'climb'
+   * (./climb-search.ts) or 'goexplore' (return to an archived abstract state, explore on:
+   * ./goexplore-search.ts).
    */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
@@ -151,7 +153,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   };
   let found: Found | null = null;
   let runs: number;
-  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct' || search === 'coverage-swarm' || search === 'climb') {
+  if (search === 'coverage' || search === 'coverage-nofocus' || search === 'pct' || search === 'coverage-swarm' || search === 'climb' || search === 'goexplore') {
     const common = {
       engine,
       makeChecker,
@@ -164,7 +166,13 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       counts,
     };
     const r =
-      search === 'pct' ? pctSearch(common) : search === 'climb' ? climbSearch(common) : coverageSearch({ ...common, tuning: options.coverageTuning, swarm });
+      search === 'pct'
+        ? pctSearch(common)
+        : search === 'climb'
+          ? climbSearch(common)
+          : search === 'goexplore'
+            ? goExploreSearch(common)
+            : coverageSearch({ ...common, tuning: options.coverageTuning, swarm });
     opsExecuted += r.opsExecuted;
     runs = r.runs;
     if (r.failure) {
@@ -173,10 +181,18 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
       found = { config: f.config, out: f.out, seed, path: `${search}:run=${f.run}` };
       // fast-check shrinks the failing run as it shrinks its own, given as the choices that replay it.
       const index = swarm ? swarmIndex(f.profile, f.mask ?? 0, searchWeights.length) : f.profile;
-      const choices = options.minimize === false || f.out.error !== null ? null : opsToChoices(engine, f.config, f.out.ops, space.weights(index));
+      // Go-Explore's returned prefix may come from runs under other profiles: the first that replays it.
+      const indices = search === 'goexplore' ? [index, ...searchWeights.map((_, i) => i).filter((i) => i !== index)] : [index];
+      let choices: number[] | null = null;
+      let shrinkIndex = index;
+      for (const i of options.minimize === false || f.out.error !== null ? [] : indices) {
+        choices = opsToChoices(engine, f.config, f.out.ops, space.weights(i));
+        shrinkIndex = i;
+        if (choices !== null) break;
+      }
       if (choices !== null) {
         shrinkRuns = -1;
-        const example: [ModelConfig, number, number[]] = [f.config, index, choices];
+        const example: [ModelConfig, number, number[]] = [f.config, shrinkIndex, choices];
         const details = fc.check(property, { examples: [example], numRuns: 1, seed });
         found = fromFastCheck(details, `${found.path}:`) ?? found;
       }

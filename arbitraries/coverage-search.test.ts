@@ -62,6 +62,6 @@ describe('coverage-guided search', () => {
     expect(parseSearch(undefined)).toBe('weighted');
     expect(parseSearch('coverage')).toBe('coverage');
     expect(() => parseSearch('afl')).toThrow(UsageError);
-    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, got "afl"/);
+    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, goexplore, got "afl"/);
   });
 });

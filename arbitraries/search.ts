@@ -16,11 +16,14 @@
  * - `coverage-swarm`: `coverage` whose fresh runs draw a swarm mask too and whose profile
  *   mutation can change it;
  * - `climb`: the coverage search with a rarity schedule, cuts at the op that reached a feature and
- *   argument mutation (./climb-search.ts).
+ *   argument mutation (./climb-search.ts);
+ * - `goexplore`: Go-Explore (./goexplore-search.ts): an archive of abstract states (cells) reached,
+ *   each with the shortest op prefix reaching it; a run returns to a rarely visited cell by replaying
+ *   its prefix and explores on from there under the check's weight profiles.
  */
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb'] as const;
+export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb', 'goexplore'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /** The search of `check` and the campaign when none is named. */

@@ -67,3 +67,4 @@ import './coverage-searches';
 import './pct-searches';
 import './swarm-searches';
 import './climb-searches';
+import './goexplore-searches';
