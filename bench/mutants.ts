@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import '../src/mutants/searches';
 import { allInstances, type MutantInstance } from '../src/mutants/instances';
 import { sampleInstances } from '../src/mutants/sample';
-import { listSearches, searchByName, type Search } from '../src/mutants/search';
+import { DEFAULT_MUTANT_SEARCHES, listSearches, searchByName, type Search } from '../src/mutants/search';
 import { median } from '../src/mutants/summary';
 import { divergingRuns } from '../src/mutants/divergence';
 import { DEFAULT_EXPLORE, DIVERGENCE_RUNS, judgeInstance, searchTarget } from '../src/mutants/verdict';
@@ -32,7 +32,7 @@ export interface MutantBenchOptions {
   sampleSeed: number;
   seeds: number;
   budget: number;
-  /** Search names (default: every registered search; the first is the reference of the ratios). */
+  /** Search names (default: DEFAULT_MUTANT_SEARCHES; the first is the reference of the ratios). */
   searches?: string[];
   exploreSeconds: number;
   earlyStop: boolean;
@@ -177,7 +177,7 @@ function distribution(records: readonly MutantRecord[], search: string) {
 
 export function mutantSection(o: MutantBenchOptions, ui: MutantBenchUi) {
   const t0 = performance.now();
-  const searches = (o.searches ?? listSearches().map((s) => s.name)).map((n) => {
+  const searches = (o.searches ?? [...DEFAULT_MUTANT_SEARCHES]).map((n) => {
     const s = searchByName(n);
     if (!s) throw new Error(`bench: unknown search ${n} (known: ${listSearches().map((x) => x.name).join(', ')})`);
     return s;

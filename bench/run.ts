@@ -25,7 +25,7 @@
  * seed, 4000), --explore-seconds S (per exhaustive minimum, 8; cached), --variant ID (repeatable),
  * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Mutant section: --mutant-sample K|all
  * (24), --mutant-sample-seed S (1), --mutant-seeds N (5), --mutant-budget N (10000),
- * --mutant-search NAME (repeatable; default every registered search), --mutant-engine ARCH/STRATEGY and
+ * --mutant-search NAME (repeatable; default DEFAULT_MUTANT_SEARCHES: generator, uniform, coverage, climb), --mutant-engine ARCH/STRATEGY and
  * --mutant-id TEXT (repeatable filters of the mutant instances, before sampling), --mutant-explore-seconds S
  * (5), --no-early-stop, --no-mutants, --only-mutants (that section alone; results.json untouched).
  * --only-explorer: the explorer section of ./explorer.ts alone, with its same-run baselines.

@@ -64,6 +64,14 @@ export function registerSearch(search: Search): void {
   registry.set(search.name, search);
 }
 
+/**
+ * The searches `lazymm mutants --run` and the bench's mutant section run when none is named: today's
+ * generator (the reference of the ratios), the uniform baseline, and the two corpus searches. The
+ * others (pct, swarm, the ablations, goexplore) stay one `--search` away: every registered search
+ * on every survivor costs budget x seeds runs each.
+ */
+export const DEFAULT_MUTANT_SEARCHES = ['generator', 'uniform', 'coverage', 'climb'] as const;
+
 /** The searches registered so far, in registration order. */
 export function listSearches(): Search[] {
   return [...registry.values()];

@@ -14,7 +14,7 @@ export const MUTANTS_FLAGS: readonly FlagSpec[] = [
   { name: 'budget', kind: 'value', arg: 'N', help: `random runs per search and mutant (default ${MUTANTS_DEFAULTS.budget})` },
   { name: 'sample', kind: 'value', arg: 'K', help: 'only K mutants, spread over the operators, chosen by the seed (default: all)' },
   { name: 'seed', kind: 'value', arg: 'N', help: `seed of the searches and of the sample (default ${MUTANTS_DEFAULTS.seed})` },
-  { name: 'search', kind: 'list', arg: 'NAME', help: 'a search to run, in order; repeatable (default: every registered search)' },
+  { name: 'search', kind: 'list', arg: 'NAME', help: 'a search to run, in order; repeatable (default: generator, uniform, coverage, climb)' },
   { name: 'operator', kind: 'list', arg: 'OP', help: `only this operator; repeatable (${OPERATORS.join(', ')})` },
   { name: 'engine', kind: 'list', arg: 'ARCH/STRATEGY', help: 'only mutants on this engine; repeatable (x86/refcount, powerpc/shootdown, arm64/refcount, x86/hazard)' },
   { name: 'id', kind: 'list', arg: 'TEXT', help: 'only mutants whose id contains TEXT; repeatable' },

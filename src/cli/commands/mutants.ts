@@ -7,7 +7,7 @@
 import '../../mutants/searches';
 import { allInstances, type MutantInstance } from '../../mutants/instances';
 import { sampleInstances } from '../../mutants/sample';
-import { listSearches, searchByName, type Search } from '../../mutants/search';
+import { DEFAULT_MUTANT_SEARCHES, listSearches, searchByName, type Search } from '../../mutants/search';
 import { median, scoreBy, scoreText, type ScoreRow } from '../../mutants/summary';
 import { OPERATORS } from '../../mutants/types';
 import { DEFAULT_EXPLORE, boundText, judgeInstance, type MutantVerdict } from '../../mutants/verdict';
@@ -47,7 +47,7 @@ export function mutantsCommand(argv: readonly string[], io: CliIo): number {
   const budget = a.values.has('budget') ? parsePositiveInt('--budget', a.values.get('budget')) : MUTANTS_DEFAULTS.budget;
   const sample = a.values.has('sample') ? parsePositiveInt('--sample', a.values.get('sample')) : null;
   const exploreSeconds = a.values.has('explore-seconds') ? parseNonNegativeInt('--explore-seconds', a.values.get('explore-seconds')) : MUTANTS_DEFAULTS.exploreSeconds;
-  const searches: Search[] = (a.lists.get('search') ?? listSearches().map((s) => s.name)).map((name) => {
+  const searches: Search[] = (a.lists.get('search') ?? [...DEFAULT_MUTANT_SEARCHES]).map((name) => {
     const s = searchByName(name);
     if (!s) throw new UsageError(`--search: unknown search ${JSON.stringify(name)} (known: ${listSearches().map((x) => x.name).join(', ')})`);
     return s;
