@@ -3,17 +3,18 @@
  * thread runs worker-main.js; from the TypeScript sources (ts-node, `npm run lazymm`, jest) the
  * thread loads worker-main.ts through a require hook for .ts files that transpiles each file once
  * (TypeScript's transpileModule, as ts-node --transpile-only does) into a cache keyed by the SHA-1
- * of the source, under the system temporary directory. The coordinator fills the cache with the
+ * of the source, under the project's node_modules/.cache (nothing is written outside the project). The coordinator fills the cache with the
  * files worker-main.ts imports (warmTranspileCache) before starting the threads, so a worker does
  * not load the compiler (ts-node in every thread took ~13 s on a loaded 2-core machine).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-const CACHE_DIR = join(tmpdir(), `lazymm-worker-ts-${typeof process.getuid === 'function' ? process.getuid() : 0}`);
+// Only used when running from the sources (src/explore -> the project root): node_modules/.cache is
+// where build tools keep such caches, ignored by git and removed with node_modules.
+const CACHE_DIR = join(__dirname, '..', '..', 'node_modules', '.cache', 'lazymm-worker-ts');
 
 /**
  * The hook, as source (the thread runs it before worker-main.ts): it must not need TypeScript
