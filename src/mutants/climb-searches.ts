@@ -7,27 +7,18 @@
  * - `climb-noarg`: no argument mutation.
  * Each stops at the first run `target.judge` calls a kill or an error.
  */
-import { profilesFor } from '../../arbitraries/check';
 import { climbSearch, type ClimbTuning } from '../../arbitraries/climb-search';
-import { DEFAULT_MAX_OPS } from '../../arbitraries/interleaving';
+import { hitOf, searchCommon } from './search-adapter';
 import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
 
 /** One climbing search of `target` with `tuning` over the defaults. */
 export function climbMutantSearch(target: SearchTarget, options: SearchOptions, tuning: Partial<ClimbTuning> = {}): SearchHit | null {
   const r = climbSearch({
-    engine: target.engine,
-    makeChecker: target.makeChecker,
-    runs: options.budget,
-    seed: options.seed,
-    maxOps: DEFAULT_MAX_OPS,
-    profiles: profilesFor(target.properties),
-    counts: (config, out) => target.judge(config, out) !== null,
+    ...searchCommon(target, options),
     onRun: (info) => options.onRun?.(info.run),
     tuning,
   });
-  const f = r.failure;
-  if (f === null) return null;
-  return { runs: f.run, kind: f.out.error !== null ? 'error' : 'kill', config: f.config, outcome: f.out };
+  return hitOf(r.failure);
 }
 
 const variants: [string, string, Partial<ClimbTuning>][] = [

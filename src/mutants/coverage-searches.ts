@@ -8,7 +8,7 @@
  */
 import { profilesFor } from '../../arbitraries/check';
 import { coverageSearch } from '../../arbitraries/coverage-search';
-import { DEFAULT_MAX_OPS } from '../../arbitraries/interleaving';
+import { hitOf, searchCommon } from './search-adapter';
 import { searchProfiles } from '../../arbitraries/search';
 import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
 
@@ -16,19 +16,12 @@ import { registerSearch, type Search, type SearchHit, type SearchOptions, type S
 export function coverageMutantSearch(target: SearchTarget, options: SearchOptions, focus: boolean, swarm = false): SearchHit | null {
   const profiles = searchProfiles(focus ? 'coverage' : 'coverage-nofocus', profilesFor(target.properties));
   const r = coverageSearch({
-    engine: target.engine,
-    makeChecker: target.makeChecker,
-    runs: options.budget,
-    seed: options.seed,
-    maxOps: DEFAULT_MAX_OPS,
+    ...searchCommon(target, options),
     profiles,
-    counts: (config, out) => target.judge(config, out) !== null,
     onRun: (info) => options.onRun?.(info.run),
     swarm,
   });
-  const f = r.failure;
-  if (f === null) return null;
-  return { runs: f.run, kind: f.out.error !== null ? 'error' : 'kill', config: f.config, outcome: f.out };
+  return hitOf(r.failure);
 }
 
 export const coverageGuidedSearch: Search = {
