@@ -243,13 +243,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     warnings,
     filtered: options.opFilter !== undefined,
   };
-  const done = (r: ExploreResult['result']): ExploreResult => {
-    result.result = r;
-    result.seconds = elapsed();
-    result.statesPerSecond = result.seconds > 0 ? result.states / result.seconds : 0;
-    result.transitionsPerSecond = result.seconds > 0 ? result.transitions / result.seconds : 0;
-    return result;
-  };
+  const done = (r: ExploreResult['result']): ExploreResult => finishResult(result, r, elapsed());
 
   // Node store: parent and op per node; node 0 is the initial state.
   const parent: number[] = [-1];
@@ -417,6 +411,30 @@ export function explore(options: ExploreOptions): ExploreResult {
  * and apply the remaining ops to copies of the states, with copies of the monitors and validators
  * fed their events (the path was checked clean when its nodes were found).
  */
+/**
+ * Feed a transition's events, already checked once, to a cloned validator and monitor again (the
+ * path stack is rebuilt by replay); returns the next trace index. A violation here means the engine
+ * or a checker is not deterministic.
+ */
+export function replayChecked(validator: TraceValidator, monitor: ExploreMonitor, events: readonly TraceEvent[], from: number): number {
+  let idx = from;
+  for (const ev of events) {
+    validator.check(ev, idx);
+    if (monitor.observe(ev, idx).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
+    idx++;
+  }
+  return idx;
+}
+
+/** Close `result` as `r` after `seconds`, with its rates. */
+export function finishResult(result: ExploreResult, r: ExploreResult['result'], seconds: number): ExploreResult {
+  result.result = r;
+  result.seconds = seconds;
+  result.statesPerSecond = seconds > 0 ? result.states / seconds : 0;
+  result.transitionsPerSecond = seconds > 0 ? result.transitions / seconds : 0;
+  return result;
+}
+
 function syncStack(
   stack: StackEntry[],
   node: number,
@@ -437,12 +455,7 @@ function syncStack(
     const events = apply(state, opOf[chain[k]] as Op);
     const monitor = prev.monitor.clone();
     const validator = prev.validator.clone();
-    let idx = prev.nextIndex;
-    for (const ev of events) {
-      validator.check(ev, idx);
-      if (monitor.observe(ev, idx).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
-      idx++;
-    }
+    const idx = replayChecked(validator, monitor, events, prev.nextIndex);
     stack.push({ node: chain[k], state, events, monitor, validator, nextIndex: idx });
   }
 }

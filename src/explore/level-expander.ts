@@ -19,7 +19,7 @@ import { TraceValidator } from '../trace/trace-validator';
 import type { Violation } from '../../properties';
 import { kernelFingerprint, newRenamings } from './canonical';
 import { ownViolationFor, type OwnViolation } from './differential';
-import { contractViolation, invalidEventViolation, selectExploreProperties } from './explore';
+import { contractViolation, invalidEventViolation, replayChecked, selectExploreProperties } from './explore';
 import { fingerprint } from './fingerprint';
 import { copyKernelState } from './kernel-copy';
 import { ExploreMonitor, mirrorPropertiesOf } from './monitor';
@@ -298,12 +298,7 @@ export class LevelExpander {
       const events: TraceEvent[] = engine.apply(state, op);
       const monitor = prev.monitor.clone();
       const validator = prev.validator.clone();
-      let idx = prev.nextIndex;
-      for (const ev of events) {
-        validator.check(ev, idx);
-        if (monitor.observe(ev, idx).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
-        idx++;
-      }
+      const idx = replayChecked(validator, monitor, events, prev.nextIndex);
       stack.push({ node: chain[k], op, state, monitor, validator, nextIndex: idx });
     }
     return stack[stack.length - 1];

@@ -20,7 +20,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Op } from '../engine/ops';
 import type { Violation } from '../../properties';
-import { explore, type ExploreLevel, type ExploreOptions, type ExploreResult } from './explore';
+import { explore, finishResult, type ExploreLevel, type ExploreOptions, type ExploreResult } from './explore';
 import { CTL, STOP, type LevelReply, type LevelRequest, type WorkerExploreOptions } from './level-expander';
 import { SharedVisitedSet, levelBase, priority, priorityParts } from './shared-visited';
 import { prepareWorkers, startWorker } from './worker-script';
@@ -98,13 +98,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
   // The root (its checks, the result's description): explore() to depth 0.
   const result = explore({ ...options, depth: 0, onProgress: undefined });
   result.depth = depth;
-  const done = (r: ExploreResult['result']): ExploreResult => {
-    result.result = r;
-    result.seconds = elapsed();
-    result.statesPerSecond = result.seconds > 0 ? result.states / result.seconds : 0;
-    result.transitionsPerSecond = result.seconds > 0 ? result.transitions / result.seconds : 0;
-    return result;
-  };
+  const done = (r: ExploreResult['result']): ExploreResult => finishResult(result, r, elapsed());
   if (depth === 0 || (result.result === 'counterexample' && stopOnViolation)) return done(result.result);
 
   const workerOptions: WorkerExploreOptions = {
