@@ -20,7 +20,7 @@ import type { Op } from '../src/engine/ops';
 import type { InitEvent } from '../src/trace/events';
 import { drawModelConfig, resolveModelConfigConstraints } from './config';
 import { InterleavingCoverage } from './coverage';
-import type { CoverageSearchResult } from './coverage-search';
+import { nudgeModelConfig, type CoverageSearchResult } from './coverage-search';
 import { cutAfter, isArgGene, mutateArgument, opOfEvent, resolveArgGene, type ClimbGene } from './climb-genes';
 import { FeatureRarity, type FoundFeature } from './feature-rarity';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
@@ -148,18 +148,7 @@ export function climbSearch<S>(o: ClimbSearchOptions<S>): CoverageSearchResult {
     }
   };
 
-  const nudgeConfig = (cfg: ModelConfig): ModelConfig => {
-    if (o.config) return cfg;
-    const fields = [
-      ['cpus', bounds.minCpus, bounds.maxCpus],
-      ['procs', bounds.minProcs, bounds.maxProcs],
-      ['threads', bounds.minThreads, bounds.maxThreads],
-      ['kthreads', bounds.minKthreads, bounds.maxKthreads],
-    ] as const;
-    const [name, lo, hi] = fields[int(fields.length)];
-    const v = cfg[name] + (rnd() < 0.5 ? -1 : 1);
-    return v < lo || v > hi ? cfg : { ...cfg, [name]: v };
-  };
+  const nudgeConfig = (cfg: ModelConfig): ModelConfig => (o.config ? cfg : nudgeModelConfig(cfg, bounds, rnd));
 
   const execute = (c: Candidate): { out: MonitoredOutcome; opEnds: number[] } => {
     const weights = o.profiles[c.profile] ?? o.profiles[0];

@@ -20,7 +20,7 @@
  */
 import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
-import { drawModelConfig, resolveModelConfigConstraints } from './config';
+import { drawModelConfig, resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
 import { InterleavingCoverage } from './coverage';
 import type { InitEvent } from '../src/trace/events';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
@@ -99,6 +99,23 @@ interface Candidate {
 
 
 /** Run the coverage-guided search; stops at the first counting failure. */
+/**
+ * One configuration field (CPUs, processes, threads, kthreads; uniformly) one up or down (even
+ * odds), unchanged when that leaves `bounds`: the corpus searches' "change the configuration by
+ * one" mutation. Draws two numbers from `rnd`.
+ */
+export function nudgeModelConfig(cfg: ModelConfig, bounds: Required<ModelConfigConstraints>, rnd: () => number): ModelConfig {
+  const fields = [
+    ['cpus', bounds.minCpus, bounds.maxCpus],
+    ['procs', bounds.minProcs, bounds.maxProcs],
+    ['threads', bounds.minThreads, bounds.maxThreads],
+    ['kthreads', bounds.minKthreads, bounds.maxKthreads],
+  ] as const;
+  const [name, lo, hi] = fields[Math.floor(rnd() * fields.length)];
+  const v = cfg[name] + (rnd() < 0.5 ? -1 : 1);
+  return v < lo || v > hi ? cfg : { ...cfg, [name]: v };
+}
+
 export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchResult {
   const tuning = { ...DEFAULT_COVERAGE_TUNING, ...(o.tuning ?? {}) };
   const rnd = prng(o.seed ^ 0x5eed);
@@ -201,18 +218,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
     }
   };
 
-  const nudgeConfig = (cfg: ModelConfig): ModelConfig => {
-    if (o.config) return cfg;
-    const fields = [
-      ['cpus', bounds.minCpus, bounds.maxCpus],
-      ['procs', bounds.minProcs, bounds.maxProcs],
-      ['threads', bounds.minThreads, bounds.maxThreads],
-      ['kthreads', bounds.minKthreads, bounds.maxKthreads],
-    ] as const;
-    const [name, lo, hi] = fields[int(fields.length)];
-    const v = cfg[name] + (rnd() < 0.5 ? -1 : 1);
-    return v < lo || v > hi ? cfg : { ...cfg, [name]: v };
-  };
+  const nudgeConfig = (cfg: ModelConfig): ModelConfig => (o.config ? cfg : nudgeModelConfig(cfg, bounds, rnd));
 
   /** The outcome, and the trace length after each op applied. */
   const execute = (c: Candidate): { out: MonitoredOutcome; opEnds: number[] } => {
