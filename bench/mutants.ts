@@ -75,7 +75,7 @@ function runSearches(inst: MutantInstance, searches: readonly Search[], o: Mutan
   const target = searchTarget(inst);
   const rec: MutantRecord = {
     id: inst.id, operator: inst.site.operator, arch: inst.engine.arch, engine: `${inst.engine.arch}/${inst.engine.strategy}`, description: inst.site.description,
-    searches: {}, explorer: null, hand: handKillFor(inst.id)?.clause ?? null, killable: false, crashed: false, property: null, diverged: null,
+    searches: {}, explorer: null, hand: handKillFor(inst.id, inst.engine.knobs)?.clause ?? null, killable: false, crashed: false, property: null, diverged: null,
   };
   for (const s of searches) {
     const r: SearchRecord = { runs: [], skippedSeeds: 0, property: null, crashed: false };

@@ -40,7 +40,9 @@ export function eventSummary(ev: TraceEvent): string {
     case 'prev_mm':
       return `${on} ${ev.fn} rq->prev_mm = ${ev.mm ?? 'NULL'}`;
     case 'rq_membarrier_state':
-      return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value)}`;
+      return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value)}${ev.drainedBy ? ` (store buffer drained by ${ev.drainedBy})` : ''}`;
+    case 'store_buffered':
+      return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value)} into the store buffer (not yet visible to other CPUs)`;
     case 'mm_membarrier_state':
       return `${on} ${ev.fn} ${ev.mm}->membarrier_state = ${hex(ev.value)}`;
     case 'load_mm':

@@ -45,7 +45,9 @@ export class Kctx {
   knob<T extends string | number | boolean>(name: string): T {
     return this.knobs[name] as T;
   }
+  /** smp_mb() and every full barrier: drains this CPU's store buffer first (knob storeBuffer). */
   mb(cpu: CpuId, fn: string): void {
+    this.drainStoreBuffer(cpu, fn);
     this.emit({ k: 'mb', cpu, fn });
   }
   serialize(cpu: CpuId, fn: string, how: string): void {
@@ -63,9 +65,53 @@ export class Kctx {
     this.s.cpus[cpu].prevMm = mm;
     this.emit({ k: 'prev_mm', cpu, fn, mm });
   }
+  /**
+   * WRITE_ONCE(rq->membarrier_state) / this_cpu_write() by `cpu` on its own runqueue (every writer
+   * is the runqueue's CPU). With the knob storeBuffer='rq-membarrier-state' the store waits in the
+   * CPU's store buffer (docs/engine-contract.md "Store buffer"); otherwise it is visible at once.
+   */
   setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
-    this.s.cpus[cpu].rqMembarrierState = value;
+    const c = this.s.cpus[cpu];
+    if (this.knobs.storeBuffer === 'rq-membarrier-state') {
+      c.rqMembarrierStateBuffered = value;
+      c.rqMembarrierStateBufferedBy = fn;
+      this.emit({ k: 'store_buffered', cpu, fn, loc: 'rq_membarrier_state', value });
+      return;
+    }
+    c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value });
+  }
+  /**
+   * READ_ONCE(rq->membarrier_state) by `cpu` of its own runqueue (membarrier_switch_mm(),
+   * membarrier_update_current_mm(), membarrier_exec_mmap()): its own buffered store if any (store
+   * forwarding), else memory. Another CPU's read (the membarrier scan) reads `rqMembarrierState`.
+   */
+  ownRqMembarrierState(cpu: CpuId): number {
+    const c = this.s.cpus[cpu];
+    return c.rqMembarrierStateBuffered ?? c.rqMembarrierState;
+  }
+  /**
+   * The buffered stores of `cpu` become visible to every CPU, in program order (only the last one
+   * of the one buffered location is left to show), before what drains them (`by`): a full barrier,
+   * an x86 locked RMW, the csd_unlock() release that ends a remote IPI handler.
+   */
+  drainStoreBuffer(cpu: CpuId, by: string): void {
+    const c = this.s.cpus[cpu];
+    if (c.rqMembarrierStateBuffered == null) return;
+    const value = c.rqMembarrierStateBuffered;
+    const fn = c.rqMembarrierStateBufferedBy ?? 'rq->membarrier_state';
+    c.rqMembarrierStateBuffered = null;
+    c.rqMembarrierStateBufferedBy = null;
+    c.rqMembarrierState = value;
+    this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
+  }
+  /**
+   * A non-value-returning atomic RMW by `cpu` (atomic_or(), ...): a full barrier on x86 (LOCK
+   * prefix), unordered on arm64 and powerpc ({@link ArchHooks.lockedRmwDrainsStoreBuffer}). Emits no
+   * `mb`: the model does not track locked instructions as barriers; only their store-buffer effect.
+   */
+  atomicRmw(cpu: CpuId, fn: string): void {
+    if (this.arch.lockedRmwDrainsStoreBuffer) this.drainStoreBuffer(cpu, fn);
   }
   setMmMembarrierState(cpu: CpuId, fn: string, mm: MmState, value: number): void {
     mm.membarrierState = value;

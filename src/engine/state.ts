@@ -82,8 +82,15 @@ export interface CpuState {
   idle: TaskId;
   /** rq->prev_mm */
   prevMm: MmId | null;
-  /** rq->membarrier_state */
+  /** rq->membarrier_state in memory (what other CPUs read). */
   rqMembarrierState: number;
+  /**
+   * Knob storeBuffer: this CPU's store to its rq->membarrier_state that is not yet visible to other
+   * CPUs (the last of its buffered stores: a drain makes them all visible), and its writer.
+   * Absent or null: nothing buffered.
+   */
+  rqMembarrierStateBuffered?: number | null;
+  rqMembarrierStateBufferedBy?: string | null;
   /** Executing user instructions or not. */
   mode: 'user' | 'kernel';
   irqsOff: boolean;

@@ -19,8 +19,9 @@ describe('hand-built kills', () => {
     expect(inst).toBeDefined();
     if (!inst) return;
     const ops = parseOps(kill.ops);
-    const mutant = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, kill.config, ops);
-    const base = driveOps(createEngine(inst.engine) as Engine<unknown>, kill.config, ops);
+    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...kill.knobs } };
+    const mutant = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, kill.config, ops);
+    const base = driveOps(createEngine(spec) as Engine<unknown>, kill.config, ops);
     expect([mutant.stopped, base.stopped]).toEqual([null, null]);
     expect(checkTrace(mutant.events).map((v) => `${v.property} ${v.clause}`)).toEqual([kill.clause]);
     expect(checkTrace(base.events)).toEqual([]);
@@ -38,8 +39,23 @@ describe('hand-built kills', () => {
     expect(checkTrace(run.events)).toEqual([]);
   });
 
-  it('finds a kill by its instance id, and none for an unrecorded one', () => {
+  it('the single-user registration without its smp_mb() is equivalent on x86 with the store buffer: atomic_or(READY) is a LOCK OR', () => {
+    const arm64 = HAND_KILLS.find((h) => h.mutant === 'kernel/membarrier:stepRegister:drop-mb:0@arm64/refcount');
+    const file = 'kernel/membarrier.ts';
+    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === 'kernel/membarrier:stepRegister:drop-mb:0@x86/refcount');
+    expect(arm64 && inst).toBeTruthy();
+    if (!arm64 || !inst) return;
+    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...arm64.knobs } };
+    const run = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, arm64.config, parseOps(arm64.ops));
+    expect(run.stopped).toBeNull();
+    expect(run.events.some((e) => e.k === 'rq_membarrier_state' && e.drainedBy === 'atomic_or')).toBe(true);
+    expect(checkTrace(run.events)).toEqual([]);
+  });
+
+  it('finds a kill by its instance id, and none for an unrecorded one or without the knobs it needs', () => {
     expect(handKillFor('kernel/sched:schedule:drop-mb:0@x86/refcount')?.kind).toBe('search gap');
     expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount')).toBeUndefined();
+    expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:3@arm64/refcount')).toBeUndefined();
+    expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:3@arm64/refcount', { storeBuffer: 'rq-membarrier-state' })?.kind).toBe('model gap closed');
   });
 });

@@ -1,24 +1,28 @@
 /**
  * Mutants killed by a hand-built ops list (docs/mutants.md): the evidence that a mutant is
- * killable although a search may miss it. Two kinds:
+ * killable although a search may miss it. Three kinds:
  * - `property gap closed`: the mutant survived every search until a property clause was added;
  *   the list shows the new clause fails on the mutant and not on the unmutated engine;
+ * - `model gap closed`: the model could not show the bug until it represented what the bug changes
+ *   (the store buffer of rq->membarrier_state, knob storeBuffer; the entry's `knobs`);
  * - `search gap`: the properties already see the bug, but the generated runs rarely reach it.
  * The bench (bench/mutants.ts) counts these mutants as killable whatever the searches do, so a
  * search gap lowers the kill rate instead of vanishing from the denominator.
  * Each entry is checked by ./hand-kills.test.ts: the mutant fails exactly `clause`, the base passes.
  */
-import type { ModelConfig } from '../engine/contract';
+import type { Knobs, ModelConfig } from '../engine/contract';
 
 export interface HandKill {
   /** Mutant instance id, `<site id>@<arch>/<strategy>`. */
   mutant: string;
-  kind: 'property gap closed' | 'search gap';
+  kind: 'property gap closed' | 'model gap closed' | 'search gap';
   config: ModelConfig;
   /** ./hand-ops.ts text form. */
   ops: string;
   /** `<property> <clause>` the mutant fails. */
   clause: string;
+  /** Knobs on top of the instance's (the fix knobs), for both the mutant and the base (e.g. storeBuffer). */
+  knobs?: Knobs;
 }
 
 /** PRIVATE_EXPEDITED(_RSEQ) registered by T1 on cpu0 (its IPI reaches T2 on cpu1 in user mode). */
@@ -33,6 +37,9 @@ const callWithKernelModeIpi = (cmd: string) => `${register(cmd)}; membarrier 0 $
 const TWO_THREADS: ModelConfig = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
 const C4_END = 'membarrier-ordering C4 interval ends in the window ((c)-(d) pairing missing)';
 const C4_START = 'membarrier-ordering C4 interval starts in the window ((a)-(e) pairing missing)';
+const C4_1 = 'membarrier-ordering C4.1 stale rq->membarrier_state';
+/** The store buffer of rq->membarrier_state (docs/engine-contract.md "Store buffer"). */
+const STORE_BUFFER: Knobs = { storeBuffer: 'rq-membarrier-state' };
 
 export const HAND_KILLS: readonly HandKill[] = [
   {
@@ -111,11 +118,40 @@ export const HAND_KILLS: readonly HandKill[] = [
       'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; kthread_use_mm 1 mm1; step 1*; step 0*',
     clause: C4_START,
   },
+  ...(['powerpc/shootdown', 'arm64/refcount'] as const).flatMap((engine): HandKill[] => [
+    {
+      // sync_runqueues_membarrier_state()'s single-user path: "this_cpu_write(runqueues.membarrier_state,
+      // membarrier_state); smp_mb();". Without the barrier the store stays in cpu0's store buffer
+      // (atomic_or(READY) is unordered there; x86's LOCK OR drains it: equivalent on x86); T1 returns
+      // to user with rq0 still 0 in memory, and T2's GLOBAL_EXPEDITED scan skips cpu0.
+      mutant: `kernel/membarrier:stepRegister:drop-mb:0@${engine}`,
+      kind: 'model gap closed',
+      config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 },
+      ops: 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*',
+      clause: C4_1,
+      knobs: STORE_BUFFER,
+    },
+    {
+      // ipi_sync_rq_state() run locally by on_each_cpu_mask() on the registering CPU (mm1 has two
+      // users): same as above. T2's copy on cpu1 is made visible by csd_unlock() before READY.
+      mutant: `kernel/ipi:runIpiFunc:drop-mb:3@${engine}`,
+      kind: 'model gap closed',
+      config: TWO_THREADS,
+      ops: 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; ipi 1; step 1*; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*',
+      clause: C4_1,
+      knobs: STORE_BUFFER,
+    },
+  ]),
 ];
 
 const byMutant = new Map(HAND_KILLS.map((h) => [h.mutant, h]));
 
-/** The hand-built kill of mutant instance `id`, if one is recorded. */
-export function handKillFor(id: string): HandKill | undefined {
-  return byMutant.get(id);
+/**
+ * The hand-built kill of mutant instance `id`, if one is recorded that applies to an engine with
+ * `knobs` (a kill that needs a knob, such as storeBuffer, applies only where that knob is set).
+ */
+export function handKillFor(id: string, knobs: Knobs = {}): HandKill | undefined {
+  const h = byMutant.get(id);
+  if (h === undefined) return undefined;
+  return Object.entries(h.knobs ?? {}).every(([k, v]) => knobs[k] === v) ? h : undefined;
 }

@@ -72,7 +72,9 @@ export function describeEvent(e: TraceEvent, ctx: DescribeContext): EventText {
     case 'prev_mm':
       return { text: `rq->prev_mm = ${nul(e.mm)}`, fn: e.fn };
     case 'rq_membarrier_state':
-      return { text: `rq->membarrier_state = ${hex(e.value)}`, fn: e.fn };
+      return { text: `rq->membarrier_state = ${hex(e.value)}${e.drainedBy ? ` visible (drained by ${e.drainedBy})` : ''}`, fn: e.fn };
+    case 'store_buffered':
+      return { text: `rq->membarrier_state = ${hex(e.value)} (store buffer)`, fn: e.fn };
     case 'mm_membarrier_state':
       return { text: `${e.mm}->membarrier_state = ${hex(e.value)}`, fn: e.fn };
     case 'load_mm': {

@@ -27,6 +27,7 @@ export const IPI_FUNCS = [
 ] as const;
 export const USER_ENTRY_VIAS = ['sysret', 'iret'] as const;
 export const USER_EXIT_VIAS = ['syscall', 'irq', 'ipi'] as const;
+export const BUFFERED_LOCATIONS = ['rq_membarrier_state'] as const;
 
 const C_IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 
@@ -102,7 +103,8 @@ export const EVENT_SCHEMAS = {
   rq_curr: event('rq_curr', { fn: lit('__schedule'), task: taskId }),
   switch_to: event('switch_to', { fn: lit('context_switch'), prev: taskId, task: taskId }),
   prev_mm: event('prev_mm', { fn: fnName, mm: nullable(mmId) }),
-  rq_membarrier_state: event('rq_membarrier_state', { fn: fnName, value: nat }),
+  rq_membarrier_state: event('rq_membarrier_state', { fn: fnName, value: nat, drainedBy: opt(str({ minLength: 1 })) }),
+  store_buffered: event('store_buffered', { fn: fnName, loc: oneOfValues(BUFFERED_LOCATIONS), value: nat }),
   mm_membarrier_state: event('mm_membarrier_state', { fn: fnName, mm: mmId, value: nat }),
   load_mm: event('load_mm', {
     // 'SWITCHING' (x86's LOADED_MM_SWITCHING sentinel) is a string like any mm id.

@@ -229,10 +229,32 @@ export interface PrevMmEvent {
   fn: string;
   mm: MmId | null;
 }
+/**
+ * rq->membarrier_state of `cpu` changed in memory (what another CPU's READ_ONCE() reads). With the
+ * engine knob storeBuffer='rq-membarrier-state' the store first sits in the CPU's store buffer
+ * (`store_buffered`) and this event marks when it became visible: `fn` is still the writer,
+ * `drainedBy` what drained it (a full barrier's fn, a serializing instruction, csd_unlock, a locked
+ * RMW). Absent: the store was visible at once (the default, sequentially consistent model).
+ */
 export interface RqMembarrierStateEvent {
   k: 'rq_membarrier_state';
   cpu: CpuId;
   fn: string;
+  value: number;
+  drainedBy?: string;
+}
+/** The locations whose plain stores the model can buffer (engine knob storeBuffer). */
+export type BufferedLocation = 'rq_membarrier_state';
+/**
+ * A plain store by `cpu` entered its store buffer: visible to `cpu` itself (store forwarding), not
+ * yet to other CPUs; its visibility is a later event of the location (`rq_membarrier_state` with
+ * `drainedBy`). Only with the engine knob storeBuffer.
+ */
+export interface StoreBufferedEvent {
+  k: 'store_buffered';
+  cpu: CpuId;
+  fn: string;
+  loc: BufferedLocation;
   value: number;
 }
 export interface MmMembarrierStateEvent {
@@ -490,6 +512,7 @@ export type TraceEvent =
   | SwitchToEvent
   | PrevMmEvent
   | RqMembarrierStateEvent
+  | StoreBufferedEvent
   | MmMembarrierStateEvent
   | LoadMmEvent
   | LazyEvent

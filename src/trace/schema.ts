@@ -23,8 +23,8 @@ export type { SchemaError, ValidationResult } from './validation';
 /** Every event kind, in the order of the TraceEvent union (init first). */
 export const EVENT_KINDS = [
   'init', 'ref', 'ref_move', 'mm_alloc', 'mm_teardown', 'mmdrop_begin', 'mm_free', 'task_mm', 'task_new',
-  'task_state', 'path', 'rq_curr', 'switch_to', 'prev_mm', 'rq_membarrier_state', 'mm_membarrier_state',
-  'load_mm', 'lazy', 'cpumask', 'mb', 'serialize', 'user_enter', 'user_exit', 'membarrier',
+  'task_state', 'path', 'rq_curr', 'switch_to', 'prev_mm', 'rq_membarrier_state', 'store_buffered',
+  'mm_membarrier_state', 'load_mm', 'lazy', 'cpumask', 'mb', 'serialize', 'user_enter', 'user_exit', 'membarrier',
   'membarrier_scan', 'membarrier_register', 'ipi_send', 'ipi_handle', 'tlb_gen', 'flush_done',
   'local_tlb_gen', 'deref', 'temp_mm', 'kthread_access', 'hazard', 'unlazy_scan', 'cpu_online',
   'irqs', 'irq',

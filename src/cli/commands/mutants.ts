@@ -17,6 +17,7 @@ import { MUTANTS_DEFAULTS, MUTANTS_FLAGS } from './mutants-flags';
 import { UsageError, parseChoice, parseNonNegativeInt, parsePositiveInt, parseSeed } from '../errors';
 import { println, type CliIo } from '../io';
 import { table } from '../table';
+import { KNOB_DEFS, parseKnobs } from '../engine-spec';
 
 const ENGINES = ['x86/refcount', 'powerpc/shootdown', 'arm64/refcount', 'x86/hazard'] as const;
 
@@ -34,7 +35,20 @@ function selected(a: ReturnType<typeof parseArgs>): MutantInstance[] {
   if (engines.length) all = all.filter((i) => engines.some((e) => i.id.endsWith(`@${e}`)));
   if (ids.length) all = all.filter((i) => ids.some((t) => i.id.includes(t)));
   if (all.length === 0) throw new UsageError('mutants: no mutant matches --operator/--engine/--id');
-  return all;
+  return withKnobs(all, a.lists.get('knob') ?? []);
+}
+
+/** `--knob NAME=VALUE`: on every instance whose arch has the knob (an unknown knob is a usage error). */
+function withKnobs(all: MutantInstance[], given: readonly string[]): MutantInstance[] {
+  if (given.length === 0) return all;
+  for (const text of given) {
+    const name = text.split('=')[0];
+    if (!Object.values(KNOB_DEFS).some((defs) => defs.some((d) => d.name === name))) parseKnobs('x86', [text]); // throws, naming the known knobs
+  }
+  return all.map((i) => {
+    const mine = given.filter((text) => KNOB_DEFS[i.engine.arch].some((d) => d.name === text.split('=')[0]));
+    return mine.length === 0 ? i : { ...i, engine: { ...i.engine, knobs: { ...i.engine.knobs, ...parseKnobs(i.engine.arch, mine) } } };
+  });
 }
 
 export function mutantsCommand(argv: readonly string[], io: CliIo): number {

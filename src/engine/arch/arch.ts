@@ -77,4 +77,12 @@ export interface ArchHooks {
   efiScheme(k: Kctx): 'temporary-mm' | 'efi_enter_mm' | 'efi_virtmap' | null;
   /** Whether text_poke() with a temporary mm is modelled (x86). */
   hasTextPoke: boolean;
+  /**
+   * Whether an atomic RMW that returns no value (atomic_or(), ...) drains the store buffer (engine
+   * knob storeBuffer): on x86 it is a LOCK-prefixed instruction, and "Locked instructions have a
+   * total order" / "Loads and stores are not reordered with locked instructions" (Intel SDM vol. 3
+   * 8.2.2); on arm64 and powerpc it is unordered (Documentation/atomic_t.txt: "The RMW ops ... that
+   * do not return a value are unordered").
+   */
+  lockedRmwDrainsStoreBuffer: boolean;
 }

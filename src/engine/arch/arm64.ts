@@ -54,4 +54,5 @@ export const arm64Arch: ArchHooks = {
     return 'efi_virtmap';
   },
   hasTextPoke: false,
+  lockedRmwDrainsStoreBuffer: false,
 };

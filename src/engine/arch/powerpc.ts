@@ -120,4 +120,5 @@ export const powerpcArch: ArchHooks = {
     return null;
   },
   hasTextPoke: false,
+  lockedRmwDrainsStoreBuffer: false,
 };

@@ -406,4 +406,5 @@ export const x86Arch: ArchHooks = {
     return k.knob<string>('efiScheme') === 'efi_enter_mm' ? 'efi_enter_mm' : 'temporary-mm';
   },
   hasTextPoke: true,
+  lockedRmwDrainsStoreBuffer: true,
 };

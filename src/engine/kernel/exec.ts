@@ -28,7 +28,7 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // this rq's membarrier_state = 0.
       k.mb(cpu, 'membarrier_exec_mmap');
       if (k.mm(mm).membarrierState !== 0) k.setMmMembarrierState(cpu, 'membarrier_exec_mmap', k.mm(mm), 0);
-      const rqState = membarrierExecMmapWrite(k.cpu(cpu).rqMembarrierState);
+      const rqState = membarrierExecMmapWrite(k.ownRqMembarrierState(cpu));
       if (rqState !== null) k.setRqMembarrierState(cpu, 'membarrier_exec_mmap', rqState);
       f.pc = 1;
       return 'more';

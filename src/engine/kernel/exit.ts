@@ -56,6 +56,6 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
  * follows current->mm (0 when it becomes NULL).
  */
 export function membarrierUpdateCurrentMm(k: Kctx, cpu: CpuId, next: MmId | null): void {
-  const state = membarrierUpdateCurrentMmWrite(k.cpu(cpu).rqMembarrierState, next === null ? null : k.mm(next).membarrierState);
+  const state = membarrierUpdateCurrentMmWrite(k.ownRqMembarrierState(cpu), next === null ? null : k.mm(next).membarrierState);
   if (state !== null) k.setRqMembarrierState(cpu, 'membarrier_update_current_mm', state);
 }

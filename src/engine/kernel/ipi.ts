@@ -63,6 +63,13 @@ export function runIpiFunc(k: Kctx, cpu: CpuId, ipi: Ipi, local: boolean): void 
     }
   } finally {
     if (flags !== null) k.irqRestore(cpu, flags);
+    // Models: kernel/smp.c __flush_smp_call_function_queue(): a waited call (CSD_TYPE_SYNC: every
+    // IPI the model sends is waited for) runs "csd_do_func(func, info, csd); csd_unlock(csd);", and
+    // csd_unlock() is smp_store_release(&csd->node.u_flags, 0), which the sender's csd_lock_wait()
+    // (smp_cond_load_acquire) waits for. A release store becomes visible after every store before it
+    // (and in TSO after every buffered store), so the handler CPU's buffered stores are visible once
+    // the sender sees the call done (knob storeBuffer). A local call has no csd.
+    if (!local) k.drainStoreBuffer(cpu, 'csd_unlock');
   }
 }
 

@@ -179,6 +179,8 @@ export function startRegister(k: Kctx, cpu: CpuId, cmd: MembarrierCmd): Frame | 
     k.emit({ k: 'membarrier_register', cpu, fn, cmd, mm: m.id, phase: 'return' });
     return null;
   }
+  // atomic_or(): a locked RMW (knob storeBuffer: drains this CPU's store buffer on x86 only).
+  k.atomicRmw(cpu, 'atomic_or');
   k.setMmMembarrierState(cpu, fn, m, m.membarrierState | REGISTER_SET[cmd]);
   // Models: kernel/sched/membarrier.c sync_runqueues_membarrier_state(): its first statement, "int
   // membarrier_state = atomic_read(&mm->membarrier_state);", read right after the atomic_or() (a
@@ -253,6 +255,8 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       f.pc = 6;
       return 'more';
     default:
+      // "atomic_or(MEMBARRIER_STATE_..._READY, &mm->membarrier_state);" (see startRegister()).
+      k.atomicRmw(cpu, 'atomic_or');
       k.setMmMembarrierState(cpu, 'membarrier_register', m, m.membarrierState | READY[cmd]);
       k.emit({ k: 'membarrier_register', cpu, fn: 'membarrier_register', cmd, mm, phase: 'ready' });
       k.emit({ k: 'membarrier_register', cpu, fn: 'membarrier_register', cmd, mm, phase: 'return' });

@@ -151,7 +151,7 @@ function afterSwitchMmToUser(k: Kctx, cpu: CpuId, prevId: TaskId, nextId: TaskId
  */
 function membarrierSwitchMm(k: Kctx, cpu: CpuId, prevMm: MmId | null, prevActive: MmId, nextMm: MmId): void {
   const from = k.knob<boolean>('membarrierSwitchMmFix') ? prevMm : prevActive;
-  const state = membarrierSwitchMmWrite(k.cpu(cpu).rqMembarrierState, from, nextMm, k.mm(nextMm).membarrierState);
+  const state = membarrierSwitchMmWrite(k.ownRqMembarrierState(cpu), from, nextMm, k.mm(nextMm).membarrierState);
   if (state !== null) k.setRqMembarrierState(cpu, 'membarrier_switch_mm', state);
 }
 
