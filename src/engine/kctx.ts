@@ -7,7 +7,7 @@ import type { Knobs } from './contract';
 import type { Frame } from './frames';
 import type { CpuState, KernelState, MmState, TaskState } from './state';
 import type { LazyStrategy } from './strategies/strategy';
-import type { CpuId, MmId, TaskId, TraceEvent } from '../trace/events';
+import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId, type TraceEvent } from '../trace/events';
 import type { VariantFlags } from './variants';
 
 export class Kctx {
@@ -67,16 +67,24 @@ export class Kctx {
   }
   /**
    * WRITE_ONCE(rq->membarrier_state) / this_cpu_write() by `cpu` on its own runqueue (every writer
-   * is the runqueue's CPU). With the knob storeBuffer='rq-membarrier-state' the store waits in the
-   * CPU's store buffer (docs/engine-contract.md "Store buffer"); otherwise it is visible at once.
+   * is the runqueue's CPU). With the knob storeBuffer='rq-membarrier-state' (docs/store-buffer.md)
+   * a store that would make MEMBARRIER_STATE_GLOBAL_EXPEDITED appear in memory waits in the CPU's
+   * store buffer until its next drain (the latest a TSO store can become visible); any other store
+   * drains the buffer (FIFO) and is visible at once (the earliest). Both are the worst case for the
+   * one reader on another CPU, membarrier_global_expedited()'s scan, which skips a CPU without the
+   * bit. Without the knob every store is visible at once.
    */
   setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
     const c = this.s.cpus[cpu];
     if (this.knobs.storeBuffer === 'rq-membarrier-state') {
-      c.rqMembarrierStateBuffered = value;
-      c.rqMembarrierStateBufferedBy = fn;
-      this.emit({ k: 'store_buffered', cpu, fn, loc: 'rq_membarrier_state', value });
-      return;
+      const appears = (value & MEMBARRIER_STATE.GLOBAL_EXPEDITED) !== 0 && (c.rqMembarrierState & MEMBARRIER_STATE.GLOBAL_EXPEDITED) === 0;
+      if (appears) {
+        c.rqMembarrierStateBuffered = value;
+        c.rqMembarrierStateBufferedBy = fn;
+        this.emit({ k: 'store_buffered', cpu, fn, loc: 'rq_membarrier_state', value });
+        return;
+      }
+      this.drainStoreBuffer(cpu, fn);
     }
     c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value });

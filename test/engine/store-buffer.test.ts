@@ -1,8 +1,8 @@
 /**
  * The store buffer of rq->membarrier_state (engine knob storeBuffer='rq-membarrier-state',
- * docs/engine-contract.md "Store buffer"): the writing CPU's store is not visible to other CPUs
- * until its next full barrier, an x86 locked RMW or the csd_unlock() ending a remote IPI handler;
- * the writer itself reads its own store (forwarding); the membarrier scan reads memory.
+ * docs/store-buffer.md): a store that sets GLOBAL_EXPEDITED is not visible to other CPUs until
+ * the writer's next full barrier, x86 locked RMW, later store, or the csd_unlock() ending a remote
+ * IPI handler; the writer itself reads its own store (forwarding); the membarrier scan reads memory.
  * The mutants that drop the barrier after the store are src/mutants/hand-kills.ts's.
  */
 import { checkTrace } from '../../properties';
@@ -43,6 +43,14 @@ describe('Kctx: buffered stores of rq->membarrier_state', () => {
     expect(kinds(k.ev)).toEqual(['store_buffered', 'store_buffered', 'mb', 'rq=12/smp_mb', 'mb']);
     expect(k.ev[3]).toMatchObject({ cpu: 0, fn: 'membarrier_update_current_mm' });
     expect([k.cpu(0).rqMembarrierState, k.ownRqMembarrierState(0)]).toEqual([12, 12]);
+  });
+
+  it('a store that does not make GLOBAL_EXPEDITED appear drains the buffer (FIFO) and is visible at once', () => {
+    const k = kctx(arm64Arch, SB);
+    k.setRqMembarrierState(0, 'ipi_sync_rq_state', 8);
+    k.setRqMembarrierState(0, 'membarrier_update_current_mm', 0);
+    expect(kinds(k.ev)).toEqual(['store_buffered', 'rq=8/membarrier_update_current_mm', 'rq=0']);
+    expect([k.cpu(0).rqMembarrierState, k.ownRqMembarrierState(0)]).toEqual([0, 0]);
   });
 
   it('a locked RMW drains on x86 (LOCK prefix), not on arm64 (atomic_or() is unordered there)', () => {
