@@ -11,6 +11,18 @@ import { ENGINE_DIR, fileSites } from './enumerate';
 import { instancesOf, mutantFactory } from './instances';
 import { driveOps, parseOps } from './hand-ops';
 import { HAND_KILLS, handKillFor } from './hand-kills';
+import { createMembarrierOrdering } from '../../properties/membarrier-ordering';
+import type { InitEvent, TraceEvent } from '../trace/events';
+
+/** The first violation of membarrier-ordering without C4.1 (the scan's skip itself). */
+function c4WithoutRqState(events: TraceEvent[]): string | null {
+  const m = createMembarrierOrdering({ rqStateClause: false }).monitor(events[0] as InitEvent);
+  for (let i = 1; i < events.length; i++) {
+    const v = m.observe(events[i], i);
+    if (v) return v.clause;
+  }
+  return m.finish()?.clause ?? null;
+}
 
 describe('hand-built kills', () => {
   it.each(HAND_KILLS.map((h) => [h.mutant, h] as const))('%s fails its clause, the base passes', (_id, kill) => {
@@ -37,6 +49,17 @@ describe('hand-built kills', () => {
     expect(run.stopped).toBeNull();
     expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'iret')).toBe(true);
     expect(checkTrace(run.events)).toEqual([]);
+  });
+
+  it.each(HAND_KILLS.filter((h) => h.knobs?.storeBuffer).map((h) => [h.mutant, h] as const))('%s: the scan then skips the CPU, so C4 fails with C4.1 off too', (_id, kill) => {
+    const file = `${kill.mutant.split(':')[0]}.ts`;
+    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === kill.mutant);
+    if (!inst) throw new Error(kill.mutant);
+    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...kill.knobs } };
+    const run = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, kill.config, parseOps(kill.ops));
+    const scan = run.events.find((e) => e.k === 'membarrier_scan');
+    expect(scan).toMatchObject({ target: 0, rqMembarrierState: 0, selected: false });
+    expect(c4WithoutRqState(run.events)).toBe('C4 interval spans the window (no IPI barrier)');
   });
 
   it('the single-user registration without its smp_mb() is equivalent on x86 with the store buffer: atomic_or(READY) is a LOCK OR', () => {
