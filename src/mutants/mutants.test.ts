@@ -90,7 +90,7 @@ describe('lazymm mutants', () => {
   };
 
   it('rejects bad input with exit 2 and one line', () => {
-    for (const argv of [[], ['--list', '--run'], ['--run', '--budget', 'x'], ['--list', '--operator', 'drop-everything'], ['--run', '--search', 'nope'], ['--list', '--engine', 'x86'], ['--list', '--id', 'no-such-mutant'], ['--list', '--budget', '5']]) {
+    for (const argv of [[], ['--list', '--run'], ['--run', '--budget', 'x'], ['--list', '--operator', 'drop-everything'], ['--run', '--search', 'nope'], ['--list', '--engine', 'x86'], ['--list', '--id', 'no-such-mutant'], ['--list', '--budget', '5'], ['--list', '--knob', 'foo=1'], ['--run', '--knob', 'storeBuffer=yes']]) {
       const r = run(...argv);
       expect(r.code).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);
@@ -104,6 +104,14 @@ describe('lazymm mutants', () => {
     const doc = JSON.parse(r.out) as { mutants: { id: string; operator: string }[] };
     expect(doc.mutants.length).toBeGreaterThan(0);
     expect(doc.mutants.every((m) => m.operator === 'drop-serialize' && m.id.endsWith('@x86/refcount'))).toBe(true);
+  });
+
+  it('--knob sets a knob on every selected mutant engine, on top of the fix knobs', () => {
+    const r = run('--list', '--json', '--id', 'stepRegister:drop-mb:0', '--knob', 'storeBuffer=rq-membarrier-state');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { mutants: { engine: { knobs: Record<string, unknown> } }[] };
+    expect(doc.mutants.length).toBe(3);
+    for (const m of doc.mutants) expect(m.engine.knobs).toMatchObject({ storeBuffer: 'rq-membarrier-state', membarrierSwitchMmFix: true });
   });
 
   it('--run judges a mutant', () => {
