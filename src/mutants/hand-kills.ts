@@ -38,8 +38,13 @@ const TWO_THREADS: ModelConfig = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
 const C4_END = 'membarrier-ordering C4 interval ends in the window ((c)-(d) pairing missing)';
 const C4_START = 'membarrier-ordering C4 interval starts in the window ((a)-(e) pairing missing)';
 const C4_1 = 'membarrier-ordering C4.1 stale rq->membarrier_state';
-/** The store buffer of rq->membarrier_state (docs/engine-contract.md "Store buffer"). */
+/** The store buffer of rq->membarrier_state (docs/store-buffer.md). */
 const STORE_BUFFER: Knobs = { storeBuffer: 'rq-membarrier-state' };
+/** T1 (mm1, one user) registers GLOBAL_EXPEDITED on cpu0 and returns to user; T2 (mm2) on cpu1 calls GLOBAL_EXPEDITED. */
+const REGISTER_ONE_USER = 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*';
+/** T1 registers mm1 (two users: ipi_sync_rq_state() runs on cpu0 and by IPI on cpu1), returns to user; T2 calls GLOBAL_EXPEDITED. */
+const REGISTER_TWO_USERS =
+  'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; ipi 1; step 1*; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*';
 
 export const HAND_KILLS: readonly HandKill[] = [
   {
@@ -127,7 +132,7 @@ export const HAND_KILLS: readonly HandKill[] = [
       mutant: `kernel/membarrier:stepRegister:drop-mb:0@${engine}`,
       kind: 'model gap closed',
       config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 },
-      ops: 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*',
+      ops: REGISTER_ONE_USER,
       clause: C4_1,
       knobs: STORE_BUFFER,
     },
@@ -137,10 +142,14 @@ export const HAND_KILLS: readonly HandKill[] = [
       mutant: `kernel/ipi:runIpiFunc:drop-mb:3@${engine}`,
       kind: 'model gap closed',
       config: TWO_THREADS,
-      ops: 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; ipi 1; step 1*; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*',
+      ops: REGISTER_TWO_USERS,
       clause: C4_1,
       knobs: STORE_BUFFER,
     },
+    // The same two barriers moved before their store ("Issue a memory barrier after setting ..."):
+    // the store is then as unordered as without the barrier.
+    { mutant: `kernel/membarrier:stepRegister:swap-stores:0@${engine}`, kind: 'model gap closed', config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 }, ops: REGISTER_ONE_USER, clause: C4_1, knobs: STORE_BUFFER },
+    { mutant: `kernel/ipi:runIpiFunc:swap-stores:1@${engine}`, kind: 'model gap closed', config: TWO_THREADS, ops: REGISTER_TWO_USERS, clause: C4_1, knobs: STORE_BUFFER },
   ]),
 ];
 
