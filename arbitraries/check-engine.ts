@@ -20,6 +20,7 @@ import { deriveSeed } from './seed';
 import { climbSearch } from './climb-search';
 import { coverageSearch, type CoverageSearchTuning } from './coverage-search';
 import { opsToChoices } from './ops-to-choices';
+import { LONG_RUN_MAX_OPS, longRunConstraints } from './long-runs';
 import { pctSearch } from './pct-search';
 import { goExploreSearch } from './goexplore-search';
 import { searchProfiles, type SearchName } from './search';
@@ -72,7 +73,7 @@ export interface EngineCheckOptions<S> {
   ownViolation?: (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean;
   /**
    * How runs are generated (./search.ts): 'weighted' (default: fast-check choice lists under
-   * `weights`), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
+   * `weights`), 'weighted2' (the same with runs of 40..160 ops, ./long-runs.ts), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
    * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
    * change points, ./pct-search.ts, under `weights`), 'swarm' (the weighted search with a swarm
@@ -117,7 +118,11 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const profiles = weightProfiles(options.weights);
   const seed = options.seed ?? deriveSeed(engine.info.id);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
-  const choicesArb = interleavingArbitrary({ maxOps: options.maxOps ?? DEFAULT_MAX_OPS });
+  const search = options.search ?? 'weighted';
+  // weighted2: the weighted generator with runs of 40..160 ops (a quarter of maxOps at least; ./long-runs.ts).
+  const choicesArb = interleavingArbitrary(
+    search === 'weighted2' ? longRunConstraints(options.maxOps ?? LONG_RUN_MAX_OPS) : { maxOps: options.maxOps ?? DEFAULT_MAX_OPS },
+  );
   const shrinkBudget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   let opsExecuted = 0;
   let shrinkRuns = -1; // runs since the first failure; -1 while none has failed
@@ -128,7 +133,6 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const counts = (config: ModelConfig, out: MonitoredOutcome): boolean =>
     out.violation !== null && (ownViolation === undefined || ownViolation(config, out.ops, out.violation));
 
-  const search = options.search ?? 'weighted';
   const searchWeights = searchProfiles(search, profiles);
   // A swarm search's profile index also names its mask (./swarm.ts): the mask is part of the run.
   const swarm = search === 'swarm' || search === 'coverage-swarm';

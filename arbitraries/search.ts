@@ -3,6 +3,8 @@
  *
  * - `weighted`: fast-check choice lists under the check's weight profiles (./weights.ts, with the
  *   state-dependent focus rules of ./weight-rules.ts, ./race-focus.ts and ./tlb-focus.ts);
+ * - `weighted2`: `weighted` with longer runs, 40..160 ops instead of 0..120 (./long-runs.ts;
+ *   `--max-ops N` gives N/4..N);
  * - `uniform`: the same with UNIFORM_WEIGHTS (every enabled op kind, then instance, equally
  *   likely): the naive baseline;
  * - `coverage`: the corpus-driven search of ./coverage-search.ts, its random choices under the
@@ -23,7 +25,7 @@
  */
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb', 'goexplore'] as const;
+export const SEARCH_NAMES = ['weighted', 'weighted2', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb', 'goexplore'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /** The search of `check` and the campaign when none is named. */

@@ -5,15 +5,17 @@
  *   checked properties (DEFAULT_PROFILES for every property: the weights and the race/TLB focus
  *   rules of arbitraries/weight-rules.ts, race-focus.ts, tlb-focus.ts), stopping at the first kill
  *   (no shrinking).
+ * - `weighted2`: the generator with runs of 40..160 ops instead of 0..120 (arbitraries/long-runs.ts).
  * - `uniform`: the bench's naive baseline, the same with UNIFORM_WEIGHTS (a uniform choice of
  *   enabled op kind, then of instance; no rule).
  */
 import fc from 'fast-check';
 import { modelConfigArbitrary } from '../../arbitraries/config';
 import { profilesFor } from '../../arbitraries/check';
-import { DEFAULT_MAX_OPS, interleavingArbitrary } from '../../arbitraries/interleaving';
+import { DEFAULT_MAX_OPS, interleavingArbitrary, type InterleavingConstraints } from '../../arbitraries/interleaving';
 import { runChoicesMonitored } from '../../arbitraries/monitored-run';
 import { UNIFORM_WEIGHTS, type Weights } from '../../arbitraries/weights';
+import { longRunConstraints } from '../../arbitraries/long-runs';
 import { plainProfileSpace, type ProfileSpace } from '../../arbitraries/swarm';
 import { registerSearch, type Search, type SearchHit, type SearchOptions, type SearchTarget } from './search';
 
@@ -27,10 +29,11 @@ export function fastCheckSearch(
   options: SearchOptions,
   profiles: readonly Weights[],
   space: ProfileSpace = plainProfileSpace(profiles),
+  choices: InterleavingConstraints = { maxOps: DEFAULT_MAX_OPS },
 ): SearchHit | null {
   const configArb = modelConfigArbitrary();
   const profileArb = space.arbitrary();
-  const choicesArb = interleavingArbitrary({ maxOps: DEFAULT_MAX_OPS });
+  const choicesArb = interleavingArbitrary(choices);
   let runs = 0;
   let hit: SearchHit | null = null;
   fc.check(
@@ -61,7 +64,14 @@ export const uniformSearch: Search = {
   run: (target, options) => fastCheckSearch(target, options, [UNIFORM_WEIGHTS]),
 };
 
+export const weighted2Search: Search = {
+  name: 'weighted2',
+  description: "the generator with longer runs: 40..160 ops instead of 0..120 (arbitraries/long-runs.ts)",
+  run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties), undefined, longRunConstraints()),
+};
+
 registerSearch(generatorSearch);
+registerSearch(weighted2Search);
 registerSearch(uniformSearch);
 import './coverage-searches';
 import './pct-searches';
