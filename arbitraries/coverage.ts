@@ -124,10 +124,13 @@ export class InterleavingCoverage {
   private readonly taskMm = new Map<string, string | null>();
   private readonly taskType = new Map<string, string>();
 
-  private readonly onFeature: ((feature: number) => void) | undefined;
+  private readonly onFeature: ((feature: number, conjunction: boolean) => void) | undefined;
 
-  /** `onFeature` is told each feature the first time this run reaches it (as the event that reached it is observed). */
-  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number) => void } = {}) {
+  /**
+   * `onFeature` is told each feature the first time this run reaches it (as the event that reached
+   * it is observed), and whether it is a conjunction feature (./coverage-conj.ts).
+   */
+  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number, conjunction: boolean) => void } = {}) {
     this.explained = options.explain ? new Set() : null;
     this.onFeature = options.onFeature;
     for (const t of init.tasks) {
@@ -191,7 +194,7 @@ export class InterleavingCoverage {
         }
       }
       const { level, at } = own.ladder;
-      if (level > 0) this.add(hash4(LADDER, own.name, cls, level * 65536 + at), () => `ladder ${nameOf(own.name)} x ${className(ev)} level ${level} entered after ${at === 0 ? '-' : nameOf(at)}`);
+      if (level > 0) this.add(hash4(LADDER, own.name, cls, level * 65536 + at), () => `ladder ${nameOf(own.name)} x ${className(ev)} level ${level} entered after ${at === 0 ? '-' : nameOf(at)}`, true);
     }
     this.update(ev, cb, b, cls);
     cb.events++;
@@ -203,7 +206,7 @@ export class InterleavingCoverage {
       case 'path':
         if (c.entry !== 0) {
           const entry = c.entry;
-          this.add(hash4(ENTRY_PATH, entry, cls, 0), () => `entry [${c.entryName}] then ${className(ev)}`);
+          this.add(hash4(ENTRY_PATH, entry, cls, 0), () => `entry [${c.entryName}] then ${className(ev)}`, true);
         }
         if (ev.phase === 'begin') c.paths.push(frame(intern(ev.fn), c.events + 1));
         else popPath(c, intern(ev.fn));
@@ -227,7 +230,7 @@ export class InterleavingCoverage {
         if (last !== 0) this.add(hash4(IPI_RETURN, last, intern(ev.via), 0), () => `ipi-return ${last} then ${ev.via}`);
         if (c.entry !== 0) {
           const open = c.entryFrames.some(({ cpu, frame: f }) => this.cpus[cpu].paths.includes(f)) ? 1 : 0;
-          this.add(hash4(ENTRY_RETURN, c.entry, last, intern(ev.via) * 2 + open), () => `entry [${c.entryName}] then ipi ${last} then ${ev.via}${open ? ' inside' : ' after'} the window`);
+          this.add(hash4(ENTRY_RETURN, c.entry, last, intern(ev.via) * 2 + open), () => `entry [${c.entryName}] then ipi ${last} then ${ev.via}${open ? ' inside' : ' after'} the window`, true);
         }
         c.lastIpi = 0;
         c.entry = 0;
@@ -240,7 +243,7 @@ export class InterleavingCoverage {
         c.ipiFromUser = false;
         c.lastIpi = intern(ev.fn) * 2 + mode;
         this.add(hash4(IPI_MODE, intern(ev.fn), mode, this.context(ev.cpu)), () => `ipi ${ev.fn} from ${mode ? 'user' : 'kernel'} in ${this.contextName(ev.cpu)}`);
-        if (c.entry !== 0) this.add(hash4(ENTRY_IPI, c.entry, c.lastIpi, 0), () => `entry [${c.entryName}] then ipi ${ev.fn} from ${mode ? 'user' : 'kernel'}`);
+        if (c.entry !== 0) this.add(hash4(ENTRY_IPI, c.entry, c.lastIpi, 0), () => `entry [${c.entryName}] then ipi ${ev.fn} from ${mode ? 'user' : 'kernel'}`, true);
         if (mode === 0 && b < 31) for (const o of this.cpus) if (o !== c) for (const f of o.paths) ladderIpi(f.ladder, b);
         break;
       }
@@ -311,8 +314,8 @@ export class InterleavingCoverage {
     return this.taskMm.get(task) ?? null;
   }
 
-  private add(feature: number, name: () => string): void {
-    if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature);
+  private add(feature: number, name: () => string, conjunction = false): void {
+    if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature, conjunction);
     this.features.add(feature);
     if (this.explained) this.explained.add(name());
   }

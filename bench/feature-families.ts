@@ -3,7 +3,7 @@
  * "Conjunction features"): a family that explodes dilutes the corpus. Runs search S on the
  * *unmutated* engine of a mutant's spec (the engine wrapped to record each run's trace, as
  * bench/chain-reach.ts does) and counts the distinct readable feature names per family (the first
- * word of the name: cross, own, edge, window, ipi, ipi-return, shape, entry, ladder).
+ * word of the name: cross, own, edge, window, ipi, ipi-return, shape, entry-ipi, entry-path, entry-return, ladder).
  *
  *     npx ts-node --transpile-only bench/feature-families.ts MUTANT-ID RUNS SEED [search ...]
  */
@@ -35,7 +35,9 @@ if (require.main === module) {
     rec.flush();
     const families = new Map<string, number>();
     for (const n of seen) {
-      const f = n.split(' ')[0];
+      // entry features split by what follows the entry: an IPI, a path event, the return to user
+      const then = /^entry \[.*\] then (ipi \d+ then|ipi|path)/.exec(n);
+      const f = then ? `entry-${then[1].startsWith('ipi ') && then[1].endsWith('then') ? 'return' : then[1]}` : n.split(' ')[0];
       families.set(f, (families.get(f) ?? 0) + 1);
     }
     const list = [...families].sort((x, y) => y[1] - x[1]).map(([f, c]) => `${f} ${c}`).join(', ');

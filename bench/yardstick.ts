@@ -7,6 +7,7 @@
  *     [ONLY=id,id] npx ts-node --transpile-only bench/yardstick.ts BUDGET SEEDS SEARCH [SEARCH ...]   (SEEDS: 1-5 or 1,3)
  */
 import '../src/mutants/searches';
+import './conj-searches';
 import { allInstances } from '../src/mutants/instances';
 import { searchByName } from '../src/mutants/search';
 import { searchTarget } from '../src/mutants/verdict';
