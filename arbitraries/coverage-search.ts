@@ -13,7 +13,8 @@
  * of another CPU across a step), duplicate a segment, swap two CPUs from some point on, splice the
  * prefix of one entry with the suffix of another, change the configuration by one (a CPU, a process,
  * a thread, a kthread) or the weight profile; then, half of the time, random choices up to `maxOps`.
- * Entries are picked with weight (1 + new features) / (1 + times picked).
+ * Entries are picked with weight (1 + new features) / (1 + times picked), a new conjunction
+ * feature counting `conjWeight` (tuning).
  *
  * Deterministic for a seed (its own PRNG; no clock). The failing run goes through the same
  * minimisation as the fast-check search (./check-engine.ts).
@@ -44,9 +45,15 @@ export interface CoverageSearchTuning {
    * choices appended run from there rather than re-running what the rest of the run already did.
    */
   trim: boolean;
+  /**
+   * Weight of a new conjunction feature (./coverage-conj.ts) in an entry's pick weight, against 1
+   * for any other new feature: (1 + other + conjWeight x conjunction) / (1 + picks). 1: every
+   * feature alike (docs/search.md "Conjunction features" measures both).
+   */
+  conjWeight: number;
 }
 
-export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false };
+export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false, conjWeight: 1 };
 
 /** Options of {@link coverageSearch}. */
 export interface CoverageSearchOptions<S> extends SearchRunOptions<S> {
@@ -86,7 +93,8 @@ interface Entry {
   profile: number;
   mask: number;
   ops: Op[];
-  fresh: number;
+  /** Pick weight before the picks: 1 + new features, conjunction ones counting `conjWeight`. */
+  energy: number;
   picks: number;
 }
 
@@ -137,10 +145,10 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
 
   const pick = (): Entry => {
     let total = 0;
-    for (const e of corpus) total += (1 + e.fresh) / (1 + e.picks);
+    for (const e of corpus) total += e.energy / (1 + e.picks);
     let r = rnd() * total;
     for (const e of corpus) {
-      r -= (1 + e.fresh) / (1 + e.picks);
+      r -= e.energy / (1 + e.picks);
       if (r <= 0) return e;
     }
     return corpus[corpus.length - 1];
@@ -237,23 +245,25 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
   };
 
   /** Adds the run's features to `seen`; returns how many were new and the ops to keep (trimmed). */
-  const learn = (c: Candidate, out: MonitoredOutcome, opEnds: readonly number[]): { added: number; keep: number } => {
+  const learn = (c: Candidate, out: MonitoredOutcome, opEnds: readonly number[]): { added: number; energy: number; keep: number } => {
     let added = 0;
+    let energy = 1;
     let lastNew = -1;
     let index = 0;
     const cov = new InterleavingCoverage(out.events[0] as InitEvent, c.config, {
-      onFeature: (f) => {
+      onFeature: (f, conjunction) => {
         if (seen.has(f)) return;
         seen.add(f);
         added++;
+        energy += conjunction ? tuning.conjWeight : 1;
         lastNew = index;
       },
     });
     for (index = 1; index < out.events.length; index++) cov.observe(out.events[index]);
-    if (!tuning.trim) return { added, keep: out.ops.length };
+    if (!tuning.trim) return { added, energy, keep: out.ops.length };
     let keep = 0;
     while (keep < opEnds.length && opEnds[keep] <= lastNew) keep++;
-    return { added, keep: Math.min(out.ops.length, keep + 1) };
+    return { added, energy, keep: Math.min(out.ops.length, keep + 1) };
   };
 
   for (let r = 1; r <= o.runs; r++) {
@@ -264,8 +274,8 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
     if (out.error !== null || (out.violation !== null && o.counts(cand.config, out))) {
       return { failure: { config: cand.config, profile: cand.profile, mask: cand.mask, out, run: r }, runs: r, opsExecuted, features: seen.size, corpus: corpus.length };
     }
-    const { added, keep } = learn(cand, out, opEnds);
-    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, mask: cand.mask, ops: out.ops.slice(0, keep), fresh: added, picks: 0 });
+    const { added, energy, keep } = learn(cand, out, opEnds);
+    if (added > 0) corpus.push({ config: cand.config, profile: cand.profile, mask: cand.mask, ops: out.ops.slice(0, keep), energy, picks: 0 });
     o.onRun?.({ run: r, features: seen.size, corpus: corpus.length, fresh: isFresh });
   }
   return { failure: null, runs: o.runs, opsExecuted, features: seen.size, corpus: corpus.length };

@@ -88,3 +88,46 @@ describe('interleaving coverage', () => {
     expect(after.filter((n) => n.includes('before A reached B') && n.includes('B:user_exit'))).toEqual([]);
   });
 });
+
+describe('conjunction features', () => {
+  const mbStart: TraceEvent[] = [
+    { k: 'user_exit', cpu: 0, fn: 'entry_SYSCALL_64', task: 'T1', via: 'syscall' },
+    { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'enter' },
+    { k: 'mb', cpu: 0, fn: 'membarrier_private_expedited' },
+    { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'mb_start' },
+  ];
+  const syscall1: TraceEvent = { k: 'user_exit', cpu: 1, fn: 'entry_SYSCALL_64', task: 'T2', via: 'syscall' };
+  const sysret1: TraceEvent = { k: 'user_enter', cpu: 1, fn: 'syscall_exit_to_user_mode', task: 'T2', via: 'sysret' };
+  const scanAndIpi: TraceEvent[] = [
+    { k: 'membarrier_scan', cpu: 0, fn: 'membarrier_private_expedited', call: 1, target: 1, currTask: 'T2', currMm: 'mm1', rqMembarrierState: 1, selected: true },
+    { k: 'ipi_send', cpu: 0, fn: 'smp_call_function_many', id: 1, target: 1, func: 'ipi_mb', mm: 'mm1' },
+    { k: 'ipi_handle', cpu: 1, fn: 'ipi_mb', id: 1, from: 0, mm: 'mm1', local: false },
+  ];
+  const end: TraceEvent[] = [
+    { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'mb_end' },
+    { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'return' },
+  ];
+  const conj = (trace: TraceEvent[]) => [...traceCoverage([init, ...trace], undefined, { explain: true }).explained!].filter((n) => /^(entry|ladder) /.test(n)).sort();
+  const window = 'membarrier:PRIVATE_EXPEDITED after membarrier:PRIVATE_EXPEDITED:mb_start before reaching B';
+
+  it("names B's IPI in kernel mode after B entered the kernel inside A's window, and how far A's path got", () => {
+    expect(conj([...mbStart, syscall1, ...scanAndIpi, ...end])).toEqual(
+      [
+        `entry [${window}] then ipi ipi_mb from kernel`,
+        'ladder membarrier:PRIVATE_EXPEDITED x ipi_send:ipi_mb level 2 entered after membarrier:PRIVATE_EXPEDITED:mb_start',
+        'ladder membarrier:PRIVATE_EXPEDITED x membarrier:PRIVATE_EXPEDITED:mb_end level 3 entered after membarrier:PRIVATE_EXPEDITED:mb_start',
+        'ladder membarrier:PRIVATE_EXPEDITED x membarrier:PRIVATE_EXPEDITED:return level 3 entered after membarrier:PRIVATE_EXPEDITED:mb_start',
+        'ladder membarrier:PRIVATE_EXPEDITED x scan:ipi:mm level 2 entered after membarrier:PRIVATE_EXPEDITED:mb_start',
+      ].sort(),
+    );
+  });
+
+  it('has none of them when the entry and the IPI are in separate kernel stays', () => {
+    // B enters inside the window but returns to user before the scan; the IPI then finds it in user mode.
+    const separate = conj([...mbStart, syscall1, sysret1, scanAndIpi[0], scanAndIpi[1], { k: 'user_exit', cpu: 1, fn: 'sysvec_call_function', task: 'T2', via: 'ipi' }, scanAndIpi[2], ...end]);
+    expect(separate.filter((n) => n.includes('from kernel') || n.includes('level 2 entered after membarrier:PRIVATE_EXPEDITED:mb_start') || n.includes('level 3'))).toEqual([]);
+    expect(separate).toContain(`entry [${window}] then ipi 0 then sysret inside the window`);
+    // B entered the kernel before the call began: no entry window, so no conjunction at all.
+    expect(conj([syscall1, ...mbStart, ...scanAndIpi, ...end])).toEqual([]);
+  });
+});

@@ -23,6 +23,9 @@
  * - **IPI modes**: the handler with the mode the IPI found the CPU in (user: `user_exit` via `ipi`
  *   just before it) and the way that CPU goes back to user mode after it (`user_enter` via).
  * - **configuration shape**: CPUs, processes, threads, kthreads, and whether tasks share CPUs.
+ * - **conjunctions** (./coverage-conj.ts): B's IPIs, own paths and return to user qualified by the
+ *   window B's kernel stay began in (entry window), and A's path events qualified by how far a CPU
+ *   that entered the kernel inside the path got (ladder).
  *
  * Classes are small integers computed from kinds and a few discriminating fields; function names
  * are interned. Cheap: a few Set insertions per event. `explain` also records readable names of the
@@ -31,6 +34,20 @@
 import type { ModelConfig } from '../src/engine/contract';
 import type { InitEvent, TraceEvent } from '../src/trace/events';
 import { fmix32 } from './fmix';
+import {
+  ENTRY_IPI,
+  ENTRY_PATH,
+  ENTRY_RETURN,
+  LADDER,
+  foldWindow,
+  ladder,
+  ladderEntry,
+  ladderExit,
+  ladderIpi,
+  ladderTarget,
+  windowPart,
+  type LadderState,
+} from './coverage-conj';
 
 /** Largest step index kept distinct inside a path (later steps share one bucket). */
 const STEP_CAP = 15;
@@ -76,6 +93,12 @@ interface CpuCtx {
   ipiFromUser: boolean;
   /** Handler and arrival mode of the last IPI handled since the CPU last entered user mode (0: none). */
   lastIpi: number;
+  /** Entry window of the current kernel stay (./coverage-conj.ts; 0: none, or the CPU is in user mode). */
+  entry: number;
+  /** Its readable form (only with `explain`). */
+  entryName: string;
+  /** The paths of other CPUs open when the stay began. */
+  entryFrames: { cpu: number; frame: PathFrame }[];
 }
 
 interface PathFrame {
@@ -87,6 +110,8 @@ interface PathFrame {
   last: number;
   /** Bit per CPU the path targeted so far (a scan, an IPI, a cpumask update of that CPU). */
   targeted: number;
+  /** How far a CPU that entered the kernel inside the path got (./coverage-conj.ts). */
+  ladder: LadderState;
 }
 
 /** Incremental coverage of one run. */
@@ -99,10 +124,13 @@ export class InterleavingCoverage {
   private readonly taskMm = new Map<string, string | null>();
   private readonly taskType = new Map<string, string>();
 
-  private readonly onFeature: ((feature: number) => void) | undefined;
+  private readonly onFeature: ((feature: number, conjunction: boolean) => void) | undefined;
 
-  /** `onFeature` is told each feature the first time this run reaches it (as the event that reached it is observed). */
-  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number) => void } = {}) {
+  /**
+   * `onFeature` is told each feature the first time this run reaches it (as the event that reached
+   * it is observed), and whether it is a conjunction feature (./coverage-conj.ts).
+   */
+  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number, conjunction: boolean) => void } = {}) {
     this.explained = options.explain ? new Set() : null;
     this.onFeature = options.onFeature;
     for (const t of init.tasks) {
@@ -118,6 +146,9 @@ export class InterleavingCoverage {
       prevClass: 0,
       ipiFromUser: false,
       lastIpi: 0,
+      entry: 0,
+      entryName: '',
+      entryFrames: [],
     }));
     if (config) {
       const shared = config.procs * config.threads + config.kthreads > config.cpus ? 1 : 0;
@@ -155,16 +186,28 @@ export class InterleavingCoverage {
     const own = cb.paths[cb.paths.length - 1];
     if (own !== undefined) {
       own.last = cls;
-      if (target >= 0 && target < 31) for (const f of cb.paths) f.targeted |= 1 << target;
+      if (target >= 0 && target < 31) {
+        const inKernel = this.cpus[target] !== undefined && !this.cpus[target].user;
+        for (const f of cb.paths) {
+          ladderTarget(f.ladder, target, inKernel);
+          f.targeted |= 1 << target;
+        }
+      }
+      const { level, at } = own.ladder;
+      if (level > 0) this.add(hash4(LADDER, own.name, cls, level * 65536 + at), () => `ladder ${nameOf(own.name)} x ${className(ev)} level ${level} entered after ${at === 0 ? '-' : nameOf(at)}`, true);
     }
-    this.update(ev, cb);
+    this.update(ev, cb, b, cls);
     cb.events++;
     cb.prevClass = cls;
   }
 
-  private update(ev: TraceEvent, c: CpuCtx): void {
+  private update(ev: TraceEvent, c: CpuCtx, b: number, cls: number): void {
     switch (ev.k) {
       case 'path':
+        if (c.entry !== 0) {
+          const entry = c.entry;
+          this.add(hash4(ENTRY_PATH, entry, cls, 0), () => `entry [${c.entryName}] then ${className(ev)}`, true);
+        }
         if (ev.phase === 'begin') c.paths.push(frame(intern(ev.fn), c.events + 1));
         else popPath(c, intern(ev.fn));
         break;
@@ -179,20 +222,29 @@ export class InterleavingCoverage {
       case 'user_exit':
         c.user = false;
         c.ipiFromUser = ev.via === 'ipi';
+        this.enterKernel(c, b);
         break;
-      case 'user_enter':
+      case 'user_enter': {
         c.user = true;
-        if (c.lastIpi !== 0) {
-          const last = c.lastIpi;
-          this.add(hash4(IPI_RETURN, last, intern(ev.via), 0), () => `ipi-return ${last} then ${ev.via}`);
+        const last = c.lastIpi;
+        if (last !== 0) this.add(hash4(IPI_RETURN, last, intern(ev.via), 0), () => `ipi-return ${last} then ${ev.via}`);
+        if (c.entry !== 0) {
+          const open = c.entryFrames.some(({ cpu, frame: f }) => this.cpus[cpu].paths.includes(f)) ? 1 : 0;
+          this.add(hash4(ENTRY_RETURN, c.entry, last, intern(ev.via) * 2 + open), () => `entry [${c.entryName}] then ipi ${last} then ${ev.via}${open ? ' inside' : ' after'} the window`, true);
         }
         c.lastIpi = 0;
+        c.entry = 0;
+        c.entryFrames = [];
+        if (b < 31) for (const o of this.cpus) for (const f of o.paths) ladderExit(f.ladder, b);
         break;
+      }
       case 'ipi_handle': {
         const mode = c.ipiFromUser ? 1 : 0;
         c.ipiFromUser = false;
         c.lastIpi = intern(ev.fn) * 2 + mode;
         this.add(hash4(IPI_MODE, intern(ev.fn), mode, this.context(ev.cpu)), () => `ipi ${ev.fn} from ${mode ? 'user' : 'kernel'} in ${this.contextName(ev.cpu)}`);
+        if (c.entry !== 0) this.add(hash4(ENTRY_IPI, c.entry, c.lastIpi, 0), () => `entry [${c.entryName}] then ipi ${ev.fn} from ${mode ? 'user' : 'kernel'}`, true);
+        if (mode === 0 && b < 31) for (const o of this.cpus) if (o !== c) for (const f of o.paths) ladderIpi(f.ladder, b);
         break;
       }
       case 'switch_to':
@@ -212,6 +264,32 @@ export class InterleavingCoverage {
       }
       default:
         break;
+    }
+  }
+
+  /**
+   * CPU `b` leaves user mode: its entry window (every other CPU's innermost open path, that path's
+   * last class, whether it targeted `b`) and the first rung of the ladder on every open path.
+   */
+  private enterKernel(c: CpuCtx, b: number): void {
+    const parts: number[] = [];
+    const frames: { cpu: number; frame: PathFrame }[] = [];
+    const bit = b < 31 ? 1 << b : 0;
+    for (let a = 0; a < this.cpus.length; a++) {
+      const ca = this.cpus[a];
+      if (a === b || ca.paths.length === 0) continue;
+      for (const f of ca.paths) if (bit !== 0) ladderEntry(f.ladder, b, f.last, (f.targeted & bit) !== 0);
+      const top = ca.paths[ca.paths.length - 1];
+      parts.push(windowPart(top.name, top.last, (top.targeted & bit) !== 0));
+      frames.push({ cpu: a, frame: top });
+    }
+    c.entry = foldWindow(parts);
+    c.entryFrames = frames;
+    if (this.explained) {
+      c.entryName = frames
+        .map(({ frame: f }) => `${nameOf(f.name)} after ${f.last === 0 ? '-' : nameOf(f.last)} ${(f.targeted & bit) !== 0 ? 'after' : 'before'} reaching B`)
+        .sort()
+        .join(', ');
     }
   }
 
@@ -236,15 +314,15 @@ export class InterleavingCoverage {
     return this.taskMm.get(task) ?? null;
   }
 
-  private add(feature: number, name: () => string): void {
-    if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature);
+  private add(feature: number, name: () => string, conjunction = false): void {
+    if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature, conjunction);
     this.features.add(feature);
     if (this.explained) this.explained.add(name());
   }
 }
 
 function frame(name: number, at: number): PathFrame {
-  return { name, at, last: 0, targeted: 0 };
+  return { name, at, last: 0, targeted: 0, ladder: ladder() };
 }
 
 function popPath(c: CpuCtx, name: number): void {

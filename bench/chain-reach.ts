@@ -47,7 +47,7 @@ function chainLinks(engine: Engine<unknown>, config: ModelConfig, items: readonl
 }
 
 /** `engine`, calling `onRun` with each finished run's trace (at the next init, and at `flush`). */
-function recording(engine: Engine<KernelState>, onRun: (events: TraceEvent[]) => void): { engine: Engine<KernelState>; flush(): void } {
+export function recording(engine: Engine<KernelState>, onRun: (events: TraceEvent[]) => void): { engine: Engine<KernelState>; flush(): void } {
   let events: TraceEvent[] | null = null;
   const flush = () => {
     if (events) onRun(events);
