@@ -108,8 +108,10 @@ export class Kctx {
     if (c.rqMembarrierStateBuffered == null) return;
     const value = c.rqMembarrierStateBuffered;
     const fn = c.rqMembarrierStateBufferedBy ?? 'rq->membarrier_state';
-    c.rqMembarrierStateBuffered = null;
-    c.rqMembarrierStateBufferedBy = null;
+    // Deleted rather than nulled: an empty buffer is the state the knob-off engine has, so the
+    // explorer's structural hash (src/explore/canonical.ts) merges the two.
+    delete c.rqMembarrierStateBuffered;
+    delete c.rqMembarrierStateBufferedBy;
     c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
   }

@@ -87,10 +87,10 @@ export interface CpuState {
   /**
    * Knob storeBuffer: this CPU's store to its rq->membarrier_state that is not yet visible to other
    * CPUs (the last of its buffered stores: a drain makes them all visible), and its writer.
-   * Absent or null: nothing buffered.
+   * Absent: nothing buffered (a drain deletes both, so equal states hash equal).
    */
-  rqMembarrierStateBuffered?: number | null;
-  rqMembarrierStateBufferedBy?: string | null;
+  rqMembarrierStateBuffered?: number;
+  rqMembarrierStateBufferedBy?: string;
   /** Executing user instructions or not. */
   mode: 'user' | 'kernel';
   irqsOff: boolean;
