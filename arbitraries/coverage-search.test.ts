@@ -59,9 +59,9 @@ describe('coverage-guided search', () => {
   });
 
   it('is chosen by name on the command line (--search), anything else is bad input', () => {
-    expect(parseSearch(undefined)).toBe('weighted');
+    expect(parseSearch(undefined)).toBe('weighted2');
     expect(parseSearch('coverage')).toBe('coverage');
     expect(() => parseSearch('afl')).toThrow(UsageError);
-    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, goexplore, got "afl"/);
+    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, weighted2, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, goexplore, got "afl"/);
   });
 });

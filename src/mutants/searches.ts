@@ -1,6 +1,6 @@
 /**
  * The built-in searches (./search.ts):
- * - `generator`: today's generator, as `lazymm check` runs it (arbitraries/check-engine.ts): the
+ * - `generator`: the `weighted` search, as runCheck() and the campaign run it (arbitraries/check-engine.ts): the
  *   fast-check configuration and choice-list arbitraries, the weight profiles runCheck picks for the
  *   checked properties (DEFAULT_PROFILES for every property: the weights and the race/TLB focus
  *   rules of arbitraries/weight-rules.ts, race-focus.ts, tlb-focus.ts), stopping at the first kill
@@ -54,7 +54,7 @@ export function fastCheckSearch(
 
 export const generatorSearch: Search = {
   name: 'generator',
-  description: "today's generator: runCheck's weight profiles with the race/TLB focus rules (as `lazymm check`)",
+  description: "the weighted generator: runCheck's weight profiles with the race/TLB focus rules, runs of 0..120 ops (runCheck's and the campaign's default)",
   run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties)),
 };
 
@@ -66,7 +66,7 @@ export const uniformSearch: Search = {
 
 export const weighted2Search: Search = {
   name: 'weighted2',
-  description: "the generator with longer runs: 40..160 ops instead of 0..120 (arbitraries/long-runs.ts)",
+  description: "the generator with longer runs: 40..160 ops instead of 0..120 (arbitraries/long-runs.ts; `lazymm check`'s default)",
   run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties), undefined, longRunConstraints()),
 };
 
