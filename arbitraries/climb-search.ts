@@ -38,9 +38,11 @@ export interface ClimbTuning {
   cutRate: number;
   /** Whether the havoc mutations include argument mutation. */
   argMutation: boolean;
+  /** Add the conjunction features (./coverage-conj.ts; docs/search.md "Conjunction features"). */
+  conjunctions: boolean;
 }
 
-export const DEFAULT_CLIMB_TUNING: ClimbTuning = { warmup: 8, freshRate: 0.25, rarity: true, cutRate: 0.5, argMutation: true };
+export const DEFAULT_CLIMB_TUNING: ClimbTuning = { warmup: 8, freshRate: 0.25, rarity: true, cutRate: 0.5, argMutation: true, conjunctions: false };
 
 export interface ClimbSearchOptions<S> extends SearchRunOptions<S> {
   tuning?: Partial<ClimbTuning>;
@@ -173,6 +175,7 @@ export function climbSearch<S>(o: ClimbSearchOptions<S>): CoverageSearchResult {
     const found: FoundFeature[] = [];
     let index = 0;
     const cov = new InterleavingCoverage(out.events[0] as InitEvent, c.config, {
+      conjunctions: tuning.conjunctions,
       onFeature: (f) => {
         if (seen.has(f)) return;
         seen.add(f);

@@ -30,6 +30,14 @@ describe('coverage-guided search', () => {
     expect(grew).toBeLessThan(60); // later runs mostly repeat what the corpus has
   });
 
+  it('with tuning.conjunctions reaches more features than without, and conjWeight changes only the picks', () => {
+    const base = { engine, makeChecker: alwaysHolds, runs: 15, seed: 3, maxOps: 30, profiles: [DEFAULT_WEIGHTS], counts: () => true };
+    const off = coverageSearch(base);
+    const on = coverageSearch({ ...base, tuning: { conjunctions: true } });
+    expect(on.features).toBeGreaterThan(off.features);
+    expect(coverageSearch({ ...base, tuning: { conjWeight: 16 } })).toEqual(off); // no conjunction feature to weigh
+  });
+
   it('is deterministic for a seed, and another seed gives other runs', () => {
     const opts = { engine, makeChecker: alwaysHolds, propertyIds: ['t'], runs: 25, search: 'coverage' as const, seed: 11 };
     expect(withoutSeconds(checkEngine(opts))).toEqual(withoutSeconds(checkEngine(opts)));

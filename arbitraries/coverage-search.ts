@@ -46,14 +46,18 @@ export interface CoverageSearchTuning {
    */
   trim: boolean;
   /**
-   * Weight of a new conjunction feature (./coverage-conj.ts) in an entry's pick weight, against 1
-   * for any other new feature: (1 + other + conjWeight x conjunction) / (1 + picks). 1: every
-   * feature alike (docs/search.md "Conjunction features" measures both).
+   * Add the conjunction features (./coverage-conj.ts) to the coverage. Off by default: no gain
+   * measured (docs/search.md "Conjunction features").
+   */
+  conjunctions: boolean;
+  /**
+   * Weight of a new conjunction feature in an entry's pick weight, against 1 for any other new
+   * feature: (1 + other + conjWeight x conjunction) / (1 + picks). 1: every feature alike.
    */
   conjWeight: number;
 }
 
-export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false, conjWeight: 1 };
+export const DEFAULT_COVERAGE_TUNING: CoverageSearchTuning = { warmup: 8, freshRate: 0.25, trim: false, conjunctions: false, conjWeight: 1 };
 
 /** Options of {@link coverageSearch}. */
 export interface CoverageSearchOptions<S> extends SearchRunOptions<S> {
@@ -251,6 +255,7 @@ export function coverageSearch<S>(o: CoverageSearchOptions<S>): CoverageSearchRe
     let lastNew = -1;
     let index = 0;
     const cov = new InterleavingCoverage(out.events[0] as InitEvent, c.config, {
+      conjunctions: tuning.conjunctions,
       onFeature: (f, conjunction) => {
         if (seen.has(f)) return;
         seen.add(f);

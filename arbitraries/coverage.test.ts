@@ -107,7 +107,7 @@ describe('conjunction features', () => {
     { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'mb_end' },
     { k: 'membarrier', cpu: 0, fn: 'membarrier', call: 1, cmd: 'PRIVATE_EXPEDITED', task: 'T1', mm: 'mm1', phase: 'return' },
   ];
-  const conj = (trace: TraceEvent[]) => [...traceCoverage([init, ...trace], undefined, { explain: true }).explained!].filter((n) => /^(entry|ladder) /.test(n)).sort();
+  const conj = (trace: TraceEvent[], conjunctions = true) => [...traceCoverage([init, ...trace], undefined, { explain: true, conjunctions }).explained!].filter((n) => /^(entry|ladder) /.test(n)).sort();
   const window = 'membarrier:PRIVATE_EXPEDITED after membarrier:PRIVATE_EXPEDITED:mb_start before reaching B';
 
   it("names B's IPI in kernel mode after B entered the kernel inside A's window, and how far A's path got", () => {
@@ -129,5 +129,7 @@ describe('conjunction features', () => {
     expect(separate).toContain(`entry [${window}] then ipi 0 then sysret inside the window`);
     // B entered the kernel before the call began: no entry window, so no conjunction at all.
     expect(conj([syscall1, ...mbStart, ...scanAndIpi, ...end])).toEqual([]);
+    // Off by default.
+    expect(conj([...mbStart, syscall1, ...scanAndIpi, ...end], false)).toEqual([]);
   });
 });

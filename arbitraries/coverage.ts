@@ -23,9 +23,10 @@
  * - **IPI modes**: the handler with the mode the IPI found the CPU in (user: `user_exit` via `ipi`
  *   just before it) and the way that CPU goes back to user mode after it (`user_enter` via).
  * - **configuration shape**: CPUs, processes, threads, kthreads, and whether tasks share CPUs.
- * - **conjunctions** (./coverage-conj.ts): B's IPIs, own paths and return to user qualified by the
- *   window B's kernel stay began in (entry window), and A's path events qualified by how far a CPU
- *   that entered the kernel inside the path got (ladder).
+ * - **conjunctions** (./coverage-conj.ts; only with the `conjunctions` option, off by default:
+ *   docs/search.md "Conjunction features" measured no gain from them): B's IPIs, own paths and
+ *   return to user qualified by the window B's kernel stay began in (entry window), and A's path
+ *   events qualified by how far a CPU that entered the kernel inside the path got (ladder).
  *
  * Classes are small integers computed from kinds and a few discriminating fields; function names
  * are interned. Cheap: a few Set insertions per event. `explain` also records readable names of the
@@ -114,6 +115,15 @@ interface PathFrame {
   ladder: LadderState;
 }
 
+/** Options of {@link InterleavingCoverage}. */
+export interface CoverageOptions {
+  /** Record readable names of the features (tests and benches). */
+  explain?: boolean;
+  onFeature?: (feature: number, conjunction: boolean) => void;
+  /** Also the conjunction features of ./coverage-conj.ts (default false). */
+  conjunctions?: boolean;
+}
+
 /** Incremental coverage of one run. */
 export class InterleavingCoverage {
   /** The feature hashes of the run so far. */
@@ -125,14 +135,17 @@ export class InterleavingCoverage {
   private readonly taskType = new Map<string, string>();
 
   private readonly onFeature: ((feature: number, conjunction: boolean) => void) | undefined;
+  private readonly conjunctions: boolean;
 
   /**
    * `onFeature` is told each feature the first time this run reaches it (as the event that reached
-   * it is observed), and whether it is a conjunction feature (./coverage-conj.ts).
+   * it is observed), and whether it is a conjunction feature (./coverage-conj.ts), which are only
+   * reached with `conjunctions`.
    */
-  constructor(init: InitEvent, config?: ModelConfig, options: { explain?: boolean; onFeature?: (feature: number, conjunction: boolean) => void } = {}) {
+  constructor(init: InitEvent, config?: ModelConfig, options: CoverageOptions = {}) {
     this.explained = options.explain ? new Set() : null;
     this.onFeature = options.onFeature;
+    this.conjunctions = options.conjunctions ?? false;
     for (const t of init.tasks) {
       this.taskMm.set(t.task, t.mm);
       this.taskType.set(t.task, t.type);
@@ -222,7 +235,7 @@ export class InterleavingCoverage {
       case 'user_exit':
         c.user = false;
         c.ipiFromUser = ev.via === 'ipi';
-        this.enterKernel(c, b);
+        if (this.conjunctions) this.enterKernel(c, b);
         break;
       case 'user_enter': {
         c.user = true;
@@ -315,6 +328,7 @@ export class InterleavingCoverage {
   }
 
   private add(feature: number, name: () => string, conjunction = false): void {
+    if (conjunction && !this.conjunctions) return;
     if (this.onFeature !== undefined && !this.features.has(feature)) this.onFeature(feature, conjunction);
     this.features.add(feature);
     if (this.explained) this.explained.add(name());
@@ -414,7 +428,7 @@ export function className(ev: TraceEvent): string {
 }
 
 /** The features of a whole trace (`init` first). */
-export function traceCoverage(events: readonly TraceEvent[], config?: ModelConfig, options: { explain?: boolean } = {}): InterleavingCoverage {
+export function traceCoverage(events: readonly TraceEvent[], config?: ModelConfig, options: { explain?: boolean; conjunctions?: boolean } = {}): InterleavingCoverage {
   const init = events[0];
   if (!init || init.k !== 'init') throw new Error('traceCoverage: the trace must start with its init event');
   const cov = new InterleavingCoverage(init, config, options);

@@ -12,6 +12,7 @@
  * feature names.
  */
 import '../src/mutants/searches';
+import './conj-searches';
 import type { Engine, ModelConfig } from '../src/engine/contract';
 import type { KernelState } from '../src/engine/state';
 import type { TraceEvent } from '../src/trace/events';
@@ -32,7 +33,7 @@ function chainLinks(engine: Engine<unknown>, config: ModelConfig, items: readonl
   const featuresOf = (n: number) => {
     const d = driveOps(engine, config, items.slice(0, n));
     if (d.stopped) throw new Error(`op ${n} of the hand list: ${d.stopped}`);
-    return traceCoverage(d.events, config, { explain: true });
+    return traceCoverage(d.events, config, { explain: true, conjunctions: true });
   };
   const links: Link[] = [];
   let before = featuresOf(0);
@@ -94,7 +95,7 @@ if (require.main === module) {
     let runs = 0;
     const rec = recording(base, (events) => {
       runs++;
-      const cov = traceCoverage(events);
+      const cov = traceCoverage(events, undefined, { conjunctions: true });
       for (const l of links) for (const f of l.features) if (cov.features.has(f)) perFeature.set(f, (perFeature.get(f) ?? 0) + 1);
       let all = true;
       links.forEach((l, i) => {

@@ -8,6 +8,7 @@
  *     npx ts-node --transpile-only bench/feature-families.ts MUTANT-ID RUNS SEED [search ...]
  */
 import '../src/mutants/searches';
+import './conj-searches';
 import type { Engine } from '../src/engine/contract';
 import type { KernelState } from '../src/engine/state';
 import { traceCoverage } from '../arbitraries/coverage';
@@ -28,7 +29,7 @@ if (require.main === module) {
     let runs = 0;
     const rec = recording(base, (events) => {
       runs++;
-      for (const n of traceCoverage(events, undefined, { explain: true }).explained!) seen.add(n);
+      for (const n of traceCoverage(events, undefined, { explain: true, conjunctions: true }).explained!) seen.add(n);
     });
     const t0 = Date.now();
     searchByName(name)!.run({ ...target, engine: rec.engine, judge: () => null }, { seed: Number(seedArg), budget: Number(runsArg) });
