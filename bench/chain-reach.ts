@@ -75,15 +75,20 @@ export function recording(engine: Engine<KernelState>, onRun: (events: TraceEven
   };
 }
 
-if (require.main === module) {
-  const [id, configText, opsText, runsArg, seedArg, ...names] = process.argv.slice(2);
+/** A mutant's search target and the unmutated engine of its spec (the base the chain is measured on). */
+export function unmutatedTarget(id: string): { target: ReturnType<typeof searchTarget>; base: Engine<KernelState> } {
   const inst = allInstances().find((i) => i.id === id);
   if (!inst) throw new Error(`no mutant ${id}`);
-  const [cpus, procs, threads, kthreads] = configText.split('/').map(Number);
-  const config: ModelConfig = { cpus, procs, threads, kthreads };
   const target = searchTarget(inst);
   const { createEngine } = require('../src/engine/registry') as typeof import('../src/engine/registry');
-  const base = createEngine(target.spec) as Engine<KernelState>;
+  return { target, base: createEngine(target.spec) as Engine<KernelState> };
+}
+
+if (require.main === module) {
+  const [id, configText, opsText, runsArg, seedArg, ...names] = process.argv.slice(2);
+  const [cpus, procs, threads, kthreads] = configText.split('/').map(Number);
+  const config: ModelConfig = { cpus, procs, threads, kthreads };
+  const { target, base } = unmutatedTarget(id);
   const text = opsText.split(';').map((s) => s.trim()).filter(Boolean);
   const links = chainLinks(base as Engine<unknown>, config, parseOps(opsText), text).filter((l) => l.features.length > 0);
   console.log(`${id} on ${configText}: ${links.length} links with new features`);

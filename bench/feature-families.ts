@@ -9,21 +9,13 @@
  */
 import '../src/mutants/searches';
 import './conj-searches';
-import type { Engine } from '../src/engine/contract';
-import type { KernelState } from '../src/engine/state';
 import { traceCoverage } from '../arbitraries/coverage';
-import { allInstances } from '../src/mutants/instances';
 import { searchByName } from '../src/mutants/search';
-import { searchTarget } from '../src/mutants/verdict';
-import { recording } from './chain-reach';
+import { recording, unmutatedTarget } from './chain-reach';
 
 if (require.main === module) {
   const [id, runsArg, seedArg, ...names] = process.argv.slice(2);
-  const inst = allInstances().find((i) => i.id === id);
-  if (!inst) throw new Error(`no mutant ${id}`);
-  const target = searchTarget(inst);
-  const { createEngine } = require('../src/engine/registry') as typeof import('../src/engine/registry');
-  const base = createEngine(target.spec) as Engine<KernelState>;
+  const { target, base } = unmutatedTarget(id);
   for (const name of names.length ? names : ['coverage']) {
     const seen = new Set<string>();
     let runs = 0;

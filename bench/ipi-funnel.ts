@@ -22,9 +22,8 @@ import '../src/mutants/searches';
 import type { Engine, ModelConfig } from '../src/engine/contract';
 import type { KernelState } from '../src/engine/state';
 import type { TraceEvent } from '../src/trace/events';
-import { allInstances } from '../src/mutants/instances';
 import { searchByName } from '../src/mutants/search';
-import { searchTarget } from '../src/mutants/verdict';
+import { unmutatedTarget } from './chain-reach';
 
 export const STAGES = ['registered', 'window', 'selected', 'handled', 'in-kernel', 'entered-in'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -109,11 +108,7 @@ export function funnelOf(events: readonly TraceEvent[]): RunFunnel {
 
 if (require.main === module) {
   const [id, runsArg, seedArg, ...names] = process.argv.slice(2);
-  const inst = allInstances().find((i) => i.id === id);
-  if (!inst) throw new Error(`no mutant ${id}`);
-  const target = searchTarget(inst);
-  const { createEngine } = require('../src/engine/registry') as typeof import('../src/engine/registry');
-  const base = createEngine(target.spec) as Engine<KernelState>;
+  const { target, base } = unmutatedTarget(id);
   for (const name of names.length ? names : ['generator']) {
     const counts = new Map<string, number>();
     const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
