@@ -202,7 +202,7 @@ export class InterleavingCoverage {
       if (target >= 0 && target < 31) {
         const inKernel = this.cpus[target] !== undefined && !this.cpus[target].user;
         for (const f of cb.paths) {
-          ladderTarget(f.ladder, target, inKernel);
+          if (this.conjunctions) ladderTarget(f.ladder, target, inKernel);
           f.targeted |= 1 << target;
         }
       }
@@ -248,7 +248,7 @@ export class InterleavingCoverage {
         c.lastIpi = 0;
         c.entry = 0;
         c.entryFrames = [];
-        if (b < 31) for (const o of this.cpus) for (const f of o.paths) ladderExit(f.ladder, b);
+        if (this.conjunctions && b < 31) for (const o of this.cpus) for (const f of o.paths) ladderExit(f.ladder, b);
         break;
       }
       case 'ipi_handle': {
@@ -257,7 +257,7 @@ export class InterleavingCoverage {
         c.lastIpi = intern(ev.fn) * 2 + mode;
         this.add(hash4(IPI_MODE, intern(ev.fn), mode, this.context(ev.cpu)), () => `ipi ${ev.fn} from ${mode ? 'user' : 'kernel'} in ${this.contextName(ev.cpu)}`);
         if (c.entry !== 0) this.add(hash4(ENTRY_IPI, c.entry, c.lastIpi, 0), () => `entry [${c.entryName}] then ipi ${ev.fn} from ${mode ? 'user' : 'kernel'}`, true);
-        if (mode === 0 && b < 31) for (const o of this.cpus) if (o !== c) for (const f of o.paths) ladderIpi(f.ladder, b);
+        if (this.conjunctions && mode === 0 && b < 31) for (const o of this.cpus) if (o !== c) for (const f of o.paths) ladderIpi(f.ladder, b);
         break;
       }
       case 'switch_to':
