@@ -39,4 +39,17 @@ describe('conformance of the model to a real 6.1 trace', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ rule: 'membarrier-ipi-mask', model: '{}', kernel: '{1}' });
   });
+
+  test('a CPU that changed between the scan and the probe agrees when the entry snapshot gives its bit', () => {
+    // The scan reads each CPU between the call's entry (mbe) and the IPI call (scf); here CPU 1 ran a
+    // task of a GLOBAL_EXPEDITED-registered mm at the entry and had left it by the probe.
+    const lines = text.split('\n');
+    const i = lines.findIndex((l) => / scf: .*mask=0x0 func=ipi_mb/.test(l));
+    expect(lines[i - 1]).toMatch(/ mbe: .*cmd=2 .* s1=0x0 p1=128 /);
+    lines[i - 1] = lines[i - 1].replace(' s1=0x0 p1=128 ', ' s1=0x8 p1=128 ');
+    lines[i] = lines[i].replace('mask=0x0', 'mask=0x2');
+    const checks = checksOf(lines.join('\n'));
+    expect(checks.filter((c) => !c.agree)).toEqual([]);
+    expect(checks.find((c) => c.lines.includes(i + 1) && c.rule === 'membarrier-ipi-mask')).toMatchObject({ agree: true, model: '{}', kernel: '{1}', explanation: expect.stringMatching(/^CPU 1 changed/) });
+  });
 });

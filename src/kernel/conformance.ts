@@ -49,9 +49,12 @@ const maskOf = (cpus: number[]) => cpus.reduce((m, c) => m | (1 << c), 0);
 const cpusOf = (mask: number) => [...Array(CPUS).keys()].filter((c) => mask & (1 << c));
 const fmtCpus = (mask: number) => `{${cpusOf(mask).join(',')}}`;
 
-/** The CPUs the model's scan selects from one snapshot (the caller on `cpu`). */
-function scanMask(cmd: MembarrierCmd, at: FtraceRecord, cpu: number): number {
-  const callerMm = snapshot(at, cpu).currMm;
+/**
+ * The CPUs the model's scan selects, reading each target's rq->membarrier_state and rq->curr->mm from
+ * the snapshot `at` (the caller on `cpu`; its mm read from `callerAt`, the probe on the IPI call).
+ */
+function scanMask(cmd: MembarrierCmd, at: FtraceRecord, cpu: number, callerAt: FtraceRecord = at): number {
+  const callerMm = snapshot(callerAt, cpu).currMm;
   let mask = 0;
   for (let t = 0; t < CPUS; t++) {
     const s = snapshot(at, t);
@@ -59,6 +62,27 @@ function scanMask(cmd: MembarrierCmd, at: FtraceRecord, cpu: number): number {
   }
   return mask;
 }
+
+/**
+ * A scan reads each CPU once, at some moment between the call's entry (`mbe`) and the IPI call the
+ * probe sees (`scf`); the probes snapshot every CPU only at those two points. A CPU that switched
+ * in between may be read either way, so the kernel's mask is explained when each CPU's bit is what
+ * the scan selects at one of the two snapshots. Returns the CPUs whose bit only the entry snapshot
+ * explains, or null when some bit neither explains (a true disagreement). The same holds for the
+ * scan of sync_runqueues_membarrier_state() between its entry (`srs`) and its IPI call.
+ */
+function cpusExplainedEarlier(atProbe: number, atEntry: number, kernelMask: number): number[] | null {
+  const early: number[] = [];
+  for (let t = 0; t < CPUS; t++) {
+    const bit = 1 << t;
+    if ((atProbe & bit) === (kernelMask & bit)) continue;
+    if ((atEntry & bit) !== (kernelMask & bit)) return null;
+    early.push(t);
+  }
+  return early;
+}
+
+const changedBetween = (cpus: number[], entry: string) => `CPU ${cpus.join(', ')} changed between the scan's read and the probe: the snapshot at ${entry} gives the kernel's bit`;
 
 interface SwitchInFlight {
   sw: FtraceRecord;
@@ -91,14 +115,20 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
           if (!call || !cmd) break;
           call.scf = r;
           const model = scanMask(cmd, r, c);
-          const check: Omit<Check, 'scenario'> = { rule: 'membarrier-ipi-mask', judged: true, agree: model === mask, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [call.mbe.line, r.line] };
-          if (model !== mask && scanMask(cmd, call.mbe, c) === mask) check.explanation = 'a CPU changed between the kernel\'s scan and the probe (the snapshot at the call\'s entry predicts the mask)';
+          const early = model === mask ? [] : cpusExplainedEarlier(model, scanMask(cmd, call.mbe, c, r), mask);
+          const check: Omit<Check, 'scenario'> = { rule: 'membarrier-ipi-mask', judged: true, agree: early !== null, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [call.mbe.line, r.line] };
+          if (early !== null && early.length > 0) check.explanation = changedBetween(early, 'the membarrier() call\'s entry');
           push(check);
         } else if (func === 'ipi_sync_rq_state') {
           const mm = ptr(r, 'info');
           if (mm === null) break;
-          const model = maskOf([...Array(CPUS).keys()].filter((t) => syncRunqueuesSelects(snapshot(r, t).currMm, mm)));
-          push({ rule: 'sync-rq-state-mask', judged: true, agree: model === mask, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [r.line] });
+          const selects = (at: FtraceRecord) => maskOf([...Array(CPUS).keys()].filter((t) => syncRunqueuesSelects(snapshot(at, t).currMm, mm)));
+          const model = selects(r);
+          const srs = srsOf.get(r.pid);
+          const early = model === mask ? [] : srs ? cpusExplainedEarlier(model, selects(srs), mask) : null;
+          const check: Omit<Check, 'scenario'> = { rule: 'sync-rq-state-mask', judged: true, agree: early !== null, model: fmtCpus(model), kernel: fmtCpus(mask), lines: srs ? [srs.line, r.line] : [r.line] };
+          if (early !== null && early.length > 0) check.explanation = changedBetween(early, 'sync_runqueues_membarrier_state()\'s entry');
+          push(check);
         }
         break;
       }
