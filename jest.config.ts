@@ -9,7 +9,7 @@ const config: Config = {
   // test/browser/ drives Chromium: its own project (jest.browser.config.ts, npm run test:browser).
   // test/explore-long/: searches too long for npm test (jest.explore-long.config.ts, npm run test:explore-long).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/explore-long/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['<rootDir>/test/support/ts-jest-fast-globals.js', { diagnostics: false }] },
   testTimeout: 120000,
   // Two workers on the 2-core machines npm test runs on: many suites wait on child processes (tsc,
   // jest, the packed CLI), so the second worker pays. Measured on an idle 2-core machine with 888

@@ -8,7 +8,7 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/explore-long'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['<rootDir>/test/support/ts-jest-fast-globals.js', { diagnostics: false }] },
   testTimeout: 900000,
 };
 export default config;

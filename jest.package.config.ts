@@ -7,7 +7,7 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/package-scratch'],
   testMatch: ['**/*.pkgtest.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['<rootDir>/test/support/ts-jest-fast-globals.js', { diagnostics: false }] },
   testTimeout: 600000,
 };
 export default config;

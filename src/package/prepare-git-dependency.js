@@ -20,3 +20,5 @@ try {
   // tsc emits despite type errors; the package is usable if its entries were emitted.
   if (!fs.existsSync(path.join(root, 'dist', 'properties', 'index.js'))) process.exit(1);
 }
+// As `npm run build`: the built modules read their builtins once (./fast-globals.js).
+require('./fast-globals').rewriteTree(path.join(root, 'dist'));

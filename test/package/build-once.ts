@@ -63,6 +63,8 @@ export function ensureBuilt(): void {
         if (!fs.existsSync(path.join(ROOT, 'dist', 'properties', 'index.js'))) throw new Error(`npm run build fails:\n${output}`);
         console.warn(`ensureBuilt: tsc reported errors (dist was emitted anyway):\n${output}`);
       }
+      // As `npm run build`: the built modules read their builtins once (src/package/fast-globals.js).
+      (require(path.join(ROOT, 'src', 'package', 'fast-globals.js')) as { rewriteTree(dir: string): number }).rewriteTree(path.join(ROOT, 'dist'));
       fs.mkdirSync(path.dirname(STAMP), { recursive: true });
       fs.writeFileSync(STAMP, `built ${new Date(started).toISOString()}\n`);
       fs.utimesSync(STAMP, new Date(started), new Date(started)); // sources edited during the build make it stale
