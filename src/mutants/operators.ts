@@ -21,6 +21,11 @@
  * - drop-cpu: one CPU is dropped from an IPI target set (the first CPU of the send loop), from a
  *   membarrier scan's selection (the first CPU selected), from on_each_cpu_mask()'s local call, or
  *   an mm_cpumask update of one CPU is lost.
+ * - drop-store: one store other CPUs or later steps read is lost (a field of a task, CPU or mm, or
+ *   a Kctx setter: task->mm, prev_mm, rq->membarrier_state, mm->membarrier_state, the lazy flag,
+ *   a hazard slot), with the event that reports it: a patch that forgets a WRITE_ONCE(). Barriers,
+ *   references and cpumask updates are the operators above; a whole kernel call (switch_mm...) is
+ *   not a store.
  */
 import * as path from 'node:path';
 import {
@@ -264,6 +269,28 @@ function swapStores(c: FileCtx): RawSite[] {
   return out;
 }
 
+/** Kctx setters that are one store (not barriers, references, cpumasks or whole kernel calls). */
+const ONE_STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy)|setHazardSlot)$/;
+
+function dropStore(c: FileCtx): RawSite[] {
+  const out: RawSite[] = [];
+  for (const list of lists(c)) {
+    for (const u of storeUnits(c, list)) {
+      if (!u) continue;
+      const call = statementCall(u.first);
+      const inner = !call && ts.isIfStatement(u.first) ? statementCall(u.first.thenStatement) : call;
+      if (inner && !ONE_STORE_CALL.test(calleeName(inner) ?? '')) continue;
+      out.push({
+        operator: 'drop-store',
+        node: u.first,
+        description: `lose the store ${u.label} in ${where(c, u.first)}`,
+        edits: [{ start: u.first.getStart(c.sf), end: u.last.end, text: NOTHING }],
+      });
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Steps
 
@@ -399,6 +426,7 @@ export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'swap-stores': swapStores,
   'split-step-irqs-on': splitStep,
   'drop-cpu': dropCpu,
+  'drop-store': dropStore,
 };
 
 export function fileCtx(file: string, text: string, sf: ts.SourceFile): FileCtx {

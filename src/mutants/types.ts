@@ -13,6 +13,7 @@ export const OPERATORS = [
   'swap-stores',
   'split-step-irqs-on',
   'drop-cpu',
+  'drop-store',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
