@@ -320,4 +320,47 @@ describe('membarrier-ordering', () => {
       expect(v[0]).toMatchObject({ clause: 'C4 interval spans the window (no IPI barrier)', index: tC, cpus: [1] });
     });
   });
+
+  describe('C4.4 no -EPERM after the registration returned (membarrier(2), membarrier_private_expedited())', () => {
+    /** mm1 unregistered; T0 (cpu0) registers PRIVATE_EXPEDITED; `ready` sets the READY bits or not. */
+    function registered(ready: boolean): TraceBuilder {
+      const b = world(0);
+      b.userExit(0);
+      b.mbRegister(0, 'PRIVATE_EXPEDITED', 'enter');
+      if (ready) b.mmState(0, 'mm1', PRIVATE);
+      b.mbRegister(0, 'PRIVATE_EXPEDITED', 'ready');
+      b.mbRegister(0, 'PRIVATE_EXPEDITED', 'return');
+      return b;
+    }
+    const eperm = (b: TraceBuilder, cpu: CpuId, cmd: MembarrierCmd = 'PRIVATE_EXPEDITED') => b.mbPhase(cpu, b.mbEnter(cpu, cmd), 'return', { ret: -1 });
+
+    it('-EPERM before any registration passes (the command was not registered)', () => {
+      const b = world(0);
+      b.userExit(0);
+      eperm(b, 0);
+      expect(check(b)).toEqual([]);
+    });
+
+    it('-EPERM after a registration that returned without setting READY fails, on another thread too', () => {
+      const b = registered(false);
+      b.userExit(1);
+      const at = eperm(b, 1);
+      const [v] = check(b);
+      expect(v).toMatchObject({ property: 'membarrier-ordering', clause: 'C4.4 -EPERM after the registration returned', index: at, mm: 'mm1', cpus: [1] });
+      expect(v.message).toContain('atomic_or(ready_state, &mm->membarrier_state)');
+      expect(check(b, createMembarrierOrdering({ registeredClause: false }))).toEqual([]);
+    });
+
+    it('a call that entered before the registration returned may get -EPERM; another command is not covered', () => {
+      const b = world(0);
+      b.userExit(0);
+      b.userExit(1);
+      const early = b.mbEnter(1, 'PRIVATE_EXPEDITED');
+      b.mbRegister(0, 'PRIVATE_EXPEDITED', 'enter');
+      b.mbRegister(0, 'PRIVATE_EXPEDITED', 'return');
+      b.mbPhase(1, early, 'return', { ret: -1 });
+      eperm(b, 0, 'PRIVATE_EXPEDITED_SYNC_CORE');
+      expect(check(b)).toEqual([]);
+    });
+  });
 });

@@ -16,8 +16,9 @@
  * C4.1 (a separate clause, expected to fail on 6.17): see ./membarrier/rq-state.ts.
  * C4.2 (the caller's own MB1 and MB5, scenarios A and B): see ./membarrier/caller-barriers.ts.
  * C4.3 (after an update the scan missed, the barrier must follow it): see ./membarrier/missed-updates.ts.
+ * C4.4 (no -EPERM after the registration returned): see ./membarrier/registered.ts.
  *
- * Reads: membarrier, membarrier_scan, mb, user_enter, user_exit, kthread_access,
+ * Reads: membarrier, membarrier_register, membarrier_scan, mb, user_enter, user_exit, kthread_access,
  * mm_membarrier_state, rq_membarrier_state, rq_curr, switch_to, task_mm.
  */
 import { MEMBARRIER_STATE, type InitEvent, type MmId, type TraceEvent } from '../src/trace/events';
@@ -31,6 +32,7 @@ import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
 import { checkCallerBarrier } from './membarrier/caller-barriers';
+import { checkRegistered, copyRegistrations, noteRegistration, registrationsKey, type Registrations } from './membarrier/registered';
 import { missedUpdateBefore, MISSED_UPDATE_CLAUSE, MISSED_UPDATE_WHY, noteUpdate, scannedUpdateCpu, watchSkipped, type MissedUpdates } from './membarrier/missed-updates';
 
 const ID = 'membarrier-ordering';
@@ -47,6 +49,8 @@ export interface MembarrierOrderingOptions {
   callerBarrierClause?: boolean;
   /** Check C4.3 (the barrier follows an update the scan missed). Default true; off only for synthetic traces. */
   missedUpdateClause?: boolean;
+  /** Check C4.4 (no -EPERM after the registration returned). Default true; off only for synthetic traces. */
+  registeredClause?: boolean;
 }
 
 interface Window {
@@ -72,13 +76,15 @@ interface OrderingState {
   /** Open windows (between MB1 and MB5) by call id; `call` is the record in `calls`. */
   windows: Map<number, Window>;
   log: IntervalLog;
+  /** C4.4: the registrations that returned, per mm and command. */
+  registrations: Registrations;
 }
 
 function copyState(s: OrderingState): OrderingState {
   const calls = s.calls.clone();
   const windows = new Map<number, Window>();
   for (const [id, w] of s.windows) windows.set(id, { tA: w.tA, covered: new Set(w.covered), missed: new Map(w.missed), call: calls.get(id) ?? { ...w.call, scans: new Map(w.call.scans) } });
-  return { calls, windows, log: s.log.clone() };
+  return { calls, windows, log: s.log.clone(), registrations: copyRegistrations(s.registrations) };
 }
 
 /** The last scan of a call (C4.2's reference point at MB5), as checkCallerBarrier() reads it. */
@@ -93,7 +99,8 @@ function mb5After(c: CallRecord): number {
  * (C4: `lastMb > tA`) and to the calls' C4.2 reference points (`lastMb > enter` before MB1,
  * `lastMb > last scan` before MB5); the intervals relative to the windows' tA (`start > tA`,
  * `end > tA`; tC, the current index, is above all); C4.3's watched CPUs and their first missed
- * update, placed among both (interval starts and the CPUs' last barriers are compared with it).
+ * update, placed among both (interval starts and the CPUs' last barriers are compared with it);
+ * C4.4's registrations and which calls in flight entered before theirs returned.
  */
 function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
   const wins = new Positions();
@@ -117,16 +124,17 @@ function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
   }
   const mb = mirror.cpus.map((c) => (c === undefined ? '-' : mbRefs.pos(c.lastMb)));
   const ivPos = (i: number) => wins.pos(i);
-  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')}|${watching.sort().join(',')} ${s.log.key(ivPos)}`;
+  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')}|${watching.sort().join(',')} ${s.log.key(ivPos)} R${registrationsKey(s.registrations, s.calls.inFlight(), k.ids)}`;
 }
 
 function makeHooks(options: MembarrierOrderingOptions) {
   const rqState = options.rqStateClause ?? true;
   const callerBarriers = options.callerBarrierClause ?? true;
   const missedUpdates = options.missedUpdateClause ?? true;
+  const registered = options.registeredClause ?? true;
   const hooks = (mirror: Mirror, init: InitEvent, from?: OrderingState): MirrorHooks & { state: OrderingState } => {
-    const state: OrderingState = from === undefined ? { calls: new MembarrierCalls(), windows: new Map(), log: new IntervalLog() } : copyState(from);
-    const { calls, windows, log } = state;
+    const state: OrderingState = from === undefined ? { calls: new MembarrierCalls(), windows: new Map(), log: new IntervalLog(), registrations: new Map() } : copyState(from);
+    const { calls, windows, log, registrations } = state;
     if (from === undefined) {
       for (const c of init.cpus) {
         const t = mirror.task(c.curr);
@@ -205,6 +213,9 @@ function makeHooks(options: MembarrierOrderingOptions) {
             }
             return null;
           }
+          case 'membarrier_register':
+            noteRegistration(registrations, ev, i);
+            return null;
           case 'membarrier':
           case 'membarrier_scan': {
             const c = calls.observe(ev, i);
@@ -219,7 +230,10 @@ function makeHooks(options: MembarrierOrderingOptions) {
               windows.set(c.call, { call: c, tA: i, covered: coveredMms(mirror, c), missed: new Map() });
               return callerBarriers ? checkCallerBarrier(ID, mirror, c, 'mb_start', ev.cpu, i) : null;
             }
-            if (ev.phase === 'return') calls.forget(c.call);
+            if (ev.phase === 'return') {
+              calls.forget(c.call);
+              return registered ? checkRegistered(ID, registrations, c, ev.ret, i) : null;
+            }
             if (ev.phase !== 'mb_end') return null;
             const w = windows.get(c.call);
             if (w === undefined) return null;

@@ -139,6 +139,11 @@ export class TraceBuilder {
     return this.push({ k: 'ref_move', cpu, fn, mm, token, from, to });
   }
 
+  /** A `membarrier_register` phase of the registration of `cmd` for the current task's mm. */
+  mbRegister(cpu: CpuId, cmd: MembarrierCmd, phase: 'enter' | 'ready' | 'return', mm: MmId = this.mirror.task(this.current(cpu)).mm as MmId): number {
+    return this.push({ k: 'membarrier_register', cpu, fn: 'membarrier_register', cmd, mm, phase });
+  }
+
   /** membarrier() call phases; `enter` allocates the call id. */
   mbEnter(cpu: CpuId, cmd: MembarrierCmd, task: TaskId = this.current(cpu)): number {
     const call = this.nextCall++;
