@@ -131,7 +131,13 @@ export class Kctx {
     this.s.cpus[cpu].isLazy = lazy;
     this.emit({ k: 'lazy', cpu, fn, lazy });
   }
+  /**
+   * cpumask_set_cpu() / cpumask_clear_cpu() of mm_cpumask(mm) by `cpu`: set_bit() / clear_bit(), a
+   * non-value-returning atomic RMW ("LOCK_PREFIX" bts/btr in arch/x86/include/asm/bitops.h), so on
+   * x86 it drains `cpu`'s store buffer first ({@link atomicRmw}; knob storeBuffer).
+   */
   setCpumask(cpu: CpuId, fn: string, mm: MmState, target: CpuId, set: boolean): void {
+    this.atomicRmw(cpu, set ? 'cpumask_set_cpu' : 'cpumask_clear_cpu');
     mm.cpumask[target] = set;
     this.emit({ k: 'cpumask', cpu, fn, mm: mm.id, target, set });
   }
