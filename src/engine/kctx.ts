@@ -109,9 +109,11 @@ export class Kctx {
     const value = c.rqMembarrierStateBuffered;
     const fn = c.rqMembarrierStateBufferedBy ?? 'rq->membarrier_state';
     // Deleted rather than nulled: an empty buffer is the state the knob-off engine has, so the
-    // explorer's structural hash (src/explore/canonical.ts) merges the two.
-    delete c.rqMembarrierStateBuffered;
+    // explorer's structural hash (src/explore/canonical.ts) merges the two. In the reverse order of
+    // their addition: V8 then rolls the object back to its earlier hidden class instead of turning
+    // it into a slow dictionary object (every later access of this CpuState would pay for that).
     delete c.rqMembarrierStateBufferedBy;
+    delete c.rqMembarrierStateBuffered;
     c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
   }
