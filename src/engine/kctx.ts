@@ -109,9 +109,11 @@ export class Kctx {
     const value = c.rqMembarrierStateBuffered;
     const fn = c.rqMembarrierStateBufferedBy ?? 'rq->membarrier_state';
     // Deleted rather than nulled: an empty buffer is the state the knob-off engine has, so the
-    // explorer's structural hash (src/explore/canonical.ts) merges the two.
-    delete c.rqMembarrierStateBuffered;
+    // explorer's structural hash (src/explore/canonical.ts) merges the two. In the reverse order of
+    // their addition: V8 then rolls the object back to its earlier hidden class instead of turning
+    // it into a slow dictionary object (every later access of this CpuState would pay for that).
     delete c.rqMembarrierStateBufferedBy;
+    delete c.rqMembarrierStateBuffered;
     c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
   }
@@ -131,7 +133,13 @@ export class Kctx {
     this.s.cpus[cpu].isLazy = lazy;
     this.emit({ k: 'lazy', cpu, fn, lazy });
   }
+  /**
+   * cpumask_set_cpu() / cpumask_clear_cpu() of mm_cpumask(mm) by `cpu`: set_bit() / clear_bit(), a
+   * non-value-returning atomic RMW ("LOCK_PREFIX" bts/btr in arch/x86/include/asm/bitops.h), so on
+   * x86 it drains `cpu`'s store buffer first ({@link atomicRmw}; knob storeBuffer).
+   */
   setCpumask(cpu: CpuId, fn: string, mm: MmState, target: CpuId, set: boolean): void {
+    this.atomicRmw(cpu, set ? 'cpumask_set_cpu' : 'cpumask_clear_cpu');
     mm.cpumask[target] = set;
     this.emit({ k: 'cpumask', cpu, fn, mm: mm.id, target, set });
   }

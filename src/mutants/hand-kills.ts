@@ -11,6 +11,7 @@
  * Each entry is checked by ./hand-kills.test.ts: the mutant fails exactly `clause`, the base passes.
  */
 import type { Knobs, ModelConfig } from '../engine/contract';
+import { KNOBS_BY_ARCH } from '../engine/knobs';
 
 export interface HandKill {
   /** Mutant instance id, `<site id>@<arch>/<strategy>`. */
@@ -157,10 +158,14 @@ const byMutant = new Map(HAND_KILLS.map((h) => [h.mutant, h]));
 
 /**
  * The hand-built kill of mutant instance `id`, if one is recorded that applies to an engine with
- * `knobs` (a kill that needs a knob, such as storeBuffer, applies only where that knob is set).
+ * `knobs` (a kill that needs a knob value, such as storeBuffer=rq-membarrier-state, applies only
+ * where the engine has it: set in `knobs`, or the arch's default when `knobs` leaves it out).
  */
 export function handKillFor(id: string, knobs: Knobs = {}): HandKill | undefined {
   const h = byMutant.get(id);
   if (h === undefined) return undefined;
-  return Object.entries(h.knobs ?? {}).every(([k, v]) => knobs[k] === v) ? h : undefined;
+  const arch = id.slice(id.lastIndexOf('@') + 1).split('/')[0] as keyof typeof KNOBS_BY_ARCH;
+  const defs = KNOBS_BY_ARCH[arch] ?? [];
+  const value = (k: string) => (k in knobs ? knobs[k] : defs.find((d) => d.name === k)?.default);
+  return Object.entries(h.knobs ?? {}).every(([k, v]) => value(k) === v) ? h : undefined;
 }

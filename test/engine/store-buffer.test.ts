@@ -1,8 +1,8 @@
 /**
  * The store buffer of rq->membarrier_state (engine knob storeBuffer='rq-membarrier-state',
  * docs/store-buffer.md): a store that sets GLOBAL_EXPEDITED is not visible to other CPUs until
- * the writer's next full barrier, x86 locked RMW, later store, or the csd_unlock() ending a remote
- * IPI handler; the writer itself reads its own store (forwarding); the membarrier scan reads memory.
+ * the writer's next full barrier, x86 locked RMW (the registration's atomic_or(), a cpumask bit
+ * op), later store, or the csd_unlock() ending a remote IPI handler (the default since issue 11); the writer itself reads its own store (forwarding); the membarrier scan reads memory.
  * The mutants that drop the barrier after the store are src/mutants/hand-kills.ts's.
  */
 import { checkTrace } from '../../properties';
@@ -12,6 +12,7 @@ import { arm64Arch } from '../../src/engine/arch/arm64';
 import { x86Arch } from '../../src/engine/arch/x86';
 import { refcountStrategy } from '../../src/engine/strategies/refcount';
 import type { ArchHooks } from '../../src/engine/arch/arch';
+import { KNOBS_BY_ARCH, resolveKnobs } from '../../src/engine/knobs';
 import type { TraceEvent } from '../../src/trace/events';
 import { drain, drive, ofKind } from './drive';
 
@@ -61,6 +62,27 @@ describe('Kctx: buffered stores of rq->membarrier_state', () => {
       k.setRqMembarrierState(0, 'sync_runqueues_membarrier_state', 8);
       k.atomicRmw(0, 'atomic_or');
       expect(k.cpu(0).rqMembarrierState).toBe(drained ? 8 : 0);
+    }
+  });
+});
+
+describe('the default', () => {
+  it("is 'rq-membarrier-state' on every arch; 'none' (the sequentially consistent model) is still accepted", () => {
+    for (const defs of Object.values(KNOBS_BY_ARCH)) {
+      expect(resolveKnobs(defs).storeBuffer).toBe('rq-membarrier-state');
+      expect(resolveKnobs(defs, { storeBuffer: 'none' }).storeBuffer).toBe('none');
+    }
+  });
+
+  it('cpumask_set_cpu() / cpumask_clear_cpu() drain on x86 (LOCK bts/btr), not on arm64', () => {
+    for (const [arch, drained] of [[x86Arch, true], [arm64Arch, false]] as const) {
+      for (const set of [true, false]) {
+        const k = kctx(arch, resolveKnobs(KNOBS_BY_ARCH[arch.name as 'x86' | 'arm64']) as Record<string, string | boolean>);
+        k.setRqMembarrierState(0, 'membarrier_switch_mm', 8);
+        k.setCpumask(0, 'switch_mm_irqs_off', k.mm('mm1'), 0, set);
+        expect(k.cpu(0).rqMembarrierState).toBe(drained ? 8 : 0);
+        if (drained) expect(k.ev[1]).toMatchObject({ k: 'rq_membarrier_state', drainedBy: set ? 'cpumask_set_cpu' : 'cpumask_clear_cpu' });
+      }
     }
   });
 });

@@ -17,7 +17,7 @@ export const MUTANTS_FLAGS: readonly FlagSpec[] = [
   { name: 'search', kind: 'list', arg: 'NAME', help: 'a search to run, in order; repeatable (default: generator, uniform, coverage, climb)' },
   { name: 'operator', kind: 'list', arg: 'OP', help: `only this operator; repeatable (${OPERATORS.join(', ')})` },
   { name: 'engine', kind: 'list', arg: 'ARCH/STRATEGY', help: 'only mutants on this engine; repeatable (x86/refcount, powerpc/shootdown, arm64/refcount, x86/hazard)' },
-  { name: 'knob', kind: 'list', arg: 'NAME=VALUE', help: 'set a knob on every mutant engine whose arch has it, mutant and base alike (e.g. storeBuffer=rq-membarrier-state); repeatable' },
+  { name: 'knob', kind: 'list', arg: 'NAME=VALUE', help: 'set a knob on every mutant engine whose arch has it, mutant and base alike (e.g. storeBuffer=none, the model without the store buffer); repeatable' },
   { name: 'id', kind: 'list', arg: 'TEXT', help: 'only mutants whose id contains TEXT; repeatable' },
   { name: 'explore-seconds', kind: 'value', arg: 'S', help: `explorer fallback per mutant not killed by a search, seconds; 0: none (default ${MUTANTS_DEFAULTS.exploreSeconds})` },
   { name: 'json', kind: 'switch', help: 'print one JSON document instead of text' },

@@ -1,0 +1,98 @@
+/**
+ * The named variants' runs to failure with each value of the engine knob storeBuffer, in one run
+ * (docs/store-buffer.md, "Default"). Not a test:
+ *
+ *   npx ts-node --transpile-only bench/variants-store-buffer.ts [--seeds N] [--runs N] [--value V]... [--variant ID]...
+ *
+ * For each variant and each value V (default: none, rq-membarrier-state), the variant's check as
+ * bench/run.ts's variant section runs it (variantCheckOptions, seeds 1..N, --runs per seed, 5 and
+ * 4,000 by default) with storeBuffer=V on the variant and on its differential base: caught seeds,
+ * the median runs to the first failure that counts (the differential criterion's first "yes", as
+ * bench/run.ts times it) and the clauses. Prints one line per variant and value.
+ */
+import { createEngine } from '../src/engine/registry';
+import { DEFAULT_CONFIG } from '../src/engine/contract';
+import { VARIANTS } from '../src/engine/variants';
+import type { InitEvent } from '../src/trace/events';
+import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
+import { checkEngine } from '../arbitraries/check-engine';
+import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
+import { isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
+
+const argv = process.argv.slice(2);
+const flag = (name: string, dflt: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : Number(argv[i + 1]);
+};
+const list = (name: string) => argv.flatMap((a, i) => (argv[i - 1] === `--${name}` ? [a] : []));
+const SEEDS = flag('seeds', 5);
+const RUNS = flag('runs', 4000);
+const VALUES = list('value').length ? list('value') : ['none', 'rq-membarrier-state'];
+const IDS = list('variant').length ? list('variant') : VARIANTS.map((v) => v.id);
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Runs until the first violation the differential criterion counts (null: none), and the counterexample. */
+function firstFailure(opts: RunCheckOptions): { runs: number | null; property?: string; clause?: string } {
+  const engine = createEngine(opts.engine);
+  const init = engine.init(opts.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
+  const properties = (opts.properties ?? allProperties.filter((p) => p.appliesTo(init)).map((p) => p.id)).map((id) => propertyById(id) as Property);
+  const align = variantNeedsAlignedReplay(opts.engine.variant as string);
+  const criterion = opts.differentialBase ? differentialCriterion(opts.differentialBase, align) : () => true;
+  let runs = 0;
+  let first: number | null = null;
+  const result = checkEngine({
+    engine,
+    makeChecker: (runInit) => {
+      if (first === null) runs++;
+      return createTraceChecker(runInit, properties);
+    },
+    propertyIds: properties.map((p) => p.id),
+    runs: opts.runs,
+    seed: opts.seed,
+    maxOps: opts.maxOps,
+    config: opts.config,
+    configConstraints: opts.configConstraints,
+    weights: opts.weights ?? profilesFor(properties.map((p) => p.id)),
+    // Only the first failure is measured: no shrinking.
+    shrinkBudget: 0,
+    minimize: opts.minimize,
+    ownViolation: (config, ops, v) => {
+      const yes = criterion(config, ops, v);
+      if (yes && first === null) first = runs;
+      return yes;
+    },
+  });
+  const cx = result.counterexample;
+  return { runs: first, property: cx?.property, clause: cx?.clause };
+}
+
+for (const id of IDS) {
+  const v = VARIANTS.find((x) => x.id === id);
+  if (!v) throw new Error(`unknown variant ${id}`);
+  for (const value of VALUES) {
+    const o = variantCheckOptions(id, { runs: RUNS });
+    const opts: RunCheckOptions = {
+      ...o,
+      engine: { ...o.engine, knobs: { ...(o.engine.knobs ?? {}), storeBuffer: value } },
+      differentialBase: o.differentialBase ? { ...o.differentialBase, knobs: { ...(o.differentialBase.knobs ?? {}), storeBuffer: value } } : o.differentialBase,
+    };
+    const t0 = performance.now();
+    const perSeed: (number | null)[] = [];
+    const clauses = new Set<string>();
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const r = firstFailure({ ...opts, seed });
+      const caught = r.runs !== null && r.property !== undefined && isExpectedBreak(v, r.property, r.clause as string);
+      perSeed.push(caught ? r.runs : null);
+      if (caught) clauses.add(`${r.property} ${r.clause}`);
+    }
+    const caught = perSeed.filter((x): x is number => x !== null);
+    const s = ((performance.now() - t0) / 1000).toFixed(1);
+    console.log(`${id.padEnd(42)} ${value.padEnd(20)} caught ${caught.length}/${SEEDS}  median ${String(median(caught) ?? '-').padStart(6)}  runs ${perSeed.map((x) => x ?? '-').join('/')}  ${s} s  ${[...clauses].join('; ')}`);
+  }
+}
