@@ -270,12 +270,19 @@ function tlbInstanceWeight(op: Op, view: TraceView): number | undefined {
   }
 }
 
-/** Whether a CPU other than `cpu` runs a thread of `mm` in a syscall with no path in flight (it can flush). */
+/**
+ * Whether a CPU other than `cpu` runs a thread of `mm` in a syscall with no path in flight (it can
+ * flush), or with its flush of `mm` in flight: x86 flush_tlb_mm_range() reads each CPU's
+ * cpu_tlbstate in a step of its own (src/engine/arch/x86-flush-steps.ts), so a flush that has begun
+ * may not have read `cpu` yet (arbitraries/tlb-hold.test.ts; docs/mutants.md, 2026-12-06).
+ */
 function flusherOf(view: TraceView, mm: string, cpu: number): boolean {
   for (let c = 0; c < view.cpus; c++) {
     if (c === cpu) continue;
     const t = view.currentFacts(c);
-    if (t?.type === 'user' && t.mm === mm && view.mode(c) === 'kernel' && view.stepPath(c) === null && view.switchStart(c) === null) return true;
+    if (t?.type !== 'user' || t.mm !== mm || view.mode(c) !== 'kernel' || view.switchStart(c) !== null) continue;
+    const path = view.stepPath(c);
+    if (path === null || path === 'flush_tlb_mm_range') return true;
   }
   return false;
 }

@@ -23,7 +23,9 @@
  *
  * Prints a table and writes bench/results.json. Flags: --seeds N (10), --runs N (random runs per
  * seed, 4000), --explore-seconds S (per exhaustive minimum, 8; cached), --variant ID (repeatable),
- * --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Mutant section: --mutant-sample K|all
+ * --search NAME (the variant section's lazymm search, arbitraries/search.ts; default `weighted`, the
+ * search of runCheck and the campaign and of results.json so far; `weighted2` is `lazymm check`'s; the
+ * uniform baseline is unchanged), --no-cache, --quick (3 seeds, 1000 runs, 5 s explores). Mutant section: --mutant-sample K|all
  * (24), --mutant-sample-seed S (1), --mutant-seeds N (5), --mutant-budget N (10000),
  * --mutant-search NAME (repeatable; default DEFAULT_MUTANT_SEARCHES: generator, uniform, coverage, climb), --mutant-engine ARCH/STRATEGY and
  * --mutant-id TEXT (repeatable filters of the mutant instances, before sampling), --mutant-explore-seconds S
@@ -47,6 +49,7 @@ import { shortenExhaustively } from '../arbitraries/exhaustive-shrink';
 import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
 import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
 import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
+import { SEARCH_NAMES, isSearchName, type SearchName } from '../arbitraries/search';
 import { runChoices } from '../arbitraries/interleaving';
 import { runChoicesMonitored } from '../arbitraries/monitored-run';
 import { explore, type ExploreResult } from '../src/explore/explore';
@@ -72,6 +75,13 @@ const RUNS = Number(flag('runs') ?? (quick ? 1000 : 4000));
 const EXPLORE_SECONDS = Number(flag('explore-seconds') ?? (quick ? 5 : 8));
 const useCache = !argv.includes('--no-cache');
 const onlyVariants = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] : []));
+/** The variant section's lazymm search (--search NAME; runCheck's default, `weighted`, when absent). */
+const SEARCH: SearchName = searchFlag(flag('search') ?? 'weighted');
+function searchFlag(s: string): SearchName {
+  if (isSearchName(s)) return s;
+  console.error(`bench: --search: expected one of ${SEARCH_NAMES.join(', ')}, got ${s}`);
+  process.exit(2);
+}
 // 4. The engine mutants (./mutants.ts): --only-mutants runs that section alone, --no-mutants skips it.
 const onlyMutants = argv.includes('--only-mutants');
 const noMutants = argv.includes('--no-mutants');
@@ -327,6 +337,7 @@ function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure
     config: opts.config,
     configConstraints: opts.configConstraints,
     weights: opts.weights ?? profilesFor(properties.map((p) => p.id)),
+    search: opts.search,
     shrinkBudget: opts.shrinkBudget,
     minimize: opts.minimize,
     ownViolation: (config, ops, v) => {
@@ -345,8 +356,9 @@ function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure
 function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult; opts: RunCheckOptions } {
   const v = VARIANTS.find((x) => x.id === id)!;
   const results: SeedResult[] = [];
+  // The baseline stays the naive one whatever --search says: uniform weights, runs of 0..120 ops.
   let opts: RunCheckOptions = variantCheckOptions(id, { runs: RUNS });
-  if (weights === 'baseline') opts = { ...opts, weights: UNIFORM_WEIGHTS };
+  opts = weights === 'baseline' ? { ...opts, weights: UNIFORM_WEIGHTS } : { ...opts, search: SEARCH };
   for (let seed = 1; seed <= SEEDS; seed++) {
     bar.update(`${id} ${weights}: seed ${seed}/${SEEDS}${benchProgress.text()}`);
     const { result: b, runsToFailure, secondsToFailure } = timedCheck({ ...opts, seed });
@@ -450,7 +462,7 @@ function main(): void {
     return;
   }
   const t0 = performance.now();
-  log(`lazymm bench: ${SEEDS} seeds, ${RUNS} runs per seed, ${EXPLORE_SECONDS} s per exhaustive search; node ${process.version}, ${require('node:os').cpus().length} CPUs`);
+  log(`lazymm bench: ${SEEDS} seeds, ${RUNS} runs per seed, search ${SEARCH}, ${EXPLORE_SECONDS} s per exhaustive search; node ${process.version}, ${require('node:os').cpus().length} CPUs`);
 
   bar.update('engine throughput...');
   const tp = throughput();
@@ -526,7 +538,7 @@ function main(): void {
         date: new Date().toISOString(),
         node: process.version,
         cpus: require('node:os').cpus().length,
-        settings: { seeds: SEEDS, runs: RUNS, exploreSeconds: EXPLORE_SECONDS, fingerprint: FINGERPRINT },
+        settings: { seeds: SEEDS, runs: RUNS, search: SEARCH, exploreSeconds: EXPLORE_SECONDS, fingerprint: FINGERPRINT },
         throughput: tp,
         variants,
         exhaustiveMinima: minima.map(({ key, ...m }) => m),
