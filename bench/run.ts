@@ -42,12 +42,9 @@ import type { Op } from '../src/engine/ops';
 import { VARIANTS } from '../src/engine/variants';
 import type { EngineSpec } from '../src/run/types';
 import type { InitEvent } from '../src/trace/events';
-import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
-import type { CheckResult } from '../src/run/types';
-import { checkEngine } from '../arbitraries/check-engine';
-import { shortenExhaustively } from '../arbitraries/exhaustive-shrink';
-import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
-import { defaultDifferentialBase, isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
+import { createTraceChecker } from '../properties';
+import type { RunCheckOptions } from '../arbitraries/check';
+import { isExpectedBreak, variantCheckOptions } from '../arbitraries/variant-check';
 import { DEFAULT_WEIGHTS, UNIFORM_WEIGHTS } from '../arbitraries/weights';
 import { SEARCH_NAMES, isSearchName, type SearchName } from '../arbitraries/search';
 import { runChoices } from '../arbitraries/interleaving';
@@ -55,6 +52,7 @@ import { runChoicesMonitored } from '../arbitraries/monitored-run';
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { compact, progressLine, progressWanted } from '../src/explore/progress';
 import { mutantSection, type MutantBenchOptions } from './mutants';
+import { timedCheck } from './timed-check';
 import { explorerSection } from './explorer';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -307,50 +305,6 @@ function exhaustiveMinimum(engine: EngineSpec, differentialBase: EngineSpec | nu
   cache[key] = rec;
   fs.writeFileSync(CACHE_FILE, `${JSON.stringify(cache, null, 1)}\n`);
   return rec;
-}
-
-/**
- * runCheck (arbitraries/check.ts), wired the same way, with the time and run of the first counting
- * failure recorded: the differential criterion is wrapped (it is asked about every violation, and
- * the first "yes" is the first failure; fast-check shrinks from there).
- */
-function timedCheck(opts: RunCheckOptions): { result: CheckResult; runsToFailure: number | null; secondsToFailure: number | null } {
-  const t0 = performance.now();
-  const engine = createEngine(opts.engine);
-  const init = engine.init(opts.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
-  const properties = (opts.properties ?? allProperties.filter((p) => p.appliesTo(init)).map((p) => p.id)).map((id) => propertyById(id) as Property);
-  const base = opts.differentialBase === undefined ? defaultDifferentialBase(opts.engine) : opts.differentialBase;
-  const align = opts.differentialAlign ?? (opts.engine.variant !== undefined && variantNeedsAlignedReplay(opts.engine.variant));
-  const criterion = base ? differentialCriterion(base, align) : () => true;
-  let runs = 0;
-  let first: { runs: number; seconds: number } | null = null;
-  const result = checkEngine({
-    engine,
-    makeChecker: (runInit) => {
-      if (first === null) runs++;
-      return createTraceChecker(runInit, properties);
-    },
-    propertyIds: properties.map((p) => p.id),
-    runs: opts.runs,
-    seed: opts.seed,
-    maxOps: opts.maxOps,
-    config: opts.config,
-    configConstraints: opts.configConstraints,
-    weights: opts.weights ?? profilesFor(properties.map((p) => p.id)),
-    search: opts.search,
-    shrinkBudget: opts.shrinkBudget,
-    minimize: opts.minimize,
-    ownViolation: (config, ops, v) => {
-      const yes = criterion(config, ops, v);
-      if (yes && first === null) first = { runs, seconds: seconds(t0) };
-      return yes;
-    },
-  });
-  // The search-based post-shrink pass, as runCheck runs it (arbitraries/exhaustive-shrink.ts).
-  shortenExhaustively(result, opts, base ?? null, align);
-  result.seconds = seconds(t0);
-  const f = first as { runs: number; seconds: number } | null;
-  return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null };
 }
 
 function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult; opts: RunCheckOptions } {

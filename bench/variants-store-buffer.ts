@@ -10,14 +10,10 @@
  * the median runs to the first failure that counts (the differential criterion's first "yes", as
  * bench/run.ts times it) and the clauses. Prints one line per variant and value.
  */
-import { createEngine } from '../src/engine/registry';
-import { DEFAULT_CONFIG } from '../src/engine/contract';
 import { VARIANTS } from '../src/engine/variants';
-import type { InitEvent } from '../src/trace/events';
-import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
-import { checkEngine } from '../arbitraries/check-engine';
-import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
-import { isExpectedBreak, variantCheckOptions, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
+import type { RunCheckOptions } from '../arbitraries/check';
+import { isExpectedBreak, variantCheckOptions } from '../arbitraries/variant-check';
+import { timedCheck } from './timed-check';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, dflt: number) => {
@@ -37,41 +33,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Runs until the first violation the differential criterion counts (null: none), and the counterexample. */
-function firstFailure(opts: RunCheckOptions): { runs: number | null; property?: string; clause?: string } {
-  const engine = createEngine(opts.engine);
-  const init = engine.init(opts.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
-  const properties = (opts.properties ?? allProperties.filter((p) => p.appliesTo(init)).map((p) => p.id)).map((id) => propertyById(id) as Property);
-  const align = variantNeedsAlignedReplay(opts.engine.variant as string);
-  const criterion = opts.differentialBase ? differentialCriterion(opts.differentialBase, align) : () => true;
-  let runs = 0;
-  let first: number | null = null;
-  const result = checkEngine({
-    engine,
-    makeChecker: (runInit) => {
-      if (first === null) runs++;
-      return createTraceChecker(runInit, properties);
-    },
-    propertyIds: properties.map((p) => p.id),
-    runs: opts.runs,
-    seed: opts.seed,
-    maxOps: opts.maxOps,
-    config: opts.config,
-    configConstraints: opts.configConstraints,
-    weights: opts.weights ?? profilesFor(properties.map((p) => p.id)),
-    // Only the first failure is measured: no shrinking.
-    shrinkBudget: 0,
-    minimize: opts.minimize,
-    ownViolation: (config, ops, v) => {
-      const yes = criterion(config, ops, v);
-      if (yes && first === null) first = runs;
-      return yes;
-    },
-  });
-  const cx = result.counterexample;
-  return { runs: first, property: cx?.property, clause: cx?.clause };
-}
-
 for (const id of IDS) {
   const v = VARIANTS.find((x) => x.id === id);
   if (!v) throw new Error(`unknown variant ${id}`);
@@ -86,10 +47,12 @@ for (const id of IDS) {
     const perSeed: (number | null)[] = [];
     const clauses = new Set<string>();
     for (let seed = 1; seed <= SEEDS; seed++) {
-      const r = firstFailure({ ...opts, seed });
-      const caught = r.runs !== null && r.property !== undefined && isExpectedBreak(v, r.property, r.clause as string);
-      perSeed.push(caught ? r.runs : null);
-      if (caught) clauses.add(`${r.property} ${r.clause}`);
+      // Only the first failure is measured: no shrinking.
+      const { result, runsToFailure } = timedCheck({ ...opts, seed, shrinkBudget: 0 }, false);
+      const cx = result.counterexample;
+      const caught = runsToFailure !== null && cx !== undefined && isExpectedBreak(v, cx.property, cx.clause);
+      perSeed.push(caught ? runsToFailure : null);
+      if (caught) clauses.add(`${cx.property} ${cx.clause}`);
     }
     const caught = perSeed.filter((x): x is number => x !== null);
     const s = ((performance.now() - t0) / 1000).toFixed(1);
