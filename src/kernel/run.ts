@@ -59,11 +59,12 @@ export async function runScenarios(names: readonly string[], timeoutSec = 900): 
   const text = expandGuestOutput(b.output);
   const outputFile = path.join(dir, 'trace.txt');
   fs.writeFileSync(outputFile, text);
+  // The guest console (kernel messages: a soft lockup, an RCU stall, a panic) is kept for a failed boot too.
+  fs.writeFileSync(path.join(dir, 'console.txt'), b.console);
   const output = parseBootOutput(text);
   if (!output.done) {
     const why = b.timedOut ? `timed out after ${timeoutSec} s` : `the guest stopped early: ${b.console.trim().split('\n').slice(-1)[0] ?? ''}`;
-    throw new KernelSetupError(`boot of ${KERNEL_PACKAGE} did not finish its scenarios (${why}); output in ${path.relative(process.cwd(), dir)}`);
+    throw new KernelSetupError(`boot of ${KERNEL_PACKAGE} did not finish its scenarios (${why}); output in ${path.relative(process.cwd(), dir)} (trace.txt, console.txt)`);
   }
-  fs.writeFileSync(path.join(dir, 'console.txt'), b.console);
   return { kernel: `${KERNEL_PACKAGE} ${KERNEL_VERSION}`, accel, dir, outputFile, bootSeconds: b.seconds, output };
 }
