@@ -169,4 +169,31 @@ describe('no-lazy-use-after-free', () => {
     const free = b.events.findIndex((e) => e.k === 'mm_free');
     expect(check(b)[0]).toMatchObject({ clause: 'C2.7 hazard pointer to a freed mm', index: free, mm: 'mm2', cpus: [1] });
   });
+
+  describe('C2.12: EFI runtime calls do not overlap (efi_runtime_lock, the single efi_prev_mm)', () => {
+    const enter = (b: TraceBuilder, cpu: number): number => b.push({ k: 'temp_mm', cpu, fn: 'use_temporary_mm', mm: 'efi_mm', saved: 'mm1' });
+    const leave = (b: TraceBuilder, cpu: number): number => b.push({ k: 'temp_mm', cpu, fn: 'unuse_temporary_mm', mm: null, saved: null });
+
+    it('one call after the other, on either CPU, passes', () => {
+      const b = world();
+      enter(b, 0);
+      leave(b, 0);
+      enter(b, 1);
+      leave(b, 1);
+      enter(b, 0);
+      leave(b, 0);
+      expect(check(b)).toEqual([]);
+    });
+
+    it('a second call entering while another CPU is still in its call fails', () => {
+      const b = world();
+      enter(b, 0);
+      const i = enter(b, 1);
+      leave(b, 1);
+      leave(b, 0);
+      const [v] = check(b);
+      expect(v).toMatchObject({ clause: 'C2.12 concurrent EFI runtime calls', index: i, mm: 'efi_mm', cpus: [1, 0] });
+      expect(v.message).toContain('efi_prev_mm');
+    });
+  });
 });

@@ -13,7 +13,8 @@
  * C2.9, C2.10 (./uaf/mm-switch-window.ts): no IRQ window between an active_mm store and its
  * switch_mm where the kernel keeps IRQs off; no handler that reads current->active_mm runs where
  * active_mm and the loaded mm disagree about its mm. C2.11 (./uaf/switch-mm-irqs.ts):
- * switch_mm_irqs_off() is entered with IRQs off (x86, powerpc).
+ * switch_mm_irqs_off() is entered with IRQs off (x86, powerpc). C2.12 (./uaf/efi-serialized.ts): EFI
+ * runtime calls do not overlap (the single efi_prev_mm, efi_runtime_lock).
  *
  * Reads: irqs, irq, ipi_handle, mm_free, mmdrop_begin, task_mm, task_new, prev_mm, load_mm, temp_mm, deref, ref, ref_move,
  * cpumask, mm_membarrier_state, tlb_gen, local_tlb_gen, mm_teardown, membarrier, hazard (and, through
@@ -30,6 +31,7 @@ import { useClause } from './uaf/use-clauses';
 import { checkIrqsOff } from './uaf/irqs-off';
 import { MmSwitchWindow } from './uaf/mm-switch-window';
 import { checkSwitchMmIrqs } from './uaf/switch-mm-irqs';
+import { checkEfiSerialized } from './uaf/efi-serialized';
 
 function hooks(mirror: Mirror, init: InitEvent, window?: MmSwitchWindow): MirrorHooks {
   const switchWindow = window ?? new MmSwitchWindow(mirror, init);
@@ -74,7 +76,7 @@ function hooks(mirror: Mirror, init: InitEvent, window?: MmSwitchWindow): Mirror
     clone: (m: Mirror) => hooks(m, init, switchWindow.clone(m)),
     key: () => switchWindow.key(),
     before(ev: TraceEvent, i: number): Violation | null {
-      const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i) ?? switchWindow.before(ev, i) ?? checkSwitchMmIrqs(mirror, ev, i);
+      const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i) ?? switchWindow.before(ev, i) ?? checkSwitchMmIrqs(mirror, ev, i) ?? checkEfiSerialized(mirror, ev, i);
       if (v !== null) return v;
       if (ev.k === 'mmdrop_begin') return checkShootdownReach(mirror, ev, i);
       return ev.k === 'mm_free' ? checkAtFree(mirror, ev, i) : null;
@@ -87,7 +89,7 @@ export const noLazyUseAfterFree = defineMirrorProperty({
   id: NO_LAZY_UAF_ID,
   title: 'No lazy (or any) use of a freed mm',
   reference:
-    'kernel-model.md C2.1-C2.7 (errata Part 1 E1, E4, E5, E7); kernel/fork.c __mmdrop()/cleanup_lazy_tlbs(), kernel/sched/core.c context_switch(); C2.9-C2.11: 38cf307c1f20, d53c3dfb23c4 (kernel/kthread.c kthread_use_mm(), fs/exec.c exec_mmap(), arch/x86/mm/tlb.c switch_mm_irqs_off())',
+    'kernel-model.md C2.1-C2.7 (errata Part 1 E1, E4, E5, E7); kernel/fork.c __mmdrop()/cleanup_lazy_tlbs(), kernel/sched/core.c context_switch(); C2.9-C2.11: 38cf307c1f20, d53c3dfb23c4 (kernel/kthread.c kthread_use_mm(), fs/exec.c exec_mmap(), arch/x86/mm/tlb.c switch_mm_irqs_off()); C2.12: arch/x86/platform/efi/efi_64.c efi_enter_mm(), drivers/firmware/efi/runtime-wrappers.c efi_runtime_lock',
   appliesTo: () => true,
   hooks,
 });
