@@ -49,8 +49,6 @@ import {
   windowPart,
   type LadderState,
 } from './coverage-conj';
-// Math.imul read once: under jest's vm context every global lookup (Math) is slow in a hot loop.
-const imul = Math.imul;
 
 /** Largest step index kept distinct inside a path (later steps share one bucket). */
 const STEP_CAP = 15;
@@ -66,10 +64,10 @@ function intern(s: string): number {
 /** Hash of a few small integers (FNV-1a over 32-bit words, then murmur3's finaliser). */
 function hash4(a: number, b: number, c: number, d: number): number {
   let h = 0x811c9dc5;
-  h = imul(h ^ a, 0x01000193);
-  h = imul(h ^ b, 0x01000193);
-  h = imul(h ^ c, 0x01000193);
-  h = imul(h ^ d, 0x01000193);
+  h = Math.imul(h ^ a, 0x01000193);
+  h = Math.imul(h ^ b, 0x01000193);
+  h = Math.imul(h ^ c, 0x01000193);
+  h = Math.imul(h ^ d, 0x01000193);
   return fmix32(h);
 }
 

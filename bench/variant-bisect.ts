@@ -17,6 +17,7 @@
  * --search is passed on only when given (commits before the searches existed ignore it).
  */
 import * as path from 'node:path';
+import { median } from '../src/mutants/summary'; // this checkout's: the statistic, not the code measured
 
 const argv = process.argv.slice(2);
 if (argv.length === 0 || argv[0].startsWith('--')) {
@@ -39,7 +40,6 @@ const { VARIANTS } = r('src/engine/variants');
 const { DEFAULT_CONFIG } = r('src/engine/contract');
 const props = r('properties');
 const ids: string[] = flags('variant').length ? flags('variant') : VARIANTS.map((v: any) => v.id);
-const median = (xs: number[]) => { if (!xs.length) return null; const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const t0 = Date.now();
 for (const id of ids) {
   const v = VARIANTS.find((x: any) => x.id === id);

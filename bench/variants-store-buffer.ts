@@ -13,6 +13,7 @@
 import { VARIANTS } from '../src/engine/variants';
 import type { RunCheckOptions } from '../arbitraries/check';
 import { isExpectedBreak, variantCheckOptions } from '../arbitraries/variant-check';
+import { median } from '../src/mutants/summary';
 import { timedCheck } from './timed-check';
 
 const argv = process.argv.slice(2);
@@ -25,13 +26,6 @@ const SEEDS = flag('seeds', 5);
 const RUNS = flag('runs', 4000);
 const VALUES = list('value').length ? list('value') : ['none', 'rq-membarrier-state'];
 const IDS = list('variant').length ? list('variant') : VARIANTS.map((v) => v.id);
-
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 for (const id of IDS) {
   const v = VARIANTS.find((x) => x.id === id);

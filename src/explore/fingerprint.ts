@@ -7,9 +7,6 @@
  * throws on a collision, for tests on small configurations (test/explore/fingerprint.test.ts).
  */
 
-// Math.imul read once: under jest's vm context every global lookup (Math) is slow in a hot loop.
-const imul = Math.imul;
-
 /** The 64-bit fingerprint of `parts` (each followed by its length), as [hi, lo] written into `out`. */
 export function fingerprint(parts: readonly string[], out: Uint32Array): void {
   let h1 = 0xdeadbeef;
@@ -21,21 +18,21 @@ export function fingerprint(parts: readonly string[], out: Uint32Array): void {
     // Two UTF-16 code units per round (a lossless 32-bit word), then the odd one out.
     for (; i + 1 < n; i += 2) {
       const c = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-      h1 = imul(h1 ^ c, 2654435761);
-      h2 = imul(h2 ^ c, 1597334677);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
     }
     if (i < n) {
       const c = s.charCodeAt(i);
-      h1 = imul(h1 ^ c, 2654435761);
-      h2 = imul(h2 ^ c, 1597334677);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
     }
-    h1 = imul(h1 ^ n, 2654435761); // the part's length: ['ab', 'c'] and ['a', 'bc'] differ
-    h2 = imul(h2 ^ n, 1597334677);
+    h1 = Math.imul(h1 ^ n, 2654435761); // the part's length: ['ab', 'c'] and ['a', 'bc'] differ
+    h2 = Math.imul(h2 ^ n, 1597334677);
   }
-  h1 = imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= imul(h1 ^ (h1 >>> 13), 3266489909);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   out[0] = h1 >>> 0;
   out[1] = h2 >>> 0;
 }
@@ -75,7 +72,7 @@ export class VisitedSet {
       if (had === undefined) this.full.set(id, k);
     }
     const mask = this.node.length - 1;
-    let slot = (lo ^ imul(hi, 0x9e3779b1)) & mask;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
       const n = this.node[slot];
       if (n === 0) break;
@@ -98,7 +95,7 @@ export class VisitedSet {
     const mask = cap - 1;
     for (let s = 0; s < node.length; s++) {
       if (node[s] === 0) continue;
-      let slot = (lo[s] ^ imul(hi[s], 0x9e3779b1)) & mask;
+      let slot = (lo[s] ^ Math.imul(hi[s], 0x9e3779b1)) & mask;
       while (this.node[slot] !== 0) slot = (slot + 1) & mask;
       this.hi[slot] = hi[s];
       this.lo[slot] = lo[s];

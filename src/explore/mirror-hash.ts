@@ -11,23 +11,21 @@ import type { Mirror } from '../../properties/lib/mirror';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
 import { lanes } from './structural-hash';
-// Math.imul read once: under jest's vm context every global lookup (Math) is slow in a hot loop.
-const imul = Math.imul;
 
 const M1 = 2654435761;
 const M2 = 1597334677;
 let h1 = 0;
 let h2 = 0;
 const mix = (x: number): void => {
-  h1 = imul(h1 ^ x, M1);
-  h2 = imul(h2 ^ x, M2);
+  h1 = Math.imul(h1 ^ x, M1);
+  h2 = Math.imul(h2 ^ x, M2);
 };
 
 /** A string, by its two lanes from ./structural-hash.ts (cached there: names repeat). */
 function str(s: string): void {
   const l = lanes(s);
-  h1 = imul(h1 ^ 0x44 ^ l[0], M1);
-  h2 = imul(h2 ^ 0x44 ^ l[1], M2);
+  h1 = Math.imul(h1 ^ 0x44 ^ l[0], M1);
+  h2 = Math.imul(h2 ^ 0x44 ^ l[1], M2);
 }
 
 /** A field value: null/undefined, boolean, int, other number, string, or (rare: tempMm) an object by its JSON text. */
@@ -135,8 +133,8 @@ export function mirrorHash(m: Mirror, ids: Renamings): string {
   n = 0;
   for (const id of m.pendingIpis.keys()) {
     const r = ids.ipi.name(id);
-    s1 = (s1 + imul(r ^ 0x5bd1e995, M1)) | 0;
-    s2 = (s2 + imul(r ^ 0x27d4eb2f, M2)) | 0;
+    s1 = (s1 + Math.imul(r ^ 0x5bd1e995, M1)) | 0;
+    s2 = (s2 + Math.imul(r ^ 0x27d4eb2f, M2)) | 0;
     n++;
   }
   mix(0x405 ^ (n << 12));

@@ -22,9 +22,6 @@ export const Claim = {
 } as const;
 export type Claim = (typeof Claim)[keyof typeof Claim];
 
-// Math.imul read once: under jest's vm context every global lookup (Math) is slow in a hot loop.
-const imul = Math.imul;
-
 /** The shared table: buffers to post to workers and rebuild the views from. */
 export interface SharedVisitedBuffers {
   keys: SharedArrayBuffer;
@@ -86,7 +83,7 @@ export class SharedVisitedSet {
     const key = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
     const stored = prio + 1n;
     const mask = this.capacity - 1;
-    let slot = (lo ^ imul(hi, 0x9e3779b1)) & mask;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     let fresh = false;
     this.fresh = false;
     for (let probes = 0; ; probes++) {
@@ -137,7 +134,7 @@ export class SharedVisitedSet {
       if (key === 0n || p === 0n || p - 1n >= below) continue;
       const hi = Number(BigInt.asUintN(32, key >> 32n));
       const lo = Number(BigInt.asUintN(32, key));
-      let slot = (lo ^ imul(hi, 0x9e3779b1)) & mask;
+      let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
       while (out.keys[slot] !== 0n) slot = (slot + 1) & mask;
       out.keys[slot] = key;
       out.prios[slot] = p;

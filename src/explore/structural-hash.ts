@@ -12,8 +12,6 @@
 
 const M1 = 2654435761;
 const M2 = 1597334677;
-// Math.imul read once: under jest's vm context every global lookup (Math) is slow in a hot loop.
-const imul = Math.imul;
 /** string -> its two lanes (interleaved); emptied past a bound so foreign data cannot grow it forever. */
 const STRINGS = new Map<string, number[]>();
 const STRING_CACHE_LIMIT = 1 << 16;
@@ -25,11 +23,11 @@ export function lanes(s: string): number[] {
     let b = 0x85ebca6b ^ s.length;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      a = imul(a ^ c, M1);
-      b = imul(b ^ c, M2);
+      a = Math.imul(a ^ c, M1);
+      b = Math.imul(b ^ c, M2);
     }
-    a = imul(a ^ (a >>> 16), 2246822507) ^ imul(b ^ (b >>> 13), 3266489909);
-    b = imul(b ^ (b >>> 16), 2246822507) ^ imul(a ^ (a >>> 13), 3266489909);
+    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
     if (STRINGS.size >= STRING_CACHE_LIMIT) STRINGS.clear();
     STRINGS.set(s, (l = [a | 0, b | 0]));
   }
@@ -39,8 +37,8 @@ export function lanes(s: string): number[] {
 let h1 = 0;
 let h2 = 0;
 const mix = (x: number, y: number): void => {
-  h1 = imul(h1 ^ x, M1);
-  h2 = imul(h2 ^ y, M2);
+  h1 = Math.imul(h1 ^ x, M1);
+  h2 = Math.imul(h2 ^ y, M2);
 };
 
 function walk(v: unknown): void {

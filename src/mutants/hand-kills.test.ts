@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createEngine } from '../engine/build';
-import type { Engine } from '../engine/contract';
+import type { Engine, Knobs } from '../engine/contract';
+import type { EngineSpec } from '../run/types';
 import { checkTrace } from '../../properties/index';
 import { ENGINE_DIR, fileSites } from './enumerate';
 import { instancesOf, mutantFactory } from './instances';
@@ -24,14 +25,22 @@ function c4WithoutRqState(events: TraceEvent[]): string | null {
   return m.finish()?.clause ?? null;
 }
 
+/** The mutant instance `id` (`<site id>@<arch>/<strategy>`), found in its engine source file. */
+function instanceOf(id: string) {
+  const file = `${id.split(':')[0]}.ts`;
+  return instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === id);
+}
+
+/** The instance's engine (its fix knobs) with a hand-built kill's knobs on top. */
+const specWith = (inst: { engine: EngineSpec }, knobs: Knobs | undefined): EngineSpec => ({ ...inst.engine, knobs: { ...inst.engine.knobs, ...knobs } });
+
 describe('hand-built kills', () => {
   it.each(HAND_KILLS.map((h) => [h.mutant, h] as const))('%s fails its clause, the base passes', (_id, kill) => {
-    const file = `${kill.mutant.split(':')[0]}.ts`;
-    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === kill.mutant);
+    const inst = instanceOf(kill.mutant);
     expect(inst).toBeDefined();
     if (!inst) return;
     const ops = parseOps(kill.ops);
-    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...kill.knobs } };
+    const spec = specWith(inst, kill.knobs);
     const mutant = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, kill.config, ops);
     const base = driveOps(createEngine(spec) as Engine<unknown>, kill.config, ops);
     expect([mutant.stopped, base.stopped]).toEqual([null, null]);
@@ -41,8 +50,7 @@ describe('hand-built kills', () => {
 
   it('ipi_mb() without its smp_mb() is equivalent on x86: the IRET ending the kernel-mode IPI is a full barrier', () => {
     const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/ipi:runIpiFunc:drop-mb:0@powerpc/shootdown');
-    const file = 'kernel/ipi.ts';
-    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === 'kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount');
+    const inst = instanceOf('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount');
     expect(powerpc && inst).toBeTruthy();
     if (!powerpc || !inst) return;
     const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
@@ -52,11 +60,9 @@ describe('hand-built kills', () => {
   });
 
   it.each(HAND_KILLS.filter((h) => h.knobs?.storeBuffer).map((h) => [h.mutant, h] as const))('%s: the scan then skips the CPU, so C4 fails with C4.1 off too', (_id, kill) => {
-    const file = `${kill.mutant.split(':')[0]}.ts`;
-    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === kill.mutant);
+    const inst = instanceOf(kill.mutant);
     if (!inst) throw new Error(kill.mutant);
-    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...kill.knobs } };
-    const run = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, kill.config, parseOps(kill.ops));
+    const run = driveOps(mutantFactory(inst.site).createEngine(specWith(inst, kill.knobs)) as Engine<unknown>, kill.config, parseOps(kill.ops));
     const scan = run.events.find((e) => e.k === 'membarrier_scan');
     expect(scan).toMatchObject({ target: 0, rqMembarrierState: 0, selected: false });
     expect(c4WithoutRqState(run.events)).toBe('C4 interval spans the window (no IPI barrier)');
@@ -64,12 +70,10 @@ describe('hand-built kills', () => {
 
   it('the single-user registration without its smp_mb() is equivalent on x86 with the store buffer: atomic_or(READY) is a LOCK OR', () => {
     const arm64 = HAND_KILLS.find((h) => h.mutant === 'kernel/membarrier:stepRegister:drop-mb:0@arm64/refcount');
-    const file = 'kernel/membarrier.ts';
-    const inst = instancesOf(fileSites(file, fs.readFileSync(path.join(ENGINE_DIR, file), 'utf8'))).find((x) => x.id === 'kernel/membarrier:stepRegister:drop-mb:0@x86/refcount');
+    const inst = instanceOf('kernel/membarrier:stepRegister:drop-mb:0@x86/refcount');
     expect(arm64 && inst).toBeTruthy();
     if (!arm64 || !inst) return;
-    const spec = { ...inst.engine, knobs: { ...inst.engine.knobs, ...arm64.knobs } };
-    const run = driveOps(mutantFactory(inst.site).createEngine(spec) as Engine<unknown>, arm64.config, parseOps(arm64.ops));
+    const run = driveOps(mutantFactory(inst.site).createEngine(specWith(inst, arm64.knobs)) as Engine<unknown>, arm64.config, parseOps(arm64.ops));
     expect(run.stopped).toBeNull();
     expect(run.events.some((e) => e.k === 'rq_membarrier_state' && e.drainedBy === 'atomic_or')).toBe(true);
     expect(checkTrace(run.events)).toEqual([]);
