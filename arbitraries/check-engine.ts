@@ -13,7 +13,7 @@ import type { Violation } from '../properties/property';
 import type { CheckResult, Counterexample } from '../src/run/types';
 import { modelConfigArbitrary, resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
-import { minimizeOps, minimizeWithConfig } from './minimize';
+import { minimizeOps, minimizeWithConfig, type EngineErrorTarget } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { EngineOutputError } from './engine-output';
 import { deriveSeed } from './seed';
@@ -23,7 +23,7 @@ import { opsToChoices } from './ops-to-choices';
 import { LONG_RUN_MAX_OPS, longRunConstraints } from './long-runs';
 import { pctSearch } from './pct-search';
 import { goExploreSearch } from './goexplore-search';
-import { searchProfiles, type SearchName } from './search';
+import { DEFAULT_SEARCH, searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
 import { plainProfileSpace, swarmIndex, swarmProfileSpace } from './swarm';
 
@@ -72,8 +72,8 @@ export interface EngineCheckOptions<S> {
    */
   ownViolation?: (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean;
   /**
-   * How runs are generated (./search.ts): 'weighted' (default: fast-check choice lists under
-   * `weights`), 'weighted2' (the same with runs of 40..160 ops, ./long-runs.ts), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
+   * How runs are generated (./search.ts): 'weighted' (fast-check choice lists under
+   * `weights`), 'weighted2' (default, DEFAULT_SEARCH: the same with runs of 40..160 ops, ./long-runs.ts), 'uniform' (the same with UNIFORM_WEIGHTS), 'coverage' (the corpus-driven search
    * of ./coverage-search.ts under `weights`) or 'coverage-nofocus' (the same under the kind weights
    * alone, without the state-dependent focus rules) or 'pct' (priority scheduling of the CPUs with
    * change points, ./pct-search.ts, under `weights`), 'swarm' (the weighted search with a swarm
@@ -118,7 +118,7 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const profiles = weightProfiles(options.weights);
   const seed = options.seed ?? deriveSeed(engine.info.id);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
-  const search = options.search ?? 'weighted';
+  const search = options.search ?? DEFAULT_SEARCH;
   // weighted2: the weighted generator with runs of 40..160 ops (a quarter of maxOps at least; ./long-runs.ts).
   const choicesArb = interleavingArbitrary(
     search === 'weighted2' ? longRunConstraints(options.maxOps ?? LONG_RUN_MAX_OPS) : { maxOps: options.maxOps ?? DEFAULT_MAX_OPS },
@@ -217,19 +217,21 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   };
   if (found) {
     let { config, out } = found;
-    if (out.violation && options.minimize !== false) {
+    const target = out.violation ?? (out.error !== null ? sameEngineFailure(out.error) : null);
+    if (target !== null && options.minimize !== false) {
       if (options.config) {
-        out = minimizeOps(engine, config, out.ops, makeChecker, out.violation, {
+        out = minimizeOps(engine, config, out.ops, makeChecker, target, {
           sameClause: false,
-          accept: ownViolation && ((o) => counts(config, o)),
+          // The differential criterion judges violations; an engine failure is the engine's own.
+          accept: out.violation !== null && ownViolation ? (o) => counts(config, o) : undefined,
         });
       } else {
         const c = resolveModelConfigConstraints(options.configConstraints);
         const floor: ModelConfig = { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
-        const best = minimizeWithConfig(engine, config, out.ops, makeChecker, out.violation, {
+        const best = minimizeWithConfig(engine, config, out.ops, makeChecker, target, {
           floor,
           sameClause: false,
-          accept: ownViolation && ((cfg, o) => counts(cfg, o)),
+          accept: out.violation !== null && ownViolation ? (cfg, o) => counts(cfg, o) : undefined,
         });
         config = best.config;
         out = best.outcome;
@@ -246,6 +248,25 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }
+
+/**
+ * The engine failure a smaller run must keep: an invalid event breaking the same rule at the same
+ * JSON path with the same event kind, or an exception from apply() with the same message. A shrunk
+ * run keeps the bug, not merely some bug (fast-check's own shrinking of the choice list stops at the
+ * search's shortest list: 40 choices for weighted2).
+ */
+function sameEngineFailure(error: Error): EngineErrorTarget {
+  if (error instanceof EngineOutputError) {
+    const kind = eventKind(error.event);
+    return {
+      engineError: (e) => e instanceof EngineOutputError && e.problem.rule === error.problem.rule && e.problem.path === error.problem.path && eventKind(e.event) === kind,
+      describe: `an invalid event (rule ${error.problem.rule}, ${error.problem.path || '/'})`,
+    };
+  }
+  return { engineError: (e) => !(e instanceof EngineOutputError) && e.message === error.message, describe: `the exception "${error.message}"` };
+}
+
+const eventKind = (event: unknown): unknown => (typeof event === 'object' && event !== null ? (event as { k?: unknown }).k : undefined);
 
 function toCounterexample(
   config: ModelConfig,

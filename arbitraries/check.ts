@@ -59,7 +59,7 @@ export interface RunCheckOptions extends CheckOptions {
   minimize?: boolean;
   /** The search-based post-shrink pass (./exhaustive-shrink.ts); default DEFAULT_EXHAUSTIVE_SHRINK; false: off. Not run with `minimize: false`. */
   exhaustiveShrink?: false | ExhaustiveShrinkLimits;
-  /** How runs are generated (./search.ts; default 'weighted'). */
+  /** How runs are generated (./search.ts; default DEFAULT_SEARCH, 'weighted2'). */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
   coverageTuning?: Partial<CoverageSearchTuning>;

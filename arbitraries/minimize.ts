@@ -46,15 +46,40 @@ export interface MinimizeOptions {
 }
 
 /**
- * The shortest op list found that still violates `target`'s property and clause, with its outcome.
- * `ops` must violate it to begin with (throws otherwise).
+ * What a smaller candidate must still do: violate the property (and clause) of a violation, or, for
+ * a failure of the engine itself (an invalid event, an exception from apply()), fail with an error
+ * that `engineError` accepts (the same rule of the output check, the same message).
+ */
+export type MinimizeTarget = Pick<Violation, 'property' | 'clause'> | EngineErrorTarget;
+
+/** A failure of the engine contract to keep while minimising (see {@link MinimizeTarget}). */
+export interface EngineErrorTarget {
+  engineError: (error: Error) => boolean;
+  /** For messages: what the error is. */
+  describe: string;
+}
+
+/** Whether `out` still fails the way `target` does. */
+function stillFails(out: MonitoredOutcome, target: MinimizeTarget, sameClause: boolean): boolean {
+  if ('engineError' in target) return out.violation === null && out.error !== null && target.engineError(out.error);
+  const v = out.violation;
+  return v !== null && v.property === target.property && (!sameClause || v.clause === target.clause);
+}
+
+const describeTarget = (target: MinimizeTarget, sameClause: boolean): string =>
+  'engineError' in target ? `fail with ${target.describe}` : `violate ${target.property} ${sameClause ? target.clause : ''}`.trimEnd();
+
+/**
+ * The shortest op list found that still violates `target`'s property and clause (or still fails
+ * the engine contract as `target` says), with its outcome. `ops` must fail so to begin with (throws
+ * otherwise).
  */
 export function minimizeOps<S>(
   engine: Engine<S>,
   config: ModelConfig,
   ops: readonly Op[],
   makeChecker: CheckerFactory,
-  target: Pick<Violation, 'property' | 'clause'>,
+  target: MinimizeTarget,
   options: MinimizeOptions = {},
 ): MonitoredOutcome {
   let budget = options.maxReplays ?? 5000;
@@ -63,8 +88,7 @@ export function minimizeOps<S>(
     budget--;
     try {
       const out = replayLenientMonitored(engine, config, candidate, makeChecker);
-      const v = out.violation;
-      if (!v || v.property !== target.property || (sameClause && v.clause !== target.clause)) return null;
+      if (!stillFails(out, target, sameClause)) return null;
       return options.accept === undefined || options.accept(out) ? out : null;
     } catch (e) {
       if (e instanceof ReplayError) return null;
@@ -74,12 +98,11 @@ export function minimizeOps<S>(
   let first: MonitoredOutcome | null = null;
   try {
     const out = replayMonitored(engine, config, ops, makeChecker); // the given ops must replay as they are
-    const v = out.violation;
-    if (v && v.property === target.property && (!sameClause || v.clause === target.clause) && (options.accept === undefined || options.accept(out))) first = out;
+    if (stillFails(out, target, sameClause) && (options.accept === undefined || options.accept(out))) first = out;
   } catch (e) {
     if (!(e instanceof ReplayError)) throw e;
   }
-  if (first === null) throw new Error(`minimizeOps: the given ops do not violate ${target.property} ${sameClause ? target.clause : ''}`.trimEnd());
+  if (first === null) throw new Error(`minimizeOps: the given ops do not ${describeTarget(target, sameClause)}`);
   let best: MonitoredOutcome = first;
   /** Try dropping the ops at `indices`; true when the result still fails (and becomes `best`). */
   const tryDrop = (indices: readonly number[]): boolean => {
@@ -174,7 +197,7 @@ export function minimizeWithConfig<S>(
   config: ModelConfig,
   ops: readonly Op[],
   makeChecker: CheckerFactory,
-  target: Pick<Violation, 'property' | 'clause'>,
+  target: MinimizeTarget,
   options: ConfigMinimizeOptions,
 ): { config: ModelConfig; outcome: MonitoredOutcome } {
   const accept = options.accept;
@@ -192,8 +215,7 @@ export function minimizeWithConfig<S>(
           if (e instanceof ReplayError) continue;
           throw e;
         }
-        const v = out.violation;
-        if (!v || v.property !== target.property || ((options.sameClause ?? true) && v.clause !== target.clause) || out.ops.length === 0) continue;
+        if (!stillFails(out, target, options.sameClause ?? true) || out.ops.length === 0) continue;
         if (accept && !accept(smaller, out)) continue;
         const outcome = minimize(smaller, out.ops);
         if (outcome.ops.length > best.outcome.ops.length) continue;

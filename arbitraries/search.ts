@@ -29,10 +29,11 @@ export const SEARCH_NAMES = ['weighted', 'weighted2', 'uniform', 'coverage', 'co
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /**
- * The search of `lazymm check` when none is named: `weighted2`, at least as good as `weighted` per run
- * on the three mainline engines' whole mutant sets and on every named variant (docs/search.md, "The
- * default generator on bugs nobody named"). runCheck() and the campaign keep `weighted` (their runs
- * are 1.75x shorter, which `npm test`'s time budget needs).
+ * The search when none is named (`lazymm check`, runCheck(), checkEngine(), the campaign):
+ * `weighted2`, at least as good as `weighted` per run on the three mainline engines' whole mutant
+ * sets and on every named variant (docs/search.md, "The default generator on bugs nobody named").
+ * Its choice lists are at least 40 long, below which fast-check cannot shrink; the op-level
+ * minimiser (./minimize.ts) takes a failure further, an engine's invalid output included.
  */
 export const DEFAULT_SEARCH: SearchName = 'weighted2';
 
