@@ -35,6 +35,8 @@ import { copyKernelState } from './kernel-copy';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
+import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
+import type { MirrorProperty } from '../../properties/lib/mirror-property';
 
 export interface ExploreProgress {
   /** The level being generated (number of ops of the transitions being checked). */
@@ -76,6 +78,13 @@ export interface ExploreOptions {
    * search, not time, docs/explore.md). Verdicts and the minimum are those of the unreduced search.
    */
   por?: boolean;
+  /**
+   * Symmetry reduction (./symmetry.ts; default false): states equal up to a renaming of the initial
+   * processes of one shape, of the threads of a process, or of the kthreads get one key. Verdicts
+   * and the minimum are those of the unreduced search; nodes stay the actual states, so a
+   * counterexample is a real op list. Every selected property must declare `symmetricKey`; not with `por`.
+   */
+  symmetry?: boolean;
   /** Called about every 2000 transitions and at the end of every level. */
   onProgress?: (p: ExploreProgress) => void;
   /**
@@ -148,6 +157,8 @@ export interface ExploreResult {
   filtered: boolean;
   /** With `por`: sleep-set counts (ops pruned, diamonds computed, independent pairs). */
   por?: PorStats;
+  /** With `symmetry`: the order of the symmetry group used (1: the configuration has none). */
+  symmetry?: { order: number };
   counterexample?: ExploreCounterexample;
 }
 
@@ -218,6 +229,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   if (other.length > 0) {
     throw new Error(`explore: properties ${other.map((p) => p.id).join(', ')} are not mirror-based; the explorer cannot hash their state`);
   }
+  const group = options.symmetry ? symmetryGroupFor(options, boot.state, mirrorProps) : null;
   const { base, own } = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign);
   const warnings: string[] = [];
 
@@ -242,6 +254,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     differentialBase: base,
     warnings,
     filtered: options.opFilter !== undefined,
+    ...(group !== null ? { symmetry: { order: group.order } } : {}),
   };
   const done = (r: ExploreResult['result']): ExploreResult => finishResult(result, r, elapsed());
 
@@ -252,6 +265,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
   const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
   const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+    if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, options.checkCollisions ?? false).key;
     const ids = newRenamings();
     if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
     return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
@@ -404,6 +418,18 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
   return done(result.counterexample ? 'counterexample' : 'clean');
+}
+
+/**
+ * The symmetry group for `options.symmetry` (./symmetry.ts), after checking that the search can
+ * use it: not with `por` (sleep sets are computed on actual states' keys), and only with
+ * properties whose key() honours the renaming (MirrorProperty.symmetricKey).
+ */
+function symmetryGroupFor(options: ExploreOptions, initial: KernelState, props: readonly MirrorProperty[]): SymmetryGroup {
+  if (options.por) throw new Error('explore: symmetry reduction and partial-order reduction cannot be combined (give one of them)');
+  const refused = props.filter((p) => p.symmetricKey !== true).map((p) => p.id);
+  if (refused.length > 0) throw new Error(`explore: symmetry reduction: properties ${refused.join(', ')} do not rename task and mm names in their key() (MirrorProperty.symmetricKey)`);
+  return symmetryGroup(initial);
 }
 
 /**
