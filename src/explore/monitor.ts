@@ -105,14 +105,18 @@ const s = (v: unknown): string => (v === null ? '~' : typeof v === 'object' ? JS
  * pending IPIs (renamed).
  *
  * With `sym` (symmetry reduction, ./symmetry.ts): the key of the mirror renamed by `sym.rename`,
- * every task and mm name renamed, the task and mm views written in the mirror's own order of the
- * renamed names (the view of `sym.inverse(n)` in n's place), per-task maps renamed before sorting, tgids by `sym.tgid`.
+ * every task and mm name renamed, the task and mm views written in `sym.order` of the renamed
+ * names (the view of `sym.inverse(n)` in n's place), per-task maps renamed before sorting, tgids by `sym.tgid`.
  */
-export function mirrorKey(m: Mirror, ids: Renamings, sym?: { rename: (name: string) => string; inverse: (name: string) => string; tgid: (tgid: string) => string }): string {
+export function mirrorKey(
+  m: Mirror,
+  ids: Renamings,
+  sym?: { rename: (name: string) => string; inverse: (name: string) => string; tgid: (tgid: string) => string; order: (names: Iterable<string>) => string[] },
+): string {
   const out: string[] = [];
   const r = sym === undefined ? (x: string) => x : sym.rename;
   const rn = (x: string | null) => (x === null ? '~' : r(x));
-  const inOrder = <V>(views: Map<string, V>): Iterable<V> => (sym === undefined ? views.values() : [...views.keys()].map((n) => views.get(sym.inverse(n)) as V));
+  const inOrder = <V>(views: Map<string, V>): Iterable<V> => (sym === undefined ? views.values() : sym.order([...views.keys()].map(sym.rename)).map((n) => views.get(sym.inverse(n)) as V));
   for (const t of inOrder(m.tasks)) out.push(`t${r(t.id)}:${t.type}:${t.tgid === null ? '~' : sym === undefined ? t.tgid : sym.tgid(t.tgid)}:${rn(t.mm)}:${rn(t.activeMm)}:${t.state}:${s(t.onCpu)}:${s(t.currOn)}`);
   for (const c of m.cpus) {
     if (c === undefined) {

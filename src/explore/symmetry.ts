@@ -56,6 +56,20 @@ export interface SymmetryGroup {
   domain: ReadonlySet<string>;
   /** The group's order (1: no symmetry). */
   order: number;
+  /** The position of every initial task and mm name in the initial creation order (canonicalOrder()). */
+  rank: ReadonlyMap<string, number>;
+}
+
+/**
+ * `names` (a state's taskOrder or mmOrder, or the mirror's views) in the canonical order the key
+ * writes them in: the initial names in their initial creation order, then the others in the order
+ * given (later names are fixed by the group, and created in the same order in states that are
+ * renamings of each other). For a reachable state this is its own creation order.
+ */
+export function canonicalOrder(g: SymmetryGroup, names: Iterable<string>): string[] {
+  const l = [...names];
+  const r = (x: string) => g.rank.get(x) ?? Infinity;
+  return l.map((x, i) => ({ x, i })).sort((a, b) => r(a.x) - r(b.x) || a.i - b.i).map((e) => e.x);
 }
 
 /** At most this many tied orders are tried per state (beyond, the key stays sound but may not be canonical). */
@@ -102,7 +116,10 @@ export function symmetryGroup(s: KernelState): SymmetryGroup {
   const ks = kthreads.length >= 2 ? kthreads : [];
   for (const k of ks) domain.add(k);
   order *= factorial(ks.length);
-  return { processes, kthreads: ks, domain, order };
+  const rank = new Map<string, number>();
+  s.taskOrder.forEach((id, i) => rank.set(id, i));
+  s.mmOrder.forEach((id, i) => rank.set(id, s.taskOrder.length + i));
+  return { processes, kthreads: ks, domain, order, rank };
 }
 
 /** `name` under `perm`: itself, its image, or (compound names such as `task:T3`) its `:` segments renamed. */
@@ -145,7 +162,15 @@ export function compose(a: Perm, b: Perm): Perm {
   return { names: composeMaps(a.names, b.names), tgids: composeMaps(a.tgids, b.tgids) };
 }
 
-/** A deep copy of plain JSON data with every string and object key renamed by `perm` (a `tgid` field's value as a tgid). */
+/**
+ * A deep copy of plain JSON data (a kernel state, a trace event) with every string and object key
+ * renamed by `perm`, a `tgid` field's value as a tgid: the renamed state itself (its creation
+ * order renamed too, unlike renamedKernelState()), or the renamed event.
+ */
+export function renameJson<T>(v: T, perm: Perm): T {
+  return renamedCopy(v, perm) as T;
+}
+
 function renamedCopy(v: unknown, perm: Perm): unknown {
   if (typeof v === 'string') return renameName(perm, v);
   if (typeof v !== 'object' || v === null) return v;
@@ -170,16 +195,16 @@ function inOrder<V>(r: Record<string, V>, order: readonly string[], what: string
 
 /**
  * The kernel state renamed by `perm`, with `taskOrder`, `mmOrder` and the `tasks`/`mms` records in
- * the original state's order of names (so two states that are renamings of each other give equal
- * copies even though their creation orders name different objects: docs/explore.md, why the
- * creation order of permuted objects cannot change a verdict).
+ * the canonical order of the renamed names (canonicalOrder(): so two states that are renamings of
+ * each other give equal copies even though their creation orders name different objects:
+ * docs/explore.md, why the creation order of permuted objects cannot change a verdict).
  */
-export function renamedKernelState(s: KernelState, perm: Perm): KernelState {
+export function renamedKernelState(s: KernelState, perm: Perm, g: SymmetryGroup): KernelState {
   const r = renamedCopy(s, perm) as KernelState;
-  r.taskOrder = [...s.taskOrder];
-  r.mmOrder = [...s.mmOrder];
-  r.tasks = inOrder(r.tasks, s.taskOrder, 'task');
-  r.mms = inOrder(r.mms, s.mmOrder, 'mm');
+  r.taskOrder = canonicalOrder(g, r.taskOrder);
+  r.mmOrder = canonicalOrder(g, r.mmOrder);
+  r.tasks = inOrder(r.tasks, r.taskOrder, 'task');
+  r.mms = inOrder(r.mms, r.mmOrder, 'mm');
   return r;
 }
 
@@ -272,14 +297,34 @@ export function candidatePerms(s: KernelState, g: SymmetryGroup): Perm[] {
   return product(lists, MAX_CANDIDATES);
 }
 
+/** Every element of the group (tests: the group is small on the configurations searched). */
+export function groupElements(g: SymmetryGroup): Perm[] {
+  const lists: Perm[][] = [];
+  for (const cls of g.processes) {
+    const cands: Perm[] = [];
+    for (const order of cls.length >= 2 ? permutations(cls) : [cls]) {
+      const perSlot = order.map((p, i) =>
+        permutations(p.tasks).map((threads): Perm => ({
+          names: new Map<string, string>([...(cls.length >= 2 ? [[p.mm as string, cls[i].mm as string] as [string, string]] : []), ...threads.map((t, j) => [t, cls[i].tasks[j]] as [string, string])]),
+          tgids: new Map([[p.tasks[0], cls[i].tasks[0]]]),
+        })),
+      );
+      cands.push(...product(perSlot, Infinity));
+    }
+    lists.push(cands);
+  }
+  if (g.kthreads.length >= 2) lists.push(permutations(g.kthreads).map((order): Perm => ({ names: new Map(order.map((k, i) => [k, g.kthreads[i]] as [string, string])), tgids: new Map() })));
+  return product(lists, Infinity);
+}
+
 /** The state key of (kernel state, monitors) renamed by `perm`: [kernel part, property part], as explore.ts's stateKey(). */
-export function renamedKey(s: KernelState, m: ExploreMonitor, perm: Perm, checked: boolean): string[] {
+export function renamedKey(s: KernelState, m: ExploreMonitor, perm: Perm, g: SymmetryGroup, checked: boolean): string[] {
   const ids: Renamings = newRenamings();
-  const r = renamedKernelState(s, perm);
+  const r = renamedKernelState(s, perm, g);
   const rename = (name: string) => renameName(perm, name);
   const kernel = checked ? kernelKey(r, ids) : kernelFingerprint(r, ids);
   const inv = inverse(perm);
-  const sym = { rename, inverse: (name: string) => renameName(inv, name), tgid: (tgid: string) => renameTgid(perm, tgid) };
+  const sym = { rename, inverse: (name: string) => renameName(inv, name), tgid: (tgid: string) => renameTgid(perm, tgid), order: (names: Iterable<string>) => canonicalOrder(g, names) };
   return [kernel, `${mirrorKey(m.mirror, ids, sym)}\n${m.driver.propertyKey(ids, rename)}`];
 }
 
@@ -288,7 +333,7 @@ export function symmetricKey(s: KernelState, m: ExploreMonitor, g: SymmetryGroup
   let best: { key: string[]; perm: Perm } | null = null;
   let bestText = '';
   for (const perm of candidatePerms(s, g)) {
-    const key = renamedKey(s, m, perm, checked);
+    const key = renamedKey(s, m, perm, g, checked);
     const text = key.join('\u0001');
     if (best === null || text < bestText) {
       best = { key, perm };
