@@ -58,7 +58,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'workers', kind: 'value', arg: 'N', help: 'worker threads expanding each level, 1..16 (default 1); the same result as one (docs/explore.md "Two workers"); not with --por' },
   { name: 'por', kind: 'switch', help: 'partial-order reduction (sleep sets, independence checked by the diamond): fewer transitions, same verdicts and minimum, not faster (docs/explore.md); default off' },
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
-  { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por or --workers' },
+  { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -193,7 +193,6 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
   if (workers > 1 && por) throw new UsageError('--workers and --por: the partial-order reduction runs with one worker only');
   const symmetry = a.switches.has('symmetry');
   if (symmetry && por) throw new UsageError('--symmetry and --por: give one of them (the sleep sets are computed on the actual states)');
-  if (symmetry && workers > 1) throw new UsageError('--symmetry and --workers: the symmetry reduction runs with one worker only');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
   if (symmetry) checkSymmetricProperties(target.properties ?? selectProperties([], target.engine, config).map((p) => p.id));

@@ -29,7 +29,7 @@ import { prepareWorkers, startWorker } from './worker-script';
 const MIN_CAPACITY = 1 << 16;
 
 /** The options explore() takes that cannot go to a worker thread (functions) or need one search (POR). */
-const SINGLE_ONLY = ['por', 'symmetry', 'onMerge', 'onViolation', 'opFilter', 'engineFactory', 'checkCollisions'] as const;
+const SINGLE_ONLY = ['por', 'onMerge', 'onViolation', 'opFilter', 'engineFactory', 'checkCollisions'] as const;
 
 const pow2AtLeast = (n: number): number => {
   let c = MIN_CAPACITY;
@@ -109,6 +109,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
     ...(options.differentialAlign !== undefined ? { differentialAlign: options.differentialAlign } : {}),
     stopOnViolation,
     merge,
+    ...(options.symmetry ? { symmetry: true } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxSeconds !== undefined ? { deadline: Date.now() + options.maxSeconds * 1000 - elapsed() * 1000 } : {}),
   };

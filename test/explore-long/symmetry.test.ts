@@ -14,6 +14,7 @@ import { explore } from '../../src/explore/explore';
 import { clauseMinima } from '../explore/clause-minima';
 import { prng } from '../explore/merge-check';
 import { checkSymmetricMerges } from '../explore/symmetric-merge-check';
+import { sameWithTwoWorkers } from '../explore/workers-same';
 
 const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } };
 
@@ -39,6 +40,12 @@ describe('symmetry reduction is sound: larger cases', () => {
     const sym = clauseMinima(engine, config as ModelConfig, depth, { symmetry: true });
     expect(sym.min).toEqual(plain.min);
     expect(sym.transitions).toBeLessThanOrEqual(plain.transitions);
+  });
+
+  it('two workers: the same search as one (states, transitions, levels, counterexample)', async () => {
+    await sameWithTwoWorkers({ engine: CORRECT, config: { cpus: 2, procs: 1, threads: 1, kthreads: 2 }, depth: 4, symmetry: true });
+    const r = await sameWithTwoWorkers({ engine: { arch: 'x86', strategy: 'refcount', variant: 'no-lazy-mmgrab' }, config: { cpus: 2, procs: 2, threads: 2, kthreads: 0 }, depth: 5, symmetry: true, differentialBase: null });
+    expect([r.result, r.counterexample?.ops.length]).toEqual(['counterexample', 4]);
   });
 
   it('symmetric merges have the same future under renamed random continuations', () => {

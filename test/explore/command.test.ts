@@ -99,7 +99,6 @@ describe('lazymm explore', () => {
     expect([doc.symmetry, plain.symmetry]).toEqual([{ order: 2 }, null]);
     expect(run('--depth', '2', '--symmetry').out).toMatch(/symmetry reduction: a group of order 1 \(no interchangeable/);
     expect(() => run('--symmetry', '--por')).toThrow(/--symmetry and --por/);
-    expect(() => run('--symmetry', '--workers', '2')).toThrow(/--symmetry and --workers/);
   });
 
   it('exit 3 when --max-states stops the search before the bound', () => {

@@ -119,6 +119,8 @@ describe('symmetry reduction: the search keeps verdicts and minima', () => {
     expect(sym.symmetry).toEqual({ order: 2 });
     expect(sym.states).toBeLessThan(plain.states);
     expect(sym.transitions).toBeLessThan(plain.transitions);
+    // With the full keys kept (the kernel part as JSON text): no hash collision, the same merges.
+    expect(explore({ ...opts, symmetry: true, checkCollisions: true }).states).toBe(sym.states);
   });
 
   it('every violated clause has the same minimum with and without it (no-lazy-mmgrab, 2/1/1/2 depth 4)', () => {
