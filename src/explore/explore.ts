@@ -265,7 +265,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
   const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
   const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
-    if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, options.checkCollisions ?? false).key;
+    if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, kernelTexts !== null && mirrorTexts !== null ? { kernel: kernelTexts, mirror: mirrorTexts } : undefined).key;
     const ids = newRenamings();
     if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
     return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];

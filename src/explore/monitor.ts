@@ -14,7 +14,7 @@ import type { Mirror } from '../../properties/lib/mirror';
 import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
-import { mirrorHash } from './mirror-hash';
+import { mirrorHash, viewsInOrder, type MirrorRenaming } from './mirror-hash';
 
 export class ExploreMonitor {
   readonly driver: MirrorDriver;
@@ -52,9 +52,12 @@ export class ExploreMonitor {
     return `${mirrorKey(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
   }
 
-  /** key() with the mirror's part as its 64-bit hash (./mirror-hash.ts) instead of its text: what the explorer's visited set takes. */
-  hashedKey(ids: Renamings): string {
-    return `${mirrorHash(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
+  /**
+   * key() with the mirror's part as its 64-bit hash (./mirror-hash.ts) instead of its text: what the
+   * explorer's visited set takes. With `sym` (symmetry reduction), of the renamed mirror and properties.
+   */
+  hashedKey(ids: Renamings, sym?: MirrorRenaming): string {
+    return `${mirrorHash(this.mirror, ids, sym)}\n${this.driver.propertyKey(ids, sym?.rename)}`;
   }
 
   /**
@@ -62,16 +65,16 @@ export class ExploreMonitor {
    * hash, and that this text had no other hash (`seen`: `#hash` -> text and text -> hash; tests:
    * ExploreOptions.checkCollisions).
    */
-  keyChecked(ids: Renamings, seen: Map<string, string>): string {
-    const text = mirrorKey(this.mirror, ids);
-    const h = mirrorHash(this.mirror, ids);
+  keyChecked(ids: Renamings, seen: Map<string, string>, sym?: MirrorRenaming): string {
+    const text = mirrorKey(this.mirror, ids, sym);
+    const h = mirrorHash(this.mirror, ids, sym);
     const had = seen.get(`#${h}`);
     if (had !== undefined && had !== text) throw new Error(`explore: mirror hash collision (${h}) between two different mirror states`);
     const hadHash = seen.get(text);
     if (hadHash !== undefined && hadHash !== h) throw new Error(`explore: one mirror state with two hashes (${hadHash}, ${h}): mirrorHash() reads something mirrorKey() does not write`);
     seen.set(`#${h}`, text);
     seen.set(text, h);
-    return `${text}\n${this.driver.propertyKey(ids)}`;
+    return `${text}\n${this.driver.propertyKey(ids, sym?.rename)}`;
   }
 }
 
@@ -108,15 +111,11 @@ const s = (v: unknown): string => (v === null ? '~' : typeof v === 'object' ? JS
  * every task and mm name renamed, the task and mm views written in `sym.order` of the renamed
  * names (the view of `sym.inverse(n)` in n's place), per-task maps renamed before sorting, tgids by `sym.tgid`.
  */
-export function mirrorKey(
-  m: Mirror,
-  ids: Renamings,
-  sym?: { rename: (name: string) => string; inverse: (name: string) => string; tgid: (tgid: string) => string; order: (names: Iterable<string>) => string[] },
-): string {
+export function mirrorKey(m: Mirror, ids: Renamings, sym?: MirrorRenaming): string {
   const out: string[] = [];
   const r = sym === undefined ? (x: string) => x : sym.rename;
   const rn = (x: string | null) => (x === null ? '~' : r(x));
-  const inOrder = <V>(views: Map<string, V>): Iterable<V> => (sym === undefined ? views.values() : sym.order([...views.keys()].map(sym.rename)).map((n) => views.get(sym.inverse(n)) as V));
+  const inOrder = <V>(views: Map<string, V>): Iterable<V> => viewsInOrder(views, sym);
   for (const t of inOrder(m.tasks)) out.push(`t${r(t.id)}:${t.type}:${t.tgid === null ? '~' : sym === undefined ? t.tgid : sym.tgid(t.tgid)}:${rn(t.mm)}:${rn(t.activeMm)}:${t.state}:${s(t.onCpu)}:${s(t.currOn)}`);
   for (const c of m.cpus) {
     if (c === undefined) {

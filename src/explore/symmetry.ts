@@ -25,8 +25,9 @@
  */
 import type { Op } from '../engine/ops';
 import type { KernelState } from '../engine/state';
-import { kernelFingerprint, kernelKey, newRenamings, type Renamings } from './canonical';
-import { mirrorKey, type ExploreMonitor } from './monitor';
+import { kernelFingerprint, kernelKeyChecked, newRenamings, type Renamings } from './canonical';
+import type { MirrorRenaming } from './mirror-hash';
+import type { ExploreMonitor } from './monitor';
 
 /**
  * A renaming: `names` of tasks and mms (a bijection on its domain; identity elsewhere), and
@@ -58,6 +59,8 @@ export interface SymmetryGroup {
   order: number;
   /** The position of every initial task and mm name in the initial creation order (canonicalOrder()). */
   rank: ReadonlyMap<string, number>;
+  /** Matches a name of the domain as a whole token (not inside a longer name): signature(). */
+  nameToken: RegExp;
 }
 
 /**
@@ -119,7 +122,9 @@ export function symmetryGroup(s: KernelState): SymmetryGroup {
   const rank = new Map<string, number>();
   s.taskOrder.forEach((id, i) => rank.set(id, i));
   s.mmOrder.forEach((id, i) => rank.set(id, s.taskOrder.length + i));
-  return { processes, kthreads: ks, domain, order, rank };
+  const names = [...domain].sort((a, b) => b.length - a.length).map((x) => x.replace(/[^A-Za-z0-9_]/g, '\\$&'));
+  const nameToken = names.length === 0 ? /$^/g : new RegExp(`(?<![A-Za-z0-9_])(?:${names.join('|')})(?![A-Za-z0-9_])`, 'g');
+  return { processes, kthreads: ks, domain, order, rank, nameToken };
 }
 
 /** `name` under `perm`: itself, its image, or (compound names such as `task:T3`) its `:` segments renamed. */
@@ -216,9 +221,12 @@ export function renameOp(op: Op, perm: Perm): Op {
   return o;
 }
 
-/** A renaming-invariant description of a task: its kernel record with every name of the group abstracted. */
-function signature(s: KernelState, id: string, domain: ReadonlySet<string>): string {
-  return JSON.stringify(s.tasks[id], (_k, v: unknown) => (typeof v === 'string' && (domain.has(v) || (v.includes(':') && v.split(':').some((x) => domain.has(x)))) ? '?' : v));
+/**
+ * A renaming-invariant description of a kernel record (a task's, an mm's): its JSON text with
+ * every name of the group, as a whole token (alone or as a `:` segment), written `?`.
+ */
+function signature(record: unknown, g: SymmetryGroup): string {
+  return JSON.stringify(record).replace(g.nameToken, '?');
 }
 
 /** The orders of `items` sorted by `sig`, every order of each run of equal signatures (at most `cap`). */
@@ -270,12 +278,17 @@ function product(lists: Perm[][], cap: number): Perm[] {
  */
 export function candidatePerms(s: KernelState, g: SymmetryGroup): Perm[] {
   const lists: Perm[][] = [];
-  const taskSig = (id: string) => signature(s, id, g.domain);
+  const sigs = new Map<string, string>();
+  const taskSig = (id: string) => {
+    let x = sigs.get(id);
+    if (x === undefined) sigs.set(id, (x = signature(s.tasks[id], g)));
+    return x;
+  };
   // Each process's threads in signature order (tied ones in every order), with their signature.
   const threadOrders = new Map<SymObject, string[][]>();
   for (const cls of g.processes) for (const p of cls) threadOrders.set(p, sortedOrders(p.tasks, taskSig, MAX_CANDIDATES));
   for (const cls of g.processes) {
-    const procSig = (p: SymObject) => `${JSON.stringify(s.mms[p.mm as string], (_k, v: unknown) => (typeof v === 'string' && g.domain.has(v) ? '?' : v))}|${(threadOrders.get(p) as string[][])[0].map(taskSig).join('|')}`;
+    const procSig = (p: SymObject) => `${signature(s.mms[p.mm as string], g)}|${(threadOrders.get(p) as string[][])[0].map(taskSig).join('|')}`;
     const orders = cls.length >= 2 ? sortedOrders(cls, procSig, MAX_CANDIDATES) : [cls];
     const cands: Perm[] = [];
     for (const order of orders) {
@@ -317,23 +330,37 @@ export function groupElements(g: SymmetryGroup): Perm[] {
   return product(lists, Infinity);
 }
 
-/** The state key of (kernel state, monitors) renamed by `perm`: [kernel part, property part], as explore.ts's stateKey(). */
-export function renamedKey(s: KernelState, m: ExploreMonitor, perm: Perm, g: SymmetryGroup, checked: boolean): string[] {
+/** With ExploreOptions.checkCollisions: the full texts seen (the kernel state's JSON and the mirror's key by hash), to throw on a collision. */
+export interface KeyTexts {
+  kernel: Map<string, string>;
+  mirror: Map<string, string>;
+}
+
+/**
+ * The state key of (kernel state, monitors) renamed by `perm`, as explore.ts's stateKey(): the
+ * kernel part's structural hash, the mirror's hash and every property's key; with `texts`, the
+ * kernel state's JSON and the mirror's text instead (checking on the way that no two texts share a hash).
+ */
+export function renamedKey(s: KernelState, m: ExploreMonitor, perm: Perm, g: SymmetryGroup, texts?: KeyTexts): string[] {
   const ids: Renamings = newRenamings();
   const r = renamedKernelState(s, perm, g);
-  const rename = (name: string) => renameName(perm, name);
-  const kernel = checked ? kernelKey(r, ids) : kernelFingerprint(r, ids);
   const inv = inverse(perm);
-  const sym = { rename, inverse: (name: string) => renameName(inv, name), tgid: (tgid: string) => renameTgid(perm, tgid), order: (names: Iterable<string>) => canonicalOrder(g, names) };
-  return [kernel, `${mirrorKey(m.mirror, ids, sym)}\n${m.driver.propertyKey(ids, rename)}`];
+  const sym: MirrorRenaming = {
+    rename: (name: string) => renameName(perm, name),
+    inverse: (name: string) => renameName(inv, name),
+    tgid: (tgid: string) => renameTgid(perm, tgid),
+    order: (names: Iterable<string>) => canonicalOrder(g, names),
+  };
+  if (texts !== undefined) return [kernelKeyChecked(r, ids, texts.kernel), m.keyChecked(ids, texts.mirror, sym)];
+  return [kernelFingerprint(r, ids), m.hashedKey(ids, sym)];
 }
 
 /** The canonical key of (s, m) under `g`, and the renaming that gives it (the representative is perm(s)). */
-export function symmetricKey(s: KernelState, m: ExploreMonitor, g: SymmetryGroup, checked = false): { key: string[]; perm: Perm } {
+export function symmetricKey(s: KernelState, m: ExploreMonitor, g: SymmetryGroup, texts?: KeyTexts): { key: string[]; perm: Perm } {
   let best: { key: string[]; perm: Perm } | null = null;
   let bestText = '';
   for (const perm of candidatePerms(s, g)) {
-    const key = renamedKey(s, m, perm, g, checked);
+    const key = renamedKey(s, m, perm, g, texts);
     const text = key.join('\u0001');
     if (best === null || text < bestText) {
       best = { key, perm };
