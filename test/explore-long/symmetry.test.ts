@@ -22,11 +22,14 @@ describe('symmetry reduction is sound: larger cases', () => {
   it.each([
     { config: { cpus: 2, procs: 2, threads: 2, kthreads: 1 }, depth: 5 },
     { config: { cpus: 2, procs: 1, threads: 1, kthreads: 3 }, depth: 5 },
-  ])('correct engine on $config.cpus/$config.procs/$config.threads/$config.kthreads depth $depth: clean both ways, fewer states', ({ config, depth }) => {
+    { config: { cpus: 2, procs: 2, threads: 1, kthreads: 0 }, depth: 6 },
+  ])('correct engine on $config.cpus/$config.procs/$config.threads/$config.kthreads depth $depth: clean both ways, no more states', ({ config, depth }) => {
     const plain = explore({ engine: CORRECT, config, depth });
     const sym = explore({ engine: CORRECT, config, depth, symmetry: true });
     expect([sym.result, plain.result]).toEqual(['clean', 'clean']);
-    expect(sym.states).toBeLessThan(plain.states);
+    expect(sym.states).toBeLessThanOrEqual(plain.states);
+    // Where the boot state has interchangeable objects that stay interchangeable (threads of a process not running at boot, kthreads): fewer.
+    if (config.threads > 1 || config.kthreads > 1) expect(sym.states).toBeLessThan(plain.states);
   });
 
   it.each([
