@@ -33,6 +33,7 @@ describe('symmetry reduction is sound: larger cases', () => {
   });
 
   it.each([
+    { variant: 'no-lazy-mmgrab', config: { cpus: 2, procs: 1, threads: 1, kthreads: 2 }, depth: 4 },
     { variant: 'no-lazy-mmgrab', config: { cpus: 2, procs: 2, threads: 2, kthreads: 0 }, depth: 5 },
     { variant: 'nmi-reads-active-mm', config: { cpus: 2, procs: 1, threads: 1, kthreads: 2 }, depth: 5 },
     { variant: 'text-poke-no-leave-mm', config: { cpus: 2, procs: 1, threads: 1, kthreads: 2 }, depth: 6 },
