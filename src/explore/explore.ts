@@ -82,7 +82,7 @@ export interface ExploreOptions {
    * Symmetry reduction (./symmetry.ts; default false): states equal up to a renaming of the initial
    * processes of one shape, of the threads of a process, or of the kthreads get one key. Verdicts
    * and the minimum are those of the unreduced search; nodes stay the actual states, so a
-   * counterexample is a real op list. Every selected property must declare `symmetricKey`; not with `por`.
+   * counterexample is a real op list. Every selected property must declare `symmetricKey`; not with `por` or `opFilter`.
    */
   symmetry?: boolean;
   /** Called about every 2000 transitions and at the end of every level. */
@@ -427,6 +427,8 @@ export function explore(options: ExploreOptions): ExploreResult {
  */
 function symmetryGroupFor(options: ExploreOptions, initial: KernelState, props: readonly MirrorProperty[]): SymmetryGroup {
   if (options.por) throw new Error('explore: symmetry reduction and partial-order reduction cannot be combined (give one of them)');
+  // An op filter names tasks and mms (an alphabet of one counterexample's ops): the filtered graph is not invariant under renaming.
+  if (options.opFilter !== undefined) throw new Error('explore: symmetry reduction and an op filter cannot be combined (the filtered ops are not closed under renaming)');
   const refused = props.filter((p) => p.symmetricKey !== true).map((p) => p.id);
   if (refused.length > 0) throw new Error(`explore: symmetry reduction: properties ${refused.join(', ')} do not rename task and mm names in their key() (MirrorProperty.symmetricKey)`);
   return symmetryGroup(initial);

@@ -139,9 +139,10 @@ describe('symmetry reduction: the search keeps verdicts and minima', () => {
     expect([o.violation?.property, o.violation?.clause, o.opsToViolation]).toEqual([cx.violation.property, cx.violation.clause, cx.ops.length]);
   });
 
-  it('refuses what it cannot honour: with --por, and properties whose key() does not rename', () => {
+  it('refuses what it cannot honour: with --por, with an op filter, and properties whose key() does not rename', () => {
     const opts = { engine: CORRECT, config: { cpus: 2, procs: 1, threads: 1, kthreads: 2 }, depth: 1, symmetry: true };
     expect(() => explore({ ...opts, por: true })).toThrow(/cannot be combined/);
+    expect(() => explore({ ...opts, opFilter: () => true })).toThrow(/op filter/);
     const p = propertyById('refcount-balance') as Property & { symmetricKey?: boolean };
     const had = p.symmetricKey;
     try {
