@@ -90,6 +90,7 @@ export interface ExploreOptions {
   /**
    * Called when a transition reaches a state whose key was seen (with merge on): the ops of the
    * kept state and of the merged one. For soundness tests (test/explore-long/merge-soundness.test.ts).
+   * With `symmetry` the merged state may be a renaming of the kept one (test/explore/symmetric-merge-check.ts).
    */
   onMerge?: (kept: Op[], merged: Op[]) => void;
   /** Called for every violating transition that counts (with stopOnViolation false: all of them). */
