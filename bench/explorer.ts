@@ -7,8 +7,8 @@
  *   is the explorer's cost in those units, comparable across loads;
  * - state merging on vs off (the plain tree of interleavings, `merge: false`) on the same search:
  *   the states it saves and the rate at which it explores.
- * - reductions off vs partial-order reduction (./reductions.ts) on 2/2/2/1. Symmetry reduction is
- *   not built (docs/explore.md);
+ * - reductions off vs partial-order reduction vs symmetry reduction (./reductions.ts) on 2/2/2/1
+ *   (docs/explore.md "Reductions");
  * - one worker vs two (./explorer-workers.ts), interleaved, with the cores the process got and the
  *   load average.
  */

@@ -1,11 +1,12 @@
 /**
  * Reductions of the bounded exhaustive search, measured in one run on the issue-15 configuration
  * (correct x86/refcount, 2 CPUs / 2 processes of 2 threads / 1 kthread, every property): states,
- * transitions and seconds with the reductions off and with partial-order reduction (sleep sets,
- * `por`), each as a ratio to the unreduced search of the same run. Symmetry reduction is not built
- * (docs/explore.md "Reductions"). Part of the explorer section of `npm run bench`; alone:
+ * transitions and seconds with the reductions off, with partial-order reduction (sleep sets,
+ * `por`) and with symmetry reduction (`symmetry`: processes of one shape, threads of a process,
+ * kthreads), each as a ratio to the unreduced search of the same run (docs/explore.md
+ * "Reductions"). Part of the explorer section of `npm run bench`; alone:
  *
- *   npx ts-node --transpile-only bench/reductions.ts [--depth D] [--cpus N --procs N --threads N --kthreads N]
+ *   npx ts-node --transpile-only bench/reductions.ts [--depth D] [--cpus N --procs N --threads N --kthreads N] [--no-por]
  */
 import type { ModelConfig } from '../src/engine/contract';
 import type { EngineSpec } from '../src/run/types';
@@ -16,7 +17,7 @@ import { fixKnobsFor } from '../src/cli/findings';
 const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: fixKnobsFor('x86') };
 
 export interface ReductionRow {
-  reductions: 'off' | 'por';
+  reductions: 'off' | 'por' | 'symmetry';
   result: string;
   states: number;
   transitions: number;
@@ -25,6 +26,8 @@ export interface ReductionRow {
   cpuSeconds: number;
   /** Sleep-set counts, with por. */
   por?: { pruned: number; diamonds: number; independent: number };
+  /** The symmetry group's order, with symmetry. */
+  groupOrder?: number;
 }
 
 export interface ReductionBench {
@@ -35,29 +38,36 @@ export interface ReductionBench {
 
 function row(reductions: ReductionRow['reductions'], options: ExploreOptions): ReductionRow {
   const c0 = process.cpuUsage();
-  const r = explore({ ...options, por: reductions === 'por' });
+  const r = explore({ ...options, por: reductions === 'por', symmetry: reductions === 'symmetry' });
   const c = process.cpuUsage(c0);
-  return { reductions, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, cpuSeconds: (c.user + c.system) / 1e6, ...(r.por ? { por: { ...r.por } } : {}) };
+  return {
+    reductions, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, cpuSeconds: (c.user + c.system) / 1e6,
+    ...(r.por ? { por: { ...r.por } } : {}), ...(r.symmetry ? { groupOrder: r.symmetry.order } : {}),
+  };
 }
 
-/** The rows (unreduced first, then por), and their lines for the report. */
-export function reductionBench(config: ModelConfig, depth: number, progress: (s: string) => void = () => undefined): { bench: ReductionBench; lines: string[] } {
+/** The rows (unreduced first, then por unless `withPor` is false, then symmetry), and their lines for the report. */
+export function reductionBench(config: ModelConfig, depth: number, progress: (s: string) => void = () => undefined, withPor = true): { bench: ReductionBench; lines: string[] } {
   const options: ExploreOptions = { engine: CORRECT, config, depth };
   progress(`explorer bench: reductions off, depth ${depth}...`);
   const off = row('off', options);
-  progress(`explorer bench: partial-order reduction, depth ${depth}...`);
-  const por = row('por', options);
-  const rows = [off, por];
+  const rows = [off];
+  if (withPor) {
+    progress(`explorer bench: partial-order reduction, depth ${depth}...`);
+    rows.push(row('por', options));
+  }
+  progress(`explorer bench: symmetry reduction, depth ${depth}...`);
+  rows.push(row('symmetry', options));
   const c = `${config.cpus}/${config.procs}/${config.threads}/${config.kthreads}`;
   const lines = [`  reductions on ${c} depth ${depth} (same run; ratios to "off"):`];
   for (const r of rows) {
     lines.push(
-      `    ${r.reductions.padEnd(4)} ${r.result}, ${r.states} states (${(r.states / off.states).toFixed(2)}x), ${r.transitions} transitions (${(r.transitions / off.transitions).toFixed(2)}x), ` +
+      `    ${r.reductions.padEnd(8)} ${r.result}, ${r.states} states (${(r.states / off.states).toFixed(2)}x), ${r.transitions} transitions (${(r.transitions / off.transitions).toFixed(2)}x), ` +
         `${r.seconds.toFixed(1)} s (${(r.seconds / off.seconds).toFixed(2)}x), ${r.cpuSeconds.toFixed(1)} CPU s (${(r.cpuSeconds / off.cpuSeconds).toFixed(2)}x)` +
-        (r.por ? `; ${r.por.pruned} transitions skipped, ${r.por.diamonds} diamonds, ${r.por.independent} independent` : ''),
+        (r.por ? `; ${r.por.pruned} transitions skipped, ${r.por.diamonds} diamonds, ${r.por.independent} independent` : '') +
+        (r.groupOrder !== undefined ? `; group of order ${r.groupOrder}` : ''),
     );
   }
-  lines.push('    symmetry: not built (docs/explore.md "Reductions")');
   return { bench: { config, depth, rows }, lines };
 }
 
@@ -68,6 +78,6 @@ if (require.main === module) {
     return i >= 0 ? Number(argv[i + 1]) : dflt;
   };
   const config = { cpus: flag('cpus', 2), procs: flag('procs', 2), threads: flag('threads', 2), kthreads: flag('kthreads', 1) };
-  const { lines } = reductionBench(config, flag('depth', 6), (s) => process.stderr.write(`${s}\n`));
+  const { lines } = reductionBench(config, flag('depth', 6), (s) => process.stderr.write(`${s}\n`), !argv.includes('--no-por'));
   console.log(lines.join('\n'));
 }

@@ -27,7 +27,7 @@ import { Explanation, violation, type EventRef } from './lib/explain';
 import { MembarrierCalls, type CallRecord } from './lib/membarrier-calls';
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks, type MirrorProperty } from './lib/mirror-property';
-import { Positions, type KeyContext } from './lib/state-key';
+import { Positions, renamed, type KeyContext } from './lib/state-key';
 import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
@@ -104,7 +104,7 @@ function mb5After(c: CallRecord): number {
  */
 function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
   const wins = new Positions();
-  for (const [id, w] of s.windows) wins.add(`w:${k.ids.call.name(id)}:${[...w.covered].sort().join('+')}`, w.tA);
+  for (const [id, w] of s.windows) wins.add(`w:${k.ids.call.name(id)}:${[...w.covered].map((mm) => renamed(k, mm)).sort().join('+')}`, w.tA);
   const mbRefs = new Positions();
   for (const [id, w] of s.windows) mbRefs.add(`w:${k.ids.call.name(id)}`, w.tA);
   const watching: string[] = [];
@@ -124,7 +124,7 @@ function stateKey(s: OrderingState, mirror: Mirror, k: KeyContext): string {
   }
   const mb = mirror.cpus.map((c) => (c === undefined ? '-' : mbRefs.pos(c.lastMb)));
   const ivPos = (i: number) => wins.pos(i);
-  return `${s.calls.key(k.ids)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')}|${watching.sort().join(',')} ${s.log.key(ivPos)} R${registrationsKey(s.registrations, s.calls.inFlight(), k.ids)}`;
+  return `${s.calls.key(k.ids, k.rename)} W${wins.order()}|${mbRefs.order()}|${mb.join(',')}|${watching.sort().join(',')} ${s.log.key(ivPos, k.rename)} R${registrationsKey(s.registrations, s.calls.inFlight(), k.ids, k.rename)}`;
 }
 
 function makeHooks(options: MembarrierOrderingOptions) {
@@ -260,6 +260,7 @@ export function createMembarrierOrdering(options: MembarrierOrderingOptions = {}
       'kernel-model.md C4, C4.1 (errata Part 3 A1-A3); kernel/sched/membarrier.c ordering scenarios A-E, membarrier_private_expedited(), membarrier_global_expedited(); kernel/sched/core.c context_switch() membarrier_switch_mm()',
     appliesTo: () => true,
     hooks: makeHooks(options),
+    symmetricKey: true,
   });
 }
 

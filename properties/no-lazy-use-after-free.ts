@@ -32,6 +32,7 @@ import { checkIrqsOff } from './uaf/irqs-off';
 import { MmSwitchWindow } from './uaf/mm-switch-window';
 import { checkSwitchMmIrqs } from './uaf/switch-mm-irqs';
 import { checkEfiSerialized } from './uaf/efi-serialized';
+import type { KeyContext } from './lib/state-key';
 
 function hooks(mirror: Mirror, init: InitEvent, window?: MmSwitchWindow): MirrorHooks {
   const switchWindow = window ?? new MmSwitchWindow(mirror, init);
@@ -74,7 +75,7 @@ function hooks(mirror: Mirror, init: InitEvent, window?: MmSwitchWindow): Mirror
   return {
     // Its only state is C2.9's open windows (./uaf/mm-switch-window.ts); the rest reads the mirror.
     clone: (m: Mirror) => hooks(m, init, switchWindow.clone(m)),
-    key: () => switchWindow.key(),
+    key: (k: KeyContext) => switchWindow.key(k.rename),
     before(ev: TraceEvent, i: number): Violation | null {
       const v = checkUse(ev, i) ?? checkTemp(ev, i) ?? checkIrqsOff(mirror, ev, i) ?? switchWindow.before(ev, i) ?? checkSwitchMmIrqs(mirror, ev, i) ?? checkEfiSerialized(mirror, ev, i);
       if (v !== null) return v;
@@ -92,4 +93,5 @@ export const noLazyUseAfterFree = defineMirrorProperty({
     'kernel-model.md C2.1-C2.7 (errata Part 1 E1, E4, E5, E7); kernel/fork.c __mmdrop()/cleanup_lazy_tlbs(), kernel/sched/core.c context_switch(); C2.9-C2.11: 38cf307c1f20, d53c3dfb23c4 (kernel/kthread.c kthread_use_mm(), fs/exec.c exec_mmap(), arch/x86/mm/tlb.c switch_mm_irqs_off()); C2.12: arch/x86/platform/efi/efi_64.c efi_enter_mm(), drivers/firmware/efi/runtime-wrappers.c efi_runtime_lock',
   appliesTo: () => true,
   hooks,
+  symmetricKey: true,
 });

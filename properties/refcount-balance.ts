@@ -79,7 +79,7 @@ class RefcountHooks implements MirrorHooks {
 
   /** The pending holder check (and the step it settles with) and the token ledger. */
   key(k: KeyContext): string {
-    return `${this.due ? `D${k.stepCpu ?? '-'}` : 'd'} ${this.ctx.ledger.key()}`;
+    return `${this.due ? `D${k.stepCpu ?? '-'}` : 'd'} ${this.ctx.ledger.key(k.rename)}`;
   }
 }
 
@@ -117,4 +117,5 @@ export const refcountBalance = defineMirrorProperty({
   // are grab tokens (owners rq:<cpu>:drop_mm, local:<cpu>:mm_unlazy_mm_count).
   appliesTo: () => true,
   hooks,
+  symmetricKey: true,
 });

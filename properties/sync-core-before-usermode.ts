@@ -19,7 +19,7 @@ import { Explanation, violation } from './lib/explain';
 import { MembarrierCalls, returnValue, type CallRecord } from './lib/membarrier-calls';
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
-import { Positions, type KeyContext } from './lib/state-key';
+import { Positions, renamed, type KeyContext } from './lib/state-key';
 
 const ID = 'sync-core-before-usermode';
 
@@ -48,12 +48,12 @@ function copyState(s: SyncCoreState): SyncCoreState {
  */
 function stateKey(s: SyncCoreState, mirror: Mirror, k: KeyContext): string {
   const refs = new Positions();
-  for (const [mm, f] of s.floors) refs.add(`f:${mm}`, f.tA);
+  for (const [mm, f] of s.floors) refs.add(`f:${renamed(k, mm)}`, f.tA);
   for (const c of s.calls.inFlight()) {
     if (c.cmd === 'PRIVATE_EXPEDITED_SYNC_CORE') refs.add(`c:${k.ids.call.name(c.call)}`, (c.mbStart ?? c.enter).i);
   }
   const ser = mirror.cpus.map((c) => (c === undefined ? '-' : refs.pos(c.lastSerialize)));
-  return `${s.calls.key(k.ids)} S${refs.order()}|${ser.join(',')}`;
+  return `${s.calls.key(k.ids, k.rename)} S${refs.order()}|${ser.join(',')}`;
 }
 
 function hooks(mirror: Mirror, init: InitEvent, from?: SyncCoreState): MirrorHooks & { state: SyncCoreState } {
@@ -144,4 +144,5 @@ export const syncCoreBeforeUsermode = defineMirrorProperty({
     'kernel-model.md C3.1-C3.3 (errata Part 3 A5, A6); kernel/sched/membarrier.c ipi_sync_core(), include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(), Documentation/features/sched/membarrier-sync-core/arch-support.txt',
   appliesTo: () => true,
   hooks,
+  symmetricKey: true,
 });

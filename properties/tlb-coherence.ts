@@ -70,7 +70,7 @@ class TlbHooks implements MirrorHooks {
 
   /** The CPUs to check at the next settle (and the step it comes with), and the TLB generations. */
   key(k: KeyContext): string {
-    return `${this.dirty.key(k)} ${this.fresh.key()}`;
+    return `${this.dirty.key(k)} ${this.fresh.key(k.rename)}`;
   }
 }
 
@@ -89,4 +89,5 @@ export const tlbCoherence = defineMirrorProperty({
     'arch/powerpc/mm/book3s64/radix_tlb.c flush_type_needed(), exit_lazy_flush_tlb(); arm64 broadcast TLBI (no mm_cpumask)',
   appliesTo: () => true,
   hooks,
+  symmetricKey: true,
 });

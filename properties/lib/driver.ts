@@ -11,7 +11,7 @@ import type { CpuId, InitEvent, TraceEvent } from '../../src/trace/events';
 import type { Violation } from '../property';
 import { Mirror } from './mirror';
 import type { MirrorHooks, MirrorProperty } from './mirror-property';
-import type { Renamings } from './state-key';
+import type { NameRenaming, Renamings } from './state-key';
 
 /** What observe() and finish() return when nothing was violated (frozen: callers only read it). */
 export const NO_VIOLATIONS: Violation[] = Object.freeze([]) as unknown as Violation[];
@@ -74,10 +74,10 @@ export class MirrorDriver {
 
   /**
    * The properties' part of a state key (MirrorHooks.key() of every live property, with the CPU of
-   * the step in progress). The mirror's own part is written by the caller (src/explore/monitor.ts).
+   * the step in progress, and the name renaming of symmetry reduction if any). The mirror's own part is written by the caller (src/explore/monitor.ts).
    */
-  propertyKey(ids: Renamings): string {
-    const k = { ids, stepCpu: this.stepCpu };
+  propertyKey(ids: Renamings, rename?: NameRenaming): string {
+    const k = rename === undefined ? { ids, stepCpu: this.stepCpu } : { ids, stepCpu: this.stepCpu, rename };
     let out = '';
     for (let p = 0; p < this.all.length; p++) out += this.done[p] ? '|x' : `|${this.all[p].key(k)}`;
     return out;

@@ -5,7 +5,7 @@
  */
 import type { CpuId, MembarrierCmd, MembarrierEvent, MmId, TaskId, TraceEvent } from '../../src/trace/events';
 import type { EventRef } from './explain';
-import type { Renamings } from './state-key';
+import type { NameRenaming, Renamings } from './state-key';
 
 /** What is known about one membarrier() call so far. */
 export interface CallRecord {
@@ -65,11 +65,13 @@ export class MembarrierCalls {
   /**
    * The calls in flight as a canonical string: renamed id, command, mm, caller and the barriers
    * passed (trace indices and scans are left to the property, which knows what it compares them with).
+   * With `rename` (symmetry reduction) the mm and caller names are renamed before sorting.
    */
-  key(ids: Renamings): string {
+  key(ids: Renamings, rename?: NameRenaming): string {
     const out: string[] = [];
+    const r = (name: string | null) => (rename === undefined || name === null ? name : rename(name));
     for (const c of this.calls.values()) {
-      out.push(`${ids.call.name(c.call)}=${c.cmd}/${c.mm}/${c.task}/${c.mbStart === null ? 'e' : 'm'}`);
+      out.push(`${ids.call.name(c.call)}=${c.cmd}/${r(c.mm)}/${r(c.task)}/${c.mbStart === null ? 'e' : 'm'}`);
     }
     return `C${out.sort().join(',')}`;
   }

@@ -50,6 +50,12 @@ export interface MirrorHooks {
 export interface MirrorProperty extends Property {
   /** The property's hooks on a mirror that the caller updates (see {@link MirrorDriver}). */
   hooks(mirror: Mirror, init: InitEvent): MirrorHooks;
+  /**
+   * Its hooks' key() honours KeyContext.rename (every task and mm name written renamed, before any
+   * sort: ./state-key.ts), so the explorer's symmetry reduction may merge states equal up to a
+   * renaming of processes or kthreads (src/explore/symmetry.ts). Without it `explore --symmetry` refuses the property.
+   */
+  symmetricKey?: boolean;
 }
 
 /** Whether `p` can share a mirror with other properties. */

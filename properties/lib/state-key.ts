@@ -48,6 +48,22 @@ export interface KeyContext {
    * work pending writes it: the pending check then runs when that step ends, which depends on it.
    */
   stepCpu: CpuId | null;
+  /**
+   * Symmetry reduction (src/explore/symmetry.ts): the renaming of task and mm names the key must be
+   * written under, or undefined (no renaming). A property applies it (`renamed()`) to every task or
+   * mm name it writes, including names inside owner strings (`task:T3`), and BEFORE it sorts
+   * anything by name: the key is then the key of the renamed state. A property that does this says
+   * so with `MirrorProperty.symmetricKey` (the explorer refuses --symmetry for any other).
+   */
+  rename?: NameRenaming;
+}
+
+/** A bijection on task and mm names (identity outside its domain; applied to the `:` segments of compound names). */
+export type NameRenaming = (name: string) => string;
+
+/** `name` under the key context's renaming (itself without one). */
+export function renamed(k: KeyContext | undefined, name: string): string {
+  return k?.rename === undefined ? name : k.rename(name);
 }
 
 /**
@@ -88,9 +104,9 @@ export class Positions {
   }
 }
 
-/** `a=1,b=2` for a map, sorted by key (a canonical form independent of insertion order). */
-export function sortedEntries<V>(m: ReadonlyMap<string, V>, value: (v: V) => string | number = String): string {
+/** `a=1,b=2` for a map, sorted by key (a canonical form independent of insertion order); keys renamed by `rename` before sorting. */
+export function sortedEntries<V>(m: ReadonlyMap<string, V>, value: (v: V) => string | number = String, rename?: NameRenaming): string {
   const out: string[] = [];
-  for (const [k, v] of m) out.push(`${k}=${value(v)}`);
+  for (const [k, v] of m) out.push(`${rename === undefined ? k : rename(k)}=${value(v)}`);
   return out.sort().join(',');
 }

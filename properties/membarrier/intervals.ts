@@ -9,6 +9,7 @@
  */
 import type { CpuId, MmId, TaskId } from '../../src/trace/events';
 import type { EventRef } from '../lib/explain';
+import type { NameRenaming } from '../lib/state-key';
 
 /** User mode, or a kthread between kthread_use_mm() and kthread_unuse_mm(). */
 export type IntervalKind = 'user' | 'kthread';
@@ -41,9 +42,10 @@ export class IntervalLog {
     return c;
   }
 
-  /** The open and closed intervals, their start and end indices written by `pos` (task, mm, kind kept). */
-  key(pos: (i: number) => string): string {
-    const iv = (x: AccessInterval | null | undefined) => (x ? `${x.kind}/${x.task}/${x.mm}/${pos(x.start.i)}/${x.end === null ? '-' : pos(x.end.i)}` : '-');
+  /** The open and closed intervals, their start and end indices written by `pos` (task, mm, kind kept; renamed by `rename` under symmetry reduction). */
+  key(pos: (i: number) => string, rename?: NameRenaming): string {
+    const r = (name: string) => (rename === undefined ? name : rename(name));
+    const iv = (x: AccessInterval | null | undefined) => (x ? `${x.kind}/${r(x.task)}/${r(x.mm)}/${pos(x.start.i)}/${x.end === null ? '-' : pos(x.end.i)}` : '-');
     let out = '';
     for (const kind of ['user', 'kthread'] as const) out += `O${kind}:${this.open[kind].map(iv).join(',')} `;
     const closed: string[] = [];

@@ -15,7 +15,7 @@ import type { MembarrierCmd, MembarrierEvent, MembarrierRegisterEvent, MmId } fr
 import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { CallRecord } from '../lib/membarrier-calls';
-import type { Renamings } from '../lib/state-key';
+import type { NameRenaming, Renamings } from '../lib/state-key';
 
 export const REGISTERED_CLAUSE = 'C4.4 -EPERM after the registration returned';
 
@@ -50,9 +50,9 @@ export function checkRegistered(property: string, r: Registrations, c: CallRecor
  * The key part: the registered commands per mm, and, for each call in flight of a registered
  * command, whether it entered before the registration returned (then -EPERM is allowed).
  */
-export function registrationsKey(r: Registrations, inFlight: Iterable<CallRecord>, ids: Renamings): string {
+export function registrationsKey(r: Registrations, inFlight: Iterable<CallRecord>, ids: Renamings, rename?: NameRenaming): string {
   const regs: string[] = [];
-  for (const [mm, cmds] of r) for (const cmd of cmds.keys()) regs.push(`${mm}:${cmd}`);
+  for (const [mm, cmds] of r) for (const cmd of cmds.keys()) regs.push(`${rename === undefined ? mm : rename(mm)}:${cmd}`);
   const early: string[] = [];
   for (const c of inFlight) {
     const reg = c.mm === null ? undefined : r.get(c.mm)?.get(c.cmd);

@@ -5,6 +5,7 @@
  */
 import type { MmId, RefOwner, RefToken } from '../../src/trace/events';
 import type { EventRef } from '../lib/explain';
+import type { NameRenaming } from '../lib/state-key';
 
 /** One (token, owner) pair held on an mm, with multiplicity. */
 export interface HeldToken {
@@ -66,16 +67,22 @@ export class TokenLedger {
     return c;
   }
 
-  /** The ledger as a canonical string: per mm, the (token, owner) pairs with multiplicity (not `since`: messages only). */
-  key(): string {
-    const mms = [...this.perMm.keys()].sort();
+  /**
+   * The ledger as a canonical string: per mm, the (token, owner) pairs with multiplicity (not
+   * `since`: messages only). With `rename` (symmetry reduction), mm names and the task names inside
+   * owners are renamed before anything is sorted: the key of the renamed ledger.
+   */
+  key(rename?: NameRenaming): string {
+    const mms: [string, MmId][] = [...this.perMm.keys()].map((mm) => [rename === undefined ? mm : rename(mm), mm]);
+    mms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let out = '';
-    for (const mm of mms) {
+    for (const [name, mm] of mms) {
       const t = this.perMm.get(mm) as MmTokens;
       if (t.held.size === 0) continue;
       const pairs: string[] = [];
-      for (const [k, h] of t.held) pairs.push(`${k}*${h.n}`);
-      out += `L${mm}:${pairs.sort().join(',')};`;
+      if (rename === undefined) for (const [k, h] of t.held) pairs.push(`${k}*${h.n}`);
+      else for (const h of t.held.values()) pairs.push(`${h.token}\u0000${rename(h.owner)}*${h.n}`);
+      out += `L${name}:${pairs.sort().join(',')};`;
     }
     return out;
   }

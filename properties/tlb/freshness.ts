@@ -15,7 +15,7 @@ import type { CpuId, DerefEvent, FlushDoneEvent, InitEvent, MmId, UserEnterEvent
 import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
-import { sortedEntries } from '../lib/state-key';
+import { sortedEntries, type NameRenaming } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
 
 /** Per-CPU TLB generations and completed flushes, with the C6.4 checks. */
@@ -42,11 +42,11 @@ export class TlbFreshness {
     return c;
   }
 
-  /** The generations (not the events that set them: messages only), canonically ordered. */
-  key(): string {
+  /** The generations (not the events that set them: messages only), canonically ordered; mm names under `rename` (symmetry reduction). */
+  key(rename?: NameRenaming): string {
     const gen = (x: { gen: number }) => x.gen;
-    const local = this.local.map((m, cpu) => `G${cpu}:${m === undefined ? '' : sortedEntries(m, gen)}`).join(' ');
-    return `${local} F${sortedEntries(this.done, gen)} R${sortedEntries(this.doneFreed, gen)}`;
+    const local = this.local.map((m, cpu) => `G${cpu}:${m === undefined ? '' : sortedEntries(m, gen, rename)}`).join(' ');
+    return `${local} F${sortedEntries(this.done, gen, rename)} R${sortedEntries(this.doneFreed, gen, rename)}`;
   }
 
   private gen(cpu: CpuId, mm: MmId): { gen: number; at: EventRef | null } {

@@ -23,7 +23,7 @@ import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import type { MirrorHooks } from '../lib/mirror-property';
-import type { KeyContext } from '../lib/state-key';
+import { renamed, type KeyContext } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
 import { DirtyCpus } from './dirty-cpus';
 
@@ -88,9 +88,11 @@ export class TaggedTlbCoherence implements MirrorHooks {
    * next settle with the step they come with. Event references only feed messages, so they are left out.
    */
   key(k: KeyContext): string {
-    const gens = (r: Record<MmId, { gen: number }>) => Object.keys(r).sort().map((mm) => `${mm}=${r[mm].gen}`).join(',');
+    // mm names renamed (symmetry reduction) before they are sorted.
+    const byName = (r: Record<MmId, unknown>) => Object.keys(r).map((mm) => [renamed(k, mm), mm]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const gens = (r: Record<MmId, { gen: number }>) => byName(r).map(([name, mm]) => `${name}=${r[mm].gen}`).join(',');
     const held = this.held
-      .map((per, cpu) => `H${cpu}:${Object.keys(per).sort().map((mm) => `${mm}=${per[mm].cached ? 'c' : 'n'}${per[mm].gen}`).join(',')}`)
+      .map((per, cpu) => `H${cpu}:${byName(per).map(([name, mm]) => `${name}=${per[mm].cached ? 'c' : 'n'}${per[mm].gen}`).join(',')}`)
       .join(' ');
     return `${this.dirty.key(k)} ${held} F${gens(this.done)} R${gens(this.doneFreed)}`;
   }

@@ -28,6 +28,7 @@
  */
 import { INIT_MM, type CpuId, type InitEvent, type IpiFunc, type MmId, type TraceEvent } from '../../src/trace/events';
 import type { Violation } from '../property';
+import type { NameRenaming } from '../lib/state-key';
 import { Explanation } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
 import { uafFail } from './report';
@@ -76,9 +77,9 @@ export class MmSwitchWindow {
     return c;
   }
 
-  /** The open windows (function and mm; the store's index only feeds the message). */
-  key(): string {
-    return this.open.map((w) => (w === null ? '-' : `${w.fn}:${w.mm}`)).join(',');
+  /** The open windows (function and mm, renamed by `rename` under symmetry reduction; the store's index only feeds the message). */
+  key(rename?: NameRenaming): string {
+    return this.open.map((w) => (w === null ? '-' : `${w.fn}:${rename === undefined ? w.mm : rename(w.mm)}`)).join(',');
   }
 
   /** Before the mirror applies `ev`. */

@@ -3,7 +3,7 @@
  *
  *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
  *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
- *                  [--max-seconds N] [--workers N] [--por | --no-por] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *                  [--max-seconds N] [--workers N] [--por | --no-por] [--symmetry] [--as-is] [--record] [--fixtures-dir DIR] [--json]
  *
  * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
  * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
@@ -31,6 +31,8 @@ import { toFixture } from './minimum';
 import { checkRecordDir, recordDir } from '../cli/record';
 import { compact, progressLine, progressWanted } from './progress';
 import type { CliIo } from '../cli/io';
+import { propertyById } from '../../properties';
+import type { MirrorProperty } from '../../properties/lib/mirror-property';
 
 /** What the command writes to (the CLI's io, or a test's). */
 export type ExploreIo = Pick<CliIo, 'out' | 'err' | 'progress'>;
@@ -56,6 +58,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'workers', kind: 'value', arg: 'N', help: 'worker threads expanding each level, 1..16 (default 1); the same result as one (docs/explore.md "Two workers"); not with --por' },
   { name: 'por', kind: 'switch', help: 'partial-order reduction (sleep sets, independence checked by the diamond): fewer transitions, same verdicts and minimum, not faster (docs/explore.md); default off' },
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
+  { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -101,6 +104,7 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
     transitionsPerSecond: r.transitionsPerSecond,
     levels: r.levels,
     por: r.por ?? null,
+    symmetry: r.symmetry ?? null,
     warnings: r.warnings,
     ...(cx
       ? {
@@ -134,6 +138,7 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
       (r.sharedViolations ? `; ${r.sharedViolations} violations shared with the base (branches ended)` : ''),
   );
   if (r.por) lines.push(`partial-order reduction (sleep sets): ${r.por.pruned} transitions skipped; ${r.por.diamonds} diamonds computed, ${r.por.independent} independent`);
+  if (r.symmetry) lines.push(`symmetry reduction: a group of order ${r.symmetry.order}${r.symmetry.order === 1 ? ' (no interchangeable processes, threads or kthreads: nothing to reduce)' : ''}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   const cx = r.counterexample;
   if (r.result === 'clean') {
@@ -186,8 +191,11 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
   const por = a.switches.has('por');
   const workers = a.values.has('workers') ? parseIntInRange('--workers', a.values.get('workers'), 1, 16) : 1;
   if (workers > 1 && por) throw new UsageError('--workers and --por: the partial-order reduction runs with one worker only');
+  const symmetry = a.switches.has('symmetry');
+  if (symmetry && por) throw new UsageError('--symmetry and --por: give one of them (the sleep sets are computed on the actual states)');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
+  if (symmetry) checkSymmetricProperties(target.properties ?? selectProperties([], target.engine, config).map((p) => p.id));
 
   const bar = progressLine((s) => io.err(s), io.progress ?? progressWanted(json));
   const level = { depth: -1, startedAt: 0 };
@@ -208,6 +216,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
     maxStates,
     maxSeconds,
     por,
+    symmetry,
     onProgress: (p) =>
       bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
   };
@@ -248,6 +257,12 @@ function exploreReport(
   if (json) io.out(`${JSON.stringify(exploreJson(r, fixture), null, 2)}\n`);
   else io.out(`${exploreText(r, fixture).join('\n')}\n`);
   return r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3;
+}
+
+/** --symmetry: every property must rename names in its key (MirrorProperty.symmetricKey), else a UsageError naming them. */
+function checkSymmetricProperties(ids: readonly string[]): void {
+  const refused = ids.filter((id) => (propertyById(id) as Partial<MirrorProperty> | undefined)?.symmetricKey !== true);
+  if (refused.length > 0) throw new UsageError(`--symmetry: properties ${refused.join(', ')} do not rename task and mm names in their state key (MirrorProperty.symmetricKey); explore them without --symmetry`);
 }
 
 /** One line per op (for logs): `cpu0 preempt(next=idle0); cpu0 step; ...`. */

@@ -35,6 +35,8 @@ import { copyKernelState } from './kernel-copy';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
+import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
+import type { MirrorProperty } from '../../properties/lib/mirror-property';
 
 export interface ExploreProgress {
   /** The level being generated (number of ops of the transitions being checked). */
@@ -76,11 +78,19 @@ export interface ExploreOptions {
    * search, not time, docs/explore.md). Verdicts and the minimum are those of the unreduced search.
    */
   por?: boolean;
+  /**
+   * Symmetry reduction (./symmetry.ts; default false): states equal up to a renaming of the initial
+   * processes of one shape, of the threads of a process, or of the kthreads get one key. Verdicts
+   * and the minimum are those of the unreduced search; nodes stay the actual states, so a
+   * counterexample is a real op list. Every selected property must declare `symmetricKey`; not with `por` or `opFilter`.
+   */
+  symmetry?: boolean;
   /** Called about every 2000 transitions and at the end of every level. */
   onProgress?: (p: ExploreProgress) => void;
   /**
    * Called when a transition reaches a state whose key was seen (with merge on): the ops of the
    * kept state and of the merged one. For soundness tests (test/explore-long/merge-soundness.test.ts).
+   * With `symmetry` the merged state may be a renaming of the kept one (test/explore/symmetric-merge-check.ts).
    */
   onMerge?: (kept: Op[], merged: Op[]) => void;
   /** Called for every violating transition that counts (with stopOnViolation false: all of them). */
@@ -148,6 +158,8 @@ export interface ExploreResult {
   filtered: boolean;
   /** With `por`: sleep-set counts (ops pruned, diamonds computed, independent pairs). */
   por?: PorStats;
+  /** With `symmetry`: the order of the symmetry group used (1: the configuration has none). */
+  symmetry?: { order: number };
   counterexample?: ExploreCounterexample;
 }
 
@@ -218,6 +230,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   if (other.length > 0) {
     throw new Error(`explore: properties ${other.map((p) => p.id).join(', ')} are not mirror-based; the explorer cannot hash their state`);
   }
+  const group = options.symmetry ? symmetryGroupFor(options, boot.state, mirrorProps) : null;
   const { base, own } = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign);
   const warnings: string[] = [];
 
@@ -242,6 +255,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     differentialBase: base,
     warnings,
     filtered: options.opFilter !== undefined,
+    ...(group !== null ? { symmetry: { order: group.order } } : {}),
   };
   const done = (r: ExploreResult['result']): ExploreResult => finishResult(result, r, elapsed());
 
@@ -252,6 +266,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
   const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
   const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+    if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, kernelTexts !== null && mirrorTexts !== null ? { kernel: kernelTexts, mirror: mirrorTexts } : undefined).key;
     const ids = newRenamings();
     if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
     return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
@@ -404,6 +419,20 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
   return done(result.counterexample ? 'counterexample' : 'clean');
+}
+
+/**
+ * The symmetry group for `options.symmetry` (./symmetry.ts), after checking that the search can
+ * use it: not with `por` (sleep sets are computed on actual states' keys), and only with
+ * properties whose key() honours the renaming (MirrorProperty.symmetricKey).
+ */
+function symmetryGroupFor(options: ExploreOptions, initial: KernelState, props: readonly MirrorProperty[]): SymmetryGroup {
+  if (options.por) throw new Error('explore: symmetry reduction and partial-order reduction cannot be combined (give one of them)');
+  // An op filter names tasks and mms (an alphabet of one counterexample's ops): the filtered graph is not invariant under renaming.
+  if (options.opFilter !== undefined) throw new Error('explore: symmetry reduction and an op filter cannot be combined (the filtered ops are not closed under renaming)');
+  const refused = props.filter((p) => p.symmetricKey !== true).map((p) => p.id);
+  if (refused.length > 0) throw new Error(`explore: symmetry reduction: properties ${refused.join(', ')} do not rename task and mm names in their key() (MirrorProperty.symmetricKey)`);
+  return symmetryGroup(initial);
 }
 
 /**

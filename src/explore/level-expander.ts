@@ -23,6 +23,7 @@ import { contractViolation, invalidEventViolation, replayChecked, selectExploreP
 import { fingerprint } from './fingerprint';
 import { copyKernelState } from './kernel-copy';
 import { ExploreMonitor, mirrorPropertiesOf } from './monitor';
+import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
 import { Claim, MAX_OPS, SharedVisitedSet, priority, type SharedVisitedBuffers } from './shared-visited';
 
 /** The options a worker is built from (what ExploreOptions holds that can be posted to a thread). */
@@ -37,6 +38,8 @@ export interface WorkerExploreOptions {
   maxStates?: number;
   /** Date.now() after which the search stops (maxSeconds). */
   deadline?: number;
+  /** Symmetry reduction: the key is ./symmetry.ts symmetricKey() (explore()'s, the same function). */
+  symmetry?: boolean;
 }
 
 /** Shared counters (Int32Array over a SharedArrayBuffer) and their slots. */
@@ -101,6 +104,8 @@ export class LevelExpander {
   private readonly levelStart: number[] = [0, 1];
   private readonly stack: Entry[];
   private readonly fp = new Uint32Array(2);
+  /** With symmetry (and a group that moves something): the group the key canonicalizes under. */
+  private readonly group: SymmetryGroup | null;
 
   constructor(
     private readonly options: WorkerExploreOptions,
@@ -115,6 +120,8 @@ export class LevelExpander {
     const boot = this.engine.init(this.config);
     const init = boot.events[0] as InitEvent;
     this.monitorProps = mirrorPropertiesOf(selectExploreProperties(options.properties, init)).mirror;
+    const group = options.symmetry ? symmetryGroup(boot.state) : null;
+    this.group = group !== null && group.order > 1 ? group : null;
     this.own = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign).own;
     // The root, as explore() builds it (the coordinator checked it: explore() at depth 0).
     const monitor = new ExploreMonitor(init, this.monitorProps);
@@ -133,6 +140,7 @@ export class LevelExpander {
 
   /** Fingerprint of (state, monitors) into this.fp. */
   private keyOf(state: KernelState, m: ExploreMonitor): void {
+    if (this.group !== null) return fingerprint(symmetricKey(state, m, this.group).key, this.fp);
     const ids = newRenamings();
     fingerprint([kernelFingerprint(state, ids), m.hashedKey(ids)], this.fp);
   }

@@ -12,6 +12,19 @@ import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
 import { lanes } from './structural-hash';
 
+/** A renaming of the mirror's names (symmetry reduction, ./symmetry.ts): names, their inverse, tgids, and the canonical order of views. */
+export interface MirrorRenaming {
+  rename: (name: string) => string;
+  inverse: (name: string) => string;
+  tgid: (tgid: string) => string;
+  order: (names: Iterable<string>) => string[];
+}
+
+/** The views of `views` in `sym`'s canonical order of their renamed names (as they are without `sym`). */
+export function viewsInOrder<V>(views: Map<string, V>, sym: MirrorRenaming | undefined): Iterable<V> {
+  return sym === undefined ? views.values() : sym.order([...views.keys()].map(sym.rename)).map((n) => views.get(sym.inverse(n)) as V);
+}
+
 const M1 = 2654435761;
 const M2 = 1597334677;
 let h1 = 0;
@@ -46,7 +59,7 @@ function val(v: unknown): void {
 
 function frame(f: PathFrame): void {
   str(f.fn);
-  str(f.task);
+  str(rn(f.task));
   val(f.cpu);
 }
 
@@ -55,18 +68,38 @@ function frames(l: readonly PathFrame[]): void {
   mix(0x70 ^ (l.length << 8));
 }
 
-/** The mirror's 64-bit hash (as `h1.h2`), covering what mirrorKey() writes. */
-export function mirrorHash(m: Mirror, ids: Renamings): string {
+/** A name under the renaming (none: itself). */
+let rn: (name: string) => string = (x) => x;
+/** A nullable name under the renaming. */
+function name(v: string | null): void {
+  return v === null ? mix(0x11) : str(rn(v));
+}
+
+/**
+ * The mirror's 64-bit hash (as `h1.h2`), covering what mirrorKey() writes; with `sym` (symmetry
+ * reduction), what mirrorKey(m, ids, sym) writes: names renamed, views in `sym`'s order.
+ */
+export function mirrorHash(m: Mirror, ids: Renamings, sym?: MirrorRenaming): string {
+  rn = sym === undefined ? (x) => x : sym.rename;
+  try {
+    return hashOf(m, ids, sym);
+  } finally {
+    rn = (x) => x;
+  }
+}
+
+function hashOf(m: Mirror, ids: Renamings, sym: MirrorRenaming | undefined): string {
   h1 = 0x3c6ef372;
   h2 = 0x1b873593;
   let n = 0;
-  for (const t of m.tasks.values()) {
+  for (const t of viewsInOrder(m.tasks, sym)) {
     mix(0x100);
-    str(t.id);
+    str(rn(t.id));
     str(t.type);
-    val(t.tgid);
-    val(t.mm);
-    val(t.activeMm);
+    if (t.tgid === null || sym === undefined) val(t.tgid);
+    else str(sym.tgid(t.tgid));
+    name(t.mm);
+    name(t.activeMm);
     str(t.state);
     val(t.onCpu);
     val(t.currOn);
@@ -82,24 +115,24 @@ export function mirrorHash(m: Mirror, ids: Renamings): string {
     mix(0x201);
     val(c.id);
     mix(c.online ? 1 : 0);
-    val(c.curr);
-    val(c.current);
+    name(c.curr);
+    name(c.current);
     val(c.mode);
-    val(c.loadedMm);
+    name(c.loadedMm);
     mix(c.isLazy ? 1 : 0);
-    val(c.prevMm);
+    name(c.prevMm);
     val(c.rqMembarrierState);
-    val(c.tempMm);
-    val(c.hazardLazyMm);
-    val(c.hazardDropMm);
+    val(c.tempMm === null || sym === undefined ? c.tempMm : { ...c.tempMm, temp: rn(c.tempMm.temp), saved: c.tempMm.saved === null ? null : rn(c.tempMm.saved) });
+    name(c.hazardLazyMm);
+    name(c.hazardDropMm);
     mix(c.irqsOff ? 1 : 0);
     mix(c.inIrq ? 1 : 0);
   }
   mix(0x202 ^ (m.cpus.length << 12));
   n = 0;
-  for (const x of m.mms.values()) {
+  for (const x of viewsInOrder(m.mms, sym)) {
     mix(0x300);
-    str(x.id);
+    str(rn(x.id));
     mix(x.isStatic ? 1 : 0);
     val(x.users);
     val(x.count);
@@ -158,7 +191,7 @@ function unorderedMap<V>(m: Map<string, V>, seed: number, tag: number, skip: (v:
     const o2 = h2;
     h1 = seed;
     h2 = seed;
-    str(k);
+    str(rn(k));
     each(v);
     s1 = (s1 + h1) | 0;
     s2 = (s2 + h2) | 0;

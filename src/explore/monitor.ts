@@ -14,7 +14,7 @@ import type { Mirror } from '../../properties/lib/mirror';
 import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
-import { mirrorHash } from './mirror-hash';
+import { mirrorHash, viewsInOrder, type MirrorRenaming } from './mirror-hash';
 
 export class ExploreMonitor {
   readonly driver: MirrorDriver;
@@ -52,9 +52,12 @@ export class ExploreMonitor {
     return `${mirrorKey(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
   }
 
-  /** key() with the mirror's part as its 64-bit hash (./mirror-hash.ts) instead of its text: what the explorer's visited set takes. */
-  hashedKey(ids: Renamings): string {
-    return `${mirrorHash(this.mirror, ids)}\n${this.driver.propertyKey(ids)}`;
+  /**
+   * key() with the mirror's part as its 64-bit hash (./mirror-hash.ts) instead of its text: what the
+   * explorer's visited set takes. With `sym` (symmetry reduction), of the renamed mirror and properties.
+   */
+  hashedKey(ids: Renamings, sym?: MirrorRenaming): string {
+    return `${mirrorHash(this.mirror, ids, sym)}\n${this.driver.propertyKey(ids, sym?.rename)}`;
   }
 
   /**
@@ -62,16 +65,16 @@ export class ExploreMonitor {
    * hash, and that this text had no other hash (`seen`: `#hash` -> text and text -> hash; tests:
    * ExploreOptions.checkCollisions).
    */
-  keyChecked(ids: Renamings, seen: Map<string, string>): string {
-    const text = mirrorKey(this.mirror, ids);
-    const h = mirrorHash(this.mirror, ids);
+  keyChecked(ids: Renamings, seen: Map<string, string>, sym?: MirrorRenaming): string {
+    const text = mirrorKey(this.mirror, ids, sym);
+    const h = mirrorHash(this.mirror, ids, sym);
     const had = seen.get(`#${h}`);
     if (had !== undefined && had !== text) throw new Error(`explore: mirror hash collision (${h}) between two different mirror states`);
     const hadHash = seen.get(text);
     if (hadHash !== undefined && hadHash !== h) throw new Error(`explore: one mirror state with two hashes (${hadHash}, ${h}): mirrorHash() reads something mirrorKey() does not write`);
     seen.set(`#${h}`, text);
     seen.set(text, h);
-    return `${text}\n${this.driver.propertyKey(ids)}`;
+    return `${text}\n${this.driver.propertyKey(ids, sym?.rename)}`;
   }
 }
 
@@ -103,32 +106,40 @@ const s = (v: unknown): string => (v === null ? '~' : typeof v === 'object' ? JS
  * The mirror's part of the key: every task, CPU and mm view (without event references; lastMb and
  * lastSerialize are written by the properties' keys (sync-core-before-usermode, membarrier-ordering), relative to what they are compared with), the paths in flight (running per CPU, suspended per task), and the
  * pending IPIs (renamed).
+ *
+ * With `sym` (symmetry reduction, ./symmetry.ts): the key of the mirror renamed by `sym.rename`,
+ * every task and mm name renamed, the task and mm views written in `sym.order` of the renamed
+ * names (the view of `sym.inverse(n)` in n's place), per-task maps renamed before sorting, tgids by `sym.tgid`.
  */
-export function mirrorKey(m: Mirror, ids: Renamings): string {
+export function mirrorKey(m: Mirror, ids: Renamings, sym?: MirrorRenaming): string {
   const out: string[] = [];
-  for (const t of m.tasks.values()) out.push(`t${t.id}:${t.type}:${s(t.tgid)}:${s(t.mm)}:${s(t.activeMm)}:${t.state}:${s(t.onCpu)}:${s(t.currOn)}`);
+  const r = sym === undefined ? (x: string) => x : sym.rename;
+  const rn = (x: string | null) => (x === null ? '~' : r(x));
+  const inOrder = <V>(views: Map<string, V>): Iterable<V> => viewsInOrder(views, sym);
+  for (const t of inOrder(m.tasks)) out.push(`t${r(t.id)}:${t.type}:${t.tgid === null ? '~' : sym === undefined ? t.tgid : sym.tgid(t.tgid)}:${rn(t.mm)}:${rn(t.activeMm)}:${t.state}:${s(t.onCpu)}:${s(t.currOn)}`);
   for (const c of m.cpus) {
     if (c === undefined) {
       out.push('c-');
       continue;
     }
+    const tempMm = c.tempMm === null || sym === undefined ? s(c.tempMm) : JSON.stringify({ ...c.tempMm, temp: r(c.tempMm.temp), saved: c.tempMm.saved === null ? null : r(c.tempMm.saved) });
     out.push(
-      `c${c.id}:${c.online ? 1 : 0}:${c.curr}:${c.current}:${c.mode}:${c.loadedMm}:${c.isLazy ? 1 : 0}:${s(c.prevMm)}:${c.rqMembarrierState}:` +
-        `${s(c.tempMm)}:${s(c.hazardLazyMm)}:${s(c.hazardDropMm)}:${c.irqsOff ? 1 : 0}:${c.inIrq ? 1 : 0}`,
+      `c${c.id}:${c.online ? 1 : 0}:${r(c.curr)}:${r(c.current)}:${c.mode}:${r(c.loadedMm)}:${c.isLazy ? 1 : 0}:${rn(c.prevMm)}:${c.rqMembarrierState}:` +
+        `${tempMm}:${rn(c.hazardLazyMm)}:${rn(c.hazardDropMm)}:${c.irqsOff ? 1 : 0}:${c.inIrq ? 1 : 0}`,
     );
   }
-  for (const x of m.mms.values()) {
-    out.push(`m${x.id}:${x.isStatic ? 1 : 0}:${x.users}:${x.count}:${x.freed ? 1 : 0}:${x.tornDown ? 1 : 0}:${x.membarrierState}:${x.cpumask.map((b) => (b ? 1 : 0)).join('')}:${x.tlbGen}`);
+  for (const x of inOrder(m.mms)) {
+    out.push(`m${r(x.id)}:${x.isStatic ? 1 : 0}:${x.users}:${x.count}:${x.freed ? 1 : 0}:${x.tornDown ? 1 : 0}:${x.membarrierState}:${x.cpumask.map((b) => (b ? 1 : 0)).join('')}:${x.tlbGen}`);
   }
   const paths = m.paths as unknown as PathFramesInternals;
   if (!Array.isArray(paths.running) || !(paths.suspended instanceof Map) || !(paths.perTask instanceof Map) || !Array.isArray(paths.begunOn)) {
     throw new Error('explore: properties/lib/path-frames.ts changed its fields; update mirrorKey() in src/explore/monitor.ts');
   }
-  const frame = (f: PathFrame) => `${f.fn}/${f.task}/${f.cpu}`;
+  const frame = (f: PathFrame) => `${f.fn}/${r(f.task)}/${f.cpu}`;
   out.push(`p${paths.open}:${paths.begunOn.join(',')}`);
   paths.running.forEach((st, cpu) => out.push(`r${cpu}:${st.map(frame).join(',')}`));
-  out.push(`u${[...paths.suspended].filter(([, l]) => l.length > 0).map(([t, l]) => `${t}=${l.map(frame).join(',')}`).sort().join(';')}`);
-  out.push(`n${[...paths.perTask].filter(([, n]) => n !== 0).map(([t, n]) => `${t}=${n}`).sort().join(',')}`);
+  out.push(`u${[...paths.suspended].filter(([, l]) => l.length > 0).map(([t, l]) => `${r(t)}=${l.map(frame).join(',')}`).sort().join(';')}`);
+  out.push(`n${[...paths.perTask].filter(([, n]) => n !== 0).map(([t, n]) => `${r(t)}=${n}`).sort().join(',')}`);
   out.push(`i${[...m.pendingIpis.keys()].map((id) => ids.ipi.name(id)).sort((a, b) => a - b).join(',')}`);
   return out.join('\n');
 }

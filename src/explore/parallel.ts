@@ -109,6 +109,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
     ...(options.differentialAlign !== undefined ? { differentialAlign: options.differentialAlign } : {}),
     stopOnViolation,
     merge,
+    ...(options.symmetry ? { symmetry: true } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxSeconds !== undefined ? { deadline: Date.now() + options.maxSeconds * 1000 - elapsed() * 1000 } : {}),
   };

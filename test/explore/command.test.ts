@@ -87,6 +87,19 @@ describe('lazymm explore', () => {
     expect(run('--depth', '3', '--por').out).toMatch(/partial-order reduction \(sleep sets\): \d+ transitions skipped/);
   });
 
+  it('--symmetry: the same verdict, fewer states with two kthreads, reported', () => {
+    const args = ['--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--kthreads', '2', '--depth', '3', '--json'];
+    const plain = JSON.parse(run(...args).out);
+    const r = run(...args, '--symmetry');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect([doc.result, plain.result]).toEqual(['clean', 'clean']);
+    expect(doc.states).toBeLessThan(plain.states);
+    expect([doc.symmetry, plain.symmetry]).toEqual([{ order: 2 }, null]);
+    expect(run('--depth', '2', '--symmetry').out).toMatch(/symmetry reduction: a group of order 1 \(no interchangeable/);
+    expect(() => run('--symmetry', '--por')).toThrow(/--symmetry and --por/);
+  });
+
   it('exit 3 when --max-states stops the search before the bound', () => {
     const r = run('--depth', '30', '--max-states', '200');
     expect(r.code).toBe(3);
