@@ -10,9 +10,17 @@ import type { LazyStrategy } from './strategies/strategy';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId, type TraceEvent } from '../trace/events';
 import type { VariantFlags } from './variants';
 
+/** The value of knob storeBuffer that also buffers x86's LOADED_MM_SWITCHING store (the default). */
+export const STORE_BUFFER_LOADED_MM = 'rq-membarrier-state+loaded-mm';
+
 export class Kctx {
   /** The stack that sub-paths are pushed on (the running task's frames or the CPU's frame). */
   stack: Frame[] = [];
+  /**
+   * Per CPU, the index in `ev` of the `store_buffered` event of its LOADED_MM_SWITCHING store made in
+   * this op (knob storeBuffer with loaded_mm): a drain in the same op replaces it ({@link drainLoadedMm}).
+   */
+  private readonly loadedMmStoredAt: (number | undefined)[] = [];
 
   constructor(
     readonly s: KernelState,
@@ -76,7 +84,7 @@ export class Kctx {
    */
   setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
     const c = this.s.cpus[cpu];
-    if (this.knobs.storeBuffer === 'rq-membarrier-state') {
+    if (this.knobs.storeBuffer === 'rq-membarrier-state' || this.knobs.storeBuffer === STORE_BUFFER_LOADED_MM) {
       const appears = (value & MEMBARRIER_STATE.GLOBAL_EXPEDITED) !== 0 && (c.rqMembarrierState & MEMBARRIER_STATE.GLOBAL_EXPEDITED) === 0;
       if (appears) {
         c.rqMembarrierStateBuffered = value;
@@ -104,6 +112,12 @@ export class Kctx {
    * an x86 locked RMW, the csd_unlock() release that ends a remote IPI handler.
    */
   drainStoreBuffer(cpu: CpuId, by: string): void {
+    this.drainRqMembarrierState(cpu, by);
+    // Program order: every path that buffers both stores the rq state first (membarrier_switch_mm()
+    // runs before switch_mm_irqs_off() in context_switch()), so FIFO drains it first.
+    this.drainLoadedMm(cpu, by);
+  }
+  private drainRqMembarrierState(cpu: CpuId, by: string): void {
     const c = this.s.cpus[cpu];
     if (c.rqMembarrierStateBuffered == null) return;
     const value = c.rqMembarrierStateBuffered;
@@ -116,6 +130,52 @@ export class Kctx {
     delete c.rqMembarrierStateBuffered;
     c.rqMembarrierState = value;
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
+  }
+  /**
+   * x86 switch_mm_irqs_off()'s "this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING)" by `cpu`.
+   * `loadedMm` is the CPU's own view at once (its NMIs and its own reads forward from the buffer).
+   * With the knob storeBuffer='rq-membarrier-state+loaded-mm' (docs/store-buffer.md, "The second
+   * location") the store waits in the CPU's store buffer until its next drain, the latest x86-TSO
+   * allows: that is the worst case for the remote readers (should_flush_tlb(), which IPIs a CPU it
+   * sees SWITCHING; finish_asid_transition()'s spin), which read {@link visibleLoadedMm}. Trace: a
+   * `store_buffered` event, then a `load_mm` SWITCHING event with `drainedBy` when it becomes
+   * visible; drained in the same op (no other CPU ran in between), the pair is one `load_mm` event,
+   * the trace of a store visible at once.
+   */
+  setLoadedMmSwitching(cpu: CpuId, fn: string): void {
+    const c = this.s.cpus[cpu];
+    this.drainLoadedMm(cpu, fn);
+    if (this.knobs.storeBuffer !== STORE_BUFFER_LOADED_MM) {
+      c.loadedMm = 'SWITCHING';
+      this.emit({ k: 'load_mm', cpu, fn, mm: 'SWITCHING', cr3Write: false, flushed: false });
+      return;
+    }
+    c.loadedMmVisible = c.loadedMm;
+    c.loadedMmBufferedBy = fn;
+    c.loadedMm = 'SWITCHING';
+    this.loadedMmStoredAt[cpu] = this.ev.length;
+    this.emit({ k: 'store_buffered', cpu, fn, loc: 'loaded_mm', value: 'SWITCHING' });
+  }
+  /** per_cpu(cpu_tlbstate.loaded_mm, cpu) read by another CPU: memory, not the writer's buffer. */
+  visibleLoadedMm(cpu: CpuId): MmId | 'SWITCHING' {
+    const c = this.s.cpus[cpu];
+    return c.loadedMmVisible ?? c.loadedMm;
+  }
+  /** The buffered LOADED_MM_SWITCHING store of `cpu`, if any, becomes visible (`by` drains it). */
+  private drainLoadedMm(cpu: CpuId, by: string): void {
+    const c = this.s.cpus[cpu];
+    if (c.loadedMmVisible === undefined) return;
+    const fn = c.loadedMmBufferedBy ?? 'switch_mm_irqs_off';
+    // Deleted, in the reverse order of their addition, as in drainRqMembarrierState().
+    delete c.loadedMmBufferedBy;
+    delete c.loadedMmVisible;
+    const at = this.loadedMmStoredAt[cpu];
+    this.loadedMmStoredAt[cpu] = undefined;
+    const visible: TraceEvent = { k: 'load_mm', cpu, fn, mm: 'SWITCHING', cr3Write: false, flushed: false };
+    // Stored and drained inside one op: no other CPU ran in between, so nothing could read the old
+    // value; the store_buffered event becomes the plain store's event (the trace the knob-off engine has).
+    if (at !== undefined) this.ev[at] = visible;
+    else this.emit({ ...visible, drainedBy: by });
   }
   /**
    * A non-value-returning atomic RMW by `cpu` (atomic_or(), ...): a full barrier on x86 (LOCK

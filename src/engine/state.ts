@@ -102,6 +102,13 @@ export interface CpuState {
   hotplugFrame: Frame | null;
   // x86 cpu_tlbstate
   loadedMm: MmId | 'SWITCHING';
+  /**
+   * Knob storeBuffer='rq-membarrier-state+loaded-mm': cpu_tlbstate.loaded_mm in memory (what other
+   * CPUs read) while this CPU's LOADED_MM_SWITCHING store waits in its store buffer; `loadedMm` is
+   * the CPU's own view. Absent: nothing buffered (a drain deletes both, so equal states hash equal).
+   */
+  loadedMmVisible?: MmId | 'SWITCHING';
+  loadedMmBufferedBy?: string;
   isLazy: boolean;
   /** ctxs[asid].tlb_gen, keyed by mm (ASID aliasing abstracted away). */
   localTlbGen: Record<MmId, number>;
