@@ -43,7 +43,7 @@ const C4_1 = 'membarrier-ordering C4.1 stale rq->membarrier_state';
 /** The store buffer of rq->membarrier_state (docs/store-buffer.md). */
 const STORE_BUFFER: Knobs = { storeBuffer: 'rq-membarrier-state' };
 /** The store buffer of rq->membarrier_state and x86 cpu_tlbstate.loaded_mm (docs/store-buffer.md, "The second location"). */
-const STORE_BUFFER_LOADED_MM: Knobs = { storeBuffer: 'rq-membarrier-state+loaded-mm' };
+const STORE_BUFFER_TLBSTATE: Knobs = { storeBuffer: 'rq-membarrier-state+tlbstate' };
 /** T1 (mm1, one user) registers GLOBAL_EXPEDITED on cpu0 and returns to user; T2 (mm2) on cpu1 calls GLOBAL_EXPEDITED. */
 const REGISTER_ONE_USER = 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*';
 /** T1 registers mm1 (two users: ipi_sync_rq_state() runs on cpu0 and by IPI on cpu1), returns to user; T2 calls GLOBAL_EXPEDITED. */
@@ -141,7 +141,19 @@ export const HAND_KILLS: readonly HandKill[] = [
     config: { cpus: 2, procs: 2, threads: 2, kthreads: 0 },
     ops: 'preempt 0 T4; step 0 x4; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1 x2; step 0 x2; step 1 x2',
     clause: 'tlb-coherence C6.4 flush completed with a stale TLB',
-    knobs: STORE_BUFFER_LOADED_MM,
+    knobs: STORE_BUFFER_TLBSTATE,
+  },
+  {
+    // switch_mm_irqs_off()'s lazy same-mm return: "The barrier synchronizes with the tlb_gen increment
+    // in the TLB shootdown code." cpu0 goes lazy on mm1 (K1) and returns to T1: without the smp_mb()
+    // its is_lazy = false store is still in its store buffer when it reads tlb_gen (0, fresh: no CR3
+    // write) and when cpu1's flush of mm1 reads is_lazy (true: skipped); T1 runs on generation 0.
+    mutant: 'arch/x86:switchMmBegin:drop-mb:0@x86/refcount',
+    kind: 'model gap closed',
+    config: TWO_THREADS,
+    ops: 'syscall 0; schedule 0 K1; step 0*; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1*; step 0*; return_to_user 0 sysret',
+    clause: 'tlb-coherence C6.4 stale TLB in user mode',
+    knobs: STORE_BUFFER_TLBSTATE,
   },
   ...(['powerpc/shootdown', 'arm64/refcount'] as const).flatMap((engine): HandKill[] => [
     {

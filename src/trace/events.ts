@@ -245,10 +245,11 @@ export interface RqMembarrierStateEvent {
 }
 /**
  * The locations whose plain stores the model can buffer (engine knob storeBuffer): rq->membarrier_state
- * (its visibility is a `rq_membarrier_state` event) and x86 cpu_tlbstate.loaded_mm (its
- * LOADED_MM_SWITCHING store; its visibility is a `load_mm` event with `drainedBy`).
+ * (its visibility is a `rq_membarrier_state` event), x86 cpu_tlbstate.loaded_mm (its
+ * LOADED_MM_SWITCHING store; its visibility is a `load_mm` event with `drainedBy`) and x86
+ * cpu_tlbstate_shared.is_lazy (its store of false; its visibility is a `lazy` event with `drainedBy`).
  */
-export type BufferedLocation = 'rq_membarrier_state' | 'loaded_mm';
+export type BufferedLocation = 'rq_membarrier_state' | 'loaded_mm' | 'is_lazy';
 /**
  * A plain store by `cpu` entered its store buffer: visible to `cpu` itself (store forwarding), not
  * yet to other CPUs; its visibility is a later event of the location (`rq_membarrier_state` with
@@ -259,8 +260,8 @@ export interface StoreBufferedEvent {
   cpu: CpuId;
   fn: string;
   loc: BufferedLocation;
-  /** The stored value: rq->membarrier_state's bits, or 'SWITCHING' for loaded_mm. */
-  value: number | 'SWITCHING';
+  /** The stored value: rq->membarrier_state's bits, 'SWITCHING' for loaded_mm, false for is_lazy. */
+  value: number | 'SWITCHING' | false;
 }
 export interface MmMembarrierStateEvent {
   k: 'mm_membarrier_state';
@@ -288,12 +289,17 @@ export interface LoadMmEvent {
    */
   drainedBy?: string;
 }
-/** cpu_tlbstate_shared.is_lazy changed. */
+/**
+ * cpu_tlbstate_shared.is_lazy changed (the CPU's own view). With `drainedBy` (engine knob
+ * storeBuffer='rq-membarrier-state+tlbstate'): the store of false that an earlier `lazy` event made,
+ * followed by a `store_buffered` event, becomes visible to other CPUs here.
+ */
 export interface LazyEvent {
   k: 'lazy';
   cpu: CpuId;
   fn: string;
   lazy: boolean;
+  drainedBy?: string;
 }
 /** The CPU's bit in mm_cpumask(mm) changed (`cpu` is the CPU whose code changed it, `target` the bit). */
 export interface CpumaskEvent {

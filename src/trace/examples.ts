@@ -42,7 +42,7 @@ export const EXAMPLE_EVENTS: { readonly [K in EventKind]: EventOfKind<K> } = {
   store_buffered: { k: 'store_buffered', cpu: 0, fn: 'ipi_sync_rq_state', loc: 'rq_membarrier_state', value: 0x08 },
   mm_membarrier_state: { k: 'mm_membarrier_state', cpu: 0, fn: 'membarrier_register_private_expedited', mm: 'mm1', value: 0x20 },
   load_mm: { k: 'load_mm', cpu: 0, fn: 'switch_mm_irqs_off', mm: 'SWITCHING', cr3Write: false, flushed: false, drainedBy: 'load_new_mm_cr3' },
-  lazy: { k: 'lazy', cpu: 0, fn: 'enter_lazy_tlb', lazy: true },
+  lazy: { k: 'lazy', cpu: 0, fn: 'switch_mm_irqs_off', lazy: false, drainedBy: 'iret' },
   cpumask: { k: 'cpumask', cpu: 0, fn: 'switch_mm_irqs_off', mm: 'mm1', target: 0, set: true },
   mb: { k: 'mb', cpu: 0, fn: 'finish_task_switch' },
   serialize: { k: 'serialize', cpu: 0, fn: 'switch_mm_irqs_off', how: 'write_cr3' },

@@ -286,12 +286,12 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
  * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
  */
 function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
-  const c = k.cpu(cpu);
   // "per_cpu(cpu_tlbstate.loaded_mm, cpu)": memory, not a store still in `cpu`'s store buffer (knob
-  // storeBuffer). The flushing CPU reads its own entry too, but never has one buffered: its
-  // LOADED_MM_SWITCHING store is buffered only between the two steps of its own context switch.
+  // storeBuffer). The flushing CPU reads its own entry too, but its buffer is empty by then:
+  // inc_mm_tlb_gen() (a LOCK XADD, the model's `mb`) drained it.
   const loaded = k.visibleLoadedMm(cpu);
-  if (c.isLazy) return false;
+  // "per_cpu(cpu_tlbstate_shared.is_lazy, cpu)" after smp_rmb(): memory too.
+  if (k.visibleIsLazy(cpu)) return false;
   const filter = k.knob<string>('flushFilter');
   if (filter === 'notLazy') return true;
   // "In cpumask, but not the loaded mm? Periodically remove by flushing": info->trim_cpumask
@@ -342,7 +342,7 @@ function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
   if (!transitionMode(k)) return;
   const m = k.mm(mm);
   // per_cpu(cpu_tlbstate.loaded_mm, cpu) of every CPU of the mask: memory (knob storeBuffer).
-  const active = k.s.cpus.filter((c) => m.cpumask[c.id] && k.visibleLoadedMm(c.id) === mm && !c.isLazy).length;
+  const active = k.s.cpus.filter((c) => m.cpumask[c.id] && k.visibleLoadedMm(c.id) === mm && !k.visibleIsLazy(c.id)).length;
   if (active <= 3 || m.globalAsid) return;
   m.asidTransition = true;
   m.globalAsid = true;

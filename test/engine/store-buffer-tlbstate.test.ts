@@ -1,8 +1,8 @@
 /**
- * The store buffer of x86 cpu_tlbstate.loaded_mm (engine knob storeBuffer='rq-membarrier-state+loaded-mm',
- * the default; docs/store-buffer.md, "The second location"): switch_mm_irqs_off()'s
- * LOADED_MM_SWITCHING store is visible to the switching CPU at once, to other CPUs (should_flush_tlb())
- * only at its next drain. 83b0177a6c48's "else smp_mb()" drains it before the tlb_gen read when
+ * The store buffer of x86 cpu_tlbstate.loaded_mm and cpu_tlbstate_shared.is_lazy (engine knob
+ * storeBuffer='rq-membarrier-state+tlbstate', the default; docs/store-buffer.md, "The second
+ * location"): switch_mm_irqs_off()'s LOADED_MM_SWITCHING store and its is_lazy = false store are
+ * visible to the switching CPU at once, to other CPUs (should_flush_tlb()) only at its next drain. 83b0177a6c48's "else smp_mb()" drains it before the tlb_gen read when
  * cpumask_set_cpu() (a LOCK BTS) does not; variant switching-store-no-mb-in-cpumask drops it.
  */
 import { checkTrace } from '../../properties';
@@ -14,7 +14,7 @@ import type { Op } from '../../src/engine/ops';
 import type { TraceEvent } from '../../src/trace/events';
 import { drive } from './drive';
 
-const LM = { storeBuffer: 'rq-membarrier-state+loaded-mm' };
+const LM = { storeBuffer: 'rq-membarrier-state+tlbstate' };
 
 function kctx(knobs: Record<string, string | boolean>, ev: TraceEvent[] = []): Kctx {
   const { state } = initialState({ cpus: 2, procs: 1, threads: 2, kthreads: 0 }, 'x86', 'refcount', knobs);
@@ -59,6 +59,46 @@ describe('Kctx: the buffered LOADED_MM_SWITCHING store', () => {
     later.atomicRmw(0, 'cpumask_set_cpu'); // an x86 locked RMW drains
     expect(kinds(later.ev)).toEqual(['load_mm=SWITCHING/cpumask_set_cpu']);
     expect(later.visibleLoadedMm(0)).toBe('SWITCHING');
+  });
+});
+
+describe('Kctx: the buffered is_lazy = false store', () => {
+  const lazyCpu0 = (knobs: Record<string, string | boolean>) => {
+    const k = kctx(knobs);
+    k.setLazy(0, 'enter_lazy_tlb', true);
+    return new Kctx(k.s, [], x86Arch, refcountStrategy, knobs, {});
+  };
+  const lazyKinds = (ev: TraceEvent[]) => ev.map((e) => (e.k === 'lazy' ? `lazy=${e.lazy}${e.drainedBy ? `/${e.drainedBy}` : ''}` : e.k === 'store_buffered' ? `buffered:${e.loc}` : e.k));
+
+  it('the CPU sees false at once (the lazy event), other CPUs still read true until a drain', () => {
+    const k = lazyCpu0(LM);
+    k.setLazy(0, 'switch_mm_irqs_off', false);
+    expect([k.cpu(0).isLazy, k.visibleIsLazy(0)]).toEqual([false, true]);
+    expect(lazyKinds(k.ev)).toEqual(['lazy=false', 'buffered:is_lazy']);
+    const later = new Kctx(k.s, [], x86Arch, refcountStrategy, LM, {});
+    later.mb(0, 'iret');
+    expect(lazyKinds(later.ev)).toEqual(['lazy=false/iret', 'mb']);
+    expect(later.visibleIsLazy(0)).toBe(false);
+    expect(Object.keys(later.cpu(0))).not.toContain('isLazyVisible');
+  });
+
+  it('drained in the same op: the store_buffered event is taken out (the knob-off trace), later indices follow', () => {
+    const k = lazyCpu0(LM);
+    k.setLazy(0, 'switch_mm_irqs_off', false);
+    k.setLoadedMmSwitching(0, 'switch_mm_irqs_off');
+    k.mb(0, 'switch_mm_irqs_off');
+    expect(kinds(k.ev)).toEqual(['lazy', 'load_mm=SWITCHING', 'mb']);
+  });
+
+  it('a store of true drains first and is visible at once; without the knob nothing is buffered', () => {
+    const k = lazyCpu0(LM);
+    k.setLazy(0, 'switch_mm_irqs_off', false);
+    k.setLazy(0, 'enter_lazy_tlb', true);
+    expect(lazyKinds(k.ev)).toEqual(['lazy=false', 'lazy=true']);
+    expect(k.visibleIsLazy(0)).toBe(true);
+    const off = lazyCpu0({ storeBuffer: 'rq-membarrier-state' });
+    off.setLazy(0, 'switch_mm_irqs_off', false);
+    expect([lazyKinds(off.ev), off.visibleIsLazy(0)]).toEqual([['lazy=false'], false]);
   });
 });
 
