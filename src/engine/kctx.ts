@@ -10,7 +10,7 @@ import type { LazyStrategy } from './strategies/strategy';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId, type TraceEvent } from '../trace/events';
 import type { VariantFlags } from './variants';
 
-/** The value of knob storeBuffer that also buffers x86's LOADED_MM_SWITCHING store (the default). */
+/** The value of knob storeBuffer that also buffers x86's LOADED_MM_SWITCHING and is_lazy = false stores (the default). */
 export const STORE_BUFFER_TLBSTATE = 'rq-membarrier-state+tlbstate';
 
 export class Kctx {
@@ -18,7 +18,7 @@ export class Kctx {
   stack: Frame[] = [];
   /**
    * Per CPU, the index in `ev` of the `store_buffered` event of its LOADED_MM_SWITCHING store made in
-   * this op (knob storeBuffer with loaded_mm): a drain in the same op replaces it ({@link drainLoadedMm}).
+   * this op (knob storeBuffer={@link STORE_BUFFER_TLBSTATE}): a drain in the same op replaces it ({@link drainLoadedMm}).
    */
   private readonly loadedMmStoredAt: (number | undefined)[] = [];
   /** The same for the `store_buffered` event of an is_lazy store made in this op ({@link drainLazy}). */
@@ -227,6 +227,7 @@ export class Kctx {
     const at = this.lazyStoredAt[cpu];
     this.lazyStoredAt[cpu] = undefined;
     if (at === undefined) {
+      // The one writer whose store is buffered is switch_mm_irqs_off() (setLazy(false)).
       this.emit({ k: 'lazy', cpu, fn: 'switch_mm_irqs_off', lazy: c.isLazy, drainedBy: by });
       return;
     }
