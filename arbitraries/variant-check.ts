@@ -44,6 +44,7 @@
  * | lazy-skips-freed-tables-flush           | x86/refcount       | on                    | on                         | TLB-flush bug, no membarrier                                                           |
  * | flush-skips-switching-cpu               | x86/refcount       | on                    | on                         | TLB-flush bug (should_flush_tlb()), no membarrier                                      |
  * | switching-store-after-tlb-gen-read      | x86/refcount       | on                    | on                         | as flush-skips-switching-cpu                                                           |
+ * | switching-store-no-mb-in-cpumask        | x86/refcount       | on                    | on                         | as flush-skips-switching-cpu (the store buffer of loaded_mm)                           |
  * | nmi-reads-active-mm                     | x86/shootdown      | on                    | on                         | NMI reader bug (knob nmiReader), no membarrier                                         |
  * | shootdown-temporary-mm-hides-lazy       | x86/shootdown      | on                    | on                         | EFI scheme bug (knob efiScheme), no membarrier                                         |
  * | hotplug-clears-cpumask-while-lazy       | powerpc/shootdown  | on                    | (no such knob)             | hotplug bug (knob hotplugFix), no membarrier                                           |

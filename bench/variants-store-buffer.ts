@@ -4,7 +4,7 @@
  *
  *   npx ts-node --transpile-only bench/variants-store-buffer.ts [--seeds N] [--runs N] [--value V]... [--variant ID]...
  *
- * For each variant and each value V (default: none, rq-membarrier-state), the variant's check as
+ * For each variant and each value V (default: none, rq-membarrier-state, rq-membarrier-state+tlbstate; switching-store-no-mb-in-cpumask is caught only with the last), the variant's check as
  * bench/run.ts's variant section runs it (variantCheckOptions, seeds 1..N, --runs per seed, 5 and
  * 4,000 by default) with storeBuffer=V on the variant and on its differential base: caught seeds,
  * the median runs to the first failure that counts (the differential criterion's first "yes", as
@@ -24,7 +24,7 @@ const flag = (name: string, dflt: number) => {
 const list = (name: string) => argv.flatMap((a, i) => (argv[i - 1] === `--${name}` ? [a] : []));
 const SEEDS = flag('seeds', 5);
 const RUNS = flag('runs', 4000);
-const VALUES = list('value').length ? list('value') : ['none', 'rq-membarrier-state'];
+const VALUES = list('value').length ? list('value') : ['none', 'rq-membarrier-state', 'rq-membarrier-state+tlbstate'];
 const IDS = list('variant').length ? list('variant') : VARIANTS.map((v) => v.id);
 
 for (const id of IDS) {

@@ -42,13 +42,15 @@ export function eventSummary(ev: TraceEvent): string {
     case 'rq_membarrier_state':
       return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value)}${ev.drainedBy ? ` (store buffer drained by ${ev.drainedBy})` : ''}`;
     case 'store_buffered':
-      return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value)} into the store buffer (not yet visible to other CPUs)`;
+      if (ev.loc === 'is_lazy') return `${on} ${ev.fn} is_lazy = false stays in the store buffer (not yet visible to other CPUs)`;
+      if (ev.loc === 'loaded_mm') return `${on} ${ev.fn} loaded_mm = LOADED_MM_SWITCHING into the store buffer (not yet visible to other CPUs)`;
+      return `${on} ${ev.fn} rq->membarrier_state = ${hex(ev.value as number)} into the store buffer (not yet visible to other CPUs)`;
     case 'mm_membarrier_state':
       return `${on} ${ev.fn} ${ev.mm}->membarrier_state = ${hex(ev.value)}`;
     case 'load_mm':
-      return `${on} ${ev.fn} load_mm ${ev.mm}, ${ev.cr3Write ? 'CR3 write' : 'no CR3 write'}${ev.flushed ? ', flushed' : ''}`;
+      return `${on} ${ev.fn} load_mm ${ev.mm}, ${ev.cr3Write ? 'CR3 write' : 'no CR3 write'}${ev.flushed ? ', flushed' : ''}${ev.drainedBy ? ` (store buffer drained by ${ev.drainedBy})` : ''}`;
     case 'lazy':
-      return `${on} ${ev.fn} is_lazy = ${ev.lazy}`;
+      return `${on} ${ev.fn} is_lazy = ${ev.lazy}${ev.drainedBy ? ` (store buffer drained by ${ev.drainedBy})` : ''}`;
     case 'cpumask':
       return `${on} ${ev.fn} ${ev.set ? 'sets' : 'clears'} cpu${ev.target} in mm_cpumask(${ev.mm})`;
     case 'mb':

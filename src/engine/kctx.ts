@@ -10,9 +10,19 @@ import type { LazyStrategy } from './strategies/strategy';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId, type TraceEvent } from '../trace/events';
 import type { VariantFlags } from './variants';
 
+/** The value of knob storeBuffer that also buffers x86's LOADED_MM_SWITCHING and is_lazy = false stores (the default). */
+export const STORE_BUFFER_TLBSTATE = 'rq-membarrier-state+tlbstate';
+
 export class Kctx {
   /** The stack that sub-paths are pushed on (the running task's frames or the CPU's frame). */
   stack: Frame[] = [];
+  /**
+   * Per CPU, the index in `ev` of the `store_buffered` event of its LOADED_MM_SWITCHING store made in
+   * this op (knob storeBuffer={@link STORE_BUFFER_TLBSTATE}): a drain in the same op replaces it ({@link drainLoadedMm}).
+   */
+  private readonly loadedMmStoredAt: (number | undefined)[] = [];
+  /** The same for the `store_buffered` event of an is_lazy store made in this op ({@link drainLazy}). */
+  private readonly lazyStoredAt: (number | undefined)[] = [];
 
   constructor(
     readonly s: KernelState,
@@ -76,7 +86,7 @@ export class Kctx {
    */
   setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
     const c = this.s.cpus[cpu];
-    if (this.knobs.storeBuffer === 'rq-membarrier-state') {
+    if (this.knobs.storeBuffer === 'rq-membarrier-state' || this.knobs.storeBuffer === STORE_BUFFER_TLBSTATE) {
       const appears = (value & MEMBARRIER_STATE.GLOBAL_EXPEDITED) !== 0 && (c.rqMembarrierState & MEMBARRIER_STATE.GLOBAL_EXPEDITED) === 0;
       if (appears) {
         c.rqMembarrierStateBuffered = value;
@@ -104,6 +114,14 @@ export class Kctx {
    * an x86 locked RMW, the csd_unlock() release that ends a remote IPI handler.
    */
   drainStoreBuffer(cpu: CpuId, by: string): void {
+    // Program order (FIFO): every path that buffers more than one location stores the rq state
+    // first (membarrier_switch_mm() runs before switch_mm_irqs_off() in context_switch()), then
+    // switch_mm_irqs_off() stores is_lazy, then LOADED_MM_SWITCHING.
+    this.drainRqMembarrierState(cpu, by);
+    this.drainLazy(cpu, by);
+    this.drainLoadedMm(cpu, by);
+  }
+  private drainRqMembarrierState(cpu: CpuId, by: string): void {
     const c = this.s.cpus[cpu];
     if (c.rqMembarrierStateBuffered == null) return;
     const value = c.rqMembarrierStateBuffered;
@@ -118,6 +136,52 @@ export class Kctx {
     this.emit({ k: 'rq_membarrier_state', cpu, fn, value, drainedBy: by });
   }
   /**
+   * x86 switch_mm_irqs_off()'s "this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING)" by `cpu`.
+   * `loadedMm` is the CPU's own view at once (its NMIs and its own reads forward from the buffer).
+   * With the knob storeBuffer='rq-membarrier-state+tlbstate' (docs/store-buffer.md, "The second
+   * location") the store waits in the CPU's store buffer until its next drain, the latest x86-TSO
+   * allows: that is the worst case for the remote readers (should_flush_tlb(), which IPIs a CPU it
+   * sees SWITCHING; finish_asid_transition()'s spin), which read {@link visibleLoadedMm}. Trace: a
+   * `store_buffered` event, then a `load_mm` SWITCHING event with `drainedBy` when it becomes
+   * visible; drained in the same op (no other CPU ran in between), the pair is one `load_mm` event,
+   * the trace of a store visible at once.
+   */
+  setLoadedMmSwitching(cpu: CpuId, fn: string): void {
+    const c = this.s.cpus[cpu];
+    this.drainLoadedMm(cpu, fn);
+    if (this.knobs.storeBuffer !== STORE_BUFFER_TLBSTATE) {
+      c.loadedMm = 'SWITCHING';
+      this.emit({ k: 'load_mm', cpu, fn, mm: 'SWITCHING', cr3Write: false, flushed: false });
+      return;
+    }
+    c.loadedMmVisible = c.loadedMm;
+    c.loadedMmBufferedBy = fn;
+    c.loadedMm = 'SWITCHING';
+    this.loadedMmStoredAt[cpu] = this.ev.length;
+    this.emit({ k: 'store_buffered', cpu, fn, loc: 'loaded_mm', value: 'SWITCHING' });
+  }
+  /** per_cpu(cpu_tlbstate.loaded_mm, cpu) read by another CPU: memory, not the writer's buffer. */
+  visibleLoadedMm(cpu: CpuId): MmId | 'SWITCHING' {
+    const c = this.s.cpus[cpu];
+    return c.loadedMmVisible ?? c.loadedMm;
+  }
+  /** The buffered LOADED_MM_SWITCHING store of `cpu`, if any, becomes visible (`by` drains it). */
+  private drainLoadedMm(cpu: CpuId, by: string): void {
+    const c = this.s.cpus[cpu];
+    if (c.loadedMmVisible === undefined) return;
+    const fn = c.loadedMmBufferedBy ?? 'switch_mm_irqs_off';
+    // Deleted, in the reverse order of their addition, as in drainRqMembarrierState().
+    delete c.loadedMmBufferedBy;
+    delete c.loadedMmVisible;
+    const at = this.loadedMmStoredAt[cpu];
+    this.loadedMmStoredAt[cpu] = undefined;
+    const visible: TraceEvent = { k: 'load_mm', cpu, fn, mm: 'SWITCHING', cr3Write: false, flushed: false };
+    // Stored and drained inside one op: no other CPU ran in between, so nothing could read the old
+    // value; the store_buffered event becomes the plain store's event (the trace the knob-off engine has).
+    if (at !== undefined) this.ev[at] = visible;
+    else this.emit({ ...visible, drainedBy: by });
+  }
+  /**
    * A non-value-returning atomic RMW by `cpu` (atomic_or(), ...): a full barrier on x86 (LOCK
    * prefix), unordered on arm64 and powerpc ({@link ArchHooks.lockedRmwDrainsStoreBuffer}). Emits no
    * `mb`: the model does not track locked instructions as barriers; only their store-buffer effect.
@@ -129,9 +193,51 @@ export class Kctx {
     mm.membarrierState = value;
     this.emit({ k: 'mm_membarrier_state', cpu, fn, mm: mm.id, value });
   }
+  /**
+   * this_cpu_write(cpu_tlbstate_shared.is_lazy, lazy) by `cpu` (x86). The `lazy` event is the CPU's
+   * own view, at once (what the properties read). With the knob storeBuffer='rq-membarrier-state+tlbstate'
+   * a store of false over a true in memory (switch_mm_irqs_off()'s "if (was_lazy) ... is_lazy, false")
+   * waits in the store buffer until the CPU's next drain: the latest x86-TSO allows, the worst case
+   * for should_flush_tlb(), which skips a CPU it reads lazy ({@link visibleIsLazy}). A store of true
+   * (enter_lazy_tlb()) drains the buffer (FIFO) and is visible at once, the worst case too. Trace: a
+   * `store_buffered` event after the `lazy` event, and a second `lazy` event with `drainedBy` when
+   * it becomes visible; drained in the same op, the `store_buffered` event is taken out again.
+   */
   setLazy(cpu: CpuId, fn: string, lazy: boolean): void {
-    this.s.cpus[cpu].isLazy = lazy;
+    const c = this.s.cpus[cpu];
+    const buffer = !lazy && this.knobs.storeBuffer === STORE_BUFFER_TLBSTATE && this.visibleIsLazy(cpu);
+    if (!buffer) this.drainLazy(cpu, fn);
+    else if (c.isLazyVisible === undefined) c.isLazyVisible = c.isLazy;
+    c.isLazy = lazy;
     this.emit({ k: 'lazy', cpu, fn, lazy });
+    if (!buffer) return;
+    this.lazyStoredAt[cpu] = this.ev.length;
+    this.emit({ k: 'store_buffered', cpu, fn, loc: 'is_lazy', value: false });
+  }
+  /** per_cpu(cpu_tlbstate_shared.is_lazy, cpu) read by another CPU: memory, not the writer's buffer. */
+  visibleIsLazy(cpu: CpuId): boolean {
+    const c = this.s.cpus[cpu];
+    return c.isLazyVisible ?? c.isLazy;
+  }
+  /** The buffered is_lazy store of `cpu`, if any, becomes visible (`by` drains it). */
+  private drainLazy(cpu: CpuId, by: string): void {
+    const c = this.s.cpus[cpu];
+    if (c.isLazyVisible === undefined) return;
+    delete c.isLazyVisible;
+    const at = this.lazyStoredAt[cpu];
+    this.lazyStoredAt[cpu] = undefined;
+    if (at === undefined) {
+      // The one writer whose store is buffered is switch_mm_irqs_off() (setLazy(false)).
+      this.emit({ k: 'lazy', cpu, fn: 'switch_mm_irqs_off', lazy: c.isLazy, drainedBy: by });
+      return;
+    }
+    // Stored and drained inside one op: nothing could read the old value (see drainLoadedMm()).
+    this.ev.splice(at, 1);
+    for (const list of [this.loadedMmStoredAt, this.lazyStoredAt]) {
+      list.forEach((i, n) => {
+        if (i !== undefined && i > at) list[n] = i - 1;
+      });
+    }
   }
   /**
    * cpumask_set_cpu() / cpumask_clear_cpu() of mm_cpumask(mm) by `cpu`: set_bit() / clear_bit(), a

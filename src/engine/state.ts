@@ -102,7 +102,20 @@ export interface CpuState {
   hotplugFrame: Frame | null;
   // x86 cpu_tlbstate
   loadedMm: MmId | 'SWITCHING';
+  /**
+   * Knob storeBuffer='rq-membarrier-state+tlbstate': cpu_tlbstate.loaded_mm in memory (what other
+   * CPUs read) while this CPU's LOADED_MM_SWITCHING store waits in its store buffer; `loadedMm` is
+   * the CPU's own view. Absent: nothing buffered (a drain deletes both, so equal states hash equal).
+   */
+  loadedMmVisible?: MmId | 'SWITCHING';
+  loadedMmBufferedBy?: string;
+  /** cpu_tlbstate_shared.is_lazy: this CPU's own view (the last store it made). */
   isLazy: boolean;
+  /**
+   * The same knob: is_lazy in memory while this CPU's store of false waits in its store buffer.
+   * Absent: nothing buffered.
+   */
+  isLazyVisible?: boolean;
   /** ctxs[asid].tlb_gen, keyed by mm (ASID aliasing abstracted away). */
   localTlbGen: Record<MmId, number>;
   /** Hazard strategy: rq->lazy_mm (hazard pointer) and rq->drop_mm (owns one mm_count). */

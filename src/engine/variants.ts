@@ -205,6 +205,16 @@ export const VARIANTS: readonly VariantDef[] = [
     flags: {},
     knobs: { switchingStore: 'afterTlbGenRead' },
   },
+  {
+    id: 'switching-store-no-mb-in-cpumask',
+    base: { arch: 'x86', strategy: 'refcount' },
+    property: 'tlb-coherence',
+    change: "switch_mm_irqs_off() without the 'else smp_mb()' when the CPU is already in mm_cpumask(next) (v6.15-v6.17): only barrier() orders the LOADED_MM_SWITCHING store before the tlb_gen read, so the store can wait in the x86 store buffer past it (needs the default store buffer, storeBuffer='rq-membarrier-state+tlbstate')",
+    breaks: 'tlb-coherence (C6.4: the switching CPU read the old tlb_gen, the flusher still read the old loaded_mm from memory and skipped it)',
+    fixedBy: '83b0177a6c48 "x86/mm: Fix SMP ordering in switch_mm_irqs_off()" (Peter Zijlstra / Ingo Molnar, reported by Stephen Dolan; Fixes: 209954cbc7d0 "x86/mm/tlb: Update mm_cpumask lazily"; v6.18, CVE-2025-40174); thread: Stephen Dolan, "x86/mm: Finishing off the fix for a should_flush_tlb race", LKML 9 Oct 2025',
+    flags: {},
+    knobs: { switchingStoreFence: 'barrier' },
+  },
 ];
 
 export function variantById(id: string): VariantDef | undefined {

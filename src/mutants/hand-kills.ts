@@ -4,7 +4,8 @@
  * - `property gap closed`: the mutant survived every search until a property clause was added;
  *   the list shows the new clause fails on the mutant and not on the unmutated engine;
  * - `model gap closed`: the model could not show the bug until it represented what the bug changes
- *   (the store buffer of rq->membarrier_state, knob storeBuffer; the entry's `knobs`);
+ *   (the store buffer of rq->membarrier_state or of x86 cpu_tlbstate.loaded_mm, knob storeBuffer;
+ *   the entry's `knobs`);
  * - `search gap`: the properties already see the bug, but the generated runs rarely reach it.
  * The bench (bench/mutants.ts) counts these mutants as killable whatever the searches do, so a
  * search gap lowers the kill rate instead of vanishing from the denominator.
@@ -41,6 +42,8 @@ const C4_START = 'membarrier-ordering C4 interval starts in the window ((a)-(e) 
 const C4_1 = 'membarrier-ordering C4.1 stale rq->membarrier_state';
 /** The store buffer of rq->membarrier_state (docs/store-buffer.md). */
 const STORE_BUFFER: Knobs = { storeBuffer: 'rq-membarrier-state' };
+/** The store buffer of rq->membarrier_state and x86 cpu_tlbstate.loaded_mm (docs/store-buffer.md, "The second location"). */
+const STORE_BUFFER_TLBSTATE: Knobs = { storeBuffer: 'rq-membarrier-state+tlbstate' };
 /** T1 (mm1, one user) registers GLOBAL_EXPEDITED on cpu0 and returns to user; T2 (mm2) on cpu1 calls GLOBAL_EXPEDITED. */
 const REGISTER_ONE_USER = 'syscall 0; membarrier_register 0 GLOBAL_EXPEDITED; step 0*; return_to_user 0 sysret; syscall 1; membarrier 1 GLOBAL_EXPEDITED; step 1*';
 /** T1 registers mm1 (two users: ipi_sync_rq_state() runs on cpu0 and by IPI on cpu1), returns to user; T2 calls GLOBAL_EXPEDITED. */
@@ -73,6 +76,10 @@ export const HAND_KILLS: readonly HandKill[] = [
       'syscall 1; schedule 1 T3; step 1*; return_to_user 1 sysret; syscall 0; membarrier_register 0 PRIVATE_EXPEDITED; step 0*; ' +
       'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; syscall 1; schedule 1 T2; step 1*; return_to_user 1 sysret; step 0*',
     clause: 'membarrier-ordering C4.3 no barrier after the update the scan missed ((a)-(e) pairing)',
+    // cpu1 is still in mm_cpumask(mm1) when it switches back to T2: since 83b0177a6c48 (knob
+    // switchingStoreFence='smp_mb', the default) switch_mm_irqs_off()'s "else smp_mb()" orders T2
+    // after the rq->curr store, so these ops kill the mutant only on the v6.15-v6.17 kernel.
+    knobs: { switchingStoreFence: 'barrier' },
   },
   {
     // cpu1's text_poke() leaves text_poke_mm's mask with its bit still set; cpu0's text_poke() then
@@ -124,6 +131,30 @@ export const HAND_KILLS: readonly HandKill[] = [
       'membarrier 0 PRIVATE_EXPEDITED; step 0 x3; kthread_use_mm 1 mm1; step 1*; step 0*',
     clause: C4_START,
   },
+  {
+    // 83b0177a6c48's "else smp_mb()" in switch_mm_irqs_off() (Stephen Dolan's race, CVE-2025-40174):
+    // cpu0 returns from T4 (mm2) to T1 (mm1), still in mm_cpumask(mm1), so no LOCK BTS; without the
+    // barrier LOADED_MM_SWITCHING is still in its store buffer when cpu1's flush of mm1 bumps tlb_gen
+    // and should_flush_tlb() reads cpu0's loaded_mm (mm2): no IPI, and cpu0 loads mm1 at generation 0.
+    mutant: 'arch/x86:switchMmBegin:drop-mb:1@x86/refcount',
+    kind: 'model gap closed',
+    config: { cpus: 2, procs: 2, threads: 2, kthreads: 0 },
+    ops: 'preempt 0 T4; step 0 x4; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1 x2; step 0 x2; step 1 x2',
+    clause: 'tlb-coherence C6.4 flush completed with a stale TLB',
+    knobs: STORE_BUFFER_TLBSTATE,
+  },
+  {
+    // switch_mm_irqs_off()'s lazy same-mm return: "The barrier synchronizes with the tlb_gen increment
+    // in the TLB shootdown code." cpu0 goes lazy on mm1 (K1) and returns to T1: without the smp_mb()
+    // its is_lazy = false store is still in its store buffer when it reads tlb_gen (0, fresh: no CR3
+    // write) and when cpu1's flush of mm1 reads is_lazy (true: skipped); T1 runs on generation 0.
+    mutant: 'arch/x86:switchMmBegin:drop-mb:0@x86/refcount',
+    kind: 'model gap closed',
+    config: TWO_THREADS,
+    ops: 'syscall 0; schedule 0 K1; step 0*; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1*; step 0*; return_to_user 0 sysret',
+    clause: 'tlb-coherence C6.4 stale TLB in user mode',
+    knobs: STORE_BUFFER_TLBSTATE,
+  },
   ...(['powerpc/shootdown', 'arm64/refcount'] as const).flatMap((engine): HandKill[] => [
     {
       // sync_runqueues_membarrier_state()'s single-user path: "this_cpu_write(runqueues.membarrier_state,
@@ -167,5 +198,11 @@ export function handKillFor(id: string, knobs: Knobs = {}): HandKill | undefined
   const arch = id.slice(id.lastIndexOf('@') + 1).split('/')[0] as keyof typeof KNOBS_BY_ARCH;
   const defs = KNOBS_BY_ARCH[arch] ?? [];
   const value = (k: string) => (k in knobs ? knobs[k] : defs.find((d) => d.name === k)?.default);
-  return Object.entries(h.knobs ?? {}).every(([k, v]) => value(k) === v) ? h : undefined;
+  // storeBuffer values name the buffered locations joined by '+': an engine that buffers more
+  // locations than a kill needs still has the kill's store buffer.
+  const has = (k: string, v: unknown) => {
+    const got = value(k);
+    return got === v || (k === 'storeBuffer' && typeof got === 'string' && typeof v === 'string' && got.split('+').includes(v));
+  };
+  return Object.entries(h.knobs ?? {}).every(([k, v]) => has(k, v)) ? h : undefined;
 }

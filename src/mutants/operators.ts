@@ -58,7 +58,7 @@ const NOTHING = 'void 0;';
 const REF_CALLS = new Set(['mmgrab', 'mmdrop', 'mmget', 'mmput', 'moveRef', 'mmgrab_lazy_tlb', 'mmdrop_lazy_tlb', 'move_lazy']);
 const DROP_CALLS = new Set(['mmdrop', 'mmput', 'mmdrop_lazy_tlb']);
 /** Calls that publish state other CPUs read (Kctx setters, hazard slots, refcounts, MMU switches, barriers). */
-const STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy|Cpumask)|setHazardSlot|mb|switch_mm_irqs_off|switchMm|enter_lazy_tlb|leave_mm|sync_core_before_usermode|kernel_to_user|change_current_mm|membarrier\w+)$/;
+const STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy|LoadedMmSwitching|Cpumask)|setHazardSlot|mb|switch_mm_irqs_off|switchMm|enter_lazy_tlb|leave_mm|sync_core_before_usermode|kernel_to_user|change_current_mm|membarrier\w+)$/;
 
 const where = (c: FileCtx, n: ts.Node) => {
   const clause = caseOf(n);
@@ -270,7 +270,7 @@ function swapStores(c: FileCtx): RawSite[] {
 }
 
 /** Kctx setters that are one store (not barriers, references, cpumasks or whole kernel calls). */
-const ONE_STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy)|setHazardSlot)$/;
+const ONE_STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy|LoadedMmSwitching)|setHazardSlot)$/;
 
 function dropStore(c: FileCtx): RawSite[] {
   const out: RawSite[] = [];

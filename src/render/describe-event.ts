@@ -74,15 +74,17 @@ export function describeEvent(e: TraceEvent, ctx: DescribeContext): EventText {
     case 'rq_membarrier_state':
       return { text: `rq->membarrier_state = ${hex(e.value)}${e.drainedBy ? ` visible (drained by ${e.drainedBy})` : ''}`, fn: e.fn };
     case 'store_buffered':
-      return { text: `rq->membarrier_state = ${hex(e.value)} (store buffer)`, fn: e.fn };
+      if (e.loc === 'loaded_mm') return { text: 'loaded_mm = LOADED_MM_SWITCHING (store buffer)', fn: e.fn };
+      if (e.loc === 'is_lazy') return { text: 'is_lazy = false still in the store buffer', fn: e.fn };
+      return { text: `rq->membarrier_state = ${hex(e.value as number)} (store buffer)`, fn: e.fn };
     case 'mm_membarrier_state':
       return { text: `${e.mm}->membarrier_state = ${hex(e.value)}`, fn: e.fn };
     case 'load_mm': {
       const what = e.mm === 'SWITCHING' ? 'loaded_mm = LOADED_MM_SWITCHING' : e.cr3Write ? `write CR3 ${e.mm}` : `loaded_mm = ${e.mm}`;
-      return { text: `${what}${e.flushed ? ' (flush)' : ''}`, fn: e.fn };
+      return { text: `${what}${e.flushed ? ' (flush)' : ''}${e.drainedBy ? ` visible (drained by ${e.drainedBy})` : ''}`, fn: e.fn };
     }
     case 'lazy':
-      return { text: `is_lazy = ${e.lazy}`, fn: e.fn };
+      return { text: `is_lazy = ${e.lazy}${e.drainedBy ? ` visible (drained by ${e.drainedBy})` : ''}`, fn: e.fn };
     case 'cpumask':
       return { text: `cpumask_${e.set ? 'set' : 'clear'}_cpu(${e.target}, ${e.mm})`, fn: e.fn };
     case 'user_enter':

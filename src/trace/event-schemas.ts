@@ -6,7 +6,7 @@
  */
 import type { EventKind } from './events';
 import {
-  anyOfTypes, arr, bool, int, lit, nul, nullable, obj, oneOfValues, opt, record, str,
+  anyOf, anyOfTypes, arr, bool, int, lit, nul, nullable, obj, oneOfValues, opt, record, str,
   type OptionalField, type Schema,
 } from './schema-builder';
 
@@ -27,7 +27,7 @@ export const IPI_FUNCS = [
 ] as const;
 export const USER_ENTRY_VIAS = ['sysret', 'iret'] as const;
 export const USER_EXIT_VIAS = ['syscall', 'irq', 'ipi'] as const;
-export const BUFFERED_LOCATIONS = ['rq_membarrier_state'] as const;
+export const BUFFERED_LOCATIONS = ['rq_membarrier_state', 'loaded_mm', 'is_lazy'] as const;
 
 const C_IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 
@@ -104,13 +104,15 @@ export const EVENT_SCHEMAS = {
   switch_to: event('switch_to', { fn: lit('context_switch'), prev: taskId, task: taskId }),
   prev_mm: event('prev_mm', { fn: fnName, mm: nullable(mmId) }),
   rq_membarrier_state: event('rq_membarrier_state', { fn: fnName, value: nat, drainedBy: opt(str({ minLength: 1 })) }),
-  store_buffered: event('store_buffered', { fn: fnName, loc: oneOfValues(BUFFERED_LOCATIONS), value: nat }),
+  // value: the rq->membarrier_state bits, 'SWITCHING' (x86's LOADED_MM_SWITCHING, the one loaded_mm
+  // store buffered) or false (the one is_lazy store buffered).
+  store_buffered: event('store_buffered', { fn: fnName, loc: oneOfValues(BUFFERED_LOCATIONS), value: anyOf(anyOf(nat, lit('SWITCHING')), lit(false)) }),
   mm_membarrier_state: event('mm_membarrier_state', { fn: fnName, mm: mmId, value: nat }),
   load_mm: event('load_mm', {
     // 'SWITCHING' (x86's LOADED_MM_SWITCHING sentinel) is a string like any mm id.
-    fn: fnName, mm: mmId, cr3Write: bool(), flushed: bool(),
+    fn: fnName, mm: mmId, cr3Write: bool(), flushed: bool(), drainedBy: opt(str({ minLength: 1 })),
   }),
-  lazy: event('lazy', { fn: fnName, lazy: bool() }),
+  lazy: event('lazy', { fn: fnName, lazy: bool(), drainedBy: opt(str({ minLength: 1 })) }),
   cpumask: event('cpumask', { fn: fnName, mm: mmId, target: cpuId, set: bool() }),
   mb: event('mb', { fn: fnName }),
   serialize: event('serialize', { fn: fnName, how: str({ minLength: 1 }) }),

@@ -243,8 +243,13 @@ export interface RqMembarrierStateEvent {
   value: number;
   drainedBy?: string;
 }
-/** The locations whose plain stores the model can buffer (engine knob storeBuffer). */
-export type BufferedLocation = 'rq_membarrier_state';
+/**
+ * The locations whose plain stores the model can buffer (engine knob storeBuffer): rq->membarrier_state
+ * (its visibility is a `rq_membarrier_state` event), x86 cpu_tlbstate.loaded_mm (its
+ * LOADED_MM_SWITCHING store; its visibility is a `load_mm` event with `drainedBy`) and x86
+ * cpu_tlbstate_shared.is_lazy (its store of false; its visibility is a `lazy` event with `drainedBy`).
+ */
+export type BufferedLocation = 'rq_membarrier_state' | 'loaded_mm' | 'is_lazy';
 /**
  * A plain store by `cpu` entered its store buffer: visible to `cpu` itself (store forwarding), not
  * yet to other CPUs; its visibility is a later event of the location (`rq_membarrier_state` with
@@ -255,7 +260,8 @@ export interface StoreBufferedEvent {
   cpu: CpuId;
   fn: string;
   loc: BufferedLocation;
-  value: number;
+  /** The stored value: rq->membarrier_state's bits, 'SWITCHING' for loaded_mm, false for is_lazy. */
+  value: number | 'SWITCHING' | false;
 }
 export interface MmMembarrierStateEvent {
   k: 'mm_membarrier_state';
@@ -276,13 +282,24 @@ export interface LoadMmEvent {
   mm: MmId | 'SWITCHING';
   cr3Write: boolean;
   flushed: boolean;
+  /**
+   * Engine knob storeBuffer with loaded_mm: this LOADED_MM_SWITCHING store sat in the CPU's store
+   * buffer (its `store_buffered` event is earlier) and becomes visible to other CPUs here, drained by
+   * `drainedBy`. The CPU itself saw it from the `store_buffered` event on.
+   */
+  drainedBy?: string;
 }
-/** cpu_tlbstate_shared.is_lazy changed. */
+/**
+ * cpu_tlbstate_shared.is_lazy changed (the CPU's own view). With `drainedBy` (engine knob
+ * storeBuffer='rq-membarrier-state+tlbstate'): the store of false that an earlier `lazy` event made,
+ * followed by a `store_buffered` event, becomes visible to other CPUs here.
+ */
 export interface LazyEvent {
   k: 'lazy';
   cpu: CpuId;
   fn: string;
   lazy: boolean;
+  drainedBy?: string;
 }
 /** The CPU's bit in mm_cpumask(mm) changed (`cpu` is the CPU whose code changed it, `target` the bit). */
 export interface CpumaskEvent {

@@ -61,6 +61,9 @@ export const oneOfValues = <const V extends readonly (string | number)[]>(
 export const anyOfTypes = <T>(types: readonly ('string' | 'number' | 'boolean')[]): Schema<T> =>
   typed({ type: [...types] });
 
+/** A value that matches `a` or `b`. */
+export const anyOf = <A, B>(a: Schema<A>, b: Schema<B>): Schema<A | B> => typed({ anyOf: [a, b] });
+
 /** `s` or null. Keeps the schema flat (type arrays, enum + null) so ajv's errors stay readable. */
 export function nullable<T>(s: Schema<T>): Schema<T | null> {
   if (typeof s.type === 'string') return typed({ ...s, type: [s.type, 'null'] });

@@ -40,7 +40,7 @@ describe('trace event schema: coverage of the TraceEvent union', () => {
     expect(branch.additionalProperties).toBe(false);
     const example = EXAMPLE_EVENTS[k as EventKind] as unknown as Json;
     expect(Object.keys(branch.properties as Json).sort()).toEqual(Object.keys(example).sort());
-    const optional = k === 'membarrier' ? ['ret', 'shortCircuit'] : k === 'init' ? ['irqsTracked'] : k === 'rq_membarrier_state' ? ['drainedBy'] : [];
+    const optional = k === 'membarrier' ? ['ret', 'shortCircuit'] : k === 'init' ? ['irqsTracked'] : k === 'rq_membarrier_state' || k === 'load_mm' || k === 'lazy' ? ['drainedBy'] : [];
     expect([...(branch.required as string[])].sort()).toEqual(Object.keys(example).filter((f) => !optional.includes(f)).sort());
   });
 });

@@ -67,16 +67,19 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
   }
   // >= v6.15: "this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING)" before the cpumask
   // update and the tlb_gen read; <= v6.14 (and the 6.1/6.6/6.12 stable trees) only after the read.
-  if (split && k.knob<string>('switchingStore') === 'beforeTlbGenRead') {
-    c.loadedMm = 'SWITCHING';
-    k.emit({ k: 'load_mm', cpu, fn: 'switch_mm_irqs_off', mm: 'SWITCHING', cr3Write: false, flushed: false });
-  }
+  // A plain store: with knob storeBuffer it waits in the store buffer (Kctx.setLoadedMmSwitching()).
+  if (split && k.knob<string>('switchingStore') === 'beforeTlbGenRead') k.setLoadedMmSwitching(cpu, 'switch_mm_irqs_off');
   if (k.knob<string>('cpumaskPolicy') === 'eager-clear' && prev !== INIT_MM && prev !== 'SWITCHING') {
     // <= v6.13: cpumask_clear_cpu(cpu, mm_cpumask(prev)) on every switch away.
     k.setCpumask(cpu, 'switch_mm_irqs_off', k.mm(prev), cpu, false);
   }
-  // "Start receiving IPIs and then read tlb_gen".
+  // "Make sure this CPU is set in mm_cpumask() such that we'll receive invalidation IPIs. Rely on
+  // the smp_mb() implied by cpumask_set_cpu()'s atomic operation, or explicitly provide one. [...]
+  // This way switch_mm() must see the new tlb_gen or flush_tlb_mm_range() must see the new
+  // loaded_mm, or both." (83b0177a6c48, v6.18; knob switchingStoreFence='barrier': v6.15-v6.17 had
+  // only barrier() here, so an x86 store buffer could hold LOADED_MM_SWITCHING past the tlb_gen read).
   if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
+  else if (k.knob<string>('switchingStoreFence') === 'smp_mb') k.mb(cpu, 'switch_mm_irqs_off');
   const gen = nm.tlbGen;
   // choose_new_asid(): "Global ASIDs are always up to date": ns.need_flush = 0 (knob asidTransition).
   if (transitionMode(k) && usesGlobalAsid(k, next)) return { gen, needFlush: false, sameMm: false, globalAsid: true };
@@ -87,7 +90,9 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
 function switchMmFinish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: SwitchPlan): void {
   const c = k.cpu(cpu);
   // reload_tlb: load_new_mm_cr3(): write_cr3() is serializing ("many callers of this function
-  // expect that load_cr3() is serializing").
+  // expect that load_cr3() is serializing"), and comes before the loaded_mm store ("Make sure we
+  // write CR3 before loaded_mm"): a LOADED_MM_SWITCHING store still buffered is visible by then.
+  k.drainStoreBuffer(cpu, 'load_new_mm_cr3');
   c.loadedMm = next;
   k.emit({ k: 'load_mm', cpu, fn, mm: next, cr3Write: true, flushed: plan.needFlush });
   k.mb(cpu, 'load_new_mm_cr3');
@@ -281,8 +286,12 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
  * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
  */
 function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
-  const c = k.cpu(cpu);
-  if (c.isLazy) return false;
+  // "per_cpu(cpu_tlbstate.loaded_mm, cpu)": memory, not a store still in `cpu`'s store buffer (knob
+  // storeBuffer). The flushing CPU reads its own entry too, but its buffer is empty by then:
+  // inc_mm_tlb_gen() (a LOCK XADD, the model's `mb`) drained it.
+  const loaded = k.visibleLoadedMm(cpu);
+  // "per_cpu(cpu_tlbstate_shared.is_lazy, cpu)" after smp_rmb(): memory too.
+  if (k.visibleIsLazy(cpu)) return false;
   const filter = k.knob<string>('flushFilter');
   if (filter === 'notLazy') return true;
   // "In cpumask, but not the loaded mm? Periodically remove by flushing": info->trim_cpumask
@@ -290,8 +299,8 @@ function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
   // then clears its stale bit.
   if (trim) return true;
   // 6db2526c1d69 without fea4e317f9e7 (v6.14.0; CVE-2025-37964): no LOADED_MM_SWITCHING clause.
-  if (filter === 'shouldFlushNoSwitching') return c.loadedMm === mm;
-  return c.loadedMm === 'SWITCHING' || c.loadedMm === mm;
+  if (filter === 'shouldFlushNoSwitching') return loaded === mm;
+  return loaded === 'SWITCHING' || loaded === mm;
 }
 
 /**
@@ -308,8 +317,9 @@ function finishAsidTransition(k: Kctx, cpu: CpuId, ipi: Ipi, noSpin = false): { 
   if (!transitionMode(k) || !m.asidTransition) return { spin: false, ipis: [] };
   const mask = k.s.cpus.filter((c) => c.online && m.cpumask[c.id]);
   // (exit_mmap(): nobody can switch to the mm any more, a switching CPU is leaving it.)
-  if (!noSpin && mask.some((c) => c.loadedMm === 'SWITCHING')) return { spin: true, ipis: [] };
-  if (!mask.some((c) => c.loadedMm === mm && !c.loadedAsidGlobal)) {
+  // READ_ONCE(per_cpu(cpu_tlbstate.loaded_mm, cpu)): memory (knob storeBuffer).
+  if (!noSpin && mask.some((c) => k.visibleLoadedMm(c.id) === 'SWITCHING')) return { spin: true, ipis: [] };
+  if (!mask.some((c) => k.visibleLoadedMm(c.id) === mm && !c.loadedAsidGlobal)) {
     m.asidTransition = false;
     return { spin: false, ipis: [] };
   }
@@ -331,7 +341,8 @@ function finishAsidTransition(k: Kctx, cpu: CpuId, ipi: Ipi, noSpin = false): { 
 function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
   if (!transitionMode(k)) return;
   const m = k.mm(mm);
-  const active = k.s.cpus.filter((c) => m.cpumask[c.id] && c.loadedMm === mm && !c.isLazy).length;
+  // per_cpu(cpu_tlbstate.loaded_mm, cpu) of every CPU of the mask: memory (knob storeBuffer).
+  const active = k.s.cpus.filter((c) => m.cpumask[c.id] && k.visibleLoadedMm(c.id) === mm && !k.visibleIsLazy(c.id)).length;
   if (active <= 3 || m.globalAsid) return;
   m.asidTransition = true;
   m.globalAsid = true;
