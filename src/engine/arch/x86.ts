@@ -81,8 +81,9 @@ function switchMmBegin(k: Kctx, cpu: CpuId, fn: string, next: MmId, split: boole
   if (next !== INIT_MM && !nm.cpumask[cpu]) k.setCpumask(cpu, 'switch_mm_irqs_off', nm, cpu, true);
   else if (k.knob<string>('switchingStoreFence') === 'smp_mb') k.mb(cpu, 'switch_mm_irqs_off');
   const gen = nm.tlbGen;
-  // choose_new_asid(): "Global ASIDs are always up to date": ns.need_flush = 0 (knob asidTransition).
-  if (transitionMode(k) && usesGlobalAsid(k, next)) return { gen, needFlush: false, sameMm: false, globalAsid: true };
+  // choose_new_asid(): "Global ASIDs are always up to date": ns.need_flush = 0 (knob invlpgb: every
+  // user mm, or with asidTransition those consider_global_asid() promoted).
+  if (usesGlobalAsid(k, next)) return { gen, needFlush: false, sameMm: false, globalAsid: true };
   return { gen, needFlush: next !== INIT_MM && (c.localTlbGen[next] ?? -1) !== gen, sameMm: false };
 }
 
@@ -103,14 +104,17 @@ function switchMmFinish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: Switc
     c.localTlbGen[next] = plan.gen;
     k.emit({ k: 'local_tlb_gen', cpu, fn: 'switch_mm_irqs_off', mm: next, gen: plan.gen });
   }
-  if (transitionMode(k)) {
-    // this_cpu_write(cpu_tlbstate.loaded_mm_asid, ns.asid): the global ASID, which INVLPGB keeps
-    // up to date on every CPU, so the TLB is as fresh as the generation read.
-    c.loadedAsidGlobal = plan.globalAsid === true;
-    if (plan.globalAsid) {
-      c.localTlbGen[next] = plan.gen;
-      k.emit({ k: 'local_tlb_gen', cpu, fn: 'choose_new_asid', mm: next, gen: plan.gen });
-    }
+  // this_cpu_write(cpu_tlbstate.loaded_mm_asid, ns.asid) (knob asidTransition; with invlpgb alone
+  // loadedAsidGlobal() derives it from the mm).
+  if (transitionMode(k)) c.loadedAsidGlobal = plan.globalAsid === true;
+  if (plan.globalAsid) {
+    // The global ASID, which INVLPGB keeps up to date on every CPU: the TLB is as fresh as the
+    // generation read, or fresher when a broadcast flush completed after that read (its
+    // broadcastTlbFlush() already set this CPU's generation: the kernel writes no ctxs[].tlb_gen for
+    // a global ASID, so nothing can make the TLB older again).
+    const gen = Math.max(c.localTlbGen[next] ?? -1, plan.gen);
+    c.localTlbGen[next] = gen;
+    k.emit({ k: 'local_tlb_gen', cpu, fn: 'choose_new_asid', mm: next, gen });
   }
 }
 
@@ -233,8 +237,11 @@ function broadcastTlbFlush(k: Kctx, _cpu: CpuId, mmId: MmId, gen: number): boole
     // INVLPGB invalidates the global ASID: a CPU still running the mm on its per-CPU ASID is not
     // flushed (finish_asid_transition() IPIs it).
     if (transitionMode(k) && c.loadedMm === mmId && !c.loadedAsidGlobal) continue;
-    c.localTlbGen[mmId] = gen;
-    k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen });
+    // An invalidation never makes a TLB older: when another CPU's broadcast of a later generation
+    // already reached this one (two flushes of the mm in flight), it stays at that generation.
+    const fresh = Math.max(c.localTlbGen[mmId] ?? -1, gen);
+    c.localTlbGen[mmId] = fresh;
+    k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen: fresh });
   }
   return true;
 }
