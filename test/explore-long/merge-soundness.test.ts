@@ -9,12 +9,11 @@
  * - merged pairs: states the search merged, continued by the same weighted random ops, give the
  *   same verdict (property, clause, op) and enable the same ops.
  */
-import type { Op } from '../../src/engine/ops';
 import type { EngineSpec } from '../../src/run/types';
 import type { ModelConfig } from '../../src/engine/contract';
 import { explore } from '../../src/explore/explore';
 import { clauseMinima } from '../explore/clause-minima';
-import { checkMerges, prng } from '../explore/merge-check';
+import { checkMerges, sampleMerges } from '../explore/merge-check';
 
 const minima = (engine: EngineSpec, config: ModelConfig, depth: number, merge: boolean, properties?: string[]): Record<string, number> =>
   clauseMinima(engine, config, depth, { merge, properties }).min;
@@ -57,17 +56,7 @@ describe('state merging is sound', () => {
     ];
     let violations = 0;
     for (const c of cases) {
-      const pairs: [Op[], Op[]][] = [];
-      const rnd = prng(3);
-      let seen = 0;
-      const r = explore({
-        ...c, differentialBase: null, stopOnViolation: false,
-        onMerge: (kept, merged) => {
-          seen++;
-          if (pairs.length < 100) pairs.push([kept, merged]);
-          else if (rnd() * seen < 100) pairs[Math.floor(rnd() * 100)] = [kept, merged];
-        },
-      });
+      const { pairs, result: r } = sampleMerges({ ...c, differentialBase: null, stopOnViolation: false }, 100);
       expect(pairs.length).toBe(100);
       const stats = { runs: 0, violations: 0 };
       expect(checkMerges(c.engine, c.config, r.properties, pairs, 2, 30, 5, stats)).toEqual([]);

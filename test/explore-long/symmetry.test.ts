@@ -9,10 +9,9 @@
  */
 import type { EngineSpec } from '../../src/run/types';
 import type { ModelConfig } from '../../src/engine/contract';
-import type { Op } from '../../src/engine/ops';
 import { explore } from '../../src/explore/explore';
 import { clauseMinima } from '../explore/clause-minima';
-import { prng } from '../explore/merge-check';
+import { sampleMerges } from '../explore/merge-check';
 import { checkSymmetricMerges } from '../explore/symmetric-merge-check';
 import { sameWithTwoWorkers } from '../explore/workers-same';
 
@@ -61,17 +60,7 @@ describe('symmetry reduction is sound: larger cases', () => {
     let violations = 0;
     let renamed = 0;
     for (const c of cases) {
-      const pairs: [Op[], Op[]][] = [];
-      const rnd = prng(3);
-      let seen = 0;
-      const r = explore({
-        ...c, differentialBase: null, stopOnViolation: false, symmetry: true,
-        onMerge: (kept, merged) => {
-          seen++;
-          if (pairs.length < 600) pairs.push([kept, merged]);
-          else if (rnd() * seen < 600) pairs[Math.floor(rnd() * 600)] = [kept, merged];
-        },
-      });
+      const { pairs, result: r } = sampleMerges({ ...c, differentialBase: null, stopOnViolation: false, symmetry: true }, 600);
       expect(pairs.length).toBe(600);
       // Only the merges that needed a renaming (the others are equal states: test/explore-long/merge-soundness.test.ts).
       const stats = { runs: 0, violations: 0, renamed: 0 };

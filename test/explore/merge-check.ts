@@ -4,13 +4,14 @@
  * continuation) on both, and every op must be enabled on both.
  */
 import { createEngine } from '../../src/engine/build';
-import type { ModelConfig } from '../../src/engine/contract';
+import type { Engine, ModelConfig } from '../../src/engine/contract';
 import type { Op } from '../../src/engine/ops';
 import type { EngineSpec } from '../../src/run/types';
 import type { InitEvent } from '../../src/trace/events';
-import { createTraceChecker, propertyById, type Property } from '../../properties';
+import { createTraceChecker, propertyById, type Property, type TraceChecker } from '../../properties';
 import { DEFAULT_WEIGHTS, ReplayError, replayMonitored, startRun } from '../../arbitraries';
 import { mulberry32 } from '../../src/trace-io/generate-trace';
+import { explore, type ExploreOptions, type ExploreResult } from '../../src/explore/explore';
 
 /** A small deterministic PRNG (mulberry32, shared with the trace generator). */
 export const prng = mulberry32;
@@ -20,6 +21,49 @@ export interface MergeMismatch {
   merged: Op[];
   continuation: Op[];
   why: string;
+}
+
+/**
+ * A random continuation of `length` ops drawn on the state `kept` reaches, with the campaign's op
+ * weights.
+ */
+export function drawContinuation(engine: Engine<unknown>, config: ModelConfig, kept: readonly Op[], length: number, rnd: () => number): Op[] {
+  const r = startRun(engine, config);
+  kept.forEach((op, i) => r.applyRecorded(op, i));
+  for (let i = 0; i < length; i++) if (r.choose(Math.floor(rnd() * 2 ** 31), DEFAULT_WEIGHTS) === undefined) break;
+  return r.ops.slice(kept.length);
+}
+
+/** The verdict of `prefix` then `ops`, as text: pass, the violation and its continuation op, or why it did not run. */
+export function continuationVerdict(engine: Engine<unknown>, config: ModelConfig, prefix: readonly Op[], ops: readonly Op[], make: (init: InitEvent) => TraceChecker): string {
+  try {
+    const o = replayMonitored(engine, config, [...prefix, ...ops], make);
+    if (o.error) return `error ${o.error.message}`;
+    if (!o.violation) return 'pass';
+    return `${o.violation.property} ${o.violation.clause} at continuation op ${o.opsToViolation - prefix.length}`;
+  } catch (e) {
+    if (e instanceof ReplayError) return `not enabled: continuation op ${e.opIndex - prefix.length}`;
+    throw e;
+  }
+}
+
+/**
+ * A uniform sample (reservoir, seed 3) of `size` of the (kept path, merged path) pairs that the search
+ * with `options` merges, and the search's result.
+ */
+export function sampleMerges(options: ExploreOptions, size: number): { pairs: [Op[], Op[]][]; result: ExploreResult } {
+  const pairs: [Op[], Op[]][] = [];
+  const rnd = prng(3);
+  let seen = 0;
+  const result = explore({
+    ...options,
+    onMerge: (kept, merged) => {
+      seen++;
+      if (pairs.length < size) pairs.push([kept, merged]);
+      else if (rnd() * seen < size) pairs[Math.floor(rnd() * size)] = [kept, merged];
+    },
+  });
+  return { pairs, result };
 }
 
 /** Check `pairs` with `continuations` random continuations of `length` ops each. */
@@ -40,24 +84,9 @@ export function checkMerges(
   const out: MergeMismatch[] = [];
   for (const [kept, merged] of pairs) {
     for (let c = 0; c < continuations; c++) {
-      // Draw a continuation on the kept path's state, with the campaign's op weights.
-      const r = startRun(engine, config);
-      kept.forEach((op, i) => r.applyRecorded(op, i));
-      for (let i = 0; i < length; i++) if (r.choose(Math.floor(rnd() * 2 ** 31), DEFAULT_WEIGHTS) === undefined) break;
-      const cont = r.ops.slice(kept.length);
-      const run = (prefix: Op[]) => {
-        try {
-          const o = replayMonitored(engine, config, [...prefix, ...cont], make);
-          if (o.error) return `error ${o.error.message}`;
-          if (!o.violation) return 'pass';
-          return `${o.violation.property} ${o.violation.clause} at continuation op ${o.opsToViolation - prefix.length}`;
-        } catch (e) {
-          if (e instanceof ReplayError) return `not enabled: continuation op ${e.opIndex - prefix.length}`;
-          throw e;
-        }
-      };
-      const a = run(kept);
-      const b = run(merged);
+      const cont = drawContinuation(engine, config, kept, length, rnd);
+      const a = continuationVerdict(engine, config, kept, cont, make);
+      const b = continuationVerdict(engine, config, merged, cont, make);
       stats.runs++;
       if (a !== 'pass') stats.violations++;
       if (a !== b) out.push({ kept, merged, continuation: cont, why: `kept: ${a}; merged: ${b}` });

@@ -12,8 +12,7 @@ import type { EngineSpec } from '../../src/run/types';
 import type { InitEvent } from '../../src/trace/events';
 import { compose, inverse, renameOp, symmetricKey, symmetryGroup } from '../../src/explore/symmetry';
 import { createTraceChecker, propertyById, type Property } from '../../properties';
-import { DEFAULT_WEIGHTS, ReplayError, replayMonitored, startRun } from '../../arbitraries';
-import { prng, type MergeMismatch } from './merge-check';
+import { continuationVerdict, drawContinuation, prng, type MergeMismatch } from './merge-check';
 import { boot, step } from './symmetry-world';
 
 export function checkSymmetricMerges(
@@ -51,23 +50,9 @@ export function checkSymmetricMerges(
     if (isRenaming) stats.renamed++;
     else if (onlyRenamed) continue;
     for (let c = 0; c < continuations; c++) {
-      const r = startRun(a.engine, config);
-      kept.forEach((op, i) => r.applyRecorded(op, i));
-      for (let i = 0; i < length; i++) if (r.choose(Math.floor(rnd() * 2 ** 31), DEFAULT_WEIGHTS) === undefined) break;
-      const cont = r.ops.slice(kept.length);
-      const run = (prefix: Op[], ops: Op[]) => {
-        try {
-          const o = replayMonitored(a.engine, config, [...prefix, ...ops], make);
-          if (o.error) return `error ${o.error.message}`;
-          if (!o.violation) return 'pass';
-          return `${o.violation.property} ${o.violation.clause} at continuation op ${o.opsToViolation - prefix.length}`;
-        } catch (e) {
-          if (e instanceof ReplayError) return `not enabled: continuation op ${e.opIndex - prefix.length}`;
-          throw e;
-        }
-      };
-      const va = run(kept, cont);
-      const vb = run(merged, cont.map((op) => renameOp(op, s)));
+      const cont = drawContinuation(a.engine, config, kept, length, rnd);
+      const va = continuationVerdict(a.engine, config, kept, cont, make);
+      const vb = continuationVerdict(a.engine, config, merged, cont.map((op) => renameOp(op, s)), make);
       stats.runs++;
       if (va !== 'pass') stats.violations++;
       if (va !== vb) out.push({ kept, merged, continuation: cont, why: `kept: ${va}; merged (ops renamed): ${vb}` });
