@@ -9,7 +9,7 @@ export interface CampaignOptions {
   engines: EngineSpec[];
   /** Random runs per engine. Default 200. */
   runs?: number;
-  /** Most ops per run. Default 120. */
+  /** Most ops per run. Default: the search's (160 under `weighted2`, 120 otherwise). */
   maxOps?: number;
   /** One seed for every engine; default: each engine's own derived seed. */
   seed?: number;

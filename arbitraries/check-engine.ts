@@ -41,7 +41,7 @@ export interface EngineCheckOptions<S> {
   runs?: number;
   /** fast-check seed. Default: derived from the engine id. */
   seed?: number;
-  /** Most ops per run. Default 120. */
+  /** Most ops per run. Default: the search's (160 under `weighted2`, 120 otherwise). */
   maxOps?: number;
   /** A fixed configuration; generated (and shrunk) when absent. */
   config?: ModelConfig;

@@ -54,7 +54,7 @@ export function fastCheckSearch(
 
 export const generatorSearch: Search = {
   name: 'generator',
-  description: "the weighted generator: runCheck's weight profiles with the race/TLB focus rules, runs of 0..120 ops (runCheck's and the campaign's default)",
+  description: "the weighted generator: runCheck's weight profiles with the race/TLB focus rules, runs of 0..120 ops (runCheck's and the campaign's default until weighted2, 40..160 ops, replaced it)",
   run: (target, options) => fastCheckSearch(target, options, profilesFor(target.properties)),
 };
 

@@ -21,7 +21,7 @@ export interface CheckOptions {
   runs?: number;
   /** fast-check seed (default: derived from the engine id, so runs are reproducible). */
   seed?: number;
-  /** Maximum ops per run (default 120). */
+  /** Maximum ops per run (default: the search's; 160 under `weighted2`, 120 under `weighted`). */
   maxOps?: number;
   /** Fixed model configuration; when absent the configuration is generated too. */
   config?: ModelConfig;

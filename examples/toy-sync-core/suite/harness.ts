@@ -1,4 +1,4 @@
-// lazymm-generated sha256:30c2962255ba8646634deb854a1e8101a00feb4059bb6be074ce7a27cba72c41 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
+// lazymm-generated sha256:3da74eceacee837b2565928be1a5e12aa7f90217b345e055a8f572bd8ca759f4 (lazymm generate-suite rewrites this file while it is unedited; once you edit it, it is yours)
 /**
  * The harness of this suite (written by lazymm generate-suite): it drives the engine with lazymm's
  * arbitraries (fast-check interleavings, shrinking, op-level minimisation), checks one lazymm
@@ -35,7 +35,7 @@ export interface PropertyCheckOptions {
   runs?: number;
   /** fast-check seed (default $LAZYMM_SEED, else derived from the engine id). */
   seed?: number;
-  /** Most ops per run (default lazymm's, 120). */
+  /** Most ops per run (default lazymm's: 160 under its default search). */
   maxOps?: number;
 }
 

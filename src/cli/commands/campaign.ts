@@ -16,9 +16,11 @@ import { HTML_FLAG, htmlDir } from '../html-output';
 import { writeCampaignReports } from '../campaign/html-reports';
 import { parseShard, shardOf, type Shard } from '../../run/shard';
 import { progressLine, progressWanted } from '../../explore/progress';
+import { LONG_RUN_MAX_OPS } from '../../../arbitraries/long-runs';
 
 /** Defaults measured to keep the whole campaign well under 45 s on a 2-core machine (docs/cli.md). */
-export const CAMPAIGN_DEFAULTS = { runs: 1000, searchFactor: 10, maxOps: 120 } as const;
+/** maxOps: the default search's (`weighted2`: runs of 40..160 ops, arbitraries/long-runs.ts). */
+export const CAMPAIGN_DEFAULTS = { runs: 1000, searchFactor: 10, maxOps: LONG_RUN_MAX_OPS } as const;
 
 export const CAMPAIGN_FLAGS: readonly FlagSpec[] = [
   { name: 'runs', kind: 'value', arg: 'N', help: `random runs per engine and property (default ${CAMPAIGN_DEFAULTS.runs})` },

@@ -39,7 +39,7 @@ export interface PropertyCheckOptions {
   runs?: number;
   /** fast-check seed (default $LAZYMM_SEED, else derived from the engine id). */
   seed?: number;
-  /** Most ops per run (default lazymm's, 120). */
+  /** Most ops per run (default lazymm's: 160 under its default search). */
   maxOps?: number;
 }
 
