@@ -54,7 +54,7 @@ export function eventSummary(ev: TraceEvent): string {
     case 'cpumask':
       return `${on} ${ev.fn} ${ev.set ? 'sets' : 'clears'} cpu${ev.target} in mm_cpumask(${ev.mm})`;
     case 'mb':
-      return `${on} mb (${ev.fn})`;
+      return ev.how === 'lock' ? `${on} mb (${ev.fn}, a LOCK-prefixed RMW)` : `${on} mb (${ev.fn})`;
     case 'serialize':
       return `${on} serialize (${ev.how}, ${ev.fn})`;
     case 'user_enter':

@@ -182,12 +182,22 @@ export class Kctx {
     else this.emit({ ...visible, drainedBy: by });
   }
   /**
-   * A non-value-returning atomic RMW by `cpu` (atomic_or(), ...): a full barrier on x86 (LOCK
-   * prefix), unordered on arm64 and powerpc ({@link ArchHooks.lockedRmwDrainsStoreBuffer}). Emits no
-   * `mb`: the model does not track locked instructions as barriers; only their store-buffer effect.
+   * A non-value-returning atomic RMW by `cpu` (atomic_or(), set_bit(), ...): unordered on arm64 and
+   * powerpc (Documentation/atomic_t.txt: "The RMW ops ... that do not return a value are
+   * unordered"), a full barrier on x86 ({@link ArchHooks.lockedRmwDrainsStoreBuffer}), where it is a
+   * LOCK-prefixed instruction: "Locked instructions have a total order" and "Loads and stores are
+   * not reordered with locked instructions" (Intel SDM vol. 3, 8.2.2). The x86 kernel relies on it:
+   * "Atomic operations are already serializing on x86" (arch/x86/include/asm/barrier.h, where
+   * smp_mb__before_atomic() / smp_mb__after_atomic() are barrier()), and switch_mm_irqs_off() "Rely
+   * on the smp_mb() implied by cpumask_set_cpu()'s atomic operation" (83b0177a6c48). So on x86 it
+   * drains the store buffer (the barrier completes only once the buffer has drained, as in
+   * {@link mb}) and is an `mb` event with `how: 'lock'`, a barrier the membarrier properties count.
+   * It is not core-serializing (SDM vol. 3, 8.3 lists no locked instruction): no `serialize`.
    */
   atomicRmw(cpu: CpuId, fn: string): void {
-    if (this.arch.lockedRmwDrainsStoreBuffer) this.drainStoreBuffer(cpu, fn);
+    if (!this.arch.lockedRmwDrainsStoreBuffer) return;
+    this.drainStoreBuffer(cpu, fn);
+    this.emit({ k: 'mb', cpu, fn, how: 'lock' });
   }
   setMmMembarrierState(cpu: CpuId, fn: string, mm: MmState, value: number): void {
     mm.membarrierState = value;

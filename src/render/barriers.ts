@@ -31,6 +31,10 @@ export function belongsBack(b: Barrier, carrier: TraceEvent, tags: readonly stri
   return b.fn === carrier.fn || (HELPERS[carrier.k] ?? []).includes(b.fn);
 }
 
+/** An x86 locked RMW's barrier (`how: 'lock'`) right before the store it is part of (set_bit(), atomic_or()). */
+const isLockOf = (b: Barrier | undefined, next: TraceEvent): boolean =>
+  b?.k === 'mb' && b.how === 'lock' && (next.k === 'cpumask' || next.k === 'mm_membarrier_state');
+
 /**
  * How many of `run` (barriers right before `next`) are not part of `next`: the index in `run` where
  * `next`'s own barriers start. An IRET's serialize (and the mb before it) precede its user_enter (a
@@ -41,6 +45,8 @@ export function forwardStart(run: readonly Barrier[], next: TraceEvent): number 
   if (next.k === 'user_enter' && run[to - 1]?.k === 'serialize') {
     to--;
     if (run[to - 1]?.k === 'mb') to--;
+  } else if (isLockOf(run[to - 1], next)) {
+    to--;
   } else if (isBarrierPhase(next)) {
     while (to > 0 && run[to - 1].k === 'mb' && run[to - 1].fn === next.fn) to--;
   }
@@ -52,6 +58,7 @@ export function forwardStart(run: readonly Barrier[], next: TraceEvent): number 
  * a CR3 write or an IRET is plain `serialize`, and membarrier's own smp_mb() phases need no `[mb]`.
  */
 export function tag(b: Barrier, carrier: TraceEvent | undefined): string | null {
+  if (b.k === 'mb' && b.how === 'lock') return 'mb: LOCK';
   if (b.k === 'mb') return carrier?.k === 'membarrier' && carrier.phase.startsWith('mb_') ? null : 'mb';
   const implied = (carrier?.k === 'load_mm' && b.how === 'write_cr3') || (carrier?.k === 'user_enter' && b.how === carrier.via);
   return implied ? 'serialize' : `serialize(${b.how})`;
@@ -59,6 +66,7 @@ export function tag(b: Barrier, carrier: TraceEvent | undefined): string | null 
 
 /** A barrier on a row of its own: `smp_mb()`, `smp_mb__after_spinlock()`, `sync_core()`, `serialize(iret)`. */
 export function barrierText(b: Barrier): string {
+  if (b.k === 'mb' && b.how === 'lock') return `${b.fn}() (LOCK)`;
   if (b.k === 'mb') return b.fn.startsWith('smp_mb') ? `${b.fn}()` : 'smp_mb()';
   return b.how === 'sync_core' ? 'sync_core()' : `serialize(${b.how})`;
 }

@@ -21,7 +21,7 @@ export class EventPhraser {
     let text: string;
     if (e.k === 'init') text = `start_kernel(): ${e.arch}/${e.strategy}`;
     else if (e.k === 'path') text = `${e.fn}() ${e.phase === 'begin' ? 'begins' : 'ends'} (${e.task})`;
-    else if (e.k === 'mb') text = 'smp_mb()';
+    else if (e.k === 'mb') text = e.how === 'lock' ? `${e.fn}(): LOCK-prefixed, a full barrier` : 'smp_mb()';
     else if (e.k === 'serialize') text = `serialize (${e.how})`;
     // An event kind the renderer does not know yet (a newer trace) still gets a line of its own.
     else text = (describeEvent(e, this.ctx) as { text?: string } | undefined)?.text ?? `${e.k}${otherFields(e)}`;

@@ -114,7 +114,7 @@ export const EVENT_SCHEMAS = {
   }),
   lazy: event('lazy', { fn: fnName, lazy: bool(), drainedBy: opt(str({ minLength: 1 })) }),
   cpumask: event('cpumask', { fn: fnName, mm: mmId, target: cpuId, set: bool() }),
-  mb: event('mb', { fn: fnName }),
+  mb: event('mb', { fn: fnName, how: opt(lit('lock')) }),
   serialize: event('serialize', { fn: fnName, how: str({ minLength: 1 }) }),
   user_enter: event('user_enter', { fn: fnName, task: taskId, via: oneOfValues(USER_ENTRY_VIAS) }),
   user_exit: event('user_exit', { fn: fnName, task: taskId, via: oneOfValues(USER_EXIT_VIAS) }),

@@ -315,6 +315,12 @@ export interface MbEvent {
   k: 'mb';
   cpu: CpuId;
   fn: string;
+  /**
+   * 'lock': the barrier of an x86 LOCK-prefixed read-modify-write (`fn`: the kernel function, e.g.
+   * `cpumask_set_cpu`, `atomic_or`), a full barrier but not core-serializing. Absent: `smp_mb()` or
+   * an instruction that implies one (a value-returning atomic, a CR3 write, IRET).
+   */
+  how?: 'lock';
 }
 /** A core-serializing instruction (or context-synchronizing event) executed on `cpu`. */
 export interface SerializeEvent {

@@ -44,7 +44,7 @@ export const EXAMPLE_EVENTS: { readonly [K in EventKind]: EventOfKind<K> } = {
   load_mm: { k: 'load_mm', cpu: 0, fn: 'switch_mm_irqs_off', mm: 'SWITCHING', cr3Write: false, flushed: false, drainedBy: 'load_new_mm_cr3' },
   lazy: { k: 'lazy', cpu: 0, fn: 'switch_mm_irqs_off', lazy: false, drainedBy: 'iret' },
   cpumask: { k: 'cpumask', cpu: 0, fn: 'switch_mm_irqs_off', mm: 'mm1', target: 0, set: true },
-  mb: { k: 'mb', cpu: 0, fn: 'finish_task_switch' },
+  mb: { k: 'mb', cpu: 0, fn: 'cpumask_set_cpu', how: 'lock' },
   serialize: { k: 'serialize', cpu: 0, fn: 'switch_mm_irqs_off', how: 'write_cr3' },
   user_enter: { k: 'user_enter', cpu: 0, fn: 'syscall_exit_to_user_mode', task: 'T1', via: 'iret' },
   user_exit: { k: 'user_exit', cpu: 0, fn: 'entry_SYSCALL_64', task: 'T1', via: 'syscall' },

@@ -40,7 +40,7 @@ describe('trace event schema: coverage of the TraceEvent union', () => {
     expect(branch.additionalProperties).toBe(false);
     const example = EXAMPLE_EVENTS[k as EventKind] as unknown as Json;
     expect(Object.keys(branch.properties as Json).sort()).toEqual(Object.keys(example).sort());
-    const optional = k === 'membarrier' ? ['ret', 'shortCircuit'] : k === 'init' ? ['irqsTracked'] : k === 'rq_membarrier_state' || k === 'load_mm' || k === 'lazy' ? ['drainedBy'] : [];
+    const optional = k === 'membarrier' ? ['ret', 'shortCircuit'] : k === 'init' ? ['irqsTracked'] : k === 'rq_membarrier_state' || k === 'load_mm' || k === 'lazy' ? ['drainedBy'] : k === 'mb' ? ['how'] : [];
     expect([...(branch.required as string[])].sort()).toEqual(Object.keys(example).filter((f) => !optional.includes(f)).sort());
   });
 });
@@ -62,13 +62,17 @@ describe('validateTraceEvent', () => {
     const { ret: _r, shortCircuit: _s, ...membarrier } = EXAMPLE_EVENTS.membarrier;
     expect(validateTraceEvent(membarrier)).toEqual({ ok: true });
     expect(validateTraceEvent({ ...EXAMPLE_EVENTS.ref, delta: -1, value: -1 })).toEqual({ ok: true });
+    // An mb without `how` (every mb before x86 locked RMWs were barrier events) stays valid.
+    const { how: _h, ...mb } = EXAMPLE_EVENTS.mb;
+    expect(validateTraceEvent(mb)).toEqual({ ok: true });
+    expect(validateTraceEvent({ ...mb, how: 'cr3' })).not.toEqual({ ok: true });
   });
 
   it.each([
     ['a wrong type', { ...EXAMPLE_EVENTS.ref, mm: 3 }, '/mm', 'expected non-empty string (got 3)'],
     ['a negative cpu', { ...EXAMPLE_EVENTS.mb, cpu: -1 }, '/cpu', 'expected integer >= 0 (got -1)'],
     ['a missing field', { k: 'mb', cpu: 0 }, '/fn', 'missing required property'],
-    ['an unknown field', { ...EXAMPLE_EVENTS.mb, extra: 1 }, '/extra', 'unexpected property (allowed: k, cpu, fn)'],
+    ['an unknown field', { ...EXAMPLE_EVENTS.mb, extra: 1 }, '/extra', 'unexpected property (allowed: k, cpu, fn, how)'],
     ['an unknown kind', { k: 'mm_explode', cpu: 0 }, '/k', 'expected one of "init", "ref"'],
     ['a bad enum', { ...EXAMPLE_EVENTS.ipi_send, func: 'ipi_nope' }, '/func', 'expected one of "ipi_mb"'],
     ['a bad literal fn', { ...EXAMPLE_EVENTS.mm_teardown, fn: 'exit_mm' }, '/fn', 'expected "exit_mmap"'],

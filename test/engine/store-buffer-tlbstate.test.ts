@@ -56,8 +56,8 @@ describe('Kctx: the buffered LOADED_MM_SWITCHING store', () => {
     const first = kctx(LM);
     first.setLoadedMmSwitching(0, 'switch_mm_irqs_off');
     const later = new Kctx(first.s, [], x86Arch, refcountStrategy, LM, {});
-    later.atomicRmw(0, 'cpumask_set_cpu'); // an x86 locked RMW drains
-    expect(kinds(later.ev)).toEqual(['load_mm=SWITCHING/cpumask_set_cpu']);
+    later.atomicRmw(0, 'cpumask_set_cpu'); // an x86 locked RMW drains, and is a full barrier (an mb event)
+    expect(kinds(later.ev)).toEqual(['load_mm=SWITCHING/cpumask_set_cpu', 'mb']);
     expect(later.visibleLoadedMm(0)).toBe('SWITCHING');
   });
 });
