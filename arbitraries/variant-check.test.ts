@@ -19,8 +19,8 @@ const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => 
 
 describe('variantCheckEngines', () => {
   it('turns the proposed fixes on, except the one that would mask the SYNC_CORE lazy return', () => {
-    expect(variantCheckEngines('exit-mm-no-barrier')).toEqual({
-      engine: { arch: 'x86', strategy: 'refcount', variant: 'exit-mm-no-barrier', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
+    expect(variantCheckEngines('sync-core-skips-caller')).toEqual({
+      engine: { arch: 'x86', strategy: 'refcount', variant: 'sync-core-skips-caller', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
       differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
     });
     const nsc = variantCheckEngines('no-sync-core-kthread-to-user');

@@ -75,7 +75,8 @@ export const VARIANTS: readonly VariantDef[] = [
   },
   {
     id: 'exit-mm-no-barrier',
-    base: { arch: 'x86', strategy: 'refcount' },
+    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/task-lock.ts).
+    base: { arch: 'arm64', strategy: 'refcount' },
     change: 'exit_mm() clears current->mm without smp_mb__after_spinlock() first',
     property: 'membarrier-ordering',
     breaks: 'membarrier-ordering (scenario D of kernel/sched/membarrier.c: (c) needs to be paired with (d))',
@@ -84,7 +85,8 @@ export const VARIANTS: readonly VariantDef[] = [
   },
   {
     id: 'kthread-unuse-mm-no-barrier',
-    base: { arch: 'x86', strategy: 'refcount' },
+    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/task-lock.ts).
+    base: { arch: 'arm64', strategy: 'refcount' },
     change: 'kthread_unuse_mm() clears tsk->mm without smp_mb__after_spinlock() first',
     property: 'membarrier-ordering',
     breaks: 'membarrier-ordering (scenario E: (c) needs to be paired with (d))',
