@@ -112,10 +112,20 @@ function switchMmFinish(k: Kctx, cpu: CpuId, fn: string, next: MmId, plan: Switc
     // generation read, or fresher when a broadcast flush completed after that read (its
     // broadcastTlbFlush() already set this CPU's generation: the kernel writes no ctxs[].tlb_gen for
     // a global ASID, so nothing can make the TLB older again).
-    const gen = Math.max(c.localTlbGen[next] ?? -1, plan.gen);
-    c.localTlbGen[next] = gen;
-    k.emit({ k: 'local_tlb_gen', cpu, fn: 'choose_new_asid', mm: next, gen });
+    globalAsidFresh(k, cpu, 'choose_new_asid', next, plan.gen);
   }
+}
+
+/**
+ * A global ASID's TLB on `cpu` is fresh up to generation `gen` of `mm`, or up to the later one it
+ * already had: an INVLPGB invalidation never makes a TLB older (two broadcasts of the mm in flight,
+ * or a broadcast between a switch's tlb_gen read and its CR3 write).
+ */
+function globalAsidFresh(k: Kctx, cpu: CpuId, fn: string, mm: MmId, gen: number): void {
+  const c = k.cpu(cpu);
+  const fresh = Math.max(c.localTlbGen[mm] ?? -1, gen);
+  c.localTlbGen[mm] = fresh;
+  k.emit({ k: 'local_tlb_gen', cpu, fn, mm, gen: fresh });
 }
 
 /**
@@ -237,11 +247,7 @@ function broadcastTlbFlush(k: Kctx, _cpu: CpuId, mmId: MmId, gen: number): boole
     // INVLPGB invalidates the global ASID: a CPU still running the mm on its per-CPU ASID is not
     // flushed (finish_asid_transition() IPIs it).
     if (transitionMode(k) && c.loadedMm === mmId && !c.loadedAsidGlobal) continue;
-    // An invalidation never makes a TLB older: when another CPU's broadcast of a later generation
-    // already reached this one (two flushes of the mm in flight), it stays at that generation.
-    const fresh = Math.max(c.localTlbGen[mmId] ?? -1, gen);
-    c.localTlbGen[mmId] = fresh;
-    k.emit({ k: 'local_tlb_gen', cpu: c.id, fn: 'invlpgb', mm: mmId, gen: fresh });
+    globalAsidFresh(k, c.id, 'invlpgb', mmId, gen);
   }
   return true;
 }
