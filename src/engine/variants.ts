@@ -75,7 +75,7 @@ export const VARIANTS: readonly VariantDef[] = [
   },
   {
     id: 'exit-mm-no-barrier',
-    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/task-lock.ts).
+    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/spin-lock.ts).
     base: { arch: 'arm64', strategy: 'refcount' },
     change: 'exit_mm() clears current->mm without smp_mb__after_spinlock() first',
     property: 'membarrier-ordering',
@@ -85,7 +85,7 @@ export const VARIANTS: readonly VariantDef[] = [
   },
   {
     id: 'kthread-unuse-mm-no-barrier',
-    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/task-lock.ts).
+    // arm64: on x86 task_lock()'s LOCK CMPXCHG is the barrier (src/engine/kernel/spin-lock.ts).
     base: { arch: 'arm64', strategy: 'refcount' },
     change: 'kthread_unuse_mm() clears tsk->mm without smp_mb__after_spinlock() first',
     property: 'membarrier-ordering',

@@ -48,6 +48,17 @@ describe('hand-built kills', () => {
     expect(checkTrace(base.events)).toEqual([]);
   });
 
+  it("__schedule() without smp_mb__after_spinlock() is equivalent on x86: rq_lock()'s LOCK CMPXCHG is the barrier", () => {
+    const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/sched:schedule:drop-mb:0@powerpc/shootdown');
+    const inst = instanceOf('kernel/sched:schedule:drop-mb:0@x86/refcount');
+    expect(powerpc && inst).toBeTruthy();
+    if (!powerpc || !inst) return;
+    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
+    expect(run.stopped).toBeNull();
+    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'rq_lock' && e.how === 'lock')).toBe(true);
+    expect(checkTrace(run.events)).toEqual([]);
+  });
+
   it('ipi_mb() without its smp_mb() is equivalent on x86: the IRET ending the kernel-mode IPI is a full barrier', () => {
     const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/ipi:runIpiFunc:drop-mb:0@powerpc/shootdown');
     const inst = instanceOf('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount');
@@ -80,7 +91,8 @@ describe('hand-built kills', () => {
   });
 
   it('finds a kill by its instance id, and none for an unrecorded one or without the knobs it needs', () => {
-    expect(handKillFor('kernel/sched:schedule:drop-mb:0@x86/refcount')?.kind).toBe('search gap');
+    expect(handKillFor('kernel/sched:schedule:drop-mb:0@powerpc/shootdown')?.kind).toBe('search gap');
+    expect(handKillFor('kernel/sched:schedule:drop-mb:0@x86/refcount')).toBeUndefined();
     expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount')).toBeUndefined();
     // The store buffer is on by default (docs/store-buffer.md): its kills apply unless the engine sets storeBuffer=none.
     expect(handKillFor('kernel/ipi:runIpiFunc:drop-mb:3@arm64/refcount')?.kind).toBe('model gap closed');

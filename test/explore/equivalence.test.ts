@@ -33,7 +33,7 @@ describe('explorer equivalence with the pre-issue-15 explorer', () => {
     // On x86/refcount, its base until 2026-12-07, this search had 835 states with the shadow's key,
     // 936 (2,538 transitions) after issue 15 and 944 once x86 locked RMWs were mb events. The variant
     // is based on arm64 since then (on x86 task_lock()'s LOCK CMPXCHG is the barrier it drops:
-    // src/engine/kernel/task-lock.ts), so this pins the arm64 search, measured when it moved.
+    // src/engine/kernel/spin-lock.ts), so this pins the arm64 search, measured when it moved.
     expect([r.states, r.transitions]).toEqual([666, 1944]);
   });
 });

@@ -6,7 +6,7 @@ import type { Frame } from '../frames';
 import { localOwner, mmgrab, mmput, moveRef, taskOwner } from './mm-refs';
 import { membarrierUpdateCurrentMmWrite } from './membarrier-decisions';
 import type { CpuId, MmId } from '../../trace/events';
-import { taskLock } from './task-lock';
+import { spinLock } from './spin-lock';
 
 const FN = 'exit_mm';
 
@@ -26,7 +26,7 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // task_lock(); smp_mb__after_spinlock() ("Membarrier requires a memory barrier after accessing
       // user-space memory, before clearing tsk->mm or the rq->membarrier_state"); IRQs off;
       // current->mm = NULL; membarrier_update_current_mm(NULL); enter_lazy_tlb(mm, current).
-      if (taskLock(k, cpu) && !k.bug.exitMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      if (spinLock(k, cpu, 'task_lock') && !k.bug.exitMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
       k.setIrqs(cpu, true);
       f.owner = localOwner(cpu, FN);
       k.setTaskMm(cpu, FN, t, null, mm);

@@ -4,16 +4,16 @@
  */
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
-import { holderOwner, localOwner, mmdrop, mmget, mmgrab, mmput, taskOwner } from './mm-refs';
+import { holderOwner, localOwner, mmdrop, mmgetNotZero, mmgrab, mmput, taskOwner } from './mm-refs';
 import { membarrierUpdateCurrentMm } from './exit';
 import { membarrierFinishSwitchMm } from './sched';
-import { taskLock } from './task-lock';
+import { spinLock } from './spin-lock';
 import type { CpuId, MmId } from '../../trace/events';
 
-/** Models: mmget_not_zero() as used through get_task_mm(): the kthread now holds mm_users. */
+/** Models: a kthread's mmget_not_zero() on a user mm (e.g. io_uring's SQPOLL kthread before v5.12): the kthread now holds mm_users. */
 export function kthreadMmget(k: Kctx, cpu: CpuId, mm: MmId): void {
   const t = k.current(cpu);
-  mmget(k, cpu, 'mmget_not_zero', mm, holderOwner(t.id));
+  mmgetNotZero(k, cpu, 'mmget_not_zero', mm, holderOwner(t.id));
   t.extUsers.push(mm);
 }
 
@@ -81,7 +81,7 @@ export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'mor
       // task_lock(); smp_mb__after_spinlock() -- barrier (d) of scenario E; local_irq_disable();
       // tsk->mm = NULL; membarrier_update_current_mm(NULL); mmgrab_lazy_tlb(mm) ("active_mm is
       // still 'mm'"); enter_lazy_tlb(mm, tsk); local_irq_enable(). One step: IRQs are off.
-      if (taskLock(k, cpu) && !k.bug.kthreadUnuseMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
+      if (spinLock(k, cpu, 'task_lock') && !k.bug.kthreadUnuseMmNoBarrier) k.mb(cpu, 'smp_mb__after_spinlock');
       k.setIrqs(cpu, true);
       k.setTaskMm(cpu, 'kthread_unuse_mm', t, null, mm);
       membarrierUpdateCurrentMm(k, cpu, null);

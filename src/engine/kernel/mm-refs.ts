@@ -13,8 +13,12 @@ function change(k: Kctx, cpu: CpuId, fn: string, mmId: MmId, counter: 'mm_users'
   return value;
 }
 
-/** Models: include/linux/sched/mm.h mmgrab(): atomic_inc(&mm->mm_count) (no barrier). */
+/**
+ * Models: include/linux/sched/mm.h mmgrab(): atomic_inc(&mm->mm_count). A non-value-returning RMW:
+ * unordered on arm64 and powerpc, a LOCK INC and so a full barrier on x86 (Kctx.atomicRmw()).
+ */
 export function mmgrab(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner, token: RefToken = 'grab'): void {
+  k.atomicRmw(cpu, fn);
   change(k, cpu, fn, mm, 'mm_count', 1, token, owner);
 }
 
@@ -53,9 +57,21 @@ export function freeMm(k: Kctx, cpu: CpuId, mm: MmId): void {
   k.emit({ k: 'mm_free', cpu, fn: '__mmdrop', mm });
 }
 
-/** Models: include/linux/sched/mm.h mmget(): atomic_inc(&mm->mm_users). */
+/** Models: include/linux/sched/mm.h mmget(): atomic_inc(&mm->mm_users), ordered as mmgrab()'s. */
 export function mmget(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner): void {
+  k.atomicRmw(cpu, fn);
   change(k, cpu, fn, mm, 'mm_users', 1, 'users', owner);
+}
+
+/**
+ * Models: include/linux/sched/mm.h mmget_not_zero(): atomic_inc_not_zero(&mm->mm_users), a
+ * conditional RMW that returns a value, so fully ordered when it succeeds on every arch
+ * (Documentation/atomic_t.txt: "The conditional RMW ops ... fully ordered on success"; a LOCK
+ * CMPXCHG loop on x86), as mmput()'s atomic_dec_and_test() is. The model only takes it on a live mm.
+ */
+export function mmgetNotZero(k: Kctx, cpu: CpuId, fn: string, mm: MmId, owner: RefOwner): void {
+  change(k, cpu, fn, mm, 'mm_users', 1, 'users', owner);
+  k.mb(cpu, fn);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { SwitchPlan } from '../arch/arch';
 import type { TaskState } from '../state';
 import { localOwner, rqOwner, taskOwner } from './mm-refs';
 import { membarrierSwitchMmWrite } from './membarrier-decisions';
+import { spinLock } from './spin-lock';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId } from '../../trace/events';
 
 const FN = 'context_switch';
@@ -16,7 +17,8 @@ const FN = 'context_switch';
 /**
  * S1: __schedule(): local_irq_disable(); rq_lock(); smp_mb__after_spinlock() ("the membarrier system
  * call requires a full memory barrier after coming from user-space, before storing to rq->curr");
- * pick_next_task() returned `next`.
+ * pick_next_task() returned `next`. On x86 the barrier is rq_lock()'s LOCK CMPXCHG and
+ * smp_mb__after_spinlock() is a no-op (./spin-lock.ts).
  */
 export function schedule(k: Kctx, cpu: CpuId, next: TaskId, fromIrq: boolean): void {
   const c = k.cpu(cpu);
@@ -26,7 +28,7 @@ export function schedule(k: Kctx, cpu: CpuId, next: TaskId, fromIrq: boolean): v
   }
   k.path(cpu, FN, 'begin', prev.id);
   k.setIrqs(cpu, true);
-  k.mb(cpu, '__schedule');
+  if (spinLock(k, cpu, 'rq_lock')) k.mb(cpu, '__schedule');
   if (prev.exiting) {
     // do_task_dead(): set_special_state(TASK_DEAD); __schedule(SM_NONE).
     prev.state = 'dead';
