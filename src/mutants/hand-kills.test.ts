@@ -11,7 +11,7 @@ import { checkTrace } from '../../properties/index';
 import { ENGINE_DIR, fileSites } from './enumerate';
 import { instancesOf, mutantFactory } from './instances';
 import { driveOps, parseOps } from './hand-ops';
-import { HAND_KILLS, handKillFor } from './hand-kills';
+import { EXEC_IN_GLOBAL_WINDOW, HAND_KILLS, handKillFor } from './hand-kills';
 import { createMembarrierOrdering } from '../../properties/membarrier-ordering';
 import type { InitEvent, TraceEvent } from '../trace/events';
 
@@ -56,6 +56,16 @@ describe('hand-built kills', () => {
     const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
     expect(run.stopped).toBeNull();
     expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'rq_lock' && e.how === 'lock')).toBe(true);
+    expect(checkTrace(run.events)).toEqual([]);
+  });
+
+  it("membarrier_exec_mmap() without its smp_mb() is equivalent on x86: task_lock()'s LOCK CMPXCHG comes right before it", () => {
+    const inst = instanceOf('kernel/exec:stepExecMmap:drop-mb:0@x86/refcount');
+    expect(inst).toBeDefined();
+    if (!inst) return;
+    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, EXEC_IN_GLOBAL_WINDOW.config, parseOps(EXEC_IN_GLOBAL_WINDOW.ops));
+    expect(run.stopped).toBeNull();
+    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'task_lock' && e.how === 'lock')).toBe(true);
     expect(checkTrace(run.events)).toEqual([]);
   });
 

@@ -37,6 +37,13 @@ const register = (cmd: string) => `syscall 0; membarrier_register 0 ${cmd}; step
 const callWithKernelModeIpi = (cmd: string) => `${register(cmd)}; membarrier 0 ${cmd}; step 0; syscall 1; step 0 x3; ipi 1; step 1*; step 0*`;
 
 const TWO_THREADS: ModelConfig = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
+/** T2 (mm2) registers GLOBAL_EXPEDITED and returns to user; T1's GLOBAL call passes MB1; T2 execs in the window. */
+export const EXEC_IN_GLOBAL_WINDOW = {
+  config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 } as ModelConfig,
+  ops:
+    'syscall 1; membarrier_register 1 GLOBAL_EXPEDITED; step 1*; return_to_user 1 sysret; syscall 0; membarrier 0 GLOBAL_EXPEDITED; ' +
+    'step 0; syscall 1; exec 1; step 1 x1; step 0*',
+};
 const C4_END = 'membarrier-ordering C4 interval ends in the window ((c)-(d) pairing missing)';
 const C4_START = 'membarrier-ordering C4 interval starts in the window ((a)-(e) pairing missing)';
 const C4_1 = 'membarrier-ordering C4.1 stale rq->membarrier_state';
@@ -111,17 +118,16 @@ export const HAND_KILLS: readonly HandKill[] = [
       clause: C4_END,
     })),
   ),
-  {
+  ...(['powerpc/shootdown', 'arm64/refcount'] as const).map((engine): HandKill => ({
     // membarrier_exec_mmap()'s barrier: T2 (mm2, GLOBAL_EXPEDITED) execs inside T1's GLOBAL call
-    // window; the scan then skips cpu1 (rq state cleared) and activate_mm()'s CR3 barrier comes later.
-    mutant: 'kernel/exec:stepExecMmap:drop-mb:0@x86/refcount',
+    // window; the scan then skips cpu1 (rq state cleared) and activate_mm()'s barrier comes later.
+    // On x86 the task_lock() right before it is a LOCK CMPXCHG: equivalent there (hand-kills.test.ts).
+    mutant: `kernel/exec:stepExecMmap:drop-mb:0@${engine}`,
     kind: 'search gap',
-    config: { cpus: 2, procs: 2, threads: 1, kthreads: 1 },
-    ops:
-      'syscall 1; membarrier_register 1 GLOBAL_EXPEDITED; step 1*; return_to_user 1 sysret; syscall 0; membarrier 0 GLOBAL_EXPEDITED; ' +
-      'step 0; syscall 1; exec 1; step 1 x1; step 0*',
+    config: EXEC_IN_GLOBAL_WINDOW.config,
+    ops: EXEC_IN_GLOBAL_WINDOW.ops,
     clause: C4_END,
-  },
+  })),
   {
     // kthread_use_mm()'s trailing mmdrop_lazy_tlb() is only a barrier under MMU_LAZY_TLB_SHOOTDOWN,
     // and powerpc's switch_mm_irqs_off() returns early when K1 was lazy on the same mm.

@@ -9,6 +9,7 @@ import { membarrierFinishSwitchMm } from './sched';
 import { membarrierExecMmapWrite } from './membarrier-decisions';
 import { switchMm } from './switch-mm';
 import type { CpuId, MmId } from '../../trace/events';
+import { spinLock } from './spin-lock';
 
 const FN = 'exec_mmap';
 
@@ -25,7 +26,9 @@ export function stepExecMmap(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   switch (f.pc) {
     case 0:
       // (b) task_lock(); membarrier_exec_mmap(mm): smp_mb(); mm->membarrier_state = 0;
-      // this rq's membarrier_state = 0.
+      // this rq's membarrier_state = 0. On x86 task_lock() is a LOCK CMPXCHG, a full barrier of its
+      // own right before membarrier_exec_mmap()'s smp_mb() (./spin-lock.ts); an acquire elsewhere.
+      spinLock(k, cpu, 'task_lock');
       k.mb(cpu, 'membarrier_exec_mmap');
       if (k.mm(mm).membarrierState !== 0) k.setMmMembarrierState(cpu, 'membarrier_exec_mmap', k.mm(mm), 0);
       const rqState = membarrierExecMmapWrite(k.ownRqMembarrierState(cpu));

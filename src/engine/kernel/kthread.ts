@@ -43,6 +43,8 @@ export function stepKthreadUseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more'
     case 1: {
       // task_lock(); local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm;
       // tsk->mm = mm; membarrier_update_current_mm(mm); switch_mm_irqs_off(active_mm, mm, tsk).
+      // task_lock() is a full barrier on x86 (LOCK CMPXCHG), an acquire elsewhere (./spin-lock.ts).
+      spinLock(k, cpu, 'task_lock');
       f.oldActive = t.activeMm;
       f.preemptible = false;
       // "Hold off tlb flush IPIs while switching mm's"
