@@ -62,11 +62,11 @@ describe('ops reports: the state after every step is the engine state', () => {
   it('draws IPIs from the sending step to the handling step, and marks the cited steps', () => {
     const r = buildOpsReport(opsCase('findings/global-expedited-stale-rq-state.json'));
     expect(r.main.ipis[0]).toEqual({ id: 1, func: 'ipi_sync_rq_state', from: 0, to: 1, sendStep: 7, handleStep: 8 });
-    // Event 72 (68 with storeBuffer=none): the two ipi_sync_rq_state() stores before it are each a
+    // Event 74 (70 with storeBuffer=none): the two ipi_sync_rq_state() stores before it are each a
     // store_buffered event and the drain by their smp_mb() (fixture notes, docs/store-buffer.md), and
-    // the registration's two atomic_or() and two x86 atomic_inc()s (mmgrab()/mmget(), LOCK INC) are
-    // x86 LOCK barriers (mb events with how: 'lock').
-    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 26, event: 72 });
+    // the registration's two atomic_or(), two x86 atomic_inc()s (mmgrab()/mmget(), LOCK INC) and
+    // SERIALIZE_IPI()'s mutex_lock()/mutex_unlock() are x86 LOCK barriers (mb events with how: 'lock').
+    expect(r.main.violation).toMatchObject({ property: 'membarrier-ordering', step: 26, event: 74 });
     expect(r.main.violation!.citedSteps.length).toBeGreaterThan(0);
     expect(r.base).toBeNull();
     expect(r.timeline).toContain('VIOLATION membarrier-ordering C4.1');
@@ -125,15 +125,16 @@ describe('the trace mirror (trace reports)', () => {
     const f = fixture('findings/global-expedited-stale-rq-state.json');
     const { events } = runOps(f.engine, f.config, f.ops);
     const r = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events, maxSteps: 10, property: 'membarrier-ordering' });
-    // The violation is event 72 of 73 (68 of 69 with storeBuffer=none: the two buffered
+    // The violation is event 74 of 75 (70 of 71 with storeBuffer=none: the two buffered
     // ipi_sync_rq_state() stores add an event each, docs/store-buffer.md; the registration's two
-    // atomic_or() and two x86 atomic_inc()s add an x86 LOCK mb each), so the window starts at 63.
-    expect(r.window).toEqual({ first: 63, total: events.length });
+    // atomic_or(), two x86 atomic_inc()s and the SERIALIZE_IPI() mutex's lock and unlock add an x86
+    // LOCK mb each), so the window starts at 65.
+    expect(r.window).toEqual({ first: 65, total: events.length });
     expect(r.main.steps).toHaveLength(11);
-    expect(r.main.violation).toMatchObject({ event: 72, step: 72 - 63 + 1 });
+    expect(r.main.violation).toMatchObject({ event: 74, step: 74 - 65 + 1 });
     // The first step shown starts from the state mirrored over the events before the window.
     const full = buildTraceReport({ title: 't', description: 'd', status: 'trace', verdict: 'v', replayCommand: 'c', events });
-    expect(r.main.steps[0].values).toEqual(full.main.steps[62].values);
+    expect(r.main.steps[0].values).toEqual(full.main.steps[64].values);
   });
 });
 

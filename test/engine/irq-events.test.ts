@@ -22,7 +22,9 @@ describe('irqs and irq events', () => {
     ]);
     const sw = perOp.at(-1) ?? [];
     const kinds = sw.map((e) => (e.k === 'irqs' ? `irqs:${e.enabled}` : e.k));
-    expect(kinds[0]).toBe('irqs:false');
+    // task_lock() first: a LOCK CMPXCHG on x86 (src/engine/kernel/spin-lock.ts), then IRQs off.
+    expect(sw[0]).toMatchObject({ k: 'mb', fn: 'task_lock', how: 'lock' });
+    expect(kinds[1]).toBe('irqs:false');
     expect(kinds.at(-1)).toBe('irqs:true');
     expect(kinds).toContain('task_mm');
     expect(kinds).toContain('load_mm');

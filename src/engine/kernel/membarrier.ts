@@ -2,11 +2,13 @@
  * kernel/sched/membarrier.c (kernel-model.md 1.10, 3.6 MB0-MB5, MR; errata Part 3): expedited
  * commands split into entry checks, the entry barrier, one scan step per CPU, the IPIs, the wait and
  * the exit barrier; and the registration commands with sync_runqueues_membarrier_state().
- * SERIALIZE_IPI()'s mutex is not modelled (it only serializes concurrent commands).
+ * SERIALIZE_IPI()'s mutex is modelled only as the barriers of its lock and unlock (knob
+ * serializeIpiMutex, ./serialize-ipi.ts), not as mutual exclusion.
  */
 import type { Kctx } from '../kctx';
 import { newFrame, type Frame } from '../frames';
 import { runIpiFunc } from './ipi';
+import { serializeIpiLock, serializeIpiUnlock } from './serialize-ipi';
 import { READY, membarrierEntry, membarrierScanSelects, syncRunqueuesSelects, syncRunqueuesSingleUser } from './membarrier-decisions';
 import { MEMBARRIER_STATE as S, type CpuId, type IpiFunc, type MembarrierCmd, type MmId } from '../../trace/events';
 
@@ -57,8 +59,9 @@ export function stepMembarrier(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
   const base = { k: 'membarrier' as const, cpu, fn, call: f.call as number, cmd, task: t.id, mm: f.mm ?? null };
   switch (f.pc) {
     case 1:
-      // MB1: smp_mb(); /* system call entry is not a mb. */
+      // MB1: smp_mb(); /* system call entry is not a mb. */ then SERIALIZE_IPI()'s mutex_lock().
       k.mb(cpu, fn);
+      serializeIpiLock(k, cpu);
       k.emit({ ...base, phase: 'mb_start' });
       f.pc = 2;
       return 'more';
@@ -89,8 +92,11 @@ export function stepMembarrier(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       f.pc = 5;
       return 'more';
     default:
-      // MB5: smp_mb(); /* exit from system call is not a mb */
+      // MB5: smp_mb(); /* exit from system call is not a mb */ then, at the return, SERIALIZE_IPI()'s
+      // mutex_unlock(). Both barriers are in this one step with no access between them, so the order
+      // of the two events is not observable; the unlock's is emitted before the mb_end marker.
       k.mb(cpu, fn);
+      serializeIpiUnlock(k, cpu);
       k.emit({ ...base, phase: 'mb_end' });
       k.emit({ ...base, phase: 'return', ret: 0, shortCircuit: false });
       return 'done';
@@ -204,8 +210,9 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
         f.pc = 2;
         return 'more';
       }
-      // "synchronize_rcu();" (the grace period is this step: no RCU reader is tracked), then the
-      // scan under rcu_read_lock(), one CPU per step (PREEMPT_RCU).
+      // "synchronize_rcu();" (the grace period is this step: no RCU reader is tracked), then
+      // SERIALIZE_IPI() and the scan under rcu_read_lock(), one CPU per step (PREEMPT_RCU).
+      serializeIpiLock(k, cpu);
       f.scanCpu = 0;
       f.targets = [];
       f.pc = 3;
@@ -250,8 +257,10 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       return 'more';
     }
     case 5:
+      // The wait is over; sync_runqueues_membarrier_state() returns: SERIALIZE_IPI()'s mutex_unlock().
       f.waitIpis = [];
       f.preemptible = true;
+      serializeIpiUnlock(k, cpu);
       f.pc = 6;
       return 'more';
     default:
