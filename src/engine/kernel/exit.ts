@@ -17,6 +17,9 @@ export function stepExitMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
     case 0:
       // mmap_read_lock(mm); mmgrab_lazy_tlb(mm); BUG_ON(mm != current->active_mm).
       k.path(cpu, FN, 'begin', t.id);
+      // down_read()'s fast path is atomic_long_add_return_acquire() (kernel/locking/rwsem.c
+      // rwsem_read_trylock()): a LOCK XADD on x86, a full barrier; an acquire elsewhere (no event).
+      k.atomicRmw(cpu, 'mmap_read_lock');
       // Variant hazard-exit-mm-as-posted: the Jan 2022 series left exit_mm()'s "mmgrab(mm)" as it was.
       if (k.bug.exitMmAsPosted) mmgrab(k, cpu, 'exit_mm', mm, taskOwner(t.id));
       else k.strategy.mmgrab_lazy_tlb(k, cpu, 'mmgrab_lazy_tlb', mm, taskOwner(t.id));
