@@ -28,6 +28,12 @@ export interface Frame {
    * next step. `callerCpu` is raw_smp_processor_id() at the first read.
    */
   scanRead?: { rqState: number; callerCpu: CpuId };
+  /**
+   * x86 flush_tlb_mm_range() with knob shouldFlushTlbReads='split': should_flush_tlb()'s first read,
+   * per_cpu(cpu_tlbstate.loaded_mm, cpu) of the target at the head of `targets`; its smp_rmb() and
+   * is_lazy read are the next step.
+   */
+  flushLoadedMm?: MmId | 'SWITCHING' | null;
   /** sync_runqueues_membarrier_state(): the value of atomic_read(&mm->membarrier_state) read on entry. */
   mbState?: number;
   gen?: number;

@@ -25,8 +25,8 @@
  * The model queues the IPI in the step that reads the condition: a queued csd is visible to its
  * target from llist_add() on (flush_smp_call_function_queue() on any interrupt or on idle entry runs
  * it), so handling it before send_call_function_ipi_mask() is a behaviour the kernel has too.
- * Not split: should_flush_tlb()'s own two reads (loaded_mm, then smp_rmb(), then is_lazy; errata Part 2
- * E16) are one step.
+ * should_flush_tlb()'s own two reads (loaded_mm, then smp_rmb(), then is_lazy; errata Part 2 E16) are
+ * one step, or two with knob shouldFlushTlbReads='split' (the loaded_mm read kept in the frame).
  */
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
@@ -40,8 +40,13 @@ export const FLUSH_WAIT_PC = 5;
 
 /** The x86 pieces the steps use (passed in by x86.ts, which owns them). */
 export interface X86FlushHelpers {
-  /** should_flush_tlb() / tlb_is_not_lazy() for `cpu`, with info->trim_cpumask = `trim`. */
-  shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim: boolean): boolean;
+  /**
+   * should_flush_tlb() / tlb_is_not_lazy() for `cpu`, with info->trim_cpumask = `trim`; `loaded`: its
+   * loaded_mm read, when an earlier step made it (knob shouldFlushTlbReads='split').
+   */
+  shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim: boolean, loaded?: MmId | 'SWITCHING' | null): boolean;
+  /** per_cpu(cpu_tlbstate.loaded_mm, cpu) as another CPU reads it (memory, not a store buffer). */
+  readLoadedMm(k: Kctx, cpu: CpuId): MmId | 'SWITCHING' | null;
   /** flush_tlb_func() run by the flushing CPU itself, under local_irq_save() (the local call). */
   localFlushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void;
   /** mm_global_asid(mm) != 0: broadcast_tlb_flush()'s INVLPGB instead of IPIs. Returns whether it ran. */
@@ -107,9 +112,20 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
         case 2: {
           // One iteration of for_each_cpu(cpu, cfd->cpumask): cond_func(cpu, info), csd queued.
           const targets = f.targets as CpuId[];
+          const split = k.knob<string>('shouldFlushTlbReads') === 'split' && !(f.freedTables && !k.bug.lazySkipsFreedTablesFlush);
+          if (split && f.flushLoadedMm === undefined) {
+            // should_flush_tlb()'s "loaded_mm = per_cpu(cpu_tlbstate.loaded_mm, cpu)": this step; its
+            // smp_rmb() and is_lazy read: the next one.
+            f.flushLoadedMm = h.readLoadedMm(k, targets[0]);
+            return;
+          }
+          const loaded = f.flushLoadedMm;
+          f.flushLoadedMm = undefined;
           const target = targets.shift() as CpuId;
           if (targets.length === 0) f.pc = 3;
-          if (!k.cpu(target).online || !selects(k, target, f)) return;
+          if (!k.cpu(target).online) return;
+          const chosen = split ? h.shouldFlushTlb(k, target, f.mm as MmId, !!f.trim, loaded) : selects(k, target, f);
+          if (!chosen) return;
           (f.sent as number[]).push(k.sendIpi(cpu, 'native_flush_tlb_multi', target, 'flush_tlb_func', { mm, gen: f.gen, freedTables: !!f.freedTables }));
           return;
         }

@@ -298,11 +298,11 @@ function flushTlbMmRange(k: Kctx, cpu: CpuId, mmId: MmId, freedTables: boolean):
  * Models: should_flush_tlb() (>= v6.15, with fea4e317f9e7's LOADED_MM_SWITCHING clause) or
  * tlb_is_not_lazy() (<= v6.13): lazy CPUs "will flush the CPU themselves at the next context switch".
  */
-function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false): boolean {
+function shouldFlushTlb(k: Kctx, cpu: CpuId, mm: MmId, trim = false, readBefore?: MmId | 'SWITCHING' | null): boolean {
   // "per_cpu(cpu_tlbstate.loaded_mm, cpu)": memory, not a store still in `cpu`'s store buffer (knob
   // storeBuffer). The flushing CPU reads its own entry too, but its buffer is empty by then:
-  // inc_mm_tlb_gen() (a LOCK XADD, the model's `mb`) drained it.
-  const loaded = k.visibleLoadedMm(cpu);
+  // inc_mm_tlb_gen() (a LOCK XADD, the model's `mb`) drained it. `readBefore`: read by an earlier step.
+  const loaded = readBefore === undefined ? k.visibleLoadedMm(cpu) : readBefore;
   // "per_cpu(cpu_tlbstate_shared.is_lazy, cpu)" after smp_rmb(): memory too.
   if (k.visibleIsLazy(cpu)) return false;
   const filter = k.knob<string>('flushFilter');
@@ -362,7 +362,7 @@ function considerGlobalAsid(k: Kctx, _cpu: CpuId, mm: MmId): void {
 }
 
 /** The stepped flush of a task's own mm (issue 12 item 6). */
-const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, localFlushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
+const x86FlushSteps = makeX86FlushSteps({ shouldFlushTlb, readLoadedMm: (k, cpu) => k.visibleLoadedMm(cpu), localFlushTlbFunc, broadcast: broadcastTlbFlush, finishAsidTransition, considerGlobalAsid });
 
 export const x86Arch: ArchHooks = {
   name: 'x86',
