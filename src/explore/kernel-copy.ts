@@ -26,7 +26,7 @@ export function copyFrame(f: Frame): Frame {
   return o;
 }
 
-function copyCpu(c: CpuState): CpuState {
+export function copyCpu(c: CpuState): CpuState {
   return {
     ...c,
     pendingIpis: c.pendingIpis.length === 0 ? [] : c.pendingIpis.map(copyIpi),
@@ -37,11 +37,11 @@ function copyCpu(c: CpuState): CpuState {
   };
 }
 
-function copyTask(t: TaskState): TaskState {
+export function copyTask(t: TaskState): TaskState {
   return { ...t, extUsers: t.extUsers.slice(), frames: t.frames.length === 0 ? [] : t.frames.map(copyFrame) };
 }
 
-const copyMm = (m: MmState): MmState => ({ ...m, cpumask: m.cpumask.slice() });
+export const copyMm = (m: MmState): MmState => ({ ...m, cpumask: m.cpumask.slice() });
 
 /** A deep copy of a kernel state (equal to cloneJson(s), key order included). */
 export function copyKernelState(s: KernelState): KernelState {
