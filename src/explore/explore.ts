@@ -353,7 +353,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
       const node = level[li];
-      syncStack(stack, node, parent, opOf, apply, copyState);
+      syncStack(stack, node, parent, opOf, apply, copyState, freeze);
       const here = stack[stack.length - 1];
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
@@ -390,7 +390,7 @@ export function explore(options: ExploreOptions): ExploreResult {
             if (problem !== undefined) v = invalidEventViolation(engine.info.id, ops, first + i, problem);
           }
           if (v === undefined) {
-            const m = here.monitor.clone();
+            const m = here.monitor.clone(freeze);
             let idx = first;
             for (const ev of evs) {
               v = m.observe(ev, idx++)[0];
@@ -512,6 +512,7 @@ function syncStack(
   opOf: readonly (Op | null)[],
   apply: (s: KernelState, op: Op) => TraceEvent[],
   copyState: (s: KernelState) => KernelState,
+  freeze = false,
 ): void {
   const chain: number[] = [];
   for (let n = node; n !== 0; n = parent[n]) chain.push(n);
@@ -523,7 +524,7 @@ function syncStack(
     const prev = stack[stack.length - 1];
     const state = copyState(prev.state);
     const events = apply(state, opOf[chain[k]] as Op);
-    const monitor = prev.monitor.clone();
+    const monitor = prev.monitor.clone(freeze);
     const validator = prev.validator.clone();
     const idx = replayChecked(validator, monitor, events, prev.nextIndex);
     stack.push({ node: chain[k], state, events, monitor, validator, nextIndex: idx });

@@ -32,8 +32,17 @@ export class ExploreMonitor {
     return this.driver.mirror;
   }
 
-  /** An independent copy (the mirror and every property's state), O(state). */
-  clone(): ExploreMonitor {
+  /**
+   * An independent copy (the mirror and every property's state), O(state). The mirror's task and mm
+   * views are shared until either side writes one (copy-on-write). `freeze` (tests,
+   * ExploreOptions.freezeShared): freeze the views first, so a write that bypasses the mirror's
+   * write accessors throws.
+   */
+  clone(freeze = false): ExploreMonitor {
+    if (freeze) {
+      for (const t of this.mirror.tasks.values()) Object.freeze(t);
+      for (const m of this.mirror.mms.values()) Object.freeze(Object.freeze(m).cpumask);
+    }
     return new ExploreMonitor(this.init, this.properties, this.driver.clone(this.init, this.properties));
   }
 
