@@ -286,10 +286,10 @@ export function explore(options: ExploreOptions): ExploreResult {
   const copyState: (s: KernelState) => KernelState = options.engineFactory ? cloneJson : cow ? (s) => shareKernelState(s, freeze) : copyKernelState;
   const recordHashes = options.checkCollisions && cow ? new RecordHashCheck() : null;
   /** The key of a state; destructive (renames ids in place) unless `cow`: give it a scratch state. */
-  const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+  const stateKey = (scratch: KernelState, m: ExploreMonitor, parentState?: KernelState): string[] => {
     if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, kernelTexts !== null && mirrorTexts !== null ? { kernel: kernelTexts, mirror: mirrorTexts } : undefined).key;
     const ids = newRenamings();
-    if (kernelTexts === null || mirrorTexts === null) return [cow ? kernelRecordFingerprint(scratch, ids, freeze) : kernelFingerprint(scratch, ids), m.hashedKey(ids)];
+    if (kernelTexts === null || mirrorTexts === null) return [cow ? kernelRecordFingerprint(scratch, ids, freeze, parentState) : kernelFingerprint(scratch, ids), m.hashedKey(ids)];
     if (recordHashes === null) return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
     const h = kernelRecordFingerprint(scratch, ids, true);
     const text = kernelKeyChecked(copyKernelState(scratch), ids, kernelTexts);
@@ -397,7 +397,7 @@ export function explore(options: ExploreOptions): ExploreResult {
               if (v) break;
             }
             if (!v && sleepSets !== null) snap = { state: cloneJson(child), monitor: m.clone(), validator: output, nextIndex: idx };
-            if (!v && merge) key = stateKey(child, m);
+            if (!v && merge) key = stateKey(child, m, here.state);
             v ??= m.finish()[0];
           }
         } catch (err) {

@@ -148,10 +148,10 @@ export class LevelExpander {
   }
 
   /** Fingerprint of (state, monitors) into this.fp (destructive on `state` without cow). */
-  private keyOf(state: KernelState, m: ExploreMonitor): void {
+  private keyOf(state: KernelState, m: ExploreMonitor, parentState?: KernelState): void {
     if (this.group !== null) return fingerprint(symmetricKey(state, m, this.group).key, this.fp);
     const ids = newRenamings();
-    fingerprint([this.options.cow === false ? kernelFingerprint(state, ids) : kernelRecordFingerprint(state, ids), m.hashedKey(ids)], this.fp);
+    fingerprint([this.options.cow === false ? kernelFingerprint(state, ids) : kernelRecordFingerprint(state, ids, false, parentState), m.hashedKey(ids)], this.fp);
   }
 
   private accept(ops: Op[], v: Violation): boolean {
@@ -246,7 +246,7 @@ export class LevelExpander {
                 if (v) break;
               }
               if (!v && options.merge) {
-                this.keyOf(child, m);
+                this.keyOf(child, m, here.state);
                 keyed = true;
               }
               v ??= m.finish()[0];

@@ -113,10 +113,10 @@ function walkTaskRenamed(t: TaskState, ids: Renamings): void {
 }
 
 /** A record's own hash (started fresh), mixed into the hash in progress as one tagged 64-bit value. */
-function mixRecord(rec: object, walkRenamed: ((r: never, ids: Renamings) => void) | null, ids: Renamings, verify: boolean): void {
+function mixRecord(rec: object, walkRenamed: ((r: never, ids: Renamings) => void) | null, ids: Renamings, verify: boolean, cache = walkRenamed === null): void {
   const o1 = hashH1();
   const o2 = hashH2();
-  let h = walkRenamed === null ? CACHE.get(rec) : undefined;
+  let h = cache ? CACHE.get(rec) : undefined;
   if (h === undefined || verify) {
     hashStart();
     if (walkRenamed !== null) walkRenamed(rec as never, ids);
@@ -124,7 +124,7 @@ function mixRecord(rec: object, walkRenamed: ((r: never, ids: Renamings) => void
     const fresh = [hashH1(), hashH2()];
     if (h !== undefined && (h[0] !== fresh[0] || h[1] !== fresh[1])) throw new Error('explore: a cached record hash is stale (a shared kernel record was written after it was hashed)');
     h = fresh;
-    if (walkRenamed === null) CACHE.set(rec, h);
+    if (cache) CACHE.set(rec, h);
   }
   hashRestore(o1, o2);
   hashMix(0x77, 0x77);
@@ -134,9 +134,11 @@ function mixRecord(rec: object, walkRenamed: ((r: never, ids: Renamings) => void
 /**
  * kernelFingerprint() (./canonical.ts) from cached record hashes: not destructive, so it may be
  * called on a state whose records are shared. `verify`: recompute every cached hash and throw if
- * one differs (tests, ExploreOptions.freezeShared).
+ * one differs (tests, ExploreOptions.freezeShared). With `parent` (the state `s` shares its records
+ * with), only the records still shared are cached: the ones the op copied belong to `s` alone, which
+ * the explorer discards after its key (caching them would only load the weak map and the GC).
  */
-export function kernelRecordFingerprint(s: KernelState, ids: Renamings, verify = false): string {
+export function kernelRecordFingerprint(s: KernelState, ids: Renamings, verify = false, parent?: KernelState): string {
   nameIds(s, ids);
   hashStart();
   const o = s as unknown as Record<string, unknown>;
@@ -153,7 +155,8 @@ export function kernelRecordFingerprint(s: KernelState, ids: Renamings, verify =
         const t = s.tasks[id];
         if (t === undefined) continue;
         hashKey(id);
-        mixRecord(t, taskHasIds(t) ? walkTaskRenamed : null, ids, verify);
+        const renamed = taskHasIds(t);
+        mixRecord(t, renamed ? walkTaskRenamed : null, ids, verify, !renamed && (parent === undefined || parent.tasks[id] === t));
       }
       hashObjectEnd();
     } else if (k === 'mms') {
@@ -161,7 +164,7 @@ export function kernelRecordFingerprint(s: KernelState, ids: Renamings, verify =
         const m: MmState | undefined = s.mms[id];
         if (m === undefined) continue;
         hashKey(id);
-        mixRecord(m, null, ids, verify);
+        mixRecord(m, null, ids, verify, parent === undefined || parent.mms[id] === m);
       }
       hashObjectEnd();
     } else if (k === 'nextIpiId' || k === 'nextCallId') hashValue(0);
