@@ -48,10 +48,13 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
   for (const spec of specs) {
     const engine = createEngine(spec);
     let s: KernelState = engine.init({ cpus: 3, procs: 2, threads: 2, kthreads: 1 }).state;
-    for (let i = 0; i < 36; i++) {
+    for (let i = 0; i < 18; i++) {
       const en = engine.enabled(s);
       if (en.length === 0) break;
-      const op = en[Math.floor(rnd() * en.length)];
+      // Flushes, membarrier calls and steps often: they hold IPI and call ids, which the hash renames.
+      const idOps = en.filter((o) => o.op === 'flush_tlb' || o.op === 'membarrier' || o.op === 'step');
+      const pool = idOps.length > 0 && rnd() < 0.5 ? idOps : en;
+      const op = pool[Math.floor(rnd() * pool.length)];
       const before = JSON.stringify(s);
       const plain = copyKernelState(s);
       const child = shareKernelState(s, true);
@@ -66,7 +69,7 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
       const h = kernelRecordFingerprint(child, newRenamings(), true);
       expect(h).toBe(kernelRecordFingerprint(cloneJson(child), newRenamings()));
       expect(idNames(child, true)).toBe(idNames(child, false));
-      if (child.cpus.some((c) => c.pendingIpis.length > 0)) withIds++;
+      if (child.cpus.some((c) => c.pendingIpis.length > 0) || Object.values(child.tasks).some((t) => t.frames.some((f) => f.waitIpis.length > 0 || typeof f.call === 'number'))) withIds++;
       const text = kernelKey(cloneJson(child), newRenamings());
       expect(textOf.get(h) ?? text).toBe(text);
       expect(hashOf.get(text) ?? h).toBe(h);
@@ -76,9 +79,9 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
       steps++;
     }
   }
-  expect(steps).toBeGreaterThan(700);
+  expect(steps).toBeGreaterThan(400);
   expect(sharedKept).toBeGreaterThan(steps * 4);
-  expect(withIds).toBeGreaterThan(20);
+  expect(withIds).toBeGreaterThan(50);
 });
 
 test('a write that bypasses the accessors reaches a frozen shared record and throws', () => {
@@ -96,9 +99,10 @@ test('a write that bypasses the accessors reaches a frozen shared record and thr
   expect(parent.tasks[id].exiting).toBe(false);
 });
 
-test('explore with frozen shared records: the same search as whole copies, on every arch and strategy', () => {
-  for (const e of listEngines()) {
-    const base = { engine: { arch: e.arch, strategy: e.strategy } as EngineSpec, config: { cpus: 2, procs: 1, threads: 2, kthreads: 1 }, depth: 3 };
+// Every arch and strategy, deeper: test/explore-long/cow.test.ts.
+test('explore with frozen shared records: the same search as whole copies (x86/refcount)', () => {
+  for (const e of [{ arch: 'x86', strategy: 'refcount' }]) {
+    const base = { engine: e as EngineSpec, config: { cpus: 2, procs: 1, threads: 2, kthreads: 1 }, depth: 3 };
     const cow = explore({ ...base, freezeShared: true, stopOnViolation: false });
     const plain = explore({ ...base, cow: false, stopOnViolation: false });
     expect(cow.levels).toEqual(plain.levels);
