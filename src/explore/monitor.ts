@@ -165,7 +165,8 @@ export function unknownMirrorFields(m: Mirror): string[] {
   check('task', m.tasks.values().next().value);
   check('cpu', m.cpus[0]);
   check('mm', m.mms.values().next().value);
-  const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex'].includes(k));
+  // ownTasks/ownMms: which views the mirror may write in place (copy-on-write bookkeeping, not state).
+  const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex', 'ownTasks', 'ownMms'].includes(k));
   out.push(...mirrorOwn.map((k) => `mirror.${k}`));
   out.push(...Object.keys(m.paths).filter((k) => !PATH_FRAMES_FIELDS.includes(k)).map((k) => `paths.${k}`));
   return [...new Set(out)];
