@@ -25,6 +25,15 @@ export class Mirror {
   readonly pendingIpis = new Map<number, { ev: IpiSendEvent; i: number }>();
   /** Index of the last event applied. */
   lastIndex = 0;
+  /**
+   * The task and mm views this mirror may write in place: created or copied by it since its last
+   * clone(). The others are shared with a clone (copy-on-write, issue 15: clone() shares every task
+   * and mm view, and the first write through {@link taskW}/{@link mmW} copies it), so a view that
+   * is not owned is never written again by anyone (the explorer caches its hash,
+   * src/explore/mirror-hash.ts). Only apply() writes views, and only through taskW()/mmW().
+   */
+  private ownTasks = new Set<TaskId>();
+  private ownMms = new Set<MmId>();
 
   constructor(init: InitEvent) {
     this.init = init;
@@ -57,6 +66,8 @@ export class Mirror {
       this.task(c.curr).currOn = c.cpu;
     }
     this.paths = new PathFrames(n);
+    for (const id of this.tasks.keys()) this.ownTasks.add(id);
+    for (const id of this.mms.keys()) this.ownMms.add(id);
   }
 
   /**
@@ -66,17 +77,48 @@ export class Mirror {
    */
   clone(): Mirror {
     const m = Object.create(Mirror.prototype) as Mirror;
-    const w = m as { -readonly [K in keyof Mirror]: Mirror[K] };
+    const w = m as unknown as { -readonly [K in keyof Mirror]: Mirror[K] } & { ownTasks: Set<TaskId>; ownMms: Set<MmId> };
     w.init = this.init;
-    w.tasks = new Map();
-    for (const [id, t] of this.tasks) w.tasks.set(id, { ...t });
+    // Task and mm views are shared, then copied on their first write by either mirror.
+    w.tasks = new Map(this.tasks);
     w.cpus = this.cpus.map((c) => (c === undefined ? c : { ...c }));
-    w.mms = new Map();
-    for (const [id, x] of this.mms) w.mms.set(id, { ...x, cpumask: [...x.cpumask] });
+    w.mms = new Map(this.mms);
     w.paths = this.paths.clone();
     w.pendingIpis = new Map(this.pendingIpis);
     w.lastIndex = this.lastIndex;
+    w.ownTasks = new Set();
+    w.ownMms = new Set();
+    if (this.ownTasks.size > 0) this.ownTasks = new Set();
+    if (this.ownMms.size > 0) this.ownMms = new Set();
     return m;
+  }
+
+  /** Whether this mirror may still write the view of task `id` (not shared with a clone). */
+  ownsTask(id: TaskId): boolean {
+    return this.ownTasks.has(id);
+  }
+  ownsMm(id: MmId): boolean {
+    return this.ownMms.has(id);
+  }
+
+  /** The task's view, to write: copied first if it is shared with a clone. */
+  private taskW(id: TaskId): TaskView {
+    const t = this.task(id);
+    if (this.ownTasks.has(id)) return t;
+    const c = { ...t };
+    this.tasks.set(id, c);
+    this.ownTasks.add(id);
+    return c;
+  }
+
+  /** The mm's view, to write: copied first if it is shared with a clone. */
+  private mmW(id: MmId): MmView {
+    const m = this.mm(id);
+    if (this.ownMms.has(id)) return m;
+    const c = { ...m, cpumask: [...m.cpumask] };
+    this.mms.set(id, c);
+    this.ownMms.add(id);
+    return c;
   }
 
   /** The task (created with neutral values if the trace never introduced it). */
@@ -88,6 +130,7 @@ export class Mirror {
         lastSwitch: null, lastMmChange: null,
       };
       this.tasks.set(id, t);
+      this.ownTasks.add(id);
     }
     return t;
   }
@@ -101,6 +144,7 @@ export class Mirror {
         membarrierState: 0, lastMembarrierState: null, cpumask: this.cpus.map(() => false), tlbGen: 0,
       };
       this.mms.set(id, m);
+      this.ownMms.add(id);
     }
     return m;
   }
@@ -136,13 +180,13 @@ export class Mirror {
       case 'init':
         return;
       case 'ref': {
-        const m = this.mm(ev.mm);
+        const m = this.mmW(ev.mm);
         if (ev.counter === 'mm_users') m.users = ev.value;
         else m.count = ev.value;
         return;
       }
       case 'mm_alloc': {
-        const m = this.mm(ev.mm);
+        const m = this.mmW(ev.mm);
         m.users = 1;
         m.count = 1;
         m.freed = false;
@@ -154,23 +198,23 @@ export class Mirror {
         return;
       }
       case 'mm_teardown':
-        this.mm(ev.mm).tornDown = true;
+        this.mmW(ev.mm).tornDown = true;
         return;
       case 'mm_free': {
-        const m = this.mm(ev.mm);
+        const m = this.mmW(ev.mm);
         m.freed = true;
         m.freedAt = { ev, i };
         return;
       }
       case 'task_mm': {
-        const t = this.task(ev.task);
+        const t = this.taskW(ev.task);
         t.mm = ev.mm;
         t.activeMm = ev.activeMm;
         t.lastMmChange = { ev, i };
         return;
       }
       case 'task_new': {
-        const t = this.task(ev.task);
+        const t = this.taskW(ev.task);
         t.type = ev.type;
         t.tgid = ev.tgid;
         t.mm = ev.mm;
@@ -179,7 +223,7 @@ export class Mirror {
         return;
       }
       case 'task_state':
-        this.task(ev.task).state = ev.state;
+        this.taskW(ev.task).state = ev.state;
         return;
       case 'path':
         if (ev.phase === 'begin') this.paths.begin(ev, i);
@@ -188,18 +232,18 @@ export class Mirror {
       case 'rq_curr': {
         const c = this.cpu(ev.cpu);
         const old = this.tasks.get(c.curr);
-        if (old !== undefined && old.currOn === ev.cpu) old.currOn = null;
-        this.task(ev.task).currOn = ev.cpu;
+        if (old !== undefined && old.currOn === ev.cpu) this.taskW(c.curr).currOn = null;
+        this.taskW(ev.task).currOn = ev.cpu;
         c.curr = ev.task;
         c.lastRqCurr = { ev, i };
         return;
       }
       case 'switch_to': {
         const c = this.cpu(ev.cpu);
-        const prev = this.task(c.current);
+        const prev = this.taskW(c.current);
         if (prev.onCpu === ev.cpu) prev.onCpu = null;
         c.current = ev.task;
-        const next = this.task(ev.task);
+        const next = this.taskW(ev.task);
         next.onCpu = ev.cpu;
         c.lastSwitchTo = next.lastSwitch = prev.lastSwitch = { ev, i };
         this.paths.switchTo(ev.cpu, prev.id, ev.task);
@@ -215,7 +259,7 @@ export class Mirror {
         return;
       }
       case 'mm_membarrier_state': {
-        const m = this.mm(ev.mm);
+        const m = this.mmW(ev.mm);
         m.membarrierState = ev.value;
         m.lastMembarrierState = { ev, i };
         return;
@@ -230,7 +274,7 @@ export class Mirror {
         this.cpu(ev.cpu).isLazy = ev.lazy;
         return;
       case 'cpumask':
-        this.mm(ev.mm).cpumask[ev.target] = ev.set;
+        this.mmW(ev.mm).cpumask[ev.target] = ev.set;
         return;
       case 'mb': {
         const c = this.cpu(ev.cpu);
@@ -263,7 +307,7 @@ export class Mirror {
         if (ev.id !== null) this.pendingIpis.delete(ev.id);
         return;
       case 'tlb_gen':
-        this.mm(ev.mm).tlbGen = ev.value;
+        this.mmW(ev.mm).tlbGen = ev.value;
         return;
       case 'temp_mm':
         this.cpu(ev.cpu).tempMm = ev.mm === null ? null : Object.freeze({ temp: ev.mm, saved: ev.saved });

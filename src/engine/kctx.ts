@@ -9,6 +9,7 @@ import type { CpuState, KernelState, MmState, TaskState } from './state';
 import type { LazyStrategy } from './strategies/strategy';
 import { MEMBARRIER_STATE, type CpuId, type MmId, type TaskId, type TraceEvent } from '../trace/events';
 import type { VariantFlags } from './variants';
+import { CopyOnAccess } from './copy-on-access';
 
 /** The value of knob storeBuffer that also buffers x86's LOADED_MM_SWITCHING and is_lazy = false stores (the default). */
 export const STORE_BUFFER_TLBSTATE = 'rq-membarrier-state+tlbstate';
@@ -23,6 +24,8 @@ export class Kctx {
   private readonly loadedMmStoredAt: (number | undefined)[] = [];
   /** The same for the `store_buffered` event of an is_lazy store made in this op ({@link drainLazy}). */
   private readonly lazyStoredAt: (number | undefined)[] = [];
+  /** The explorer's shared records, copied on first access (./copy-on-access.ts); undefined: plain state. */
+  private readonly cow: CopyOnAccess | undefined;
 
   constructor(
     readonly s: KernelState,
@@ -31,7 +34,9 @@ export class Kctx {
     readonly strategy: LazyStrategy,
     readonly knobs: Knobs,
     readonly bug: VariantFlags,
-  ) {}
+  ) {
+    this.cow = CopyOnAccess.take(s);
+  }
 
   emit(e: TraceEvent): void {
     this.ev.push(e);
@@ -40,14 +45,26 @@ export class Kctx {
     return this.s.cpus[id];
   }
   task(id: TaskId): TaskState {
-    return this.s.tasks[id];
+    return this.cow === undefined ? this.s.tasks[id] : this.cow.task(id);
   }
   mm(id: MmId): MmState {
-    return this.s.mms[id];
+    return this.cow === undefined ? this.s.mms[id] : this.cow.mm(id);
   }
   /** The task whose code runs on `cpu` (`current`). */
   current(cpu: CpuId): TaskState {
-    return this.s.tasks[this.s.cpus[cpu].current];
+    return this.task(this.s.cpus[cpu].current);
+  }
+  /** A task created by this op (fork): every later access sees this record. */
+  addTask(t: TaskState): void {
+    this.s.tasks[t.id] = t;
+    this.s.taskOrder.push(t.id);
+    this.cow?.ownTask(t.id);
+  }
+  /** An mm created by this op (mm_alloc(), dup_mm()). */
+  addMm(m: MmState): void {
+    this.s.mms[m.id] = m;
+    this.s.mmOrder.push(m.id);
+    this.cow?.ownMm(m.id);
   }
   onlineCpus(): CpuState[] {
     return this.s.cpus.filter((c) => c.online);

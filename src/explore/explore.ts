@@ -32,6 +32,8 @@ import { allProperties, propertyById, type Property, type Violation } from '../.
 import { cloneJson, kernelFingerprint, kernelKeyChecked, newRenamings } from './canonical';
 import { VisitedSet } from './fingerprint';
 import { copyKernelState } from './kernel-copy';
+import { shareKernelState } from './kernel-share';
+import { kernelRecordFingerprint } from './record-hash';
 import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
@@ -110,6 +112,18 @@ export interface ExploreOptions {
   checkCollisions?: boolean;
   /** Replay on the differential base aligned modulo path lengths (default: as runCheck decides for the spec). */
   differentialAlign?: boolean;
+  /**
+   * Copy-on-write kernel states (default true; not with `engineFactory`): a child shares its
+   * parent's task and mm records until the op copies them (./kernel-share.ts), and the kernel part
+   * of the key is composed of cached per-record hashes (./record-hash.ts). false: every transition
+   * copies the whole state and hashes it whole (the explorer before it).
+   */
+  cow?: boolean;
+  /**
+   * Tests: deep-freeze every state before a child shares its records (a write through a stale
+   * record reference throws) and recompute every cached record hash (a stale one throws).
+   */
+  freezeShared?: boolean;
 }
 
 export interface ExploreCounterexample {
@@ -265,11 +279,22 @@ export function explore(options: ExploreOptions): ExploreResult {
   const seen = new VisitedSet(options.checkCollisions ?? false);
   const kernelTexts = options.checkCollisions ? new Map<string, string>() : null;
   const mirrorTexts = options.checkCollisions ? new Map<string, string>() : null;
-  const stateKey = (scratch: KernelState, m: ExploreMonitor): string[] => {
+  // An engine mutant's state may hold fields the shape-aware copy does not know, and its own Kctx
+  // does not copy on access: copy it generically.
+  const cow = options.engineFactory === undefined && (options.cow ?? true);
+  const freeze = options.freezeShared === true;
+  const copyState: (s: KernelState) => KernelState = options.engineFactory ? cloneJson : cow ? (s) => shareKernelState(s, freeze) : copyKernelState;
+  const recordHashes = options.checkCollisions && cow ? new RecordHashCheck() : null;
+  /** The key of a state; destructive (renames ids in place) unless `cow`: give it a scratch state. */
+  const stateKey = (scratch: KernelState, m: ExploreMonitor, parentState?: KernelState): string[] => {
     if (group !== null && group.order > 1) return symmetricKey(scratch, m, group, kernelTexts !== null && mirrorTexts !== null ? { kernel: kernelTexts, mirror: mirrorTexts } : undefined).key;
     const ids = newRenamings();
-    if (kernelTexts === null || mirrorTexts === null) return [kernelFingerprint(scratch, ids), m.hashedKey(ids)];
-    return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
+    if (kernelTexts === null || mirrorTexts === null) return [cow ? kernelRecordFingerprint(scratch, ids, freeze, parentState) : kernelFingerprint(scratch, ids), m.hashedKey(ids)];
+    if (recordHashes === null) return [kernelKeyChecked(scratch, ids, kernelTexts), m.keyChecked(ids, mirrorTexts)];
+    const h = kernelRecordFingerprint(scratch, ids, true);
+    const text = kernelKeyChecked(copyKernelState(scratch), ids, kernelTexts);
+    recordHashes.check(h, text);
+    return [text, m.keyChecked(ids, mirrorTexts)];
   };
   const pathOf = (n: number): Op[] => {
     const out: Op[] = [];
@@ -311,9 +336,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   }
   const root: StackEntry = { node: 0, state: boot.state, events: bootEvents, monitor: rootMonitor, validator: bootValidator, nextIndex: boot.events.length };
   const apply = engine.apply.bind(engine);
-  // An engine mutant's state may hold fields the shape-aware copy does not know: copy it generically.
-  const copyState: (s: KernelState) => KernelState = options.engineFactory ? cloneJson : copyKernelState;
-  const sleepSets = options.por ? new SleepSets(engine, (x: Snapshot) => stateKey(copyState(x.state), x.monitor)) : null;
+  const sleepSets = options.por ? new SleepSets(engine, (x: Snapshot) => stateKey(cow ? x.state : copyState(x.state), x.monitor)) : null;
   if (sleepSets !== null) result.por = sleepSets.stats;
 
   let level: number[] = [0];
@@ -330,7 +353,7 @@ export function explore(options: ExploreOptions): ExploreResult {
     result.levels.push(info);
     for (let li = 0; li < level.length; li++) {
       const node = level[li];
-      syncStack(stack, node, parent, opOf, apply, copyState);
+      syncStack(stack, node, parent, opOf, apply, copyState, freeze);
       const here = stack[stack.length - 1];
       const pathOps = stack.slice(1).map((e) => opOf[e.node] as Op);
       let enabled: Op[];
@@ -367,14 +390,14 @@ export function explore(options: ExploreOptions): ExploreResult {
             if (problem !== undefined) v = invalidEventViolation(engine.info.id, ops, first + i, problem);
           }
           if (v === undefined) {
-            const m = here.monitor.clone();
+            const m = here.monitor.clone(freeze);
             let idx = first;
             for (const ev of evs) {
               v = m.observe(ev, idx++)[0];
               if (v) break;
             }
             if (!v && sleepSets !== null) snap = { state: cloneJson(child), monitor: m.clone(), validator: output, nextIndex: idx };
-            if (!v && merge) key = stateKey(child, m);
+            if (!v && merge) key = stateKey(child, m, here.state);
             v ??= m.finish()[0];
           }
         } catch (err) {
@@ -419,6 +442,24 @@ export function explore(options: ExploreOptions): ExploreResult {
     level = next;
   }
   return done(result.counterexample ? 'counterexample' : 'clean');
+}
+
+/**
+ * checkCollisions with copy-on-write states: the record-composed kernel hash (./record-hash.ts)
+ * against the JSON text of the key, both ways: no two texts share a hash, no text gets two hashes
+ * (a stale cached record hash).
+ */
+class RecordHashCheck {
+  private readonly textOf = new Map<string, string>();
+  private readonly hashOf = new Map<string, string>();
+  check(hash: string, text: string): void {
+    const t = this.textOf.get(hash);
+    if (t !== undefined && t !== text) throw new Error(`explore: record hash collision (${hash}) between two different kernel states`);
+    const h = this.hashOf.get(text);
+    if (h !== undefined && h !== hash) throw new Error(`explore: one kernel state got two record hashes (${h}, ${hash}): a stale cached hash`);
+    this.textOf.set(hash, text);
+    this.hashOf.set(text, hash);
+  }
 }
 
 /**
@@ -471,6 +512,7 @@ function syncStack(
   opOf: readonly (Op | null)[],
   apply: (s: KernelState, op: Op) => TraceEvent[],
   copyState: (s: KernelState) => KernelState,
+  freeze = false,
 ): void {
   const chain: number[] = [];
   for (let n = node; n !== 0; n = parent[n]) chain.push(n);
@@ -482,7 +524,7 @@ function syncStack(
     const prev = stack[stack.length - 1];
     const state = copyState(prev.state);
     const events = apply(state, opOf[chain[k]] as Op);
-    const monitor = prev.monitor.clone();
+    const monitor = prev.monitor.clone(freeze);
     const validator = prev.validator.clone();
     const idx = replayChecked(validator, monitor, events, prev.nextIndex);
     stack.push({ node: chain[k], state, events, monitor, validator, nextIndex: idx });

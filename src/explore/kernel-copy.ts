@@ -1,6 +1,7 @@
 /**
- * The explorer's copy of a kernel state (one per transition and per node put back on the path
- * stack): the same result as cloneJson() (./canonical.ts), written for the shape of KernelState
+ * The explorer's copy of a kernel state (with `cow: false`, one per transition and per node put
+ * back on the path stack; by default ./kernel-share.ts shares task and mm records and copies them
+ * one by one with copyTask()/copyMm(), and every CPU record with copyCpu()): the same result as cloneJson() (./canonical.ts), written for the shape of KernelState
  * (src/engine/state.ts) so that each record is copied by one object spread (V8 copies a literal's
  * fields in one go) and only the fields known to hold arrays or objects are copied again, instead
  * of a `for...in` walk over every field of every record. Key order is kept (a spread keeps it, and
@@ -26,7 +27,7 @@ export function copyFrame(f: Frame): Frame {
   return o;
 }
 
-function copyCpu(c: CpuState): CpuState {
+export function copyCpu(c: CpuState): CpuState {
   return {
     ...c,
     pendingIpis: c.pendingIpis.length === 0 ? [] : c.pendingIpis.map(copyIpi),
@@ -37,11 +38,11 @@ function copyCpu(c: CpuState): CpuState {
   };
 }
 
-function copyTask(t: TaskState): TaskState {
+export function copyTask(t: TaskState): TaskState {
   return { ...t, extUsers: t.extUsers.slice(), frames: t.frames.length === 0 ? [] : t.frames.map(copyFrame) };
 }
 
-const copyMm = (m: MmState): MmState => ({ ...m, cpumask: m.cpumask.slice() });
+export const copyMm = (m: MmState): MmState => ({ ...m, cpumask: m.cpumask.slice() });
 
 /** A deep copy of a kernel state (equal to cloneJson(s), key order included). */
 export function copyKernelState(s: KernelState): KernelState {

@@ -22,6 +22,8 @@ import { ownViolationFor, type OwnViolation } from './differential';
 import { contractViolation, invalidEventViolation, replayChecked, selectExploreProperties } from './explore';
 import { fingerprint } from './fingerprint';
 import { copyKernelState } from './kernel-copy';
+import { shareKernelState } from './kernel-share';
+import { kernelRecordFingerprint } from './record-hash';
 import { ExploreMonitor, mirrorPropertiesOf } from './monitor';
 import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
 import { Claim, MAX_OPS, SharedVisitedSet, priority, type SharedVisitedBuffers } from './shared-visited';
@@ -40,6 +42,8 @@ export interface WorkerExploreOptions {
   deadline?: number;
   /** Symmetry reduction: the key is ./symmetry.ts symmetricKey() (explore()'s, the same function). */
   symmetry?: boolean;
+  /** Copy-on-write kernel states and record-composed hashes (ExploreOptions.cow; default true). */
+  cow?: boolean;
 }
 
 /** Shared counters (Int32Array over a SharedArrayBuffer) and their slots. */
@@ -138,11 +142,16 @@ export class LevelExpander {
     }
   }
 
-  /** Fingerprint of (state, monitors) into this.fp. */
-  private keyOf(state: KernelState, m: ExploreMonitor): void {
+  /** A child state: sharing the parent's records (ExploreOptions.cow) or a whole copy. */
+  private copyState(s: KernelState): KernelState {
+    return this.options.cow === false ? copyKernelState(s) : shareKernelState(s);
+  }
+
+  /** Fingerprint of (state, monitors) into this.fp (destructive on `state` without cow). */
+  private keyOf(state: KernelState, m: ExploreMonitor, parentState?: KernelState): void {
     if (this.group !== null) return fingerprint(symmetricKey(state, m, this.group).key, this.fp);
     const ids = newRenamings();
-    fingerprint([kernelFingerprint(state, ids), m.hashedKey(ids)], this.fp);
+    fingerprint([this.options.cow === false ? kernelFingerprint(state, ids) : kernelRecordFingerprint(state, ids, false, parentState), m.hashedKey(ids)], this.fp);
   }
 
   private accept(ops: Op[], v: Violation): boolean {
@@ -218,7 +227,7 @@ export class LevelExpander {
           const prio = priority(level, p, k);
           reply.transitions++;
           const ops = [...pathOps, op];
-          const child = copyKernelState(here.state);
+          const child = this.copyState(here.state);
           let v: Violation | undefined;
           let keyed = false;
           try {
@@ -237,7 +246,7 @@ export class LevelExpander {
                 if (v) break;
               }
               if (!v && options.merge) {
-                this.keyOf(child, m);
+                this.keyOf(child, m, here.state);
                 keyed = true;
               }
               v ??= m.finish()[0];
@@ -302,7 +311,7 @@ export class LevelExpander {
     for (; k < chain.length; k++) {
       const prev = stack[stack.length - 1];
       const op = engine.enabled(prev.state)[opIdx[chain[k]]];
-      const state = copyKernelState(prev.state);
+      const state = this.copyState(prev.state);
       const events: TraceEvent[] = engine.apply(state, op);
       const monitor = prev.monitor.clone();
       const validator = prev.validator.clone();

@@ -7,7 +7,7 @@
  * The explorer uses it for the visited set; with `checkCollisions` it writes mirrorKey()'s text as
  * well and throws when two different texts share a hash (test/explore/fingerprint.test.ts).
  */
-import type { Mirror } from '../../properties/lib/mirror';
+import type { Mirror, MmView, TaskView } from '../../properties/lib/mirror';
 import type { PathFrame } from '../../properties/lib/path-frames';
 import type { Renamings } from './canonical';
 import { lanes } from './structural-hash';
@@ -88,21 +88,73 @@ export function mirrorHash(m: Mirror, ids: Renamings, sym?: MirrorRenaming): str
   }
 }
 
+/**
+ * Task and mm views' own hashes, by view object (issue 15): a view the mirror does not own is
+ * shared with a clone and never written again (properties/lib/mirror.ts, copy-on-write), so its
+ * hash is computed once. Views are hashed from a fixed seed whether cached or not (the same view
+ * content gives the same hash either way); not cached under a symmetry renaming.
+ */
+const VIEW_HASHES = new WeakMap<object, number[]>();
+
+/** Mixes the hash of `view` (by `each`, from a fixed seed; cached when `cache`) into the running hash. */
+function subHash<V extends object>(view: V, each: (v: V) => void, cache: boolean): void {
+  let h = cache ? VIEW_HASHES.get(view) : undefined;
+  if (h === undefined) {
+    const o1 = h1;
+    const o2 = h2;
+    h1 = 0x7f4a7c15;
+    h2 = 0x2f3b9c1d;
+    each(view);
+    h = [h1, h2];
+    if (cache) VIEW_HASHES.set(view, h);
+    h1 = o1;
+    h2 = o2;
+  }
+  h1 = Math.imul(h1 ^ h[0], M1);
+  h2 = Math.imul(h2 ^ h[1], M2);
+}
+
+function taskView(t: TaskView): void {
+  mix(0x100);
+  str(rn(t.id));
+  str(t.type);
+  if (t.tgid === null || sym0 === undefined) val(t.tgid);
+  else str(sym0.tgid(t.tgid));
+  name(t.mm);
+  name(t.activeMm);
+  str(t.state);
+  val(t.onCpu);
+  val(t.currOn);
+}
+
+function mmView(x: MmView): void {
+  mix(0x300);
+  str(rn(x.id));
+  mix(x.isStatic ? 1 : 0);
+  val(x.users);
+  val(x.count);
+  mix(x.freed ? 1 : 0);
+  mix(x.tornDown ? 1 : 0);
+  val(x.membarrierState);
+  let bits = 0;
+  for (let i = 0; i < x.cpumask.length; i++) {
+    bits = (bits << 1) | (x.cpumask[i] ? 1 : 0);
+    if ((i & 15) === 15) mix(bits), (bits = 0);
+  }
+  mix(bits ^ (x.cpumask.length << 16));
+  val(x.tlbGen);
+}
+
+/** The renaming of the hash in progress (taskView() reads its tgid map). */
+let sym0: MirrorRenaming | undefined;
+
 function hashOf(m: Mirror, ids: Renamings, sym: MirrorRenaming | undefined): string {
   h1 = 0x3c6ef372;
   h2 = 0x1b873593;
+  sym0 = sym;
   let n = 0;
   for (const t of viewsInOrder(m.tasks, sym)) {
-    mix(0x100);
-    str(rn(t.id));
-    str(t.type);
-    if (t.tgid === null || sym === undefined) val(t.tgid);
-    else str(sym.tgid(t.tgid));
-    name(t.mm);
-    name(t.activeMm);
-    str(t.state);
-    val(t.onCpu);
-    val(t.currOn);
+    subHash(t, taskView, sym === undefined && !m.ownsTask(t.id));
     n++;
   }
   mix(0x101 ^ (n << 12));
@@ -131,21 +183,7 @@ function hashOf(m: Mirror, ids: Renamings, sym: MirrorRenaming | undefined): str
   mix(0x202 ^ (m.cpus.length << 12));
   n = 0;
   for (const x of viewsInOrder(m.mms, sym)) {
-    mix(0x300);
-    str(rn(x.id));
-    mix(x.isStatic ? 1 : 0);
-    val(x.users);
-    val(x.count);
-    mix(x.freed ? 1 : 0);
-    mix(x.tornDown ? 1 : 0);
-    val(x.membarrierState);
-    let bits = 0;
-    for (let i = 0; i < x.cpumask.length; i++) {
-      bits = (bits << 1) | (x.cpumask[i] ? 1 : 0);
-      if ((i & 15) === 15) mix(bits), (bits = 0);
-    }
-    mix(bits ^ (x.cpumask.length << 16));
-    val(x.tlbGen);
+    subHash(x, mmView, sym === undefined && !m.ownsMm(x.id));
     n++;
   }
   mix(0x301 ^ (n << 12));

@@ -32,8 +32,17 @@ export class ExploreMonitor {
     return this.driver.mirror;
   }
 
-  /** An independent copy (the mirror and every property's state), O(state). */
-  clone(): ExploreMonitor {
+  /**
+   * An independent copy (the mirror and every property's state), O(state). The mirror's task and mm
+   * views are shared until either side writes one (copy-on-write). `freeze` (tests,
+   * ExploreOptions.freezeShared): freeze the views first, so a write that bypasses the mirror's
+   * write accessors throws.
+   */
+  clone(freeze = false): ExploreMonitor {
+    if (freeze) {
+      for (const t of this.mirror.tasks.values()) Object.freeze(t);
+      for (const m of this.mirror.mms.values()) Object.freeze(Object.freeze(m).cpumask);
+    }
     return new ExploreMonitor(this.init, this.properties, this.driver.clone(this.init, this.properties));
   }
 
@@ -156,7 +165,8 @@ export function unknownMirrorFields(m: Mirror): string[] {
   check('task', m.tasks.values().next().value);
   check('cpu', m.cpus[0]);
   check('mm', m.mms.values().next().value);
-  const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex'].includes(k));
+  // ownTasks/ownMms: which views the mirror may write in place (copy-on-write bookkeeping, not state).
+  const mirrorOwn = Object.keys(m).filter((k) => !['init', 'tasks', 'cpus', 'mms', 'paths', 'pendingIpis', 'lastIndex', 'ownTasks', 'ownMms'].includes(k));
   out.push(...mirrorOwn.map((k) => `mirror.${k}`));
   out.push(...Object.keys(m.paths).filter((k) => !PATH_FRAMES_FIELDS.includes(k)).map((k) => `paths.${k}`));
   return [...new Set(out)];

@@ -110,6 +110,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
     stopOnViolation,
     merge,
     ...(options.symmetry ? { symmetry: true } : {}),
+    ...(options.cow === false ? { cow: false } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxSeconds !== undefined ? { deadline: Date.now() + options.maxSeconds * 1000 - elapsed() * 1000 } : {}),
   };

@@ -81,3 +81,29 @@ export function structuralHash(v: unknown): string {
   walk(v);
   return `${h1 >>> 0}.${h2 >>> 0}`;
 }
+
+/**
+ * The walk above as parts, for a hash composed of cached sub-hashes (./record-hash.ts): start,
+ * feed values, keys and 64-bit sub-hashes, read the result. `save()`/`restore()` let a sub-hash be
+ * computed in the middle of another.
+ */
+export const hashStart = (): void => {
+  h1 = 0x2545f491;
+  h2 = 0x6c8e9cf5;
+};
+export const hashValue = (v: unknown): void => walk(v);
+export const hashMix = (x: number, y: number): void => mix(x, y);
+export const hashKey = (k: string): void => {
+  const l = lanes(k);
+  mix(l[0], l[1]);
+};
+/** Ends an object (the tag the walk writes after an object's last key). */
+export const hashObjectEnd = (): void => mix(0x66, 0x66);
+/** Ends an array of `n` elements. */
+export const hashArrayEnd = (n: number): void => mix(0x55 ^ n, 0x55 ^ n);
+export const hashH1 = (): number => h1;
+export const hashH2 = (): number => h2;
+export const hashRestore = (a: number, b: number): void => {
+  h1 = a;
+  h2 = b;
+};

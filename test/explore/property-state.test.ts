@@ -52,7 +52,8 @@ const isPathFrame = (v: object): boolean => 'fn' in v && 'index' in v && 'ev' in
 /**
  * Where `a` and `b` (an object and its clone) share a mutable container: every Map, Set, array and
  * object reachable from own fields must be a distinct copy, except the mirrors (a's must map to b's)
- * and event references, events and frozen records, which are never mutated.
+ * and event references, events and frozen records, which are never mutated (the mirror's task and
+ * mm views are frozen before the clone: shared copy-on-write, neither side owns them).
  */
 function shared(a: unknown, b: unknown, ma: Mirror, mb: Mirror, path: string, out: string[], depth = 0): void {
   if (typeof a !== 'object' || a === null || depth > 8) return;
@@ -109,12 +110,18 @@ describe('mirror properties keep their state as data (clone + key)', () => {
         return v;
       };
       const prefix = verdicts(a, 0, cut);
+      // The mirror's task and mm views are shared copy-on-write (properties/lib/mirror.ts): frozen
+      // here, so a write that does not copy first (the mirror's or a property's) throws below.
+      for (const t of a.mirror.tasks.values()) Object.freeze(t);
+      for (const m of a.mirror.mms.values()) Object.freeze(Object.freeze(m).cpumask);
       const b = a.clone(init, [p]);
       const problems: string[] = [];
       a.liveHooks().forEach((h, k) => shared(h, b.liveHooks()[k], a.mirror, b.mirror, p.id, problems));
       const none = {} as Mirror;
       shared(a.mirror, b.mirror, none, none, 'mirror', problems);
       expect(problems).toEqual([]);
+      for (const [id, t] of a.mirror.tasks) if (b.mirror.tasks.get(id) === t) expect([id, a.mirror.ownsTask(id), b.mirror.ownsTask(id)]).toEqual([id, false, false]);
+      for (const [id, m] of a.mirror.mms) if (b.mirror.mms.get(id) === m) expect([id, a.mirror.ownsMm(id), b.mirror.ownsMm(id)]).toEqual([id, false, false]);
       // Both continue with the same suffix: shared state would be updated twice and diverge.
       const fresh = new MirrorDriver(init, [p]);
       const whole = verdicts(fresh, 0, events.length);

@@ -109,11 +109,11 @@ export const powerpcArch: ArchHooks = {
   cleanup_cpu_mmu_context(k, cpu) {
     const live = new Set<MmId>();
     for (const id of k.s.taskOrder) {
-      const t = k.s.tasks[id];
+      const t = k.task(id);
       if (t.state !== 'dead' && t.mm !== null) live.add(t.mm);
     }
     for (const id of k.s.mmOrder) {
-      if (live.has(id) && k.s.mms[id].cpumask[cpu]) k.setCpumask(cpu, 'clear_tasks_mm_cpumask', k.s.mms[id], cpu, false);
+      if (live.has(id) && k.mm(id).cpumask[cpu]) k.setCpumask(cpu, 'clear_tasks_mm_cpumask', k.mm(id), cpu, false);
     }
   },
   efiScheme() {

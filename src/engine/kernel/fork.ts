@@ -25,11 +25,10 @@ export function fork(k: Kctx, cpu: CpuId, cloneVm: boolean): void {
     mm = mmAlloc(k, cpu, 'dup_mm', taskOwner(id), k.mm(parentMm).membarrierState);
   }
   const tgid = cloneVm ? parent.tgid : id;
-  k.s.tasks[id] = {
+  k.addTask({
     id, type: 'user', tgid, mm, activeMm: mm, state: 'runnable', cpu: null, boundCpu: null,
     where: 'new', exiting: false, useMmGrab: null, extUsers: [], frames: [],
-  };
-  k.s.taskOrder.push(id);
+  });
   k.emit({ k: 'task_new', cpu, fn: cloneVm ? 'copy_process' : 'copy_process', task: id, type: 'user', tgid, mm, activeMm: mm, parent: parent.id });
 }
 

@@ -97,11 +97,10 @@ export function moveRef(k: Kctx, cpu: CpuId, fn: string, mm: MmId, token: RefTok
 /** A new mm: mm_alloc() (exec) or dup_mm() (fork). mm_users = mm_count = 1. */
 export function mmAlloc(k: Kctx, cpu: CpuId, fn: string, owner: RefOwner, membarrierState: number): MmId {
   const id = `mm${k.s.nextMmSeq++}`;
-  k.s.mms[id] = {
+  k.addMm({
     id, isStatic: false, users: 1, count: 1, freed: false, tornDown: false, membarrierState,
     cpumask: k.s.cpus.map(() => false), tlbGen: 0,
-  };
-  k.s.mmOrder.push(id);
+  });
   k.emit({ k: 'mm_alloc', cpu, fn, mm: id, owner, membarrierState });
   return id;
 }
