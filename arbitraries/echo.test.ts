@@ -6,6 +6,10 @@ import { TraceView } from './trace-view';
 import { createToyEngine } from './test-helpers/toy-engine';
 import { alwaysHolds } from './test-helpers/toy-checker';
 import { DEFAULT_WEIGHTS, type Weights } from './weights';
+import { runCheck } from './check';
+import { searchProfiles } from './search';
+import { searchByName } from '../src/mutants/search';
+import '../src/mutants/searches';
 
 const engine = createToyEngine();
 const freshView = () => new TraceView(engine.init({ cpus: 2, procs: 1, threads: 1, kthreads: 1 }).events[0] as never);
@@ -82,5 +86,20 @@ describe('argument echo', () => {
     const b = runChoicesMonitored(engine, config, choices, w, alwaysHolds);
     expect(a.ops.length).toBeGreaterThan(0);
     expect(b.ops).toEqual(a.ops);
+  });
+
+  it('is what check --search weighted2-echo and the mutant bench run: echoed profiles (x8), weighted2 run lengths', () => {
+    const [w] = searchProfiles('weighted2-echo', [FLAT]);
+    const view = freshView();
+    view.noteOp(register);
+    expect(w.instance(callSame, view)).toBe(8);
+    expect(w.instance(callOther, view)).toBe(1);
+    const spec = { arch: 'arm64', strategy: 'refcount' } as const;
+    const echo = runCheck({ engine: spec, runs: 3, seed: 7, search: 'weighted2-echo', properties: ['refcount-balance'] });
+    const plain = runCheck({ engine: spec, runs: 3, seed: 7, search: 'weighted2', properties: ['refcount-balance'] });
+    expect(echo.result).toBe('pass');
+    expect(echo.opsExecuted).toBeGreaterThanOrEqual(3 * 40);
+    expect(plain.opsExecuted).toBeGreaterThanOrEqual(3 * 40);
+    expect(searchByName('weighted2-echo')?.name).toBe('weighted2-echo');
   });
 });
