@@ -23,7 +23,7 @@ import { opsToChoices } from './ops-to-choices';
 import { LONG_RUN_MAX_OPS, longRunConstraints } from './long-runs';
 import { pctSearch } from './pct-search';
 import { goExploreSearch } from './goexplore-search';
-import { DEFAULT_SEARCH, searchProfiles, type SearchName } from './search';
+import { DEFAULT_SEARCH, isLongRunSearch, searchProfiles, type SearchName } from './search';
 import { DEFAULT_PROFILES, type Weights } from './weights';
 import { plainProfileSpace, swarmIndex, swarmProfileSpace } from './swarm';
 
@@ -119,9 +119,9 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
   const seed = options.seed ?? deriveSeed(engine.info.id);
   const configArb = options.config ? fc.constant(options.config) : modelConfigArbitrary(options.configConstraints);
   const search = options.search ?? DEFAULT_SEARCH;
-  // weighted2: the weighted generator with runs of 40..160 ops (a quarter of maxOps at least; ./long-runs.ts).
+  // weighted2 (and weighted2-echo): the weighted generator with runs of 40..160 ops (a quarter of maxOps at least; ./long-runs.ts).
   const choicesArb = interleavingArbitrary(
-    search === 'weighted2' ? longRunConstraints(options.maxOps ?? LONG_RUN_MAX_OPS) : { maxOps: options.maxOps ?? DEFAULT_MAX_OPS },
+    isLongRunSearch(search) ? longRunConstraints(options.maxOps ?? LONG_RUN_MAX_OPS) : { maxOps: options.maxOps ?? DEFAULT_MAX_OPS },
   );
   const shrinkBudget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
   let opsExecuted = 0;

@@ -70,6 +70,6 @@ describe('coverage-guided search', () => {
     expect(parseSearch(undefined)).toBe('weighted2');
     expect(parseSearch('coverage')).toBe('coverage');
     expect(() => parseSearch('afl')).toThrow(UsageError);
-    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, weighted2, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, goexplore, got "afl"/);
+    expect(() => parseSearch('afl')).toThrow(/--search: expected one of weighted, weighted2, weighted2-echo, uniform, coverage, coverage-nofocus, pct, swarm, coverage-swarm, climb, goexplore, got "afl"/);
   });
 });

@@ -5,6 +5,8 @@
  *   state-dependent focus rules of ./weight-rules.ts, ./race-focus.ts and ./tlb-focus.ts);
  * - `weighted2`: `weighted` with longer runs, 40..160 ops instead of 0..120 (./long-runs.ts;
  *   `--max-ops N` gives N/4..N);
+ * - `weighted2-echo`: `weighted2` with argument echo (./echo.ts): an op sharing an argument value
+ *   (`cmd=X`, `mm=M`, `next=T`) with an op of another kind applied earlier in the run is likelier;
  * - `uniform`: the same with UNIFORM_WEIGHTS (every enabled op kind, then instance, equally
  *   likely): the naive baseline;
  * - `coverage`: the corpus-driven search of ./coverage-search.ts, its random choices under the
@@ -23,9 +25,10 @@
  *   each with the shortest op prefix reaching it; a run returns to a rarely visited cell by replaying
  *   its prefix and explores on from there under the check's weight profiles.
  */
+import { echoWeights } from './echo';
 import { UNIFORM_WEIGHTS, type Weights } from './weights';
 
-export const SEARCH_NAMES = ['weighted', 'weighted2', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb', 'goexplore'] as const;
+export const SEARCH_NAMES = ['weighted', 'weighted2', 'weighted2-echo', 'uniform', 'coverage', 'coverage-nofocus', 'pct', 'swarm', 'coverage-swarm', 'climb', 'goexplore'] as const;
 export type SearchName = (typeof SEARCH_NAMES)[number];
 
 /**
@@ -42,6 +45,11 @@ export function isSearchName(s: string): s is SearchName {
   return (SEARCH_NAMES as readonly string[]).includes(s);
 }
 
+/** Whether search `name` draws runs of 40..160 ops (./long-runs.ts): `weighted2` and `weighted2-echo`. */
+export function isLongRunSearch(name: SearchName): boolean {
+  return name === 'weighted2' || name === 'weighted2-echo';
+}
+
 /** `w` without its state-dependent rules: the kind weights, every instance alike, no boost. */
 export function withoutFocus(w: Weights): Weights {
   return { kinds: w.kinds, fallbackKind: w.fallbackKind, instance: () => 1 };
@@ -54,6 +62,8 @@ export function searchProfiles(name: SearchName, profiles: readonly Weights[]): 
       return [UNIFORM_WEIGHTS];
     case 'coverage-nofocus':
       return profiles.map(withoutFocus);
+    case 'weighted2-echo':
+      return profiles.map((p) => echoWeights(p));
     default:
       return profiles;
   }

@@ -15,6 +15,7 @@ import type {
   TaskType,
   TraceEvent,
 } from '../src/trace/events';
+import type { Op } from '../src/engine/ops';
 
 /** What the view knows about a task. */
 export interface TaskFacts {
@@ -80,6 +81,7 @@ export class TraceView {
   private readonly rqCurrTask: TaskId[];
   /** Events observed so far (the init event is number 0). */
   private eventCount = 1;
+  private readonly notedOps: Op[] = [];
   /** Kernel paths in flight per task (innermost last), from `path` and membarrier events. */
   private readonly taskPaths = new Map<TaskId, string[]>();
   /** Per CPU: context_switch or cpu_down in flight (the CPU's own frame, stepped first). */
@@ -377,8 +379,14 @@ export class TraceView {
   }
 
   /** Note an op about to be applied (startRun calls it; the view otherwise folds only events). */
-  noteOp(op: { op: string; cpu: CpuId }): void {
+  noteOp(op: Op): void {
     if (op.op === 'step' && this.switchStarts[op.cpu] !== null) this.switchSteps[op.cpu]++;
+    this.notedOps.push(op);
+  }
+
+  /** The ops noted so far, in order (./echo.ts reads the argument values a run has used). */
+  get opsNoted(): readonly Op[] {
+    return this.notedOps;
   }
 
   /** Fold one event into the view. */

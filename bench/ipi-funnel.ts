@@ -34,12 +34,16 @@ const MEMBARRIER_IPIS = new Set(['ipi_mb', 'ipi_rseq', 'ipi_sync_core']);
 export interface RunFunnel {
   reached: Set<Stage>;
   misses: Set<'from-user' | 'kernel-before-window' | 'not-handled'>;
+  /** The later stages per IPI handler (`handled ipi_rseq`, `entered-in ipi_mb`, ...). */
+  byHandler: Set<string>;
 }
 
 /** The stages one trace reaches. */
 export function funnelOf(events: readonly TraceEvent[]): RunFunnel {
   const reached = new Set<Stage>();
   const misses = new Set<'from-user' | 'kernel-before-window' | 'not-handled'>();
+  const byHandler = new Set<string>();
+  const funcOfIpi = new Map<number, string>();
   const init = events[0] as Extract<TraceEvent, { k: 'init' }>;
   const mode: ('user' | 'kernel')[] = new Array(init.cpus.length).fill('kernel');
   for (const c of init.cpus) mode[c.cpu] = c.mode ?? 'kernel';
@@ -69,6 +73,7 @@ export function funnelOf(events: readonly TraceEvent[]): RunFunnel {
         if (MEMBARRIER_IPIS.has(ev.func) && ev.target !== ev.cpu && windowStart.has(lastCall)) {
           reached.add('selected');
           callOfIpi.set(ev.id, lastCall);
+          funcOfIpi.set(ev.id, ev.func);
           pendingSelected.set(ev.id, lastCall);
         }
         break;
@@ -79,12 +84,18 @@ export function funnelOf(events: readonly TraceEvent[]): RunFunnel {
         const start = windowStart.get(call);
         if (start === undefined) break;
         reached.add('handled');
+        const func = funcOfIpi.get(ev.id) as string;
+        byHandler.add(`handled ${func}`);
         if (fromUser[ev.cpu]) {
           misses.add('from-user');
           break;
         }
         reached.add('in-kernel');
-        if (lastUserExit[ev.cpu] > start) reached.add('entered-in');
+        byHandler.add(`in-kernel ${func}`);
+        if (lastUserExit[ev.cpu] > start) {
+          reached.add('entered-in');
+          byHandler.add(`entered-in ${func}`);
+        }
         else misses.add('kernel-before-window');
         break;
       }
@@ -103,7 +114,7 @@ export function funnelOf(events: readonly TraceEvent[]): RunFunnel {
     }
   });
   if (pendingSelected.size > 0) misses.add('not-handled');
-  return { reached, misses };
+  return { reached, misses, byHandler };
 }
 
 if (require.main === module) {
@@ -120,6 +131,7 @@ if (require.main === module) {
       runs++;
       const f = funnelOf(events);
       for (const s of STAGES) if (f.reached.has(s)) bump(s);
+      for (const h of f.byHandler) bump(h);
       if (f.reached.has('selected') && !f.reached.has('entered-in')) for (const m of f.misses) bump(`miss ${m}`);
       const shape = `${config.cpus} cpus, ${config.threads} thr`;
       if (f.reached.has('window')) bump(`window @ ${shape}`);

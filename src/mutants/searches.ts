@@ -78,3 +78,4 @@ import './pct-searches';
 import './swarm-searches';
 import './climb-searches';
 import './goexplore-searches';
+import './echo-searches';

@@ -7,7 +7,7 @@ import type { EngineSpec } from '../../run/types';
 import { DEFAULT_MAX_OPS, DEFAULT_RUNS, deriveSeed, runCheck } from '../../../arbitraries';
 import { variantCheckOptions } from '../../../arbitraries/variant-check';
 import { LONG_RUN_MAX_OPS } from '../../../arbitraries/long-runs';
-import { DEFAULT_SEARCH, SEARCH_NAMES, isSearchName, type SearchName } from '../../../arbitraries/search';
+import { DEFAULT_SEARCH, SEARCH_NAMES, isLongRunSearch, isSearchName, type SearchName } from '../../../arbitraries/search';
 import { FixtureError } from '../../fixtures/fixture';
 import { parseArgs, type FlagSpec } from '../args';
 import { checkJson } from '../check-json';
@@ -33,7 +33,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'property', kind: 'list', arg: 'P', help: 'check only this property; repeatable (default: all that apply)' },
   { name: 'runs', kind: 'value', arg: 'N', help: `random runs (default ${DEFAULT_RUNS})` },
   { name: 'seed', kind: 'value', arg: 'N', help: 'fast-check seed, a 32-bit integer (default: derived from the engine id)' },
-  { name: 'max-ops', kind: 'value', arg: 'N', help: `most ops per run (default ${DEFAULT_MAX_OPS}; ${LONG_RUN_MAX_OPS} under --search weighted2)` },
+  { name: 'max-ops', kind: 'value', arg: 'N', help: `most ops per run (default ${DEFAULT_MAX_OPS}; ${LONG_RUN_MAX_OPS} under --search weighted2 or weighted2-echo)` },
   { name: 'search', kind: 'value', arg: 'NAME', help: `how runs are generated: ${SEARCH_NAMES.join(', ')} (default ${DEFAULT_SEARCH}; docs/cli.md)` },
   { name: 'cpus', kind: 'value', arg: 'N', help: `fix the configuration: CPUs, 1..8 (default: generated; ${DEFAULT_CONFIG.cpus} when another size flag is given)` },
   { name: 'procs', kind: 'value', arg: 'N', help: `user processes at boot, 0..4 (default ${DEFAULT_CONFIG.procs} with a fixed configuration)` },
@@ -86,7 +86,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const properties = selectProperties(a.lists.get('property') ?? [], spec, config);
   const runs = a.values.has('runs') ? parsePositiveInt('--runs', a.values.get('runs')) : DEFAULT_RUNS;
   const search = parseSearch(a.values.get('search'));
-  const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : search === 'weighted2' ? LONG_RUN_MAX_OPS : DEFAULT_MAX_OPS;
+  const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : isLongRunSearch(search) ? LONG_RUN_MAX_OPS : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
   if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it checks a variant without the fix knobs and the differential base)');
   const dir = recordDir(a.values);
