@@ -71,7 +71,10 @@ export const FINDINGS: Finding[] = [
       'if another thread of the mm registers GLOBAL_EXPEDITED (its IPI sets the caller\'s runqueue, READY is set) and exits in between, ' +
       'the caller sees one user and this_cpu_write()s the value read on entry, without GLOBAL_EXPEDITED, into its runqueue; ' +
       'membarrier_global_expedited() then skips that CPU while the registered thread runs user code. Generic code (every arch); ' +
-      'found after splitting the registration into the kernel\'s separate reads (issue 12 item 6).',
+      'found after splitting the registration into the kernel\'s separate reads (issue 12 item 6). Its CPU-hotplug form needs no ' +
+      'exit: with num_online_cpus() == 1 the caller is preempted between the test and the write, a CPU comes online and the caller ' +
+      'resumes there (fixtures/findings/sync-runqueues-stale-single-user-write-hotplug.json, found 2026-12-07); the fix must ' +
+      'disable preemption before the test.',
     fixKnobs: { syncRunqueuesFreshState: true },
   },
   {

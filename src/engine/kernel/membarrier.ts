@@ -207,6 +207,13 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // Models: kernel/sched/membarrier.c sync_runqueues_membarrier_state(): "if
       // (atomic_read(&mm->mm_users) == 1 || num_online_cpus() == 1)", read after the state above.
       if (syncRunqueuesSingleUser(m.users, k.onlineCpus().length)) {
+        // Knob syncRunqueuesFreshState (the proposed fix): preempt_disable() before this test, so the
+        // task cannot be switched out or migrated between the test and the write. With the test
+        // outside it, a CPU coming online while the caller is preempted there lets the caller resume
+        // on that CPU and write *its* runqueue, leaving a thread of the mm on the old CPU with a stale
+        // rq->membarrier_state (found by a weighted2-echo soak, 2026-12-07: docs/findings/
+        // sync-runqueues-stale-single-user-write.md, "The fix, corrected").
+        if (k.knob<boolean>('syncRunqueuesFreshState')) f.preemptible = false;
         f.pc = 2;
         return 'more';
       }
@@ -226,6 +233,8 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // reads atomic_read(&mm->membarrier_state) here, preemption off up to the write.
       const value = k.knob<boolean>('syncRunqueuesFreshState') ? m.membarrierState : (f.mbState as number);
       k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', value);
+      // preempt_enable() (with the knob); smp_mb().
+      f.preemptible = true;
       k.mb(cpu, 'sync_runqueues_membarrier_state');
       f.pc = 6;
       return 'more';
