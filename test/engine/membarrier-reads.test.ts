@@ -109,7 +109,7 @@ describe('sync_runqueues_membarrier_state(): one scan step per CPU, then on_each
     expect(ofKind(events, 'ipi_send').map((e) => [e.target, e.func])).toEqual([[1, 'ipi_sync_rq_state']]);
   });
 
-  it('single user: the caller can migrate after the mm_users test; the write goes to the runqueue it runs on then', () => {
+  it('single user (mainline): the caller can migrate after the mm_users test; the write goes to the runqueue it runs on then', () => {
     // T1 (mm1) on CPU0 alone in its mm; T2 (mm2) in user mode on CPU1.
     const cfg = { cpus: 2, procs: 2, threads: 1, kthreads: 0 };
     const script: Script = [
@@ -117,10 +117,22 @@ describe('sync_runqueues_membarrier_state(): one scan step per CPU, then on_each
       { op: 'membarrier_register', cpu: 0, cmd: 'GLOBAL_EXPEDITED' },
       { op: 'step', cpu: 0 }, // mm_users == 1
     ];
-    const engine = createEngine(x86);
-    expect(engine.enabled(drive(x86, cfg, script).state)).toContainEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
-    const { events } = drive(x86, cfg, [...script, { op: 'schedule', cpu: 0, next: 'idle0' }, drain(0), { op: 'preempt', cpu: 1, next: 'T1' }, drain(1)]);
+    const mainline = { ...x86, knobs: { ...fixes, syncRunqueuesFreshState: false } };
+    const engine = createEngine(mainline);
+    expect(engine.enabled(drive(mainline, cfg, script).state)).toContainEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
+    const { events } = drive(mainline, cfg, [...script, { op: 'schedule', cpu: 0, next: 'idle0' }, drain(0), { op: 'preempt', cpu: 1, next: 'T1' }, drain(1)]);
     expect(ofKind(events, 'rq_membarrier_state').filter((e) => e.fn === 'sync_runqueues_membarrier_state').map((e) => e.cpu)).toEqual([1]);
     expect(checkTrace(events)).toEqual([]);
+  });
+
+  it('single user with the proposed fix (syncRunqueuesFreshState): preemption is off from the test to the write', () => {
+    const cfg = { cpus: 2, procs: 2, threads: 1, kthreads: 0 };
+    const fixed = x86; // syncRunqueuesFreshState is among `fixes`
+    const script: Script = [{ op: 'syscall', cpu: 0 }, { op: 'membarrier_register', cpu: 0, cmd: 'GLOBAL_EXPEDITED' }, { op: 'step', cpu: 0 }];
+    const at = drive(fixed, cfg, script).state;
+    expect(createEngine(fixed).enabled(at)).not.toContainEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
+    // After the write the caller is preemptible again (before READY).
+    const after = drive(fixed, cfg, [...script, { op: 'step', cpu: 0 }]).state;
+    expect(createEngine(fixed).enabled(after)).toContainEqual({ op: 'schedule', cpu: 0, next: 'idle0' });
   });
 });

@@ -233,10 +233,11 @@ export function stepRegister(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       // reads atomic_read(&mm->membarrier_state) here, preemption off up to the write.
       const value = k.knob<boolean>('syncRunqueuesFreshState') ? m.membarrierState : (f.mbState as number);
       k.setRqMembarrierState(cpu, 'sync_runqueues_membarrier_state', value);
-      // preempt_enable() (with the knob); smp_mb().
-      f.preemptible = true;
       k.mb(cpu, 'sync_runqueues_membarrier_state');
       f.pc = 6;
+      // preempt_enable() after the write (knob syncRunqueuesFreshState; placed after the write and the
+      // barrier, which are one step, so the order of the three is not observable).
+      if (!f.preemptible) f.preemptible = true;
       return 'more';
     case 3: {
       // Models: sync_runqueues_membarrier_state(): one iteration of "for_each_online_cpu(cpu) { p =
