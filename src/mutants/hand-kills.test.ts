@@ -48,35 +48,26 @@ describe('hand-built kills', () => {
     expect(checkTrace(base.events)).toEqual([]);
   });
 
-  it("__schedule() without smp_mb__after_spinlock() is equivalent on x86: rq_lock()'s LOCK CMPXCHG is the barrier", () => {
-    const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/sched:schedule:drop-mb:0@powerpc/shootdown');
-    const inst = instanceOf('kernel/sched:schedule:drop-mb:0@x86/refcount');
-    expect(powerpc && inst).toBeTruthy();
-    if (!powerpc || !inst) return;
-    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
-    expect(run.stopped).toBeNull();
-    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'rq_lock' && e.how === 'lock')).toBe(true);
-    expect(checkTrace(run.events)).toEqual([]);
-  });
-
-  it("membarrier_exec_mmap() without its smp_mb() is equivalent on x86: task_lock()'s LOCK CMPXCHG comes right before it", () => {
-    const inst = instanceOf('kernel/exec:stepExecMmap:drop-mb:0@x86/refcount');
+  /** The ops of another arch's hand-built kill of the same site. */
+  const opsOf = (mutant: string) => {
+    const kill = HAND_KILLS.find((h) => h.mutant === mutant);
+    if (!kill) throw new Error(mutant);
+    return { config: kill.config, ops: kill.ops };
+  };
+  it.each([
+    // __schedule()'s smp_mb__after_spinlock(): rq_lock()'s LOCK CMPXCHG is the barrier.
+    ['kernel/sched:schedule:drop-mb:0', opsOf('kernel/sched:schedule:drop-mb:0@powerpc/shootdown'), { fn: 'rq_lock', how: 'lock' }],
+    // membarrier_exec_mmap()'s smp_mb(): task_lock()'s LOCK CMPXCHG comes right before it.
+    ['kernel/exec:stepExecMmap:drop-mb:0', EXEC_IN_GLOBAL_WINDOW, { fn: 'task_lock', how: 'lock' }],
+    // ipi_mb()'s smp_mb(): the IRET ending the kernel-mode IPI is a full barrier.
+    ['kernel/ipi:runIpiFunc:drop-mb:0', opsOf('kernel/ipi:runIpiFunc:drop-mb:0@powerpc/shootdown'), { fn: 'iret' }],
+  ] as const)('%s is equivalent on x86: cpu1 has the barrier anyway', (site, run0, barrier) => {
+    const inst = instanceOf(`${site}@x86/refcount`);
     expect(inst).toBeDefined();
     if (!inst) return;
-    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, EXEC_IN_GLOBAL_WINDOW.config, parseOps(EXEC_IN_GLOBAL_WINDOW.ops));
+    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, run0.config, parseOps(run0.ops));
     expect(run.stopped).toBeNull();
-    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'task_lock' && e.how === 'lock')).toBe(true);
-    expect(checkTrace(run.events)).toEqual([]);
-  });
-
-  it('ipi_mb() without its smp_mb() is equivalent on x86: the IRET ending the kernel-mode IPI is a full barrier', () => {
-    const powerpc = HAND_KILLS.find((h) => h.mutant === 'kernel/ipi:runIpiFunc:drop-mb:0@powerpc/shootdown');
-    const inst = instanceOf('kernel/ipi:runIpiFunc:drop-mb:0@x86/refcount');
-    expect(powerpc && inst).toBeTruthy();
-    if (!powerpc || !inst) return;
-    const run = driveOps(mutantFactory(inst.site).createEngine(inst.engine) as Engine<unknown>, powerpc.config, parseOps(powerpc.ops));
-    expect(run.stopped).toBeNull();
-    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === 'iret')).toBe(true);
+    expect(run.events.some((e) => e.k === 'mb' && e.cpu === 1 && e.fn === barrier.fn && ('how' in barrier ? e.how === barrier.how : true))).toBe(true);
     expect(checkTrace(run.events)).toEqual([]);
   });
 
