@@ -100,7 +100,7 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
   const srsOf = new Map<number, FtraceRecord>();
   const irsOf = new Map<number, FtraceRecord>();
   const exmOf = new Map<number, FtraceRecord>();
-  for (const r of records) {
+  records.forEach((r, at) => {
     const c = r.cpu;
     switch (r.event) {
       case 'mbe':
@@ -173,7 +173,7 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
         const s = inSwitch.get(c);
         inSwitch.delete(c);
         if (!s) break;
-        checkSwitch(s, r, push);
+        checkSwitch(s, r, push, records, at);
         break;
       }
       case 'srs':
@@ -214,12 +214,24 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
         break;
       }
     }
-  }
+  });
   return out;
 }
 
+/**
+ * The value of `field` in the first record after index `from` that carries it: the probes snapshot
+ * every CPU's cpu_tlbstate.ctxs[].tlb_gen, so a later record shows what a CR3 write stored there.
+ */
+function nextValue(records: readonly FtraceRecord[], from: number, field: string): string | undefined {
+  for (let i = from + 1; i < records.length; i++) {
+    const v = records[i].fields[field];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** The checks of one context switch: its mm path, CR3 write, and rq->membarrier_state after it. */
-function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check, 'scenario'>) => void): void {
+function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check, 'scenario'>) => void, records: readonly FtraceRecord[], ftsAt: number): void {
   const c = fts.cpu;
   const { sw } = s;
   const nextMm = ptr(sw, 'nmm');
@@ -243,7 +255,19 @@ function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check,
     const writes = switchMmWritesCr3(loaded, next, num(s.smm, `lz${c}`) !== 0, fresh);
     const kernel = s.cr3 !== null;
     const describe = (w: boolean | null) => (w === null ? 'either (lazy return: depends on the TLB generation)' : w ? 'CR3 write' : 'no CR3 write');
-    push({ rule: 'switch-mm-cr3', judged: writes !== null, agree: writes === null || writes === kernel, model: describe(writes), kernel: describe(kernel), lines });
+    const check: Omit<Check, 'scenario'> = { rule: 'switch-mm-cr3', judged: writes !== null, agree: writes === null || writes === kernel, model: describe(writes), kernel: describe(kernel), lines };
+    // A lazy same-mm return judged fresh at the probe, and a CR3 write: another CPU's flush of the mm
+    // may have bumped tlb_gen between the probe and the kernel's own read (the race named above). The
+    // CR3 write stores the generation it read into ctxs[asid].tlb_gen; if that is newer than the one
+    // the probe saw, the kernel read a stale TLB, and the model's rule on that read is a CR3 write.
+    if (!check.agree && fresh === true && kernel && asid !== undefined && s.smm.fields.ntg !== undefined) {
+      const stored = nextValue(records, ftsAt, `g${c}x${asid}`);
+      if (stored !== undefined && Number(stored) > Number(s.smm.fields.ntg)) {
+        check.agree = switchMmWritesCr3(loaded, next, true, false) === true;
+        check.explanation = `a flush of the mm bumped tlb_gen between the probe (${s.smm.fields.ntg}) and switch_mm_irqs_off()'s read: the CR3 write stored ${stored}`;
+      }
+    }
+    push(check);
   }
 }
 
