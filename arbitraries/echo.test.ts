@@ -1,5 +1,6 @@
 import type { Op } from '../src/engine/ops';
-import { argumentValues, echoed, echoWeights } from './echo';
+import { echoed, echoWeights } from './echo';
+import { argumentValues } from './swarm';
 import { runChoicesMonitored } from './monitored-run';
 import { pickOp } from './pick';
 import { TraceView } from './trace-view';

@@ -30,7 +30,7 @@
  * deterministic.
  */
 import type { Op } from '../src/engine/ops';
-import { PROGRESS_KINDS } from './swarm';
+import { argumentValues } from './swarm';
 import type { TraceView } from './trace-view';
 import type { Weights } from './weights';
 
@@ -66,18 +66,6 @@ function stateOf(view: TraceView): EchoState {
   const ops = view.opsNoted;
   for (; s.learned < ops.length; s.learned++) learn(s, ops[s.learned]);
   return s;
-}
-
-/** The argument-value keys of `op` (`field=value`; none for progress ops). */
-export function argumentValues(op: Op): string[] {
-  if (PROGRESS_KINDS.has(op.op)) return [];
-  const keys: string[] = [];
-  const rec = op as unknown as Record<string, unknown>;
-  for (const field in rec) {
-    if (field === 'op' || field === 'cpu' || rec[field] === undefined) continue;
-    keys.push(`${field}=${String(rec[field])}`);
-  }
-  return keys;
 }
 
 function learn(s: EchoState, op: Op): void {

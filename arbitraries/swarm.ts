@@ -40,15 +40,20 @@ export const PROGRESS_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['step', 'ipi
 /** Mask seeds per base profile (seed 0: no mask). */
 export const SWARM_MASKS = 1 << 20;
 
-/** The swarm features of `op`: its kind, then `kind.field=value` for each argument (none for progress ops). */
-export function swarmFeatures(op: Op): string[] {
+/** The argument values of `op`, `field=value` for each field but `op` and `cpu` (none for progress ops). */
+export function argumentValues(op: Op): string[] {
   if (PROGRESS_KINDS.has(op.op)) return [];
-  const features: string[] = [op.op];
+  const values: string[] = [];
   for (const [field, value] of Object.entries(op)) {
     if (field === 'op' || field === 'cpu' || value === undefined) continue;
-    features.push(`${field}=${String(value)}`);
+    values.push(`${field}=${String(value)}`);
   }
-  return features;
+  return values;
+}
+
+/** The swarm features of `op`: its kind, then its argument values (none for progress ops). */
+export function swarmFeatures(op: Op): string[] {
+  return PROGRESS_KINDS.has(op.op) ? [] : [op.op, ...argumentValues(op)];
 }
 
 /** A 32-bit FNV-1a hash of `s`, starting from `seed`. */

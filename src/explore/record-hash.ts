@@ -57,60 +57,55 @@ function walkIdList(a: readonly number[], ids: Renamings): void {
   hashArrayEnd(a.length);
 }
 
-function walkFrame(f: Frame, ids: Renamings): void {
-  const o = f as unknown as Record<string, unknown>;
+/**
+ * The walk of one record (./structural-hash.ts's, key by key), where `field` hashes the values of
+ * the keys that hold ids, renamed, and returns false for the others, which are hashed as they are.
+ */
+function walkFields(rec: object, ids: Renamings, field: (k: string, x: unknown, ids: Renamings) => boolean): void {
+  const o = rec as Record<string, unknown>;
   for (const k in o) {
     const x = o[k];
     if (x === undefined) continue;
     hashKey(k);
-    if (k === 'waitIpis' || k === 'sent') walkIdList(x as number[], ids);
-    else if (k === 'call' && typeof x === 'number') hashValue(ids.call.known(x));
-    else hashValue(x);
+    if (!field(k, x, ids)) hashValue(x);
   }
   hashObjectEnd();
 }
 
-function walkIpi(p: Ipi, ids: Renamings): void {
-  const o = p as unknown as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (x === undefined) continue;
-    hashKey(k);
-    hashValue(k === 'id' ? ids.ipi.known(x as number) : x);
-  }
-  hashObjectEnd();
+function walkList<T>(a: readonly T[], walk: (x: T, ids: Renamings) => void, ids: Renamings): void {
+  for (const x of a) walk(x, ids);
+  hashArrayEnd(a.length);
 }
 
-function walkCpuRenamed(c: CpuState, ids: Renamings): void {
-  const o = c as unknown as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (x === undefined) continue;
-    hashKey(k);
-    if (k === 'pendingIpis') {
-      const a = x as Ipi[];
-      for (const p of a) walkIpi(p, ids);
-      hashArrayEnd(a.length);
-    } else if ((k === 'cpuFrame' || k === 'hotplugFrame') && x !== null) walkFrame(x as Frame, ids);
-    else hashValue(x);
-  }
-  hashObjectEnd();
+function frameField(k: string, x: unknown, ids: Renamings): boolean {
+  if (k === 'waitIpis' || k === 'sent') walkIdList(x as number[], ids);
+  else if (k === 'call' && typeof x === 'number') hashValue(ids.call.known(x));
+  else return false;
+  return true;
 }
+const walkFrame = (f: Frame, ids: Renamings): void => walkFields(f, ids, frameField);
 
-function walkTaskRenamed(t: TaskState, ids: Renamings): void {
-  const o = t as unknown as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (x === undefined) continue;
-    hashKey(k);
-    if (k === 'frames') {
-      const a = x as Frame[];
-      for (const f of a) walkFrame(f, ids);
-      hashArrayEnd(a.length);
-    } else hashValue(x);
-  }
-  hashObjectEnd();
+function ipiField(k: string, x: unknown, ids: Renamings): boolean {
+  if (k !== 'id') return false;
+  hashValue(ids.ipi.known(x as number));
+  return true;
 }
+const walkIpi = (p: Ipi, ids: Renamings): void => walkFields(p, ids, ipiField);
+
+function cpuField(k: string, x: unknown, ids: Renamings): boolean {
+  if (k === 'pendingIpis') walkList(x as Ipi[], walkIpi, ids);
+  else if ((k === 'cpuFrame' || k === 'hotplugFrame') && x !== null) walkFrame(x as Frame, ids);
+  else return false;
+  return true;
+}
+const walkCpuRenamed = (c: CpuState, ids: Renamings): void => walkFields(c, ids, cpuField);
+
+function taskField(k: string, x: unknown, ids: Renamings): boolean {
+  if (k !== 'frames') return false;
+  walkList(x as Frame[], walkFrame, ids);
+  return true;
+}
+const walkTaskRenamed = (t: TaskState, ids: Renamings): void => walkFields(t, ids, taskField);
 
 /** A record's own hash (started fresh), mixed into the hash in progress as one tagged 64-bit value. */
 function mixRecord(rec: object, walkRenamed: ((r: never, ids: Renamings) => void) | null, ids: Renamings, verify: boolean, cache = walkRenamed === null): void {
