@@ -147,7 +147,7 @@ export const HAND_KILLS: readonly HandKill[] = [
     mutant: 'arch/x86:switchMmBegin:drop-mb:1@x86/refcount',
     kind: 'model gap closed',
     config: { cpus: 2, procs: 2, threads: 2, kthreads: 0 },
-    ops: 'preempt 0 T4; step 0 x4; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1 x2; step 0 x2; step 1 x2',
+    ops: 'preempt 0 T4; step 0 x4; schedule 0 T1; step 0 x2; syscall 1; flush_tlb 1 false; step 1 x3; step 0 x2; step 1 x2',
     clause: 'tlb-coherence C6.4 flush completed with a stale TLB',
     knobs: STORE_BUFFER_TLBSTATE,
   },

@@ -58,10 +58,10 @@ describe("flush_tlb_func()'s local flush serializes (INVLPG, or MOV to CR3 for a
     const { perOp } = drive(x86, config, [
       { op: 'syscall', cpu: 0 },
       { op: 'flush_tlb', cpu: 0, freedTables: false }, // T2 on CPU1 runs mm1 non-lazily: IPI
-      ...steps(0, 2), // the mask snapshot, should_flush_tlb(1)
+      ...steps(0, 3), // the mask snapshot, should_flush_tlb(1)'s two reads
       { op: 'ipi', cpu: 1 },
     ]);
-    const handled = perOp[4];
+    const handled = perOp[5];
     const gen = handled.findIndex((e) => e.k === 'local_tlb_gen');
     const ser = handled.findIndex((e) => e.k === 'serialize' && e.fn === 'flush_tlb_func');
     expect(gen).toBeGreaterThanOrEqual(0);

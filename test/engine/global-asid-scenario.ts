@@ -17,7 +17,7 @@ export const setup: Script = [
 /** An IPI flush from CPU0 whose consider_global_asid() passes: 4 CPUs run mm1 non-lazily -> global ASID. */
 export const assign: Script = [
   { op: 'flush_tlb', cpu: 0, freedTables: false, considerGlobalAsid: true },
-  ...steps(0, 6), // the snapshot, should_flush_tlb() of CPUs 1-4 (CPU3 is lazy: skipped), the local flush
+  ...steps(0, 10), // the snapshot, should_flush_tlb() of CPUs 1-4 (two reads each; CPU3 is lazy: skipped), the local flush
   { op: 'ipi', cpu: 1 }, { op: 'ipi', cpu: 2 }, { op: 'ipi', cpu: 4 },
   { op: 'step', cpu: 0 }, // the wait is over; consider_global_asid()
 ];

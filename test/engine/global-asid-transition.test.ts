@@ -36,7 +36,7 @@ describe('INVLPGB global-ASID transition', () => {
   it('without the transition knob, or with 3 CPUs active, no global ASID is assigned', () => {
     expect(() => drive({ arch: 'x86', strategy: 'refcount', knobs: { invlpgb: true } }, config, [...setup, ...assign])).toThrow(/not enabled/);
     // T4 stays off-CPU: only CPUs 0-2 run mm1 non-lazily.
-    const three = drive(spec(false), config, [...setup.slice(0, 3), { op: 'syscall', cpu: 0 }, assign[0], ...steps(0, 5), { op: 'ipi', cpu: 1 }, { op: 'ipi', cpu: 2 }, { op: 'step', cpu: 0 }]);
+    const three = drive(spec(false), config, [...setup.slice(0, 3), { op: 'syscall', cpu: 0 }, assign[0], ...steps(0, 8), { op: 'ipi', cpu: 1 }, { op: 'ipi', cpu: 2 }, { op: 'step', cpu: 0 }]);
     expect(three.state.mms.mm1.globalAsid).toBeFalsy();
   });
 });

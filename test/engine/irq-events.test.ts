@@ -35,7 +35,7 @@ describe('irqs and irq events', () => {
       { op: 'syscall', cpu: 1 },
       { op: 'syscall', cpu: 0 },
       { op: 'flush_tlb', cpu: 0, freedTables: false },
-      ...steps(0, 2), // the mask snapshot, should_flush_tlb(1): the IPI is queued
+      ...steps(0, 3), // the mask snapshot, should_flush_tlb(1)'s two reads: the IPI is queued
       { op: 'ipi', cpu: 1 },
     ]);
     const ipi = perOp.at(-1) ?? [];

@@ -17,8 +17,8 @@ const config = { cpus: 2, procs: 1, threads: 2, kthreads: 1 };
 const bump: Script = [{ op: 'syscall', cpu: 0 }, { op: 'flush_tlb', cpu: 0, freedTables: false }, { op: 'step', cpu: 0 }];
 const toK1: Script = [{ op: 'syscall', cpu: 1 }, { op: 'schedule', cpu: 1, next: 'K1' }, drain(1)];
 const backToT2: Script = [{ op: 'schedule', cpu: 1, next: 'T2' }, drain(1), { op: 'return_to_user', cpu: 1, via: 'sysret' }];
-/** should_flush_tlb(1), the local flush, and the end of the wait. */
-const scanLocalWait: Script = steps(0, 3);
+/** should_flush_tlb(1)'s two reads (loaded_mm, then is_lazy: knob shouldFlushTlbReads='split', the default), the local flush, and the end of the wait. */
+const scanLocalWait: Script = steps(0, 4);
 
 const tlbViolations = (events: TraceEvent[]) => checkTrace(events).filter((v) => v.property === 'tlb-coherence');
 
@@ -39,7 +39,7 @@ describe('flush_tlb_mm_range(): a CPU goes lazy between inc_mm_tlb_gen() and its
   });
 
   it('the same switch after the read: the CPU was not lazy when read, so it gets the IPI', () => {
-    const after = drive(x86, config, [...bump, ...steps(0, 1), ...toK1, { op: 'ipi', cpu: 1 }, ...steps(0, 2)]).events;
+    const after = drive(x86, config, [...bump, ...steps(0, 2), ...toK1, { op: 'ipi', cpu: 1 }, ...steps(0, 2)]).events;
     expect(ofKind(after, 'ipi_send', 0).map((e) => e.target)).toEqual([1]);
     expect(tlbViolations(after)).toEqual([]);
   });
@@ -62,7 +62,7 @@ describe('flush_tlb_mm_range(): a lazy CPU unlazies between inc_mm_tlb_gen() and
       ...toK1,
       ...bump,
       ...backToT2, // CPU1 switches back after the bump: it reads tlb_gen 1 and flushes
-      ...steps(0, 2), // should_flush_tlb(1): not lazy, loaded_mm == mm1: IPI; the local flush
+      ...steps(0, 3), // should_flush_tlb(1): loaded_mm == mm1, then not lazy: IPI; the local flush
       { op: 'ipi', cpu: 1 },
       { op: 'step', cpu: 0 },
     ]);
@@ -82,7 +82,7 @@ describe("should_flush_tlb()'s trim_cpumask case (v6.14+ lazy mm_cpumask)", () =
     { op: 'schedule', cpu: 1, next: 'T3' },
     drain(1),
   ];
-  const flush = (trim: boolean): Script => [{ op: 'syscall', cpu: 0 }, { op: 'flush_tlb', cpu: 0, freedTables: false, ...(trim ? { trim } : {}) }, ...steps(0, 3)];
+  const flush = (trim: boolean): Script => [{ op: 'syscall', cpu: 0 }, { op: 'flush_tlb', cpu: 0, freedTables: false, ...(trim ? { trim } : {}) }, ...steps(0, 4)];
 
   it('without trim a CPU whose loaded mm is another gets no IPI and keeps its stale bit', () => {
     const { state, events } = drive(x86, config, [...cpu1OnMm2, ...flush(false)]);

@@ -115,7 +115,7 @@ const OPS: Op[] = [
   { op: 'preempt', cpu: 0, next: 'T4' }, step(0), step(0), step(0), step(0),
   { op: 'schedule', cpu: 0, next: 'T1' }, step(0), step(0), // cpu0: LOADED_MM_SWITCHING stored, tlb_gen(mm1) = 0 read
   { op: 'syscall', cpu: 1 }, { op: 'flush_tlb', cpu: 1, freedTables: false }, // inc_mm_tlb_gen(mm1) = 1
-  step(1), step(1), // the mask snapshot, then should_flush_tlb(cpu0)
+  step(1), step(1), step(1), // the mask snapshot, then should_flush_tlb(cpu0): loaded_mm, then is_lazy
   step(0), step(0), // cpu0: CR3 write with generation 0
   step(1), step(1), // the flush completes
 ];
