@@ -33,7 +33,7 @@ describe('split-flush-reads migration', () => {
     const migrated = migrateOps(spec, config, recorded);
     expect(migrated).toEqual([...recorded.slice(0, 12), step(1), ...recorded.slice(12)]);
     expect(c64(migrated)).toEqual(['C6.4']);
-    // Unmigrated, the last flush step is the is_lazy read: the flush never completes, nothing to judge.
+    // Unmigrated, the flush's last recorded step is its local call: its wait has not ended, nothing to judge.
     expect(c64(recorded)).toEqual([]);
   });
 
