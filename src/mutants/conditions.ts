@@ -105,15 +105,10 @@ function plumbingBranch(s: ts.Statement | undefined): boolean {
   });
 }
 
-/** The root identifier of `a.b.c` / `a[i]`, or null. */
-function rootName(e: ts.Expression): string | null {
-  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
-  return ts.isIdentifier(e) ? e.text : null;
-}
 const isLiteralish = (e: ts.Expression) => isStringy(e) || (ts.isIdentifier(e) && e.text === 'undefined');
 /**
  * Dispatch on what the caller asked for, not a decision on kernel state: the condition only compares
- * parameters of its function (or the step's frame `f`) with strings or `undefined` (`via === 'iret'`,
+ * parameters of its function with strings or `undefined` (`via === 'iret'`,
  * `counter === 'mm_users'`, `next !== undefined`): which kernel function or entry path this is.
  */
 function callerDispatch(cond: ts.Expression): boolean {
@@ -127,8 +122,9 @@ function callerDispatch(cond: ts.Expression): boolean {
     if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken) return false;
     const [x, lit] = isLiteralish(e.right) ? [e.left, e.right] : [e.right, e.left];
     if (!isLiteralish(lit)) return false;
-    const root = rootName(x);
-    return root !== null && (params.has(root) || root === 'f');
+    // A bare parameter (`via`, `counter`, `next`): the caller's request. A field of one (`prev.state`,
+    // `f.cmd`) is state, a site.
+    return ts.isIdentifier(x) && params.has(x.text) && x.text !== 'k';
   };
   return walk(cond);
 }

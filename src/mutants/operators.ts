@@ -441,7 +441,7 @@ function forceCond(c: FileCtx): RawSite[] {
       operator: 'force-cond' as const,
       node: at,
       tag: String(value),
-      description: `${where(c, at)}: ${quoted} is always ${value} (the branch is ${value ? 'always' : 'never'} taken)`,
+      description: `${where(c, at)}: ${quoted} is always ${value} (${ts.isIfStatement(cond.parent) ? `the branch is ${value ? 'always' : 'never'} taken` : `always the ${value ? 'first' : 'second'} value`})`,
       // `(cond) || true` / `(cond) && false`: the condition is still evaluated (a call in it keeps its effects).
       edits: [replace(c, cond, value ? `((${text}) || true)` : `((${text}) && false)`)],
     }));
