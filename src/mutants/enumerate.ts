@@ -68,6 +68,7 @@ export function fileSites(file: string, text: string, configFns: ReadonlySet<str
         line: sf.getLineAndCharacterOfPosition(raw.node.getStart(sf)).line + 1,
         description: raw.description,
         edits: raw.edits,
+        ...(raw.tag === undefined ? {} : { tag: raw.tag }),
       });
     }
   }

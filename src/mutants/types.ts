@@ -43,4 +43,9 @@ export interface MutantSite {
   /** One line, in kernel terms. */
   description: string;
   edits: Edit[];
+  /** Which of a site's several mutants this is (force-cond: `true` / `false`), the id's last part. */
+  tag?: string;
 }
+
+/** The site a mutant is made at: its id without the tag (force-cond's true and false share one). */
+export const siteOf = (s: MutantSite): string => (s.tag === undefined ? s.id : s.id.slice(0, -(s.tag.length + 1)));
