@@ -255,6 +255,28 @@ describe('membarrier-ordering', () => {
     expect(check(b)).toEqual([]);
   });
 
+  it('C4.6: a PRIVATE command returns 0 only on an mm with its READY bit (else -EPERM)', () => {
+    const run = (state: number, ret: number) => {
+      const b = world(state);
+      b.userExit(0);
+      b.userExit(1);
+      const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+      const i = b.mbPhase(0, call, 'return', { ret, shortCircuit: ret === 0 });
+      return { v: check(b), i };
+    };
+    const unregistered = run(0, 0);
+    expect(unregistered.v).toEqual([expect.objectContaining({ clause: 'C4.6 success without the READY bit', index: unregistered.i, mm: 'mm1' })]);
+    expect(run(0, -1).v).toEqual([]);
+    expect(run(PRIVATE, 0).v).toEqual([]);
+    // SYNC_CORE needs its own READY bit: PRIVATE_EXPEDITED_READY is not enough.
+    const b = world(PRIVATE);
+    b.userExit(0);
+    b.userExit(1);
+    const call = b.mbEnter(0, 'PRIVATE_EXPEDITED_SYNC_CORE');
+    b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+    expect(check(b).map((v) => v.clause)).toEqual(['C4.6 success without the READY bit']);
+  });
+
   describe('C4.5 short-cut taken while another CPU runs user code of a covered mm', () => {
     it('fails a PRIVATE short-cut while T1 of the same mm is in user mode on cpu1 (mm_users == 1 cannot hold)', () => {
       const b = world();
