@@ -246,12 +246,62 @@ describe('membarrier-ordering', () => {
     });
   });
 
-  it('a short-circuited call (no MB1/MB5) is exempt', () => {
+  it('a short-circuited call (no MB1/MB5) has no window: exempt when no other CPU runs user code of the mm', () => {
     const b = world();
     b.userExit(0);
+    b.userExit(1);
     const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
     b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
     expect(check(b)).toEqual([]);
+  });
+
+  it('C4.6: a PRIVATE command returns 0 only on an mm with its READY bit (else -EPERM)', () => {
+    const run = (state: number, ret: number) => {
+      const b = world(state);
+      b.userExit(0);
+      b.userExit(1);
+      const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+      const i = b.mbPhase(0, call, 'return', { ret, shortCircuit: ret === 0 });
+      return { v: check(b), i };
+    };
+    const unregistered = run(0, 0);
+    expect(unregistered.v).toEqual([expect.objectContaining({ clause: 'C4.6 success without the READY bit', index: unregistered.i, mm: 'mm1' })]);
+    expect(run(0, -1).v).toEqual([]);
+    expect(run(PRIVATE, 0).v).toEqual([]);
+    // SYNC_CORE needs its own READY bit: PRIVATE_EXPEDITED_READY is not enough.
+    const b = world(PRIVATE);
+    b.userExit(0);
+    b.userExit(1);
+    const call = b.mbEnter(0, 'PRIVATE_EXPEDITED_SYNC_CORE');
+    b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+    expect(check(b).map((v) => v.clause)).toEqual(['C4.6 success without the READY bit']);
+  });
+
+  describe('C4.5 short-cut taken while another CPU runs user code of a covered mm', () => {
+    it('fails a PRIVATE short-cut while T1 of the same mm is in user mode on cpu1 (mm_users == 1 cannot hold)', () => {
+      const b = world();
+      b.userExit(0);
+      const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+      const ret = b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+      expect(check(b)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU runs user code of a covered mm', index: ret, mm: 'mm1', cpus: [0, 1] })]);
+      expect(check(b, createMembarrierOrdering({ shortCircuitClause: false }))).toEqual([]);
+    });
+
+    it('fails a GLOBAL short-cut (num_online_cpus() == 1 cannot hold) only when the user-mode CPU runs a GLOBAL_EXPEDITED_READY mm', () => {
+      const run = (state: number) => {
+        const b = new TraceBuilder({
+          cpus: [{ curr: 'T9' }, { curr: 'T1' }],
+          tasks: [{ task: 'T9', mm: 'mm9' }, { task: 'T1', mm: 'mm1' }],
+          mms: [{ mm: 'mm9' }, { mm: 'mm1', membarrierState: state }],
+        });
+        b.userExit(0);
+        const call = b.mbEnter(0, 'GLOBAL_EXPEDITED');
+        b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+        return check(b);
+      };
+      expect(run(GLOBAL)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU runs user code of a covered mm', mm: 'mm1' })]);
+      expect(run(PRIVATE)).toEqual([]);
+    });
   });
 
   it('GLOBAL_EXPEDITED covers only mms with GLOBAL_EXPEDITED_READY at MB1', () => {

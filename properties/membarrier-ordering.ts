@@ -16,7 +16,9 @@
  * C4.1 (a separate clause, expected to fail on 6.17): see ./membarrier/rq-state.ts.
  * C4.2 (the caller's own MB1 and MB5, scenarios A and B): see ./membarrier/caller-barriers.ts.
  * C4.3 (after an update the scan missed, the barrier must follow it): see ./membarrier/missed-updates.ts.
- * C4.4 (no -EPERM after the registration returned): see ./membarrier/registered.ts.
+ * C4.4 (no -EPERM after the registration returned) and C4.6 (no success without the READY bit):
+ * see ./membarrier/registered.ts.
+ * C4.5 (a short-circuited call had nothing to order): see ./membarrier/short-circuit.ts.
  *
  * Reads: membarrier, membarrier_register, membarrier_scan, mb, user_enter, user_exit, kthread_access,
  * mm_membarrier_state, rq_membarrier_state, rq_curr, switch_to, task_mm.
@@ -32,7 +34,8 @@ import { IntervalLog, type AccessInterval } from './membarrier/intervals';
 import { missingPairing } from './membarrier/pairing';
 import { checkRqState } from './membarrier/rq-state';
 import { checkCallerBarrier } from './membarrier/caller-barriers';
-import { checkRegistered, copyRegistrations, noteRegistration, registrationsKey, type Registrations } from './membarrier/registered';
+import { checkShortCircuit } from './membarrier/short-circuit';
+import { checkRegistered, checkUnregistered, copyRegistrations, noteRegistration, registrationsKey, type Registrations } from './membarrier/registered';
 import { missedUpdateBefore, MISSED_UPDATE_CLAUSE, MISSED_UPDATE_WHY, noteUpdate, scannedUpdateCpu, watchSkipped, type MissedUpdates } from './membarrier/missed-updates';
 
 const ID = 'membarrier-ordering';
@@ -49,8 +52,10 @@ export interface MembarrierOrderingOptions {
   callerBarrierClause?: boolean;
   /** Check C4.3 (the barrier follows an update the scan missed). Default true; off only for synthetic traces. */
   missedUpdateClause?: boolean;
-  /** Check C4.4 (no -EPERM after the registration returned). Default true; off only for synthetic traces. */
+  /** Check C4.4 (no -EPERM after the registration returned) and C4.6 (no success without READY). Default true; off only for synthetic traces. */
   registeredClause?: boolean;
+  /** Check C4.5 (a short-circuited call had no other CPU in user mode of a covered mm). Default true. */
+  shortCircuitClause?: boolean;
 }
 
 interface Window {
@@ -132,6 +137,7 @@ function makeHooks(options: MembarrierOrderingOptions) {
   const callerBarriers = options.callerBarrierClause ?? true;
   const missedUpdates = options.missedUpdateClause ?? true;
   const registered = options.registeredClause ?? true;
+  const shortCircuit = options.shortCircuitClause ?? true;
   const hooks = (mirror: Mirror, init: InitEvent, from?: OrderingState): MirrorHooks & { state: OrderingState } => {
     const state: OrderingState = from === undefined ? { calls: new MembarrierCalls(), windows: new Map(), log: new IntervalLog(), registrations: new Map() } : copyState(from);
     const { calls, windows, log, registrations } = state;
@@ -232,7 +238,10 @@ function makeHooks(options: MembarrierOrderingOptions) {
             }
             if (ev.phase === 'return') {
               calls.forget(c.call);
-              return registered ? checkRegistered(ID, registrations, c, ev.ret, i) : null;
+              return (
+                (registered ? (checkRegistered(ID, registrations, c, ev.ret, i) ?? checkUnregistered(ID, mirror, c, ev.ret, i)) : null) ??
+                (shortCircuit ? checkShortCircuit(ID, mirror, c, ev, i, coveredMms(mirror, c)) : null)
+              );
             }
             if (ev.phase !== 'mb_end') return null;
             const w = windows.get(c.call);

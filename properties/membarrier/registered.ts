@@ -11,13 +11,22 @@
  * own `membarrier_register` `return` event, not from `mm_membarrier_state`, so a registration that
  * returns without setting the bit is caught. An exec gives the task a new mm, unregistered.
  */
-import type { MembarrierCmd, MembarrierEvent, MembarrierRegisterEvent, MmId } from '../../src/trace/events';
+import { MEMBARRIER_STATE, type MembarrierCmd, type MembarrierEvent, type MembarrierRegisterEvent, type MmId } from '../../src/trace/events';
 import type { Violation } from '../property';
+import type { Mirror } from '../lib/mirror';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { CallRecord } from '../lib/membarrier-calls';
 import type { NameRenaming, Renamings } from '../lib/state-key';
 
 export const REGISTERED_CLAUSE = 'C4.4 -EPERM after the registration returned';
+export const UNREGISTERED_CLAUSE = 'C4.6 success without the READY bit';
+
+/** The READY bit each PRIVATE command needs (membarrier_private_expedited()). */
+const READY: Partial<Record<MembarrierCmd, number>> = {
+  PRIVATE_EXPEDITED: MEMBARRIER_STATE.PRIVATE_EXPEDITED_READY,
+  PRIVATE_EXPEDITED_SYNC_CORE: MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE_READY,
+  PRIVATE_EXPEDITED_RSEQ: MEMBARRIER_STATE.PRIVATE_EXPEDITED_RSEQ_READY,
+};
 
 /** Per mm, per registered command, the registration's `return` event. */
 export type Registrations = Map<MmId, Map<MembarrierCmd, EventRef>>;
@@ -59,4 +68,27 @@ export function registrationsKey(r: Registrations, inFlight: Iterable<CallRecord
     if (reg !== undefined && reg.i >= c.enter.i) early.push(`${ids.call.name(c.call)}`);
   }
   return `${regs.sort().join(',')}/${early.sort().join(',')}`;
+}
+
+/**
+ * C4.6, the converse of C4.4: a PRIVATE command that returns 0 on an mm without its READY bit.
+ * membarrier_private_expedited(): "if (!(atomic_read(&mm->membarrier_state) &
+ * MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY)) return -EPERM;" (and the SYNC_CORE and RSEQ READY bits
+ * for those commands), checked before any short-cut. The switch paths' membarrier barriers are
+ * conditioned on the mm's registered state (powerpc membarrier_arch_switch_mm(), x86
+ * membarrier_mm_sync_core_before_usermode()), so a command that succeeds unregistered has no
+ * pairing to rely on. Judged at the `return`: a READY bit is never cleared from an mm
+ * (membarrier_exec_mmap() zeroes the new mm's state, not the old one's), so lacking it at the return
+ * means it was lacking at the entry check (found by the force-cond mutant of that check,
+ * docs/mutants.md).
+ */
+export function checkUnregistered(property: string, mirror: Mirror, c: CallRecord, ret: number | undefined, i: number): Violation | null {
+  const ready = READY[c.cmd];
+  if (ret !== 0 || ready === undefined || c.mm === null) return null;
+  if ((mirror.mm(c.mm).membarrierState & ready) !== 0) return null;
+  const x = new Explanation();
+  x.say(`membarrier(${c.cmd}) call ${c.call} by ${c.task} on ${c.mm} entered ${x.ref(c.enter)} and returned 0 at event ${i},`);
+  x.say(`but ${c.mm}'s membarrier_state (${mirror.mm(c.mm).membarrierState}) has no ${c.cmd}_READY bit: the command was never registered for this mm.`);
+  x.say('kernel/sched/membarrier.c membarrier_private_expedited(): "if (!(atomic_read(&mm->membarrier_state) & MEMBARRIER_STATE_PRIVATE_EXPEDITED_READY)) return -EPERM;" before any short-cut (man membarrier(2): EPERM, "not registered").');
+  return violation({ property, clause: UNREGISTERED_CLAUSE, index: i, mm: c.mm, cpus: [(c.enter.ev as MembarrierEvent).cpu] }, x);
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { enclosingFunction, parse } from './ast';
+import { configFunctions } from './conditions';
 import { OPERATOR_FINDERS, fileCtx } from './operators';
 import { OPERATORS, type Edit, type MutantSite } from './types';
 
@@ -31,26 +32,43 @@ export function mutableFiles(engineDir = ENGINE_DIR): string[] {
   return out;
 }
 
+const configMemo = new Map<string, Set<string>>();
+/** The engine's helpers whose result is configuration, over every mutable file (./conditions.ts). */
+export function engineConfigFunctions(engineDir = ENGINE_DIR): Set<string> {
+  let fns = configMemo.get(engineDir);
+  if (!fns) configMemo.set(engineDir, (fns = configFunctions(mutableFiles(engineDir).map((f) => parse(f, fs.readFileSync(path.join(engineDir, f), 'utf8'))))));
+  return fns;
+}
+
 /** The sites of one file, given its text. */
-export function fileSites(file: string, text: string): MutantSite[] {
+export function fileSites(file: string, text: string, configFns: ReadonlySet<string> = engineConfigFunctions()): MutantSite[] {
   const sf = parse(file, text);
-  const ctx = fileCtx(file, text, sf);
+  const ctx = fileCtx(file, text, sf, configFns);
   const out: MutantSite[] = [];
   const counters = new Map<string, number>();
+  // A site with several tagged mutants (force-cond's true / false) is numbered once.
+  const numbered = new Map<number, number>();
   for (const op of OPERATORS) {
     for (const raw of OPERATOR_FINDERS[op](ctx)) {
       const fn = enclosingFunction(raw.node);
       const key = `${fn}:${op}`;
-      const n = counters.get(key) ?? 0;
-      counters.set(key, n + 1);
+      // Keyed by where the edit starts: two conditions of one statement are two sites.
+      const at = raw.edits[0]?.start ?? -1;
+      let n = raw.tag === undefined ? undefined : numbered.get(at);
+      if (n === undefined) {
+        n = counters.get(key) ?? 0;
+        counters.set(key, n + 1);
+        if (raw.tag !== undefined) numbered.set(at, n);
+      }
       out.push({
-        id: `${file.replace(/\.ts$/, '')}:${fn}:${op}:${n}`,
+        id: `${file.replace(/\.ts$/, '')}:${fn}:${op}:${n}${raw.tag === undefined ? '' : `:${raw.tag}`}`,
         file,
         function: fn,
         operator: op,
         line: sf.getLineAndCharacterOfPosition(raw.node.getStart(sf)).line + 1,
         description: raw.description,
         edits: raw.edits,
+        ...(raw.tag === undefined ? {} : { tag: raw.tag }),
       });
     }
   }
@@ -62,7 +80,8 @@ const memo = new Map<string, MutantSite[]>();
 /** Every site, file by file (sorted), operator by operator (computed once per process and directory). */
 export function enumerateSites(engineDir = ENGINE_DIR): MutantSite[] {
   let sites = memo.get(engineDir);
-  if (!sites) memo.set(engineDir, (sites = mutableFiles(engineDir).flatMap((f) => fileSites(f, fs.readFileSync(path.join(engineDir, f), 'utf8')))));
+  const configFns = engineConfigFunctions(engineDir);
+  if (!sites) memo.set(engineDir, (sites = mutableFiles(engineDir).flatMap((f) => fileSites(f, fs.readFileSync(path.join(engineDir, f), 'utf8'), configFns))));
   return [...sites];
 }
 

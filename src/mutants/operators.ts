@@ -26,12 +26,16 @@
  *   a hazard slot), with the event that reports it: a patch that forgets a WRITE_ONCE(). Barriers,
  *   references and cpumask updates are the operators above; a whole kernel call (switch_mm...) is
  *   not a store.
+ * - force-cond: one kernel decision (an `if` or `? :` condition that reads kernel state, see
+ *   ./conditions.ts) is forced: always true (a shortcut or check always taken) or always false
+ *   (never taken). The condition is still evaluated, so a call in it keeps its side effects.
  */
 import * as path from 'node:path';
 import {
   allNodes, calleeName, contains, declaredNames, enclosingFunction, enclosingFunctionNode, enclosingStatement, hasParams, literalArg, mentions, oneLine,
   statementCall, statementList, ts,
 } from './ast';
+import { decisionConditions } from './conditions';
 import type { Edit, Operator } from './types';
 
 /** One engine source file being mutated. */
@@ -43,6 +47,8 @@ export interface FileCtx {
   nodes: ts.Node[];
   /** The file's top-level string constants (FN). */
   consts: Map<string, string>;
+  /** The engine's helpers whose result is configuration (./conditions.ts configFunctions()). */
+  configFns: ReadonlySet<string>;
 }
 
 /** A site an operator found; ./enumerate.ts names and numbers it. */
@@ -51,6 +57,8 @@ export interface RawSite {
   node: ts.Node;
   description: string;
   edits: Edit[];
+  /** Several mutants of one site (force-cond's `true` and `false`): the id's last part, the site numbered once. */
+  tag?: string;
 }
 
 const NOTHING = 'void 0;';
@@ -417,6 +425,29 @@ function literalFunc(call: ts.CallExpression): string {
   return 'the IPI function';
 }
 
+// ---------------------------------------------------------------------------------------------
+// Decisions
+
+/** The statement a condition decides: `if (...)` or the statement holding the `? :`. */
+const decided = (cond: ts.Expression) => (ts.isIfStatement(cond.parent) ? 'if' : '?:');
+
+function forceCond(c: FileCtx): RawSite[] {
+  return decisionConditions(c.nodes, c.configFns).flatMap((cond) => {
+    const text = cond.getText(c.sf);
+    const quoted = `${decided(cond)} (${oneLine(text, 70)})`;
+    // Named by its statement: a `? :` in `const x = ...` is in the function, not in a function `x`.
+    const at = ts.isIfStatement(cond.parent) ? cond : (enclosingStatement(cond) ?? cond);
+    return ([true, false] as const).map((value) => ({
+      operator: 'force-cond' as const,
+      node: at,
+      tag: String(value),
+      description: `${where(c, at)}: ${quoted} is always ${value} (${ts.isIfStatement(cond.parent) ? `the branch is ${value ? 'always' : 'never'} taken` : `always the ${value ? 'first' : 'second'} value`})`,
+      // `(cond) || true` / `(cond) && false`: the condition is still evaluated (a call in it keeps its effects).
+      edits: [replace(c, cond, value ? `((${text}) || true)` : `((${text}) && false)`)],
+    }));
+  });
+}
+
 /** Every operator, in the order of OPERATORS. */
 export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'drop-mb': dropMb,
@@ -427,8 +458,9 @@ export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'split-step-irqs-on': splitStep,
   'drop-cpu': dropCpu,
   'drop-store': dropStore,
+  'force-cond': forceCond,
 };
 
-export function fileCtx(file: string, text: string, sf: ts.SourceFile): FileCtx {
-  return { file, text, sf, nodes: allNodes(sf), consts: constStrings(sf) };
+export function fileCtx(file: string, text: string, sf: ts.SourceFile, configFns: ReadonlySet<string> = new Set()): FileCtx {
+  return { file, text, sf, nodes: allNodes(sf), consts: constStrings(sf), configFns };
 }

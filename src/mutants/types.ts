@@ -14,6 +14,7 @@ export const OPERATORS = [
   'split-step-irqs-on',
   'drop-cpu',
   'drop-store',
+  'force-cond',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -28,7 +29,8 @@ export interface Edit {
 export interface MutantSite {
   /**
    * Stable id: `<file without .ts>:<function>:<operator>:<n>`, n counting the operator's sites in
-   * that function in source order (so an edit elsewhere in the file does not renumber it).
+   * that function in source order (so an edit elsewhere in the file does not renumber it); an
+   * operator that makes several mutants of one site adds their tag (`...:force-cond:2:true`).
    */
   id: string;
   /** Path relative to src/engine (e.g. `kernel/sched.ts`). */
@@ -41,4 +43,9 @@ export interface MutantSite {
   /** One line, in kernel terms. */
   description: string;
   edits: Edit[];
+  /** Which of a site's several mutants this is (force-cond: `true` / `false`), the id's last part. */
+  tag?: string;
 }
+
+/** The site a mutant is made at: its id without the tag (force-cond's true and false share one). */
+export const siteOf = (s: MutantSite): string => (s.tag === undefined ? s.id : s.id.slice(0, -(s.tag.length + 1)));

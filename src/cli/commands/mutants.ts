@@ -9,7 +9,7 @@ import { allInstances, type MutantInstance } from '../../mutants/instances';
 import { sampleInstances } from '../../mutants/sample';
 import { DEFAULT_MUTANT_SEARCHES, listSearches, searchByName, type Search } from '../../mutants/search';
 import { median, scoreBy, scoreText, type ScoreRow } from '../../mutants/summary';
-import { OPERATORS } from '../../mutants/types';
+import { OPERATORS, siteOf } from '../../mutants/types';
 import { DEFAULT_EXPLORE, boundText, judgeInstance, type MutantVerdict } from '../../mutants/verdict';
 import { progressLine, progressWanted } from '../../explore/progress';
 import { parseArgs } from '../args';
@@ -76,7 +76,7 @@ export function mutantsCommand(argv: readonly string[], io: CliIo): number {
     if (json) println(io, JSON.stringify({ mutants: instances.map((i) => ({ id: i.id, site: i.site.id, file: i.site.file, function: i.site.function, operator: i.site.operator, line: i.site.line, engine: i.engine, description: i.site.description })) }, null, 2));
     else {
       println(io, ...table(instances.map((i) => [i.id, String(i.site.line), i.site.description]), ['mutant', 'line', 'description']));
-      println(io, '', `${instances.length} mutants (${new Set(instances.map((i) => i.site.id)).size} sites): ${OPERATORS.map((op) => `${op} ${instances.filter((i) => i.site.operator === op).length}`).join(', ')}`);
+      println(io, '', `${instances.length} mutants (${new Set(instances.map((i) => siteOf(i.site))).size} sites): ${OPERATORS.map((op) => `${op} ${instances.filter((i) => i.site.operator === op).length}`).join(', ')}`);
     }
     return 0;
   }

@@ -213,8 +213,12 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
     leaveLazyMm(k, cpu, 'flush_tlb_func');
     return;
   }
-  const m = k.mm(mm);
-  const local = c.localTlbGen[mm] ?? -1;
+  // Models: "local_tlb_gen = this_cpu_read(cpu_tlbstate.ctxs[loaded_mm_asid].tlb_gen)", "mm_tlb_gen =
+  // atomic64_read(&loaded_mm->context.tlb_gen)": the loaded mm's ASID and generation (f->mm is
+  // only compared with loaded_mm above), so the CPU never claims a flush of an mm it has not loaded.
+  const loaded = c.loadedMm as MmId;
+  const m = k.mm(loaded);
+  const local = c.localTlbGen[loaded] ?? -1;
   if (ipi.gen !== undefined && ipi.gen <= local) return;
   if (local === m.tlbGen) return;
   // A flush: this CPU's TLB is now up to date with tlb_gen. Both kinds serialize the CPU: a partial
@@ -222,8 +226,8 @@ function flushTlbFunc(k: Kctx, cpu: CpuId, ipi: Ipi): void {
   // runs flush_tlb_local() -> native_flush_tlb_local(): native_write_cr3(__native_read_cr3()). INVLPG
   // and MOV to CR3 are both serializing instructions (Intel SDM vol. 3A 10.3, "privileged
   // serializing instructions"), so either way the CPU serializes here.
-  c.localTlbGen[mm] = m.tlbGen;
-  k.emit({ k: 'local_tlb_gen', cpu, fn: 'flush_tlb_func', mm, gen: m.tlbGen });
+  c.localTlbGen[loaded] = m.tlbGen;
+  k.emit({ k: 'local_tlb_gen', cpu, fn: 'flush_tlb_func', mm: loaded, gen: m.tlbGen });
   k.mb(cpu, 'flush_tlb_func');
   k.serialize(cpu, 'flush_tlb_func', 'invlpg_or_write_cr3');
 }
