@@ -54,6 +54,12 @@ export class TokenLedger {
   private readonly perMm = new Map<MmId, MmTokens>();
   /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
   private readonly byOwner = new Map<RefOwner, Map<MmId, number>>();
+  /**
+   * key() without a renaming, kept until the next add/remove/reset (issue 15: the explorer asks
+   * for the key of every state, and most transitions move no reference; it depends on the ledger
+   * alone, not on the id renaming). null: not computed since the last change.
+   */
+  private keyCache: string | null = null;
 
   /** An independent copy (HeldToken records copied; their `since` event references are shared, never mutated). */
   clone(): TokenLedger {
@@ -64,6 +70,7 @@ export class TokenLedger {
       c.perMm.set(mm, { held, users: t.users, users1: t.users1, grab: t.grab, lazy: t.lazy });
     }
     for (const [owner, m] of this.byOwner) c.byOwner.set(owner, new Map(m));
+    c.keyCache = this.keyCache;
     return c;
   }
 
@@ -73,6 +80,11 @@ export class TokenLedger {
    * owners are renamed before anything is sorted: the key of the renamed ledger.
    */
   key(rename?: NameRenaming): string {
+    if (rename === undefined) return (this.keyCache ??= this.keyOf(undefined));
+    return this.keyOf(rename);
+  }
+
+  private keyOf(rename: NameRenaming | undefined): string {
     const mms: [string, MmId][] = [...this.perMm.keys()].map((mm) => [rename === undefined ? mm : rename(mm), mm]);
     mms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let out = '';
@@ -100,6 +112,7 @@ export class TokenLedger {
   reset(mm: MmId): void {
     const t = this.perMm.get(mm);
     if (t === undefined) return;
+    this.keyCache = null;
     for (const h of t.held.values()) this.unindex(h.owner, mm, h.n);
     this.perMm.delete(mm);
   }
@@ -114,6 +127,7 @@ export class TokenLedger {
   }
 
   add(mm: MmId, token: RefToken, owner: RefOwner, since: EventRef | null): void {
+    this.keyCache = null;
     const t = this.tokens(mm);
     const k = key(token, owner);
     const h = t.held.get(k);
@@ -134,6 +148,7 @@ export class TokenLedger {
     const k = key(token, owner);
     const h = t?.held.get(k);
     if (t === undefined || h === undefined) return false;
+    this.keyCache = null;
     if (--h.n === 0) t.held.delete(k);
     t[token]--;
     this.unindex(owner, mm, 1);

@@ -25,6 +25,8 @@ export class TlbFreshness {
   /** Per mm: the largest completed flush, and the largest completed freed-tables flush. */
   private readonly done = new Map<MmId, { gen: number; at: EventRef }>();
   private readonly doneFreed = new Map<MmId, { gen: number; at: EventRef }>();
+  /** key() without a renaming, kept until the next write of a generation (issue 15: most transitions write none). */
+  private keyCache: string | null = null;
 
   constructor(private readonly mirror: Mirror, init: InitEvent) {
     this.local = mirror.cpus.map(() => new Map());
@@ -34,31 +36,40 @@ export class TlbFreshness {
   /** An independent copy reading `mirror` (the `{ gen, at }` records are frozen: replaced, never mutated, so they are shared). */
   clone(mirror: Mirror): TlbFreshness {
     const c = Object.create(TlbFreshness.prototype) as TlbFreshness;
-    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed'] };
+    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed']; keyCache: string | null };
     w.mirror = mirror;
     w.local = this.local.map((m) => (m === undefined ? m : new Map(m)));
     w.done = new Map(this.done);
     w.doneFreed = new Map(this.doneFreed);
+    w.keyCache = this.keyCache;
     return c;
   }
 
   /** The generations (not the events that set them: messages only), canonically ordered; mm names under `rename` (symmetry reduction). */
   key(rename?: NameRenaming): string {
+    if (rename === undefined) return (this.keyCache ??= this.keyOf(undefined));
+    return this.keyOf(rename);
+  }
+
+  private keyOf(rename: NameRenaming | undefined): string {
     const gen = (x: { gen: number }) => x.gen;
     const local = this.local.map((m, cpu) => `G${cpu}:${m === undefined ? '' : sortedEntries(m, gen, rename)}`).join(' ');
     return `${local} F${sortedEntries(this.done, gen, rename)} R${sortedEntries(this.doneFreed, gen, rename)}`;
   }
 
   private gen(cpu: CpuId, mm: MmId): { gen: number; at: EventRef | null } {
+    if (this.local[cpu] === undefined) this.keyCache = null; // a hole becomes an empty map: key() writes it
     return (this.local[cpu] ??= new Map()).get(mm) ?? { gen: -1, at: null };
   }
 
   setLocal(cpu: CpuId, mm: MmId, gen: number, at: EventRef): void {
+    this.keyCache = null;
     (this.local[cpu] ??= new Map()).set(mm, Object.freeze({ gen, at }));
   }
 
   /** A new mm (mm_alloc): no CPU has translations for it. */
   forget(mm: MmId): void {
+    this.keyCache = null;
     for (const c of this.local) c?.delete(mm);
     this.done.delete(mm);
     this.doneFreed.delete(mm);
@@ -86,6 +97,7 @@ export class TlbFreshness {
   }
 
   private record(ev: FlushDoneEvent, i: number): void {
+    this.keyCache = null;
     const at = { ev, i };
     if ((this.done.get(ev.mm)?.gen ?? -1) < ev.gen) this.done.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
     if (ev.freedTables && (this.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) this.doneFreed.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
