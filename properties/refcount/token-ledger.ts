@@ -5,7 +5,7 @@
  */
 import type { MmId, RefOwner, RefToken } from '../../src/trace/events';
 import type { EventRef } from '../lib/explain';
-import type { NameRenaming } from '../lib/state-key';
+import { KeyMemo, type NameRenaming } from '../lib/state-key';
 
 /** One (token, owner) pair held on an mm, with multiplicity. */
 export interface HeldToken {
@@ -55,11 +55,11 @@ export class TokenLedger {
   /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
   private readonly byOwner = new Map<RefOwner, Map<MmId, number>>();
   /**
-   * key() without a renaming, kept until the next add/remove/reset (issue 15: the explorer asks
-   * for the key of every state, and most transitions move no reference; it depends on the ledger
-   * alone, not on the id renaming). null: not computed since the last change.
+   * key() without a renaming, shared with clones until the next add/remove/reset (issue 15: the
+   * explorer asks for the key of every state, and most transitions move no reference; it depends on
+   * the ledger alone, not on the id renaming).
    */
-  private keyCache: string | null = null;
+  private memo = new KeyMemo();
 
   /** An independent copy (HeldToken records copied; their `since` event references are shared, never mutated). */
   clone(): TokenLedger {
@@ -70,7 +70,7 @@ export class TokenLedger {
       c.perMm.set(mm, { held, users: t.users, users1: t.users1, grab: t.grab, lazy: t.lazy });
     }
     for (const [owner, m] of this.byOwner) c.byOwner.set(owner, new Map(m));
-    c.keyCache = this.keyCache;
+    c.memo = this.memo;
     return c;
   }
 
@@ -80,7 +80,7 @@ export class TokenLedger {
    * owners are renamed before anything is sorted: the key of the renamed ledger.
    */
   key(rename?: NameRenaming): string {
-    if (rename === undefined) return (this.keyCache ??= this.keyOf(undefined));
+    if (rename === undefined) return (this.memo.text ??= this.keyOf(undefined));
     return this.keyOf(rename);
   }
 
@@ -112,7 +112,7 @@ export class TokenLedger {
   reset(mm: MmId): void {
     const t = this.perMm.get(mm);
     if (t === undefined) return;
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     for (const h of t.held.values()) this.unindex(h.owner, mm, h.n);
     this.perMm.delete(mm);
   }
@@ -127,7 +127,7 @@ export class TokenLedger {
   }
 
   add(mm: MmId, token: RefToken, owner: RefOwner, since: EventRef | null): void {
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     const t = this.tokens(mm);
     const k = key(token, owner);
     const h = t.held.get(k);
@@ -148,7 +148,7 @@ export class TokenLedger {
     const k = key(token, owner);
     const h = t?.held.get(k);
     if (t === undefined || h === undefined) return false;
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     if (--h.n === 0) t.held.delete(k);
     t[token]--;
     this.unindex(owner, mm, 1);

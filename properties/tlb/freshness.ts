@@ -15,7 +15,7 @@ import type { CpuId, DerefEvent, FlushDoneEvent, InitEvent, MmId, UserEnterEvent
 import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
-import { sortedEntries, type NameRenaming } from '../lib/state-key';
+import { KeyMemo, sortedEntries, type NameRenaming } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
 
 /** Per-CPU TLB generations and completed flushes, with the C6.4 checks. */
@@ -25,8 +25,8 @@ export class TlbFreshness {
   /** Per mm: the largest completed flush, and the largest completed freed-tables flush. */
   private readonly done = new Map<MmId, { gen: number; at: EventRef }>();
   private readonly doneFreed = new Map<MmId, { gen: number; at: EventRef }>();
-  /** key() without a renaming, kept until the next write of a generation (issue 15: most transitions write none). */
-  private keyCache: string | null = null;
+  /** key() without a renaming, shared with clones until the next write of a generation (issue 15: most transitions write none). */
+  private memo = new KeyMemo();
 
   constructor(private readonly mirror: Mirror, init: InitEvent) {
     this.local = mirror.cpus.map(() => new Map());
@@ -36,18 +36,18 @@ export class TlbFreshness {
   /** An independent copy reading `mirror` (the `{ gen, at }` records are frozen: replaced, never mutated, so they are shared). */
   clone(mirror: Mirror): TlbFreshness {
     const c = Object.create(TlbFreshness.prototype) as TlbFreshness;
-    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed']; keyCache: string | null };
+    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed']; memo: KeyMemo };
     w.mirror = mirror;
     w.local = this.local.map((m) => (m === undefined ? m : new Map(m)));
     w.done = new Map(this.done);
     w.doneFreed = new Map(this.doneFreed);
-    w.keyCache = this.keyCache;
+    w.memo = this.memo;
     return c;
   }
 
   /** The generations (not the events that set them: messages only), canonically ordered; mm names under `rename` (symmetry reduction). */
   key(rename?: NameRenaming): string {
-    if (rename === undefined) return (this.keyCache ??= this.keyOf(undefined));
+    if (rename === undefined) return (this.memo.text ??= this.keyOf(undefined));
     return this.keyOf(rename);
   }
 
@@ -58,18 +58,18 @@ export class TlbFreshness {
   }
 
   private gen(cpu: CpuId, mm: MmId): { gen: number; at: EventRef | null } {
-    if (this.local[cpu] === undefined) this.keyCache = null; // a hole becomes an empty map: key() writes it
+    if (this.local[cpu] === undefined) this.memo = new KeyMemo(); // a hole becomes an empty map: key() writes it
     return (this.local[cpu] ??= new Map()).get(mm) ?? { gen: -1, at: null };
   }
 
   setLocal(cpu: CpuId, mm: MmId, gen: number, at: EventRef): void {
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     (this.local[cpu] ??= new Map()).set(mm, Object.freeze({ gen, at }));
   }
 
   /** A new mm (mm_alloc): no CPU has translations for it. */
   forget(mm: MmId): void {
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     for (const c of this.local) c?.delete(mm);
     this.done.delete(mm);
     this.doneFreed.delete(mm);
@@ -97,7 +97,7 @@ export class TlbFreshness {
   }
 
   private record(ev: FlushDoneEvent, i: number): void {
-    this.keyCache = null;
+    this.memo = new KeyMemo();
     const at = { ev, i };
     if ((this.done.get(ev.mm)?.gen ?? -1) < ev.gen) this.done.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
     if (ev.freedTables && (this.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) this.doneFreed.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
