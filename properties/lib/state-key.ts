@@ -110,3 +110,14 @@ export function sortedEntries<V>(m: ReadonlyMap<string, V>, value: (v: V) => str
   for (const [k, v] of m) out.push(`${rename === undefined ? k : rename(k)}=${value(v)}`);
   return out.sort().join(',');
 }
+
+/**
+ * A memo of a state object's key() text, shared by the object and its clones until one of them is
+ * written (issue 15): the object that is written takes a fresh memo, so the objects sharing one
+ * always have equal contents and equal keys. The explorer clones a monitor per transition; the
+ * first clone that computes the key fills the memo for its original and its siblings. Only keys
+ * that depend on the object alone (no id renaming, no mirror, no name renaming) may be memoised.
+ */
+export class KeyMemo {
+  text: string | null = null;
+}

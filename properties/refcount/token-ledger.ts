@@ -5,7 +5,7 @@
  */
 import type { MmId, RefOwner, RefToken } from '../../src/trace/events';
 import type { EventRef } from '../lib/explain';
-import type { NameRenaming } from '../lib/state-key';
+import { KeyMemo, type NameRenaming } from '../lib/state-key';
 
 /** One (token, owner) pair held on an mm, with multiplicity. */
 export interface HeldToken {
@@ -49,22 +49,58 @@ function key(token: RefToken, owner: RefOwner): string {
   return k;
 }
 
+/** The ledger's contents. */
+interface LedgerTables {
+  perMm: Map<MmId, MmTokens>;
+  /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
+  byOwner: Map<RefOwner, Map<MmId, number>>;
+}
+
+/** A deep copy (HeldToken records copied; their `since` event references are shared, never mutated). */
+function copyTables(from: LedgerTables): LedgerTables {
+  const to: LedgerTables = { perMm: new Map(), byOwner: new Map() };
+  for (const [mm, t] of from.perMm) {
+    const held = new Map<string, HeldToken>();
+    for (const [k, h] of t.held) held.set(k, { ...h });
+    to.perMm.set(mm, { held, users: t.users, users1: t.users1, grab: t.grab, lazy: t.lazy });
+  }
+  for (const [owner, m] of from.byOwner) to.byOwner.set(owner, new Map(m));
+  return to;
+}
+
 /** Reference tokens per mm and per owner. */
 export class TokenLedger {
-  private readonly perMm = new Map<MmId, MmTokens>();
-  /** Owners holding at least one token anywhere: owner -> mm -> count (small). */
-  private readonly byOwner = new Map<RefOwner, Map<MmId, number>>();
+  /**
+   * The contents, copy-on-write (issue 15: the explorer clones the monitors per transition, and
+   * most transitions move no reference): a clone shares them with its original and the tables
+   * object is frozen; whichever side writes first copies them (`own()`). Frozen tables are never
+   * written again, by either side.
+   */
+  private t: LedgerTables = { perMm: new Map(), byOwner: new Map() };
+  /**
+   * key() without a renaming, shared with clones until the next add/remove/reset (issue 15: the
+   * explorer asks for the key of every state, and most transitions move no reference; it depends on
+   * the ledger alone, not on the id renaming).
+   */
+  private memo = new KeyMemo();
 
-  /** An independent copy (HeldToken records copied; their `since` event references are shared, never mutated). */
+  /** An independent copy: the tables shared copy-on-write, with the key memo. */
   clone(): TokenLedger {
     const c = new TokenLedger();
-    for (const [mm, t] of this.perMm) {
-      const held = new Map<string, HeldToken>();
-      for (const [k, h] of t.held) held.set(k, { ...h });
-      c.perMm.set(mm, { held, users: t.users, users1: t.users1, grab: t.grab, lazy: t.lazy });
-    }
-    for (const [owner, m] of this.byOwner) c.byOwner.set(owner, new Map(m));
+    c.t = Object.freeze(this.t);
+    c.memo = this.memo;
     return c;
+  }
+
+  /** The tables, this ledger's own (copied first if shared); the key memo dropped: for every write. */
+  private own(): LedgerTables {
+    if (Object.isFrozen(this.t)) this.t = copyTables(this.t);
+    this.memo = new KeyMemo();
+    return this.t;
+  }
+
+  private get perMm(): ReadonlyMap<MmId, MmTokens> {
+    return this.t.perMm;
   }
 
   /**
@@ -73,6 +109,11 @@ export class TokenLedger {
    * owners are renamed before anything is sorted: the key of the renamed ledger.
    */
   key(rename?: NameRenaming): string {
+    if (rename === undefined) return (this.memo.text ??= this.keyOf(undefined));
+    return this.keyOf(rename);
+  }
+
+  private keyOf(rename: NameRenaming | undefined): string {
     const mms: [string, MmId][] = [...this.perMm.keys()].map((mm) => [rename === undefined ? mm : rename(mm), mm]);
     mms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let out = '';
@@ -87,21 +128,18 @@ export class TokenLedger {
     return out;
   }
 
+  /** The tokens held on `mm` (read only: the tables may be shared). */
   tokens(mm: MmId): MmTokens {
-    let t = this.perMm.get(mm);
-    if (t === undefined) {
-      t = { held: new Map(), users: 0, users1: 0, grab: 0, lazy: 0 };
-      this.perMm.set(mm, t);
-    }
-    return t;
+    return this.perMm.get(mm) ?? { held: new Map(), users: 0, users1: 0, grab: 0, lazy: 0 };
   }
 
   /** Forgets every token of `mm` (a fresh mm_alloc). */
   reset(mm: MmId): void {
-    const t = this.perMm.get(mm);
-    if (t === undefined) return;
+    if (!this.perMm.has(mm)) return;
+    const own = this.own();
+    const t = own.perMm.get(mm) as MmTokens;
     for (const h of t.held.values()) this.unindex(h.owner, mm, h.n);
-    this.perMm.delete(mm);
+    own.perMm.delete(mm);
   }
 
   has(mm: MmId, token: RefToken, owner: RefOwner): boolean {
@@ -114,7 +152,9 @@ export class TokenLedger {
   }
 
   add(mm: MmId, token: RefToken, owner: RefOwner, since: EventRef | null): void {
-    const t = this.tokens(mm);
+    const own = this.own();
+    let t = own.perMm.get(mm);
+    if (t === undefined) own.perMm.set(mm, (t = { held: new Map(), users: 0, users1: 0, grab: 0, lazy: 0 }));
     const k = key(token, owner);
     const h = t.held.get(k);
     if (h === undefined) t.held.set(k, { token, owner, n: 1, since });
@@ -123,17 +163,17 @@ export class TokenLedger {
       h.since = since;
     }
     t[token]++;
-    const m = this.byOwner.get(owner) ?? new Map<MmId, number>();
+    const m = own.byOwner.get(owner) ?? new Map<MmId, number>();
     m.set(mm, (m.get(mm) ?? 0) + 1);
-    this.byOwner.set(owner, m);
+    own.byOwner.set(owner, m);
   }
 
   /** Removes one (token, owner); false when it was not held. */
   remove(mm: MmId, token: RefToken, owner: RefOwner): boolean {
-    const t = this.perMm.get(mm);
     const k = key(token, owner);
-    const h = t?.held.get(k);
-    if (t === undefined || h === undefined) return false;
+    if (this.perMm.get(mm)?.held.get(k) === undefined) return false;
+    const t = this.own().perMm.get(mm) as MmTokens;
+    const h = t.held.get(k) as HeldToken;
     if (--h.n === 0) t.held.delete(k);
     t[token]--;
     this.unindex(owner, mm, 1);
@@ -142,21 +182,23 @@ export class TokenLedger {
 
   /** The mms on which `owner` holds tokens, with counts (do not mutate). */
   heldBy(owner: RefOwner): ReadonlyMap<MmId, number> | undefined {
-    return this.byOwner.get(owner);
+    return this.t.byOwner.get(owner);
   }
 
   /** Every owner currently holding a token. */
   owners(): IterableIterator<RefOwner> {
-    return this.byOwner.keys();
+    return this.t.byOwner.keys();
   }
 
+  /** After own(): the tables are this ledger's. */
   private unindex(owner: RefOwner, mm: MmId, n: number): void {
-    const m = this.byOwner.get(owner);
+    const byOwner = this.t.byOwner;
+    const m = byOwner.get(owner);
     if (m === undefined) return;
     const left = (m.get(mm) ?? 0) - n;
     if (left > 0) m.set(mm, left);
     else m.delete(mm);
-    if (m.size === 0) this.byOwner.delete(owner);
+    if (m.size === 0) byOwner.delete(owner);
   }
 }
 

@@ -15,53 +15,91 @@ import type { CpuId, DerefEvent, FlushDoneEvent, InitEvent, MmId, UserEnterEvent
 import type { Violation } from '../property';
 import { Explanation, violation, type EventRef } from '../lib/explain';
 import type { Mirror } from '../lib/mirror';
-import { sortedEntries, type NameRenaming } from '../lib/state-key';
+import { KeyMemo, sortedEntries, type NameRenaming } from '../lib/state-key';
 import { TLB_COHERENCE_ID } from './state-checks';
+
+type Gen = { gen: number; at: EventRef };
+
+/** The generations (the `{ gen, at }` records are frozen: replaced, never mutated). */
+interface FreshTables {
+  /** Per CPU: mm -> the generation its TLB is up to date with, and the event that set it. */
+  local: Map<MmId, Gen>[];
+  /** Per mm: the largest completed flush, and the largest completed freed-tables flush. */
+  done: Map<MmId, Gen>;
+  doneFreed: Map<MmId, Gen>;
+}
 
 /** Per-CPU TLB generations and completed flushes, with the C6.4 checks. */
 export class TlbFreshness {
-  /** Per CPU: mm -> the generation its TLB is up to date with, and the event that set it. */
-  private readonly local: Map<MmId, { gen: number; at: EventRef }>[];
-  /** Per mm: the largest completed flush, and the largest completed freed-tables flush. */
-  private readonly done = new Map<MmId, { gen: number; at: EventRef }>();
-  private readonly doneFreed = new Map<MmId, { gen: number; at: EventRef }>();
+  /**
+   * Copy-on-write (issue 15: the explorer clones the monitors per transition, and most transitions
+   * write no generation): a clone shares the frozen tables with its original; whichever side
+   * writes first copies them (`own()`). Frozen tables are never written again.
+   */
+  private t: FreshTables;
+  /** key() without a renaming, shared with clones until the next write of a generation (issue 15: most transitions write none). */
+  private memo = new KeyMemo();
 
   constructor(private readonly mirror: Mirror, init: InitEvent) {
-    this.local = mirror.cpus.map(() => new Map());
-    for (const c of this.local) for (const m of init.mms) c.set(m.mm, Object.freeze({ gen: m.tlbGen, at: { ev: init, i: 0 } }));
+    this.t = { local: mirror.cpus.map(() => new Map()), done: new Map(), doneFreed: new Map() };
+    for (const c of this.t.local) for (const m of init.mms) c.set(m.mm, Object.freeze({ gen: m.tlbGen, at: { ev: init, i: 0 } }));
   }
 
-  /** An independent copy reading `mirror` (the `{ gen, at }` records are frozen: replaced, never mutated, so they are shared). */
+  /** An independent copy reading `mirror`: the tables shared copy-on-write, with the key memo. */
   clone(mirror: Mirror): TlbFreshness {
     const c = Object.create(TlbFreshness.prototype) as TlbFreshness;
-    const w = c as unknown as { mirror: Mirror; local: TlbFreshness['local']; done: TlbFreshness['done']; doneFreed: TlbFreshness['doneFreed'] };
+    const w = c as unknown as { mirror: Mirror; t: FreshTables; memo: KeyMemo };
     w.mirror = mirror;
-    w.local = this.local.map((m) => (m === undefined ? m : new Map(m)));
-    w.done = new Map(this.done);
-    w.doneFreed = new Map(this.doneFreed);
+    w.t = Object.freeze(this.t);
+    w.memo = this.memo;
     return c;
+  }
+
+  /** The tables, this object's own (copied first if shared); the key memo dropped: for every write. */
+  private own(): FreshTables {
+    const t = this.t;
+    if (Object.isFrozen(t)) this.t = { local: t.local.map((m) => (m === undefined ? m : new Map(m))), done: new Map(t.done), doneFreed: new Map(t.doneFreed) };
+    this.memo = new KeyMemo();
+    return this.t;
+  }
+
+  private get local(): readonly (ReadonlyMap<MmId, Gen> | undefined)[] {
+    return this.t.local;
+  }
+  private get done(): ReadonlyMap<MmId, Gen> {
+    return this.t.done;
+  }
+  private get doneFreed(): ReadonlyMap<MmId, Gen> {
+    return this.t.doneFreed;
   }
 
   /** The generations (not the events that set them: messages only), canonically ordered; mm names under `rename` (symmetry reduction). */
   key(rename?: NameRenaming): string {
+    if (rename === undefined) return (this.memo.text ??= this.keyOf(undefined));
+    return this.keyOf(rename);
+  }
+
+  private keyOf(rename: NameRenaming | undefined): string {
     const gen = (x: { gen: number }) => x.gen;
     const local = this.local.map((m, cpu) => `G${cpu}:${m === undefined ? '' : sortedEntries(m, gen, rename)}`).join(' ');
     return `${local} F${sortedEntries(this.done, gen, rename)} R${sortedEntries(this.doneFreed, gen, rename)}`;
   }
 
   private gen(cpu: CpuId, mm: MmId): { gen: number; at: EventRef | null } {
-    return (this.local[cpu] ??= new Map()).get(mm) ?? { gen: -1, at: null };
+    const m = this.local[cpu] ?? (this.own().local[cpu] = new Map()); // a hole becomes an empty map: key() writes it
+    return m.get(mm) ?? { gen: -1, at: null };
   }
 
   setLocal(cpu: CpuId, mm: MmId, gen: number, at: EventRef): void {
-    (this.local[cpu] ??= new Map()).set(mm, Object.freeze({ gen, at }));
+    (this.own().local[cpu] ??= new Map()).set(mm, Object.freeze({ gen, at }));
   }
 
   /** A new mm (mm_alloc): no CPU has translations for it. */
   forget(mm: MmId): void {
-    for (const c of this.local) c?.delete(mm);
-    this.done.delete(mm);
-    this.doneFreed.delete(mm);
+    const t = this.own();
+    for (const c of t.local) c?.delete(mm);
+    t.done.delete(mm);
+    t.doneFreed.delete(mm);
   }
 
   onFlushDone(ev: FlushDoneEvent, i: number): Violation | null {
@@ -86,9 +124,10 @@ export class TlbFreshness {
   }
 
   private record(ev: FlushDoneEvent, i: number): void {
+    const t = this.own();
     const at = { ev, i };
-    if ((this.done.get(ev.mm)?.gen ?? -1) < ev.gen) this.done.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
-    if (ev.freedTables && (this.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) this.doneFreed.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
+    if ((t.done.get(ev.mm)?.gen ?? -1) < ev.gen) t.done.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
+    if (ev.freedTables && (t.doneFreed.get(ev.mm)?.gen ?? -1) < ev.gen) t.doneFreed.set(ev.mm, Object.freeze({ gen: ev.gen, at }));
   }
 
   onUserEnter(ev: UserEnterEvent, i: number): Violation | null {

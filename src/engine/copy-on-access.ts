@@ -1,28 +1,30 @@
 /**
- * Copy-on-access records (issue 15): a kernel state whose task and mm records are shared with
+ * Copy-on-access records (issue 15): a kernel state whose CPU, task and mm records are shared with
  * another state (the explorer's child shares them with its parent, src/explore/kernel-share.ts).
  * The Kctx of the one apply() that runs on such a state copies a record the first time one of its
- * accessors (`task()`, `mm()`, `current()`) hands it out, reads included, so a record no step
- * touched stays shared (and its cached hash, src/explore/record-hash.ts, stays valid) while every
- * write lands in a private copy. CPU records are not shared (the explorer copies them, and engine
- * code walks `k.s.cpus` directly). Engine code must reach task and mm records only through the
- * accessors, and add new ones with `Kctx.addTask()`/`addMm()`; the explorer's `freezeShared` option
- * freezes every shared record, so a write that bypasses them throws (test/explore/cow.test.ts).
+ * accessors (`cpu()`, `cpus()`, `task()`, `mm()`, `current()`) hands it out, reads included, so a
+ * record no step touched stays shared (and its cached hash, src/explore/record-hash.ts, stays
+ * valid) while every write lands in a private copy. Engine code must reach records it may write
+ * (or hold while something else writes) only through the accessors, and add new tasks and mms with
+ * `Kctx.addTask()`/`addMm()`; a direct read of `k.s.cpus` is allowed only for values used at once
+ * (another CPU's flags and ids, a count). The explorer's `freezeShared` option freezes every
+ * shared record, so a write that bypasses the accessors throws (test/explore/cow.test.ts).
  *
  * Not part of the engine contract: random runs, replays and engine mutants never register a state,
  * and then the accessors return the records as they are.
  */
-import type { KernelState, MmState, TaskState } from './state';
+import type { CpuState, KernelState, MmState, TaskState } from './state';
 
 /** How a shared record is copied (the explorer's shape-aware copies, src/explore/kernel-copy.ts). */
 export interface RecordCopier {
+  cpu(c: CpuState): CpuState;
   task(t: TaskState): TaskState;
   mm(m: MmState): MmState;
 }
 
 const SHARED = new WeakMap<KernelState, RecordCopier>();
 
-/** `s` shares its task and mm records: the next Kctx built on it copies them on first access. */
+/** `s` shares its CPU, task and mm records: the next Kctx built on it copies them on first access. */
 export function shareRecords(s: KernelState, copier: RecordCopier): void {
   SHARED.set(s, copier);
 }
@@ -33,6 +35,9 @@ export function shareRecords(s: KernelState, copier: RecordCopier): void {
  * op will write).
  */
 export class CopyOnAccess {
+  /** CPU records this op copied (or all, after `cpus()`). */
+  private readonly cpuOwned: boolean[] = [];
+  private allCpus = false;
   private readonly tasks = new Set<string>();
   private readonly mms = new Set<string>();
   private constructor(private readonly s: KernelState, private readonly copier: RecordCopier) {}
@@ -42,6 +47,22 @@ export class CopyOnAccess {
     if (copier === undefined) return undefined;
     SHARED.delete(s);
     return new CopyOnAccess(s, copier);
+  }
+
+  cpu(id: number): CpuState {
+    const c = this.s.cpus[id];
+    if (c === undefined || this.allCpus || this.cpuOwned[id] === true) return c;
+    this.cpuOwned[id] = true;
+    return (this.s.cpus[id] = this.copier.cpu(c));
+  }
+
+  /** Every CPU record, each private to this op (for loops that write any CPU). */
+  cpus(): CpuState[] {
+    if (!this.allCpus) {
+      for (let id = 0; id < this.s.cpus.length; id++) this.cpu(id);
+      this.allCpus = true;
+    }
+    return this.s.cpus;
   }
 
   task(id: string): TaskState {

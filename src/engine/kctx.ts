@@ -41,8 +41,16 @@ export class Kctx {
   emit(e: TraceEvent): void {
     this.ev.push(e);
   }
+  /** CPU `id`'s record, this op's own copy when the state's records are shared (./copy-on-access.ts). */
   cpu(id: CpuId): CpuState {
-    return this.s.cpus[id];
+    return this.cow === undefined ? this.s.cpus[id] : this.cow.cpu(id);
+  }
+  /**
+   * Every CPU record, each this op's own copy (for a loop that writes CPUs it walks, or holds them
+   * while it writes). A loop that only reads values it uses at once may walk `s.cpus` directly.
+   */
+  cpus(): CpuState[] {
+    return this.cow === undefined ? this.s.cpus : this.cow.cpus();
   }
   task(id: TaskId): TaskState {
     return this.cow === undefined ? this.s.tasks[id] : this.cow.task(id);
@@ -66,7 +74,8 @@ export class Kctx {
     this.s.mmOrder.push(m.id);
     this.cow?.ownMm(m.id);
   }
-  onlineCpus(): CpuState[] {
+  /** The online CPUs, read only (their ids and count: the records may be shared, ./copy-on-access.ts). */
+  onlineCpus(): readonly CpuState[] {
     return this.s.cpus.filter((c) => c.online);
   }
   knob<T extends string | number | boolean>(name: string): T {
@@ -89,7 +98,7 @@ export class Kctx {
     this.emit({ k: 'task_mm', cpu, fn, task: t.id, mm, activeMm });
   }
   setPrevMm(cpu: CpuId, fn: string, mm: MmId | null): void {
-    this.s.cpus[cpu].prevMm = mm;
+    this.cpu(cpu).prevMm = mm;
     this.emit({ k: 'prev_mm', cpu, fn, mm });
   }
   /**
@@ -102,7 +111,7 @@ export class Kctx {
    * bit. Without the knob every store is visible at once.
    */
   setRqMembarrierState(cpu: CpuId, fn: string, value: number): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     if (this.knobs.storeBuffer === 'rq-membarrier-state' || this.knobs.storeBuffer === STORE_BUFFER_TLBSTATE) {
       const appears = (value & MEMBARRIER_STATE.GLOBAL_EXPEDITED) !== 0 && (c.rqMembarrierState & MEMBARRIER_STATE.GLOBAL_EXPEDITED) === 0;
       if (appears) {
@@ -139,7 +148,7 @@ export class Kctx {
     this.drainLoadedMm(cpu, by);
   }
   private drainRqMembarrierState(cpu: CpuId, by: string): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     if (c.rqMembarrierStateBuffered == null) return;
     const value = c.rqMembarrierStateBuffered;
     const fn = c.rqMembarrierStateBufferedBy ?? 'rq->membarrier_state';
@@ -164,7 +173,7 @@ export class Kctx {
    * the trace of a store visible at once.
    */
   setLoadedMmSwitching(cpu: CpuId, fn: string): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     this.drainLoadedMm(cpu, fn);
     if (this.knobs.storeBuffer !== STORE_BUFFER_TLBSTATE) {
       c.loadedMm = 'SWITCHING';
@@ -184,7 +193,7 @@ export class Kctx {
   }
   /** The buffered LOADED_MM_SWITCHING store of `cpu`, if any, becomes visible (`by` drains it). */
   private drainLoadedMm(cpu: CpuId, by: string): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     if (c.loadedMmVisible === undefined) return;
     const fn = c.loadedMmBufferedBy ?? 'switch_mm_irqs_off';
     // Deleted, in the reverse order of their addition, as in drainRqMembarrierState().
@@ -231,7 +240,7 @@ export class Kctx {
    * it becomes visible; drained in the same op, the `store_buffered` event is taken out again.
    */
   setLazy(cpu: CpuId, fn: string, lazy: boolean): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     const buffer = !lazy && this.knobs.storeBuffer === STORE_BUFFER_TLBSTATE && this.visibleIsLazy(cpu);
     if (!buffer) this.drainLazy(cpu, fn);
     else if (c.isLazyVisible === undefined) c.isLazyVisible = c.isLazy;
@@ -248,7 +257,7 @@ export class Kctx {
   }
   /** The buffered is_lazy store of `cpu`, if any, becomes visible (`by` drains it). */
   private drainLazy(cpu: CpuId, by: string): void {
-    const c = this.s.cpus[cpu];
+    const c = this.cpu(cpu);
     if (c.isLazyVisible === undefined) return;
     delete c.isLazyVisible;
     const at = this.lazyStoredAt[cpu];
@@ -279,7 +288,7 @@ export class Kctx {
   /** local_irq_disable() (`off`) / local_irq_enable(): emits an `irqs` event when the state changes. */
   setIrqs(cpu: CpuId, off: boolean, fn: string = off ? 'local_irq_disable' : 'local_irq_enable'): void {
     if (this.s.cpus[cpu].irqsOff === off) return;
-    this.s.cpus[cpu].irqsOff = off;
+    this.cpu(cpu).irqsOff = off;
     this.emit({ k: 'irqs', cpu, fn, enabled: !off });
   }
   /**
@@ -303,7 +312,7 @@ export class Kctx {
   sendIpi(from: CpuId, fn: string, target: CpuId, func: import('../trace/events').IpiFunc, extra: { mm?: MmId | null; gen?: number; freedTables?: boolean } = {}): number {
     const id = this.s.nextIpiId++;
     const mm = extra.mm ?? null;
-    this.s.cpus[target].pendingIpis.push({ id, from, func, mm, gen: extra.gen, freedTables: extra.freedTables });
+    this.cpu(target).pendingIpis.push({ id, from, func, mm, gen: extra.gen, freedTables: extra.freedTables });
     this.emit({ k: 'ipi_send', cpu: from, fn, id, target, func, mm });
     return id;
   }

@@ -1,7 +1,7 @@
 /**
  * The explorer's copy of a kernel state (with `cow: false`, one per transition and per node put
- * back on the path stack; by default ./kernel-share.ts shares task and mm records and copies them
- * one by one with copyTask()/copyMm(), and every CPU record with copyCpu()): the same result as cloneJson() (./canonical.ts), written for the shape of KernelState
+ * back on the path stack; by default ./kernel-share.ts shares CPU, task and mm records and the
+ * op copies them one by one on first access with copyCpu()/copyTask()/copyMm()): the same result as cloneJson() (./canonical.ts), written for the shape of KernelState
  * (src/engine/state.ts) so that each record is copied by one object spread (V8 copies a literal's
  * fields in one go) and only the fields known to hold arrays or objects are copied again, instead
  * of a `for...in` walk over every field of every record. Key order is kept (a spread keeps it, and

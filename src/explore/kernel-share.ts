@@ -1,8 +1,8 @@
 /**
- * The explorer's child of a kernel state with its task and mm records shared (issue 15,
- * copy-on-write): the CPU records, the top-level object and its record tables are copied, every
- * task and mm record is the parent's, registered so that the Kctx of the apply() that runs on the
- * child copies a record on first access (src/engine/copy-on-access.ts). Records no op touched stay
+ * The explorer's child of a kernel state with its records shared (issue 15, copy-on-write): the
+ * top-level object and its record tables are copied, every CPU, task and mm record is the
+ * parent's, registered so that the Kctx of the apply() that runs on the child copies a record on
+ * first access (src/engine/copy-on-access.ts). Records no op touched stay
  * shared between parent and child, and so does their cached hash (./record-hash.ts). Key order is
  * kept (JSON text and hash of the child equal to those of copyKernelState()).
  *
@@ -14,13 +14,13 @@ import { shareRecords, type RecordCopier } from '../engine/copy-on-access';
 import type { KernelState } from '../engine/state';
 import { copyCpu, copyMm, copyTask } from './kernel-copy';
 
-const COPIER: RecordCopier = { task: copyTask, mm: copyMm };
+const COPIER: RecordCopier = { cpu: copyCpu, task: copyTask, mm: copyMm };
 
 export function shareKernelState(s: KernelState, freeze = false): KernelState {
   if (freeze) deepFreeze(s);
   const child: KernelState = {
     ...s,
-    cpus: s.cpus.map(copyCpu),
+    cpus: s.cpus.slice(),
     tasks: { ...s.tasks },
     taskOrder: s.taskOrder.slice(),
     mms: { ...s.mms },

@@ -31,6 +31,8 @@ const CACHE = new WeakMap<object, number[]>();
 const frameHasIds = (f: Frame | null): boolean =>
   f !== null && (f.waitIpis.length > 0 || (f.sent != null && f.sent.length > 0) || typeof f.call === 'number');
 
+const cpuHasIds = (c: CpuState): boolean => c.pendingIpis.length > 0 || frameHasIds(c.cpuFrame ?? null) || frameHasIds(c.hotplugFrame ?? null);
+
 function taskHasIds(t: TaskState): boolean {
   for (const f of t.frames) if (frameHasIds(f)) return true;
   return false;
@@ -142,8 +144,11 @@ export function kernelRecordFingerprint(s: KernelState, ids: Renamings, verify =
     if (x === undefined) continue;
     hashKey(k);
     if (k === 'cpus') {
-      // CPU records are copied for every child (./kernel-share.ts): never seen twice, not cached.
-      for (const c of s.cpus) mixRecord(c, walkCpuRenamed, ids, verify);
+      for (let i = 0; i < s.cpus.length; i++) {
+        const c = s.cpus[i];
+        const renamed = cpuHasIds(c);
+        mixRecord(c, renamed ? walkCpuRenamed : null, ids, verify, !renamed && (parent === undefined || parent.cpus[i] === c));
+      }
       hashArrayEnd(s.cpus.length);
     } else if (k === 'tasks') {
       for (const id in s.tasks) {

@@ -1,6 +1,6 @@
 /**
- * Copy-on-write kernel states (issue 15): src/explore/kernel-share.ts shares a parent's task and mm
- * records with its child, src/engine/copy-on-access.ts makes the child's apply() copy a record on
+ * Copy-on-write kernel states (issue 15): src/explore/kernel-share.ts shares a parent's CPU, task
+ * and mm records with its child, src/engine/copy-on-access.ts makes the child's apply() copy a record on
  * first access, src/explore/record-hash.ts caches each record's hash by identity.
  *
  * On random runs of every engine and variant (plus knob sets that add state), with the parent
@@ -44,6 +44,7 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
   const hashOf = new Map<string, string>();
   let steps = 0;
   let sharedKept = 0;
+  let cpusKept = 0;
   let withIds = 0;
   for (const spec of specs) {
     const engine = createEngine(spec);
@@ -65,6 +66,7 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
       expect(JSON.stringify(s)).toBe(before);
       for (const id in s.tasks) if (child.tasks[id] === s.tasks[id]) sharedKept++;
       for (const id in s.mms) if (child.mms[id] === s.mms[id]) sharedKept++;
+      cpusKept += child.cpus.filter((c, n) => c === s.cpus[n]).length;
 
       const h = kernelRecordFingerprint(child, newRenamings(), true);
       expect(h).toBe(kernelRecordFingerprint(cloneJson(child), newRenamings()));
@@ -81,6 +83,7 @@ test('a child sharing frozen records applies every op as a plain copy does, and 
   }
   expect(steps).toBeGreaterThan(400);
   expect(sharedKept).toBeGreaterThan(steps * 4);
+  expect(cpusKept).toBeGreaterThan(steps); // of 3 CPUs, an op leaves more than one untouched on average
   expect(withIds).toBeGreaterThan(50);
 });
 
@@ -95,6 +98,9 @@ test('a write that bypasses the accessors reaches a frozen shared record and thr
   }).toThrow(TypeError);
   expect(() => {
     child.mms[parent.mmOrder[0]].cpumask[0] = false;
+  }).toThrow(TypeError);
+  expect(() => {
+    child.cpus[1].isLazy = true;
   }).toThrow(TypeError);
   expect(parent.tasks[id].exiting).toBe(false);
 });

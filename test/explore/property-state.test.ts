@@ -16,7 +16,7 @@ import { allProperties } from '../../properties';
 import { MirrorDriver } from '../../properties/lib/driver';
 import type { Mirror } from '../../properties/lib/mirror';
 import { isMirrorProperty, type MirrorProperty } from '../../properties/lib/mirror-property';
-import { newRenamings } from '../../properties/lib/state-key';
+import { KeyMemo, newRenamings } from '../../properties/lib/state-key';
 
 const mirrorProperties = allProperties.filter(isMirrorProperty);
 
@@ -61,7 +61,8 @@ function shared(a: unknown, b: unknown, ma: Mirror, mb: Mirror, path: string, ou
     if (b !== mb) out.push(`${path}: the clone does not read the cloned mirror`);
     return;
   }
-  if (isEventRef(a) || isEvent(a) || isPathFrame(a) || Object.isFrozen(a)) return;
+  // A KeyMemo (properties/lib/state-key.ts) is shared on purpose until either side is written.
+  if (isEventRef(a) || isEvent(a) || isPathFrame(a) || Object.isFrozen(a) || a instanceof KeyMemo) return;
   if (a === b) {
     out.push(`${path}: shared with the clone`);
     return;

@@ -10,7 +10,7 @@ export function broadcastTlbFlush(k: Kctx, cpu: CpuId, mm: MmId, freedTables: bo
   k.emit({ k: 'tlb_gen', cpu, fn: 'flush_tlb_mm_range', mm, value: gen, freedTables });
   k.mb(cpu, fn);
   // Every online CPU's TLB loses the mm's stale entries (per-CPU generations for tlb-coherence).
-  for (const c of k.s.cpus) {
+  for (const c of k.cpus()) {
     if (!c.online) continue;
     c.localTlbGen[mm] = gen;
     k.emit({ k: 'local_tlb_gen', cpu: c.id, fn, mm, gen });
