@@ -379,7 +379,11 @@ function raceKindBoost(op: Op, view: TraceView): number {
 function plainKindBoost(op: Op, view: TraceView): number {
   switch (op.op) {
     case 'membarrier': {
-      if (op.cmd === 'GLOBAL_EXPEDITED' || !isReady(view, op.cpu, op.cmd)) return 1;
+      // GLOBAL_EXPEDITED's company is any other CPU running a task of an mm registered for it
+      // (membarrier_global_expedited() IPIs only CPUs whose rq->membarrier_state has
+      // MEMBARRIER_STATE_GLOBAL_EXPEDITED): the same rule as the PRIVATE commands' below.
+      if (op.cmd === 'GLOBAL_EXPEDITED') return globalCompany(view, op.cpu) ? RACE.companyCall / 2 : 1;
+      if (!isReady(view, op.cpu, op.cmd)) return 1;
       // The races need company when the call opens its window: another thread of the mm in user
       // mode or a kthread using it (scenarios D, E, 3-5), or a CPU lazy on it (scenario C / 1,
       // Nick Piggin's case). A call without company is worth little (but SYNC_CORE's single-thread
@@ -439,6 +443,16 @@ function companyOf(view: TraceView, cpu: number, mm: string | null): 'running' |
     if (view.lazyMm(c) === mm) lazy = true;
   }
   return lazy ? 'lazy' : null;
+}
+
+/** Whether a CPU other than `cpu` runs a task (in user mode, or a kthread) of an mm with GLOBAL_EXPEDITED_READY. */
+function globalCompany(view: TraceView, cpu: number): boolean {
+  for (let c = 0; c < view.cpus; c++) {
+    if (c === cpu) continue;
+    const f = view.currentFacts(c);
+    if (f?.mm != null && (view.membarrierState(f.mm) & READY_BIT.GLOBAL_EXPEDITED) !== 0 && (f.type !== 'user' || view.mode(c) === 'user')) return true;
+  }
+  return false;
 }
 
 /**
