@@ -61,6 +61,15 @@ function bareSwitchToUser(b: TraceBuilder, cpu: CpuId, next: TaskId): void {
   b.path(cpu, 'context_switch', 'end', prev);
 }
 
+/** T9 (mm9) on cpu0, T1 (mm1, whose membarrier_state is `state`) on cpu1: a GLOBAL_EXPEDITED caller and another process. */
+function twoProcesses(state: number): TraceBuilder {
+  return new TraceBuilder({
+    cpus: [{ curr: 'T9' }, { curr: 'T1' }],
+    tasks: [{ task: 'T9', mm: 'mm9' }, { task: 'T1', mm: 'mm1' }],
+    mms: [{ mm: 'mm9' }, { mm: 'mm1', membarrierState: state }],
+  });
+}
+
 describe('membarrier-ordering', () => {
   it('scenario A: a thread running during the call is ordered by the IPI barrier', () => {
     const b = world();
@@ -289,11 +298,7 @@ describe('membarrier-ordering', () => {
 
     it('fails a GLOBAL short-cut (num_online_cpus() == 1 cannot hold) only when the user-mode CPU runs a GLOBAL_EXPEDITED_READY mm', () => {
       const run = (state: number) => {
-        const b = new TraceBuilder({
-          cpus: [{ curr: 'T9' }, { curr: 'T1' }],
-          tasks: [{ task: 'T9', mm: 'mm9' }, { task: 'T1', mm: 'mm1' }],
-          mms: [{ mm: 'mm9' }, { mm: 'mm1', membarrierState: state }],
-        });
+        const b = twoProcesses(state);
         b.userExit(0);
         const call = b.mbEnter(0, 'GLOBAL_EXPEDITED');
         b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
@@ -306,11 +311,7 @@ describe('membarrier-ordering', () => {
 
   it('GLOBAL_EXPEDITED covers only mms with GLOBAL_EXPEDITED_READY at MB1', () => {
     const run = (state: number) => {
-      const b = new TraceBuilder({
-        cpus: [{ curr: 'T9' }, { curr: 'T1' }],
-        tasks: [{ task: 'T9', mm: 'mm9' }, { task: 'T1', mm: 'mm1' }],
-        mms: [{ mm: 'mm9' }, { mm: 'mm1', membarrierState: state }],
-      });
+      const b = twoProcesses(state);
       b.userExit(0);
       const call = start(b, 'GLOBAL_EXPEDITED');
       b.mbScan(0, call, 1, false);
