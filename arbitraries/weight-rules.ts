@@ -4,7 +4,7 @@
  * it serves; the trace view gives the state before the op.
  */
 import type { Op } from '../src/engine/ops';
-import { MEMBARRIER_STATE, type MembarrierCmd } from '../src/trace/events';
+import { MEMBARRIER_READY, type MembarrierCmd } from '../src/trace/events';
 import type { TraceView } from './trace-view';
 import { raceFocus, silentLazyReturn } from './race-focus';
 import { tlbFocus } from './tlb-focus';
@@ -213,17 +213,9 @@ function ipiReturnToOwed(cpu: number, next: string, view: TraceView): boolean {
   return mm !== null && next !== view.current(cpu) && view.canSysret(next, mm) && view.hasPendingMembarrierIpi(cpu);
 }
 
-/** membarrier's READY bit of each command (include/uapi/linux/membarrier.h, sched/mm.h). */
-const READY_BIT: Record<MembarrierCmd, number> = {
-  GLOBAL_EXPEDITED: MEMBARRIER_STATE.GLOBAL_EXPEDITED_READY,
-  PRIVATE_EXPEDITED: MEMBARRIER_STATE.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: MEMBARRIER_STATE.PRIVATE_EXPEDITED_RSEQ_READY,
-};
-
 /** Whether the mm of `cpu`'s current task has registered `cmd`. */
 export function isReady(view: TraceView, cpu: number, cmd: MembarrierCmd): boolean {
-  return (view.membarrierState(view.currentFacts(cpu)?.mm ?? null) & READY_BIT[cmd]) !== 0;
+  return (view.membarrierState(view.currentFacts(cpu)?.mm ?? null) & MEMBARRIER_READY[cmd]) !== 0;
 }
 
 /**
@@ -438,19 +430,23 @@ function companyOf(view: TraceView, cpu: number, mm: string | null): 'running' |
   let lazy = false;
   for (let c = 0; c < view.cpus; c++) {
     if (c === cpu) continue;
-    const f = view.currentFacts(c);
-    if (f?.mm === mm && (f.type !== 'user' || view.mode(c) === 'user')) return 'running';
+    if (codeMmOf(view, c) === mm) return 'running';
     if (view.lazyMm(c) === mm) lazy = true;
   }
   return lazy ? 'lazy' : null;
 }
 
-/** Whether a CPU other than `cpu` runs a task (in user mode, or a kthread) of an mm with GLOBAL_EXPEDITED_READY. */
+/** The mm whose code CPU `c` runs: its user task's in user mode, or a kthread's used mm; else null. */
+function codeMmOf(view: TraceView, c: number): string | null {
+  const f = view.currentFacts(c);
+  return f?.mm != null && (f.type !== 'user' || view.mode(c) === 'user') ? f.mm : null;
+}
+
+/** Whether a CPU other than `cpu` runs code of an mm with GLOBAL_EXPEDITED_READY. */
 function globalCompany(view: TraceView, cpu: number): boolean {
   for (let c = 0; c < view.cpus; c++) {
-    if (c === cpu) continue;
-    const f = view.currentFacts(c);
-    if (f?.mm != null && (view.membarrierState(f.mm) & READY_BIT.GLOBAL_EXPEDITED) !== 0 && (f.type !== 'user' || view.mode(c) === 'user')) return true;
+    const mm = c === cpu ? null : codeMmOf(view, c);
+    if (mm !== null && (view.membarrierState(mm) & MEMBARRIER_READY.GLOBAL_EXPEDITED) !== 0) return true;
   }
   return false;
 }
@@ -463,7 +459,7 @@ function globalCompany(view: TraceView, cpu: number): boolean {
 function lazySetUp(view: TraceView, cpu: number): boolean {
   const mm = view.currentFacts(cpu)?.mm ?? null;
   if (mm === null || !view.canSysret(view.current(cpu), mm)) return false;
-  if ((view.membarrierState(mm) & READY_BIT.PRIVATE_EXPEDITED_SYNC_CORE) === 0 || view.users(mm) < 2) return false;
+  if ((view.membarrierState(mm) & MEMBARRIER_READY.PRIVATE_EXPEDITED_SYNC_CORE) === 0 || view.users(mm) < 2) return false;
   for (let c = 0; c < view.cpus; c++) if (silentLazyReturn(view, c, mm)) return false;
   return true;
 }
@@ -471,7 +467,7 @@ function lazySetUp(view: TraceView, cpu: number): boolean {
 /** Whether `mm` has registered PRIVATE_EXPEDITED or its SYNC_CORE form. */
 function registeredPrivate(view: TraceView, mm: string | null): boolean {
   const s = view.membarrierState(mm);
-  return (s & (READY_BIT.PRIVATE_EXPEDITED | READY_BIT.PRIVATE_EXPEDITED_SYNC_CORE)) !== 0;
+  return (s & (MEMBARRIER_READY.PRIVATE_EXPEDITED | MEMBARRIER_READY.PRIVATE_EXPEDITED_SYNC_CORE)) !== 0;
 }
 
 /** Whether a CPU other than `cpu` runs a task of `mm` or is lazy on it. */

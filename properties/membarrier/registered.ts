@@ -11,7 +11,7 @@
  * own `membarrier_register` `return` event, not from `mm_membarrier_state`, so a registration that
  * returns without setting the bit is caught. An exec gives the task a new mm, unregistered.
  */
-import { MEMBARRIER_STATE, type MembarrierCmd, type MembarrierEvent, type MembarrierRegisterEvent, type MmId } from '../../src/trace/events';
+import { MEMBARRIER_READY, type MembarrierCmd, type MembarrierEvent, type MembarrierRegisterEvent, type MmId } from '../../src/trace/events';
 import type { Violation } from '../property';
 import type { Mirror } from '../lib/mirror';
 import { Explanation, violation, type EventRef } from '../lib/explain';
@@ -20,13 +20,6 @@ import type { NameRenaming, Renamings } from '../lib/state-key';
 
 export const REGISTERED_CLAUSE = 'C4.4 -EPERM after the registration returned';
 export const UNREGISTERED_CLAUSE = 'C4.6 success without the READY bit';
-
-/** The READY bit each PRIVATE command needs (membarrier_private_expedited()). */
-const READY: Partial<Record<MembarrierCmd, number>> = {
-  PRIVATE_EXPEDITED: MEMBARRIER_STATE.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: MEMBARRIER_STATE.PRIVATE_EXPEDITED_RSEQ_READY,
-};
 
 /** Per mm, per registered command, the registration's `return` event. */
 export type Registrations = Map<MmId, Map<MembarrierCmd, EventRef>>;
@@ -83,8 +76,8 @@ export function registrationsKey(r: Registrations, inFlight: Iterable<CallRecord
  * docs/mutants.md).
  */
 export function checkUnregistered(property: string, mirror: Mirror, c: CallRecord, ret: number | undefined, i: number): Violation | null {
-  const ready = READY[c.cmd];
-  if (ret !== 0 || ready === undefined || c.mm === null) return null;
+  if (ret !== 0 || c.cmd === 'GLOBAL_EXPEDITED' || c.mm === null) return null;
+  const ready = MEMBARRIER_READY[c.cmd];
   if ((mirror.mm(c.mm).membarrierState & ready) !== 0) return null;
   const x = new Explanation();
   x.say(`membarrier(${c.cmd}) call ${c.call} by ${c.task} on ${c.mm} entered ${x.ref(c.enter)} and returned 0 at event ${i},`);

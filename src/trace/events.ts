@@ -582,6 +582,14 @@ export const MEMBARRIER_STATE = {
   PRIVATE_EXPEDITED_RSEQ: 1 << 7,
 } as const;
 
+/** The READY bit of `mm->membarrier_state` each expedited command requires (include/linux/sched/mm.h). */
+export const MEMBARRIER_READY: Readonly<Record<MembarrierCmd, number>> = {
+  GLOBAL_EXPEDITED: MEMBARRIER_STATE.GLOBAL_EXPEDITED_READY,
+  PRIVATE_EXPEDITED: MEMBARRIER_STATE.PRIVATE_EXPEDITED_READY,
+  PRIVATE_EXPEDITED_SYNC_CORE: MEMBARRIER_STATE.PRIVATE_EXPEDITED_SYNC_CORE_READY,
+  PRIVATE_EXPEDITED_RSEQ: MEMBARRIER_STATE.PRIVATE_EXPEDITED_RSEQ_READY,
+};
+
 /** A whole trace as stored in JSON (the JSON Lines form is one event per line, `init` first). */
 export interface Trace {
   format: 'lazymm-trace/1';

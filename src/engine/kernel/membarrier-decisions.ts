@@ -4,15 +4,10 @@
  * same code. Each cites the kernel function it models; the engine calls them with its own state, the
  * conformance check with the values probes read from a running kernel.
  */
-import { MEMBARRIER_STATE as S, type MembarrierCmd } from '../../trace/events';
+import { MEMBARRIER_READY, MEMBARRIER_STATE as S, type MembarrierCmd } from '../../trace/events';
 
-/** The READY bit each expedited command requires (include/linux/sched/mm.h). */
-export const READY: Record<MembarrierCmd, number> = {
-  GLOBAL_EXPEDITED: S.GLOBAL_EXPEDITED_READY,
-  PRIVATE_EXPEDITED: S.PRIVATE_EXPEDITED_READY,
-  PRIVATE_EXPEDITED_SYNC_CORE: S.PRIVATE_EXPEDITED_SYNC_CORE_READY,
-  PRIVATE_EXPEDITED_RSEQ: S.PRIVATE_EXPEDITED_RSEQ_READY,
-};
+/** The READY bit each expedited command requires (include/linux/sched/mm.h; one definition, in the trace format). */
+export const READY = MEMBARRIER_READY;
 
 /** How a membarrier() call ends after its entry checks. */
 export type MembarrierEntry = 'eperm' | 'short-circuit' | 'scan';
