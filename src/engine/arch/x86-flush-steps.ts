@@ -26,7 +26,8 @@
  * target from llist_add() on (flush_smp_call_function_queue() on any interrupt or on idle entry runs
  * it), so handling it before send_call_function_ipi_mask() is a behaviour the kernel has too.
  * should_flush_tlb()'s own two reads (loaded_mm, then smp_rmb(), then is_lazy; errata Part 2 E16) are
- * one step, or two with knob shouldFlushTlbReads='split' (the loaded_mm read kept in the frame).
+ * two steps (knob shouldFlushTlbReads, default 'split': the loaded_mm read kept in the frame), or
+ * one with 'one-step'.
  */
 import type { Kctx } from '../kctx';
 import type { Frame } from '../frames';
@@ -73,8 +74,10 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
    * on_each_cpu_mask(...)" (no condition; variant lazy-skips-freed-tables-flush filters these too),
    * else on_each_cpu_cond_mask(should_flush_tlb, ...).
    */
-  const selects = (k: Kctx, target: CpuId, f: Frame): boolean =>
-    (!!f.freedTables && !k.bug.lazySkipsFreedTablesFlush) || h.shouldFlushTlb(k, target, f.mm as MmId, !!f.trim);
+  const unconditional = (k: Kctx, f: Frame): boolean => !!f.freedTables && !k.bug.lazySkipsFreedTablesFlush;
+  /** `loaded`: the target's loaded_mm as an earlier step read it (shouldFlushTlbReads='split'). */
+  const selects = (k: Kctx, target: CpuId, f: Frame, loaded?: MmId | 'SWITCHING' | null): boolean =>
+    unconditional(k, f) || h.shouldFlushTlb(k, target, f.mm as MmId, !!f.trim, loaded);
 
   return {
     begin(k, cpu, mm, freedTables, trim, considerGlobalAsid) {
@@ -112,7 +115,7 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
         case 2: {
           // One iteration of for_each_cpu(cpu, cfd->cpumask): cond_func(cpu, info), csd queued.
           const targets = f.targets as CpuId[];
-          const split = k.knob<string>('shouldFlushTlbReads') === 'split' && !(f.freedTables && !k.bug.lazySkipsFreedTablesFlush);
+          const split = k.knob<string>('shouldFlushTlbReads') === 'split' && !unconditional(k, f);
           if (split && f.flushLoadedMm === undefined) {
             // should_flush_tlb()'s "loaded_mm = per_cpu(cpu_tlbstate.loaded_mm, cpu)": this step; its
             // smp_rmb() and is_lazy read: the next one.
@@ -123,9 +126,7 @@ export function makeX86FlushSteps(h: X86FlushHelpers): FlushSteps {
           f.flushLoadedMm = undefined;
           const target = targets.shift() as CpuId;
           if (targets.length === 0) f.pc = 3;
-          if (!k.cpu(target).online) return;
-          const chosen = split ? h.shouldFlushTlb(k, target, f.mm as MmId, !!f.trim, loaded) : selects(k, target, f);
-          if (!chosen) return;
+          if (!k.cpu(target).online || !selects(k, target, f, loaded)) return;
           (f.sent as number[]).push(k.sendIpi(cpu, 'native_flush_tlb_multi', target, 'flush_tlb_func', { mm, gen: f.gen, freedTables: !!f.freedTables }));
           return;
         }
