@@ -286,13 +286,13 @@ describe('membarrier-ordering', () => {
     expect(check(b).map((v) => v.clause)).toEqual(['C4.6 success without the READY bit']);
   });
 
-  describe('C4.5 short-cut taken while another CPU runs user code of a covered mm', () => {
+  describe('C4.5 short-cut taken while another CPU accesses a covered mm', () => {
     it('fails a PRIVATE short-cut while T1 of the same mm is in user mode on cpu1 (mm_users == 1 cannot hold)', () => {
       const b = world();
       b.userExit(0);
       const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
       const ret = b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
-      expect(check(b)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU runs user code of a covered mm', index: ret, mm: 'mm1', cpus: [0, 1] })]);
+      expect(check(b)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU accesses a covered mm', index: ret, mm: 'mm1', cpus: [0, 1] })]);
       expect(check(b, createMembarrierOrdering({ shortCircuitClause: false }))).toEqual([]);
     });
 
@@ -304,8 +304,28 @@ describe('membarrier-ordering', () => {
         b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
         return check(b);
       };
-      expect(run(GLOBAL)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU runs user code of a covered mm', mm: 'mm1' })]);
+      expect(run(GLOBAL)).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU accesses a covered mm', mm: 'mm1' })]);
       expect(run(PRIVATE)).toEqual([]);
+    });
+
+    it('fails a PRIVATE short-cut while a kthread is between kthread_use_mm() and kthread_unuse_mm() of the mm on cpu1 (one that holds no mm_users)', () => {
+      const run = (accessing: boolean) => {
+        const b = new TraceBuilder({
+          cpus: [{ curr: 'T0' }, { curr: 'K1' }],
+          tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
+          mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
+        });
+        b.kthreadAccess(1, 'mm1', 'begin', 'K1');
+        if (!accessing) b.kthreadAccess(1, 'mm1', 'end', 'K1');
+        b.userExit(0);
+        const call = b.mbEnter(0, 'PRIVATE_EXPEDITED');
+        const ret = b.mbPhase(0, call, 'return', { ret: 0, shortCircuit: true });
+        return { v: check(b), ret };
+      };
+      const bad = run(true);
+      expect(bad.v).toEqual([expect.objectContaining({ clause: 'C4.5 short-cut taken while another CPU accesses a covered mm', index: bad.ret, mm: 'mm1', cpus: [0, 1] })]);
+      expect(bad.v[0].message).toContain('kthread_use_mm()');
+      expect(run(false).v).toEqual([]);
     });
   });
 

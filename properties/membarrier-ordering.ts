@@ -240,7 +240,7 @@ function makeHooks(options: MembarrierOrderingOptions) {
               calls.forget(c.call);
               return (
                 (registered ? (checkRegistered(ID, registrations, c, ev.ret, i) ?? checkUnregistered(ID, mirror, c, ev.ret, i)) : null) ??
-                (shortCircuit ? checkShortCircuit(ID, mirror, c, ev, i, coveredMms(mirror, c)) : null)
+                (shortCircuit ? checkShortCircuit(ID, mirror, log, c, ev, i, coveredMms(mirror, c)) : null)
               );
             }
             if (ev.phase !== 'mb_end') return null;

@@ -95,4 +95,22 @@ export const FINDINGS: Finding[] = [
     fixKnobs: { globalAsidLazyFirst: true },
     config: { cpus: 5, procs: 1, threads: 4, kthreads: 1 },
   },
+  {
+    id: 'single-user-shortcuts-miss-kthread-use-mm',
+    title: "membarrier's mm_users == 1 short-cuts skip a kthread that kthread_use_mm()s the mm without mm_users (USB gadget async reads)",
+    engine: { arch: 'x86', strategy: 'refcount', knobs: { kthreadUseMmWithoutUsers: true, membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true } },
+    property: 'membarrier-ordering',
+    clause: 'C4.5 short-cut taken while another CPU accesses a covered mm',
+    fixture: 'fixtures/findings/single-user-shortcuts-miss-kthread-use-mm.json',
+    status: 'open-upstream',
+    summary:
+      "v6.17's USB gadget async reads (f_fs.c ffs_user_copy_worker(), legacy/inode.c ep_user_copy_worker()) kthread_use_mm() the submitter's mm " +
+      'holding no mm_users, so a single-threaded submitter still sees mm_users == 1: membarrier_private_expedited() returns 0 with no barrier and ' +
+      "no IPI while the kthread accesses the mm's user memory, and sync_runqueues_membarrier_state() updates only the caller's runqueue, so " +
+      "membarrier_global_expedited() skips the kthread's CPU (fixtures/findings/single-user-shortcuts-miss-kthread-use-mm-global.json), although " +
+      '618758ed3a4f makes membarrier cover kthreads in kthread_use_mm() and the multi-user scans select them (p->mm == mm). Every arch (generic code). ' +
+      "Closed if the kthread holds mm_users during the use (mmget_not_zero(), as Gabriel Prostitis' June 2026 gadget lifetime fix does): the knob off. " +
+      'Write-up: docs/findings/single-user-shortcuts-miss-kthread-use-mm.md.',
+    fixKnobs: { kthreadUseMmWithoutUsers: false },
+  },
 ];

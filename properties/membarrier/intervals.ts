@@ -69,6 +69,11 @@ export class IntervalLog {
     (this.closed[cpu] ??= []).push(iv);
   }
 
+  /** The kthread interval open on `cpu` (a kthread between kthread_use_mm() and kthread_unuse_mm() running there), if any. */
+  openKthread(cpu: CpuId): AccessInterval | null {
+    return this.open.kthread[cpu] ?? null;
+  }
+
   /** Drops every closed interval (no window is open any more). */
   discardClosed(): void {
     for (const list of this.closed) if (list !== undefined) list.length = 0;

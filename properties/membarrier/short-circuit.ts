@@ -12,32 +12,48 @@
  * docs/mutants.md). The clause states what the short-cut relies on: at the call's `return` (the
  * short-cut is one step from `enter`), no online CPU other than the caller's is in user mode running
  * a task other than the caller whose mm the call covers (the call's mm for the PRIVATE kinds, every
- * mm with GLOBAL_EXPEDITED_READY for GLOBAL_EXPEDITED). Kthreads that kthread_use_mm() the mm are not
- * judged: they hold no mm_users (kthread_use_mm() takes mmgrab() only), so the kernel's mm_users == 1
- * short-cut does not order them either.
+ * mm with GLOBAL_EXPEDITED_READY for GLOBAL_EXPEDITED), and no kthread runs there between
+ * kthread_use_mm() and kthread_unuse_mm() of a covered mm (scenario E: 618758ed3a4f "sched:
+ * membarrier: cover kthread_use_mm" makes membarrier "apply to kthreads accessing user-space memory
+ * as well", and the scan selects such a kthread, `p->mm == mm`). A kthread that took mm_users first
+ * (get_task_mm(), mmget_not_zero()) makes mm_users >= 2, so the short-cut is not taken while it runs;
+ * one that holds no mm_users (v6.17's USB gadget async reads, engine knob kthreadUseMmWithoutUsers)
+ * is what the short-cut misses.
  */
 import type { MembarrierEvent, MmId } from '../../src/trace/events';
 import type { Violation } from '../property';
 import { Explanation, violation } from '../lib/explain';
 import type { CallRecord } from '../lib/membarrier-calls';
 import type { Mirror } from '../lib/mirror';
+import type { IntervalLog } from './intervals';
 
-export const SHORT_CIRCUIT_CLAUSE = 'C4.5 short-cut taken while another CPU runs user code of a covered mm';
+export const SHORT_CIRCUIT_CLAUSE = 'C4.5 short-cut taken while another CPU accesses a covered mm';
 
 /** At a short-circuited call's `return` (index `i`): another online CPU in user mode on a covered mm. */
-export function checkShortCircuit(property: string, mirror: Mirror, c: CallRecord, ev: MembarrierEvent, i: number, covered: ReadonlySet<MmId>): Violation | null {
+export function checkShortCircuit(property: string, mirror: Mirror, log: IntervalLog, c: CallRecord, ev: MembarrierEvent, i: number, covered: ReadonlySet<MmId>): Violation | null {
   if (ev.phase !== 'return' || ev.ret !== 0 || ev.shortCircuit !== true) return null;
   for (const cpu of mirror.cpus) {
-    if (cpu.id === ev.cpu || !cpu.online || cpu.mode !== 'user') continue;
+    if (cpu.id === ev.cpu || !cpu.online) continue;
     const t = mirror.task(cpu.current);
-    if (t.id === c.task || t.mm === null || !covered.has(t.mm)) continue;
+    const kthread = log.openKthread(cpu.id);
+    let what: string;
+    let mm: MmId;
+    if (cpu.mode === 'user' && t.id !== c.task && t.mm !== null && covered.has(t.mm)) {
+      what = `running user code of ${t.mm} (${t.id})`;
+      mm = t.mm;
+    } else if (kthread !== null && covered.has(kthread.mm)) {
+      what = `running ${kthread.task}, a kthread accessing ${kthread.mm} through kthread_use_mm() since event ${kthread.start.i}`;
+      mm = kthread.mm;
+    } else {
+      continue;
+    }
     const x = new Explanation();
     x.say(`membarrier(${c.cmd}) call ${c.call} by ${c.task} on cpu${ev.cpu} entered ${x.ref(c.enter)} and returned 0 at event ${i} without its barriers (the short-cut),`);
-    x.say(`while cpu${cpu.id} was online and running user code of ${t.mm} (${t.id}), which the call covers: nothing orders that thread's accesses with the caller's.`);
+    x.say(`while cpu${cpu.id} was online and ${what}, which the call covers: nothing orders that thread's accesses with the caller's.`);
     x.say(c.cmd === 'GLOBAL_EXPEDITED'
       ? 'kernel/sched/membarrier.c membarrier_global_expedited(): "if (num_online_cpus() == 1) return 0;" -- the short-cut is only right when no other CPU runs.'
       : 'kernel/sched/membarrier.c membarrier_private_expedited(): the short-cut needs "atomic_read(&mm->mm_users) == 1 || num_online_cpus() == 1" -- the caller alone in its mm, or alone on the machine.');
-    return violation({ property, clause: SHORT_CIRCUIT_CLAUSE, index: i, mm: t.mm, cpus: [ev.cpu, cpu.id] }, x);
+    return violation({ property, clause: SHORT_CIRCUIT_CLAUSE, index: i, mm, cpus: [ev.cpu, cpu.id] }, x);
   }
   return null;
 }

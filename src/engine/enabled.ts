@@ -98,9 +98,16 @@ function kernelOps(k: Kctx, c: CpuState, t: TaskState, ops: Op[]): void {
     // A kernel thread: borrow an mm (get_task_mm + kthread_use_mm), or become a user task.
     if (t.mm === null) {
       if (t.extUsers.length === 0) {
+        const withoutUsers = k.knob<boolean>('kthreadUseMmWithoutUsers');
         for (const id of k.s.mmOrder) {
           const m = k.s.mms[id];
-          if (!m.isStatic && !m.freed && m.users > 0 && liveUsersOf(k, id) > 0) ops.push({ op: 'mmget_not_zero', cpu, mm: id });
+          if (m.isStatic || m.freed || m.users === 0 || liveUsersOf(k, id) === 0) continue;
+          ops.push({ op: 'mmget_not_zero', cpu, mm: id });
+          // Models (knob kthreadUseMmWithoutUsers): v6.17 drivers/usb/gadget/function/f_fs.c
+          // ffs_user_copy_worker() and legacy/inode.c ep_user_copy_worker() kthread_use_mm() the
+          // `current->mm` their submission saved, holding no mm_users (nor mm_count) reference. Offered
+          // only while the mm has a live thread (the submitter's mm not yet torn down).
+          if (withoutUsers) ops.push({ op: 'kthread_use_mm', cpu, mm: id });
         }
         if (mmRoom(k)) ops.push({ op: 'exec', cpu });
       }

@@ -129,7 +129,8 @@ function callerDispatch(cond: ts.Expression): boolean {
   return walk(cond);
 }
 
-const mentionsPc = (e: ts.Node) => contains(e, (n) => ts.isPropertyAccessExpression(n) && n.getText() === 'f.pc');
+/** Step dispatch: the path's `f.pc`, or the model's frame stack `k.stack` (which paths are in flight, not kernel state). */
+const mentionsPc = (e: ts.Node) => contains(e, (n) => ts.isPropertyAccessExpression(n) && (n.getText() === 'f.pc' || n.getText() === 'k.stack'));
 const isStringy = (e: ts.Expression) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e);
 /** Inside the arguments of a `k.emit(...)` (what the trace says, not what the kernel does). */
 function inEmit(n: ts.Node): boolean {

@@ -95,10 +95,22 @@ export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'mor
       f.preemptible = true;
       f.pc = 1;
       return 'more';
-    default:
-      // mmdrop(mm): drops kthread_use_mm()'s mmgrab.
+    case 1: {
+      // mmdrop(mm): drops kthread_use_mm()'s mmgrab. It is the last reference only when the kthread
+      // held no mm_users (knob kthreadUseMmWithoutUsers) and the mm's users are gone: __mmdrop() then
+      // runs here, and under MMU_LAZY_TLB_SHOOTDOWN waits for cleanup_lazy_tlbs()'s IPIs as a frame
+      // above this one (./mm-refs.ts mmdropFinal()); kthread_unuse_mm() returns after it.
+      const frames = k.stack.length;
       t.useMmGrab = null;
       mmdrop(k, cpu, 'kthread_unuse_mm', mm, taskOwner(t.id));
+      if (k.stack.length > frames) {
+        f.pc = 2;
+        return 'more';
+      }
+      k.path(cpu, 'kthread_unuse_mm', 'end', t.id);
+      return 'done';
+    }
+    default:
       k.path(cpu, 'kthread_unuse_mm', 'end', t.id);
       return 'done';
   }
