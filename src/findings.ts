@@ -109,8 +109,8 @@ export const FINDINGS: Finding[] = [
       "no IPI while the kthread accesses the mm's user memory, and sync_runqueues_membarrier_state() updates only the caller's runqueue, so " +
       "membarrier_global_expedited() skips the kthread's CPU (fixtures/findings/single-user-shortcuts-miss-kthread-use-mm-global.json), although " +
       '618758ed3a4f makes membarrier cover kthreads in kthread_use_mm() and the multi-user scans select them (p->mm == mm). Every arch (generic code). ' +
-      "Closed if the kthread holds mm_users during the use (mmget_not_zero(), as Gabriel Prostitis' June 2026 gadget lifetime fix does): the knob off. " +
+      "Closed if the kthread holds mm_users during the use (mmget_not_zero(), as Gabriel Prostitis' June 2026 gadget lifetime fix does): fix knob gadgetWorkerMmget. " +
       'Write-up: docs/findings/single-user-shortcuts-miss-kthread-use-mm.md.',
-    fixKnobs: { kthreadUseMmWithoutUsers: false },
+    fixKnobs: { gadgetWorkerMmget: true },
   },
 ];

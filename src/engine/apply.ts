@@ -9,7 +9,7 @@ import { schedule } from './kernel/sched';
 import { deliverIpi, preemptFromUser, returnToUser, syscallEntry } from './kernel/entry';
 import { fork } from './kernel/fork';
 import { startExec } from './kernel/exec';
-import { kthreadMmget, kthreadMmput } from './kernel/kthread';
+import { kthreadMmget, kthreadMmput, startKthreadUseMm } from './kernel/kthread';
 import { startMembarrier, startRegister } from './kernel/membarrier';
 import { hwWalk, idleLeaveMm, nmi, startFlushTlb } from './kernel/tlb';
 import { startEfiCall, startTextPoke } from './kernel/temp-mm';
@@ -61,7 +61,7 @@ export function applyOp(k: Kctx, op: Op): void {
     case 'mmput':
       return kthreadMmput(k, cpu, op.mm);
     case 'kthread_use_mm':
-      return startTaskPath(k, cpu, newFrame('kthread_use_mm', { mm: op.mm }));
+      return startTaskPath(k, cpu, startKthreadUseMm(k, cpu, op.mm));
     case 'kthread_unuse_mm':
       return startTaskPath(k, cpu, newFrame('kthread_unuse_mm', { mm: t.mm }));
     case 'nmi':

@@ -9,7 +9,7 @@
  * - sync_runqueues_membarrier_state() writes only the caller's runqueue, so the kthread's CPU keeps
  *   rq->membarrier_state without GLOBAL_EXPEDITED and membarrier_global_expedited() skips it (C4).
  * A kthread that took mm_users first (get_task_mm()/mmget_not_zero(), as vhost does and as Gabriel
- * Prostitis' June 2026 gadget fix makes the gadget workers do) closes both.
+ * Prostitis' June 2026 gadget fix makes the gadget workers do: knob gadgetWorkerMmget) closes both.
  */
 import { checkTrace } from '../../properties/index';
 import { drain, drive, ofKind } from '../engine/drive';
@@ -82,6 +82,25 @@ describe('finding: single-user short-cuts of membarrier miss a kthread that kthr
     ]);
     expect(ofKind(global.events, 'rq_membarrier_state', 1).some((e) => e.fn === 'ipi_sync_rq_state')).toBe(true);
     expect(checkTrace(global.events)).toEqual([]);
+  });
+
+  it('the proposed fix (gadgetWorkerMmget: mmget_not_zero() inside the worker) passes the findings\' own ops', () => {
+    const fixed = { ...x86, knobs: { ...knobs, gadgetWorkerMmget: true } };
+    const priv = drive(fixed, config, [
+      { op: 'syscall', cpu: 0 },
+      { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
+      drain(0),
+      ...kthreadUsesMm1(false),
+      { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
+      drain(0),
+      { op: 'ipi', cpu: 1 },
+      drain(0),
+    ]);
+    expect(priv.state.mms.mm1.users).toBe(2);
+    expect(checkTrace(priv.events)).toEqual([]);
+    const after = drive(fixed, config, [...kthreadUsesMm1(false), { op: 'kthread_unuse_mm', cpu: 1 }, drain(1), { op: 'mmput', cpu: 1, mm: 'mm1' }]);
+    expect(after.state.mms.mm1.users).toBe(1);
+    expect(checkTrace(after.events)).toEqual([]);
   });
 
   it('without the knob a kthread borrows an mm only after mmget_not_zero()', () => {

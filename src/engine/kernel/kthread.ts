@@ -3,7 +3,7 @@
  * and a kthread's external mm_users reference (get_task_mm() / mmget_not_zero(), mmput()).
  */
 import type { Kctx } from '../kctx';
-import type { Frame } from '../frames';
+import { newFrame, type Frame } from '../frames';
 import { holderOwner, localOwner, mmdrop, mmgetNotZero, mmgrab, mmput, taskOwner } from './mm-refs';
 import { membarrierUpdateCurrentMm } from './exit';
 import { membarrierFinishSwitchMm } from './sched';
@@ -114,4 +114,18 @@ export function stepKthreadUnuseMm(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'mor
       k.path(cpu, 'kthread_unuse_mm', 'end', t.id);
       return 'done';
   }
+}
+
+/**
+ * The frame of a kthread_use_mm() op. A kthread that borrows the mm without holding mm_users (knob
+ * kthreadUseMmWithoutUsers: v6.17's USB gadget async read workers) first takes mmget_not_zero()
+ * when the proposed fix is on (knob gadgetWorkerMmget: Gabriel Prostitis, "USB: gadget: fix mm
+ * lifetime use-after-free in async read paths" v2, 1 June 2026: "Before using the saved mm_struct,
+ * acquire a temporary reference with mmget_not_zero()", mmput() after kthread_unuse_mm(), which the
+ * model offers as the kthread's `mmput` op once its ->mm is NULL again).
+ */
+export function startKthreadUseMm(k: Kctx, cpu: CpuId, mm: MmId): Frame {
+  const t = k.current(cpu);
+  if (!t.extUsers.includes(mm) && k.knob<boolean>('gadgetWorkerMmget')) kthreadMmget(k, cpu, mm);
+  return newFrame('kthread_use_mm', { mm });
 }
