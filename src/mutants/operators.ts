@@ -29,6 +29,8 @@
  * - force-cond: one kernel decision (an `if` or `? :` condition that reads kernel state, see
  *   ./conditions.ts) is forced: always true (a shortcut or check always taken) or always false
  *   (never taken). The condition is still evaluated, so a call in it keeps its side effects.
+ * - drop-wait: a path that sends IPIs and waits for them (a frame's `waitIpis`) no longer waits:
+ *   the IPIs are still sent and run later, the sender goes on (./wait-sites.ts).
  */
 import * as path from 'node:path';
 import {
@@ -37,6 +39,7 @@ import {
 } from './ast';
 import { decisionConditions } from './conditions';
 import type { Edit, Operator } from './types';
+import { dropWait } from './wait-sites';
 
 /** One engine source file being mutated. */
 export interface FileCtx {
@@ -459,6 +462,7 @@ export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'drop-cpu': dropCpu,
   'drop-store': dropStore,
   'force-cond': forceCond,
+  'drop-wait': (c) => dropWait(c, (n) => where(c, n)),
 };
 
 export function fileCtx(file: string, text: string, sf: ts.SourceFile, configFns: ReadonlySet<string> = new Set()): FileCtx {

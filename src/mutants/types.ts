@@ -15,6 +15,7 @@ export const OPERATORS = [
   'drop-cpu',
   'drop-store',
   'force-cond',
+  'drop-wait',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
