@@ -16,6 +16,7 @@ export const OPERATORS = [
   'drop-store',
   'force-cond',
   'drop-wait',
+  'force-conj',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
