@@ -11,7 +11,8 @@
  * An operand is a leaf of the condition's `&&`/`||` tree (parentheses looked through; `!(a && b)`
  * is one leaf). Not a site: an operand that reads configuration, `f.pc`, or is the caller's request
  * (`via === 'iret'`); a forcing that makes the whole condition constant (`a` false in `a && b`: that
- * is force-cond's mutant of the whole condition).
+ * is force-cond's mutant of the whole condition); a second forcing of one group (`c` true in
+ * `a && (b || c)` is `b` true: the group `b || c` true), made once, at the group's first operand.
  */
 import { enclosingStatement, oneLine, ts } from './ast';
 import { callerDispatch, decisionConditions, mentionsPc, readsConfig } from './conditions';
@@ -23,6 +24,8 @@ type Junction = '&&' | '||';
 export interface Operand {
   leaf: ts.Expression;
   chain: Junction[];
+  /** The largest subtree of the leaf's own operator that holds it (`b || c` in `a && (b || c)`). */
+  group: ts.Expression | null;
 }
 
 function junction(e: ts.Expression): Junction | null {
@@ -36,18 +39,21 @@ const unparen = (e: ts.Expression): ts.Expression => (ts.isParenthesizedExpressi
 /** The leaf operands of a condition, in source order; none when it is not compound. */
 export function operands(cond: ts.Expression): Operand[] {
   const out: Operand[] = [];
-  const walk = (e: ts.Expression, chain: Junction[]) => {
+  const walk = (e: ts.Expression, chain: Junction[], group: ts.Expression | null) => {
     const x = unparen(e);
     const j = junction(x);
     if (j && ts.isBinaryExpression(x)) {
-      walk(x.left, [j, ...chain]);
-      walk(x.right, [j, ...chain]);
-    } else out.push({ leaf: x, chain });
+      const g = chain[0] === j ? group : x;
+      walk(x.left, [j, ...chain], g);
+      walk(x.right, [j, ...chain], g);
+    } else out.push({ leaf: x, chain, group });
   };
-  walk(cond, []);
+  walk(cond, [], null);
   return out.length > 1 ? out : [];
 }
 
+/** Whether `value` absorbs the leaf's own operator (true in `||`, false in `&&`): the leaf's group gets that value. */
+const absorbs = (o: Operand, value: boolean): boolean => (value ? o.chain[0] === '||' : o.chain[0] === '&&');
 /** Forcing the leaf to `value` makes the whole condition constant: every operator above absorbs it. */
 export const wholeConstant = (o: Operand, value: boolean): boolean => o.chain.every((j) => (value ? j === '||' : j === '&&'));
 
@@ -64,11 +70,19 @@ export function forceConj(c: FileCtx, where: (n: ts.Node) => string): RawSite[] 
     const kind = ts.isIfStatement(cond.parent) ? 'if' : '?:';
     // Named by its statement, as force-cond names it: a `? :` in `const x = ...` is in the function, not in a function `x`.
     const at = ts.isIfStatement(cond.parent) ? cond : (enclosingStatement(cond) ?? cond);
+    // A value that absorbs the leaf's operator forces its whole group: every leaf of the group gives
+    // the same mutant (`b` or `c` true in `a && (b || c)`), so only the group's first leaf makes it.
+    const forced = new Set<string>();
     for (const o of operands(cond)) {
       if (readsConfig(o.leaf, c.configFns) || mentionsPc(o.leaf) || callerDispatch(o.leaf)) continue;
       const text = o.leaf.getText(c.sf);
       for (const value of [true, false]) {
         if (wholeConstant(o, value)) continue;
+        if (absorbs(o, value)) {
+          const key = `${o.group?.pos}:${value}`;
+          if (forced.has(key)) continue;
+          forced.add(key);
+        }
         out.push({
           operator: 'force-conj',
           node: at === cond ? o.leaf : at,
