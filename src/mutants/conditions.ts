@@ -111,7 +111,7 @@ const isLiteralish = (e: ts.Expression) => isStringy(e) || (ts.isIdentifier(e) &
  * parameters of its function with strings or `undefined` (`via === 'iret'`,
  * `counter === 'mm_users'`, `next !== undefined`): which kernel function or entry path this is.
  */
-function callerDispatch(cond: ts.Expression): boolean {
+export function callerDispatch(cond: ts.Expression): boolean {
   const fn = enclosingFunctionNode(cond);
   const params = new Set((fn?.parameters ?? []).flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
   const walk = (e: ts.Expression): boolean => {
@@ -130,7 +130,7 @@ function callerDispatch(cond: ts.Expression): boolean {
 }
 
 /** Step dispatch: the path's `f.pc`, or the model's frame stack `k.stack` (which paths are in flight, not kernel state). */
-const mentionsPc = (e: ts.Node) => contains(e, (n) => ts.isPropertyAccessExpression(n) && (n.getText() === 'f.pc' || n.getText() === 'k.stack'));
+export const mentionsPc = (e: ts.Node) => contains(e, (n) => ts.isPropertyAccessExpression(n) && (n.getText() === 'f.pc' || n.getText() === 'k.stack'));
 const isStringy = (e: ts.Expression) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e);
 /** Inside the arguments of a `k.emit(...)` (what the trace says, not what the kernel does). */
 function inEmit(n: ts.Node): boolean {
@@ -141,9 +141,11 @@ function inEmit(n: ts.Node): boolean {
 /**
  * The decision conditions of a file: each `if` condition and each `? :` condition that is a kernel
  * decision. A `? :` choosing between two strings is a name for the trace unless it is returned (a
- * decision helper's verdict, `return users === 1 ? 'short-circuit' : 'scan'`).
+ * decision helper's verdict, `return users === 1 ? 'short-circuit' : 'scan'`). With
+ * `configOperands`, a condition that also reads configuration is kept (force-conj's compound
+ * conditions: ./conj-sites.ts skips their configuration operands).
  */
-export function decisionConditions(nodes: readonly ts.Node[], configFns: ReadonlySet<string>): ts.Expression[] {
+export function decisionConditions(nodes: readonly ts.Node[], configFns: ReadonlySet<string>, opts: { configOperands?: boolean } = {}): ts.Expression[] {
   const out: ts.Expression[] = [];
   for (const n of nodes) {
     let cond: ts.Expression;
@@ -158,7 +160,10 @@ export function decisionConditions(nodes: readonly ts.Node[], configFns: Readonl
       cond = n.condition;
     } else continue;
     if (cond.kind === ts.SyntaxKind.TrueKeyword || cond.kind === ts.SyntaxKind.FalseKeyword) continue;
-    if (mentionsPc(cond) || readsConfig(cond, configFns) || callerDispatch(cond)) continue;
+    if (mentionsPc(cond) || callerDispatch(cond)) continue;
+    // `configOperands` (force-conj): a condition that mixes configuration and kernel state is kept,
+    // its configuration operands are no sites; a named variant's switch (`k.bug.*`) still excludes it.
+    if (opts.configOperands ? contains(cond, (n) => ts.isPropertyAccessExpression(n) && n.getText() === 'k.bug') : readsConfig(cond, configFns)) continue;
     out.push(cond);
   }
   return out;

@@ -46,19 +46,20 @@ export function fileSites(file: string, text: string, configFns: ReadonlySet<str
   const ctx = fileCtx(file, text, sf, configFns);
   const out: MutantSite[] = [];
   const counters = new Map<string, number>();
-  // A site with several tagged mutants (force-cond's true / false) is numbered once.
-  const numbered = new Map<number, number>();
+  // A site with several tagged mutants (force-cond's true / false) is numbered once (per operator:
+  // force-conj's first operand starts where force-cond's whole condition does).
+  const numbered = new Map<string, number>();
   for (const op of OPERATORS) {
     for (const raw of OPERATOR_FINDERS[op](ctx)) {
       const fn = enclosingFunction(raw.node);
       const key = `${fn}:${op}`;
       // Keyed by where the edit starts: two conditions of one statement are two sites.
       const at = raw.edits[0]?.start ?? -1;
-      let n = raw.tag === undefined ? undefined : numbered.get(at);
+      let n = raw.tag === undefined ? undefined : numbered.get(`${op}@${at}`);
       if (n === undefined) {
         n = counters.get(key) ?? 0;
         counters.set(key, n + 1);
-        if (raw.tag !== undefined) numbered.set(at, n);
+        if (raw.tag !== undefined) numbered.set(`${op}@${at}`, n);
       }
       out.push({
         id: `${file.replace(/\.ts$/, '')}:${fn}:${op}:${n}${raw.tag === undefined ? '' : `:${raw.tag}`}`,

@@ -28,13 +28,21 @@ const MAINLINE: readonly [Arch, Strategy][] = [
   ['arm64', 'refcount'],
 ];
 
+/** Whether src/engine/arch/<arch>.ts imports the helper module `./<name>` (a value import). */
+function importsHelper(arch: Arch, name: string): boolean {
+  const f = path.join(ENGINE_DIR, 'arch', `${arch}.ts`);
+  return fs.existsSync(f) && new RegExp(`^import (?!type )[^;]*from '\\./${name}';`, 'm').test(fs.readFileSync(f, 'utf8'));
+}
+
 /** The (arch, strategy) engines a file's sites run on. */
 export function enginesForFile(file: string): [Arch, Strategy][] {
   const name = path.basename(file, '.ts');
   if (file.startsWith('arch/')) {
-    if (name === 'broadcast-flush') return MAINLINE.filter(([a]) => a !== 'x86');
     if (name === 'arch') return [];
-    return MAINLINE.filter(([a]) => a === name);
+    if (MAINLINE.some(([a]) => a === name)) return MAINLINE.filter(([a]) => a === name);
+    // A helper of some arches (broadcast-flush, radix-flush, x86-flush-steps): the arches whose
+    // arch/<arch>.ts imports it.
+    return MAINLINE.filter(([a]) => importsHelper(a, name));
   }
   if (file.startsWith('strategies/')) {
     if (name === 'hazard') return [['x86', 'hazard']];

@@ -29,6 +29,10 @@
  * - force-cond: one kernel decision (an `if` or `? :` condition that reads kernel state, see
  *   ./conditions.ts) is forced: always true (a shortcut or check always taken) or always false
  *   (never taken). The condition is still evaluated, so a call in it keeps its side effects.
+ * - drop-wait: a path that sends IPIs and waits for them (a frame's `waitIpis`) no longer waits:
+ *   the IPIs are still sent and run later, the sender goes on (./wait-sites.ts).
+ * - force-conj: one operand of a compound kernel decision (`a && b`, `a || b`) is forced true or
+ *   false: a forgotten conjunct or alternative, an added short-circuit (./conj-sites.ts).
  */
 import * as path from 'node:path';
 import {
@@ -37,6 +41,8 @@ import {
 } from './ast';
 import { decisionConditions } from './conditions';
 import type { Edit, Operator } from './types';
+import { dropWait } from './wait-sites';
+import { forceConj } from './conj-sites';
 
 /** One engine source file being mutated. */
 export interface FileCtx {
@@ -459,6 +465,8 @@ export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'drop-cpu': dropCpu,
   'drop-store': dropStore,
   'force-cond': forceCond,
+  'drop-wait': (c) => dropWait(c, (n) => where(c, n)),
+  'force-conj': (c) => forceConj(c, (n) => where(c, n)),
 };
 
 export function fileCtx(file: string, text: string, sf: ts.SourceFile, configFns: ReadonlySet<string> = new Set()): FileCtx {

@@ -15,6 +15,8 @@ export const OPERATORS = [
   'drop-cpu',
   'drop-store',
   'force-cond',
+  'drop-wait',
+  'force-conj',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
