@@ -15,6 +15,7 @@ export const OPERATORS = [
   'drop-cpu',
   'drop-store',
   'force-cond',
+  'swap-arg',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -43,7 +44,10 @@ export interface MutantSite {
   /** One line, in kernel terms. */
   description: string;
   edits: Edit[];
-  /** Which of a site's several mutants this is (force-cond: `true` / `false`), the id's last part. */
+  /**
+   * Which of a site's several mutants this is (force-cond: `true` / `false`; swap-arg: the
+   * replacement expression, e.g. `f.oldActive`), the id's last part.
+   */
   tag?: string;
 }
 
