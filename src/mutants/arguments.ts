@@ -22,6 +22,7 @@
 import { calleeName, enclosingStatement, oneLine, ts } from './ast';
 import { declaredKind, fits, kindOf, parameterKind, type Kind } from './kinds';
 import { typedFile } from './program';
+import { cachedSites } from './typed-cache';
 import { ENGINE_DIR, mutableFiles } from './enumerate';
 import { kfnOf, where, type FileCtx, type RawSite } from './operators';
 import type { Edit } from './types';
@@ -267,12 +268,18 @@ export function argumentSites(engineDir: string, files: readonly string[], file:
 
 /** The swap-arg finder of ./operators.ts: one mutant per (site, replacement), tagged by the replacement. */
 export function swapArg(c: FileCtx): RawSite[] {
-  return argumentSites(ENGINE_DIR, mutableFiles(), c.file, c.text).map((s) => {
-    const call = ts.isCallExpression(s.node.parent) ? s.node.parent : null;
+  const stored = cachedSites(ENGINE_DIR, c.file, c.text, () =>
+    argumentSites(ENGINE_DIR, mutableFiles(), c.file, c.text).map((s) => ({ start: s.node.getStart(), end: s.node.end, tag: s.tag, what: s.what, edits: s.edits })),
+  );
+  return stored.map((s) => {
+    // The replaced expression in this parse: the outermost node of its span.
+    const expr = c.nodes.find((n) => n.getStart(c.sf) === s.start && n.end === s.end && !(n.parent && n.parent.getStart(c.sf) === s.start && n.parent.end === s.end));
+    if (!expr) throw new Error(`mutants: swap-arg site ${c.file}:${s.start} not found again (stale cache?)`);
+    const call = ts.isCallExpression(expr.parent) ? expr.parent : null;
     const kfn = call ? kfnOf(c, call) : null;
     const name = call ? calleeName(call) : null;
     // Named by its statement (a site in `const next = k.task(...)` is in the function, not in `next`).
-    const node = enclosingStatement(s.node) ?? s.node;
+    const node = enclosingStatement(expr) ?? expr;
     return {
       operator: 'swap-arg' as const,
       node,
