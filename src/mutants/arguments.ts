@@ -13,8 +13,8 @@
  * still type-checks) in scope there: a parameter or local of the enclosing functions declared before
  * the site, or a field read the function already makes whose variables are in scope. At most
  * {@link MAX_REPLACEMENTS} per site, the nearest in the source first. A replacement that is the
- * site's own value under another name (`mm` for `f.mm as MmId` after `const mm = f.mm as MmId`) is
- * none. Not sites: trace plumbing (`k.emit()`, `k.path()` arguments), harness invariants (a call in
+ * site's own value under another name (`mm` for `f.mm as MmId` after `const mm = f.mm as MmId`), or
+ * one a dominating test made equal to it (`prev` for `next` inside `if (prev === next)`), is none. Not sites: trace plumbing (`k.emit()`, `k.path()` arguments), harness invariants (a call in
  * a `throw`, in the condition of an `if` that throws, or in an `invariant()`/`assert()`), the CPU
  * the code runs on (executingCpu() below), literals (`null`, `'SWITCHING'`), and configuration (no
  * configuration value has one of the kinds).
@@ -181,12 +181,52 @@ function candidatesOf(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration): 
 const written = (n: ts.Node) => ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 const isCallee = (n: ts.Node) => ts.isCallExpression(n.parent) && n.parent.expression === n;
 
+/** The `a === b` conjuncts of a condition (`x && a === b`), or the `a !== b` disjuncts of its negation. */
+function equalities(cond: ts.Expression, holds: boolean): [ts.Expression, ts.Expression][] {
+  const c = ts.isParenthesizedExpression(cond) ? cond.expression : cond;
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) return equalities(c.operand, !holds);
+  if (!ts.isBinaryExpression(c)) return [];
+  const op = c.operatorToken.kind;
+  if (op === (holds ? ts.SyntaxKind.AmpersandAmpersandToken : ts.SyntaxKind.BarBarToken)) return [...equalities(c.left, holds), ...equalities(c.right, holds)];
+  if (op === (holds ? ts.SyntaxKind.EqualsEqualsEqualsToken : ts.SyntaxKind.ExclamationEqualsEqualsToken)) return [[c.left, c.right]];
+  return [];
+}
+const exits = (s: ts.Statement) => ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isBlock(s) && s.statements.some((x) => ts.isReturnStatement(x) || ts.isThrowStatement(x)));
+
+/**
+ * The values known equal at `e` by a test that dominates it: `if (a === b) { ...e... }`,
+ * `if (a !== b) ... else { ...e... }`, `if (a !== b) return; ...e...`, `a === b ? e : ...`. Inside
+ * `if (prev === next)` giving `prev` for `next` changes nothing: no site.
+ */
+function knownEqual(checker: ts.TypeChecker, e: ts.Node): Set<string> {
+  const out = new Set<string>();
+  const add = (pairs: [ts.Expression, ts.Expression][]) => {
+    for (const [a, b] of pairs) {
+      const x = canonical(checker, a);
+      const y = canonical(checker, b);
+      out.add(`${x}\0${y}`).add(`${y}\0${x}`);
+    }
+  };
+  for (let n: ts.Node = e; n.parent && !ts.isSourceFile(n.parent); n = n.parent) {
+    const p = n.parent;
+    if (ts.isIfStatement(p) && n === p.thenStatement) add(equalities(p.expression, true));
+    if (ts.isIfStatement(p) && n === p.elseStatement) add(equalities(p.expression, false));
+    if (ts.isConditionalExpression(p) && n === p.whenTrue) add(equalities(p.condition, true));
+    if (ts.isConditionalExpression(p) && n === p.whenFalse) add(equalities(p.condition, false));
+    if ((ts.isBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) && ts.isStatement(n)) {
+      for (const s of p.statements.slice(0, p.statements.indexOf(n))) if (ts.isIfStatement(s) && !s.elseStatement && exits(s.thenStatement)) add(equalities(s.expression, false));
+    }
+  }
+  return out;
+}
+
 /** The sites of one call argument or stored value `e` of kind `kind`, and their replacements. */
 function replacementsAt(checker: ts.TypeChecker, e: ts.Expression, kind: Kind, cands: readonly Candidate[], outer: ts.Node, not: readonly string[]): Candidate[] {
   if (!isRead(e) || inPlumbing(e)) return [];
   const self = [canonical(checker, e), ...not];
+  const equal = knownEqual(checker, e);
   const at = e.getStart();
-  const fitting = cands.filter((c) => !self.includes(c.canon) && fits(c.kind, kind) && c.reads.every((d) => visibleAt(d, e, outer)) && !c.reads.some((d) => isAncestor(d, e)));
+  const fitting = cands.filter((c) => !self.includes(c.canon) && !self.some((x) => equal.has(`${x}\0${c.canon}`)) && fits(c.kind, kind) && c.reads.every((d) => visibleAt(d, e, outer)) && !c.reads.some((d) => isAncestor(d, e)));
   const distance = (c: Candidate) => Math.min(...c.at.map((p) => Math.abs(p - at)));
   // One per value: two names of one value (`mm`, `f.mm`) are one replacement, the nearer.
   const seen = new Set<string>();

@@ -26,7 +26,7 @@ describe('swap-arg', () => {
     for (const s of sites) expect(s.id.endsWith(`:${s.tag}`)).toBe(true);
   });
 
-  it('takes no trace plumbing, executing CPU, configuration, invariant or literal, and never the store target itself', () => {
+  it('takes no trace plumbing, executing CPU, configuration, invariant or literal, never the store target itself nor a value a test made equal', () => {
     const text = `
       import type { Kctx } from '../kctx';
       import type { CpuId, MmId } from '../../trace/events';
@@ -37,6 +37,7 @@ describe('swap-arg', () => {
         if (k.knob('pti')) k.setPrevMm(cpu, 'fake', null);
         if (!k.mm(mm)) throw new Error(String(k.mm(other).id));
         k.cpu(target).prevMm = mm;
+        if (mm === other) k.setPrevMm(cpu, 'fake', mm);
         k.sendIpi(cpu, 'fake', target, 'ipi_mb', { mm });
       }`;
     const found = fileSites('kernel/fake.ts', text).filter((s) => s.operator === 'swap-arg');
