@@ -14,7 +14,8 @@
  * the site, or a field read the function already makes whose variables are in scope. At most
  * {@link MAX_REPLACEMENTS} per site, the nearest in the source first. A replacement that is the
  * site's own value under another name (`mm` for `f.mm as MmId` after `const mm = f.mm as MmId`), or
- * one a dominating test made equal to it (`prev` for `next` inside `if (prev === next)`), is none. Not sites: trace plumbing (`k.emit()`, `k.path()` arguments), harness invariants (a call in
+ * one a dominating test made equal to it (`prev` for `next` inside `if (prev === next)`), is none;
+ * so is a field of the path's frame (a kernel local, `f.oldMm`) before the function first assigns it. Not sites: trace plumbing (`k.emit()`, `k.path()` arguments), harness invariants (a call in
  * a `throw`, in the condition of an `if` that throws, or in an `invariant()`/`assert()`), the CPU
  * the code runs on (executingCpu() below), literals (`null`, `'SWITCHING'`), and configuration (no
  * configuration value has one of the kinds).
@@ -137,6 +138,8 @@ interface Candidate {
   at: number[];
   /** The variables it reads (their declarations must be visible at the site). */
   reads: ts.Declaration[];
+  /** For a field of the path's frame (`f.oldMm`, a kernel local): where the function assigns it. */
+  frameWrites: number[];
 }
 
 /** Every expression of a kind the function reads: parameters, locals, field reads. */
@@ -165,7 +168,7 @@ function candidatesOf(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration): 
       if (!d) return;
       reads.push(d);
     }
-    byText.set(text, { text, canon: canonical(checker, e), kind, at: [at], reads });
+    byText.set(text, { text, canon: canonical(checker, e), kind, at: [at], reads, frameWrites: [] });
   };
   for (const p of fn.parameters) if (ts.isIdentifier(p.name)) add(p.name, p.name.getStart());
   const walk = (n: ts.Node) => {
@@ -176,8 +179,15 @@ function candidatesOf(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration): 
     if (!ts.isTypeNode(n)) n.forEachChild(walk);
   };
   if (fn.body) walk(fn.body);
+  // A frame field is a kernel local: before the function first assigns it, it holds nothing yet.
+  const writes = (n: ts.Node) => {
+    if (ts.isPropertyAccessExpression(n) && written(n) && isFrame(checker, n.expression)) byText.get(oneLine(n.getText(), 200))?.frameWrites.push(n.getStart());
+    n.forEachChild(writes);
+  };
+  if (fn.body) writes(fn.body);
   return [...byText.values()];
 }
+const isFrame = (checker: ts.TypeChecker, e: ts.Expression) => checker.getTypeAtLocation(e).getSymbol()?.getName() === 'Frame';
 const written = (n: ts.Node) => ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 const isCallee = (n: ts.Node) => ts.isCallExpression(n.parent) && n.parent.expression === n;
 
@@ -226,7 +236,8 @@ function replacementsAt(checker: ts.TypeChecker, e: ts.Expression, kind: Kind, c
   const self = [canonical(checker, e), ...not];
   const equal = knownEqual(checker, e);
   const at = e.getStart();
-  const fitting = cands.filter((c) => !self.includes(c.canon) && !self.some((x) => equal.has(`${x}\0${c.canon}`)) && fits(c.kind, kind) && c.reads.every((d) => visibleAt(d, e, outer)) && !c.reads.some((d) => isAncestor(d, e)));
+  const initialized = (c: Candidate) => c.frameWrites.length === 0 || c.frameWrites.some((w) => w < at);
+  const fitting = cands.filter((c) => initialized(c) && !self.includes(c.canon) && !self.some((x) => equal.has(`${x}\0${c.canon}`)) && fits(c.kind, kind) && c.reads.every((d) => visibleAt(d, e, outer)) && !c.reads.some((d) => isAncestor(d, e)));
   const distance = (c: Candidate) => Math.min(...c.at.map((p) => Math.abs(p - at)));
   // One per value: two names of one value (`mm`, `f.mm`) are one replacement, the nearer.
   const seen = new Set<string>();

@@ -26,9 +26,10 @@ describe('swap-arg', () => {
     for (const s of sites) expect(s.id.endsWith(`:${s.tag}`)).toBe(true);
   });
 
-  it('takes no trace plumbing, executing CPU, configuration, invariant or literal, never the store target itself nor a value a test made equal', () => {
+  it('takes no trace plumbing, executing CPU, configuration, invariant or literal, never the store target itself nor a value a test made equal or a local not yet assigned', () => {
     const text = `
       import type { Kctx } from '../kctx';
+      import type { Frame } from '../frames';
       import type { CpuId, MmId } from '../../trace/events';
       export function step(k: Kctx, cpu: CpuId, target: CpuId, mm: MmId, other: MmId): void {
         k.path(target, 'fake', 'begin', 'T1');
@@ -39,6 +40,11 @@ describe('swap-arg', () => {
         k.cpu(target).prevMm = mm;
         if (mm === other) k.setPrevMm(cpu, 'fake', mm);
         k.sendIpi(cpu, 'fake', target, 'ipi_mb', { mm });
+      }
+      export function later(k: Kctx, cpu: CpuId, f: Frame, mm: MmId): void {
+        k.setPrevMm(cpu, 'fake', mm);
+        f.oldMm = mm;
+        k.setPrevMm(cpu, 'fake', f.oldMm);
       }`;
     const found = fileSites('kernel/fake.ts', text).filter((s) => s.operator === 'swap-arg');
     expect(found.map((s) => s.description.replace(/^.*?: /, '')).sort()).toEqual([
@@ -47,6 +53,8 @@ describe('swap-arg', () => {
       'k.cpu(target).prevMm = other instead of k.cpu(target).prevMm = mm',
       'sendIpi(target: cpu) instead of sendIpi(target: target) (fake())',
       '{ mm: other } instead of { mm: mm }',
+      // A frame field (a kernel local) only once the path assigned it.
+      'setPrevMm(mm: mm) instead of setPrevMm(mm: f.oldMm) (fake())',
     ].sort());
     const ipi = found.find((s) => s.tag === 'other' && s.description.includes('{ mm'));
     expect(ipi && applyEdits(text, ipi.edits)).toContain("k.sendIpi(cpu, 'fake', target, 'ipi_mb', { mm: other });");
