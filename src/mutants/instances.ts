@@ -28,13 +28,23 @@ const MAINLINE: readonly [Arch, Strategy][] = [
   ['arm64', 'refcount'],
 ];
 
+/**
+ * Whether arch `a`'s own file (src/engine/arch/<a>.ts) imports the arch helper `name`
+ * (`./broadcast-flush`, `./radix-flush`, `./x86-flush-steps`): the helper runs on that arch.
+ */
+function archImports(a: Arch, name: string): boolean {
+  const f = path.join(ENGINE_DIR, 'arch', `${a}.ts`);
+  return fs.existsSync(f) && new RegExp(`from '\\./${name}'`).test(fs.readFileSync(f, 'utf8'));
+}
+
 /** The (arch, strategy) engines a file's sites run on. */
 export function enginesForFile(file: string): [Arch, Strategy][] {
   const name = path.basename(file, '.ts');
   if (file.startsWith('arch/')) {
-    if (name === 'broadcast-flush') return MAINLINE.filter(([a]) => a !== 'x86');
     if (name === 'arch') return [];
-    return MAINLINE.filter(([a]) => a === name);
+    if (MAINLINE.some(([a]) => a === name)) return MAINLINE.filter(([a]) => a === name);
+    // A helper of some arches (the flush paths): the arches whose file imports it.
+    return MAINLINE.filter(([a]) => archImports(a, name));
   }
   if (file.startsWith('strategies/')) {
     if (name === 'hazard') return [['x86', 'hazard']];
