@@ -6,7 +6,9 @@
  * A site is an expression of a kind (./kinds.ts: an mm, task or CPU, as an id or a record) that is
  * - an argument of an engine call whose declared parameter has that kind (a Kctx, strategy or arch
  *   method, or an engine helper: mmgrab/mmdrop/mmget/mmput and the lazy hooks, switch_mm paths,
- *   sendIpi, cpumask updates, membarrier updates...), or
+ *   sendIpi, cpumask updates, membarrier updates...), or its primitive when the argument has the
+ *   kind (the pure decision helpers: `syncRunqueuesSelects(currMm: string | null, mm: string)`,
+ *   membarrierScanSelects()'s `{ currMm, callerMm, target }`: the scan comparing p->mm with the wrong mm), or
  * - the value stored to a field declared of that kind (`t.activeMm = ...`, `f.oldActive = ...`, a
  *   property of an object literal: `c.tempMm = { temp, saved }`),
  * and its replacements are the OTHER expressions of a fitting kind (./kinds.ts fits(): the mutant
@@ -21,7 +23,7 @@
  * configuration value has one of the kinds).
  */
 import { calleeName, enclosingStatement, oneLine, ts } from './ast';
-import { declaredKind, fits, kindOf, parameterKind, type Kind } from './kinds';
+import { declaredKind, fits, kindOf, parameterKind, primitiveSlot, type Kind } from './kinds';
 import { typedFile } from './program';
 import { cachedSites } from './typed-cache';
 import { ENGINE_DIR, mutableFiles } from './enumerate';
@@ -96,7 +98,20 @@ function canonical(checker: ts.TypeChecker, e: ts.Expression, depth = 3): string
     if (depth > 0 && d && ts.isVariableDeclaration(d) && d.initializer && ts.isVariableDeclarationList(d.parent) && d.parent.flags & ts.NodeFlags.Const) return canonical(checker, d.initializer, depth - 1);
     return x.text;
   }
-  if (ts.isPropertyAccessExpression(x)) return `${canonical(checker, x.expression, depth)}.${x.name.text}`;
+  // A record looked up by an id has that id: `k.task(f.next).id` is `f.next`.
+  if (ts.isPropertyAccessExpression(x) && x.name.text === 'id' && ts.isCallExpression(x.expression) && READERS.has(calleeName(x.expression) ?? '') && x.expression.arguments.length === 1) {
+    return canonical(checker, x.expression.arguments[0], depth);
+  }
+  if (ts.isPropertyAccessExpression(x)) {
+    const obj = strip(x.expression);
+    // `next.id` where `const next = k.task(f.next)`: the same.
+    if (x.name.text === 'id' && ts.isIdentifier(obj)) {
+      const d = checker.getSymbolAtLocation(obj)?.valueDeclaration;
+      const init = d && ts.isVariableDeclaration(d) && d.initializer ? strip(d.initializer) : null;
+      if (depth > 0 && init && ts.isCallExpression(init) && READERS.has(calleeName(init) ?? '') && init.arguments.length === 1) return canonical(checker, init.arguments[0], depth - 1);
+    }
+    return `${canonical(checker, x.expression, depth)}.${x.name.text}`;
+  }
   if (ts.isElementAccessExpression(x)) return `${canonical(checker, x.expression, depth)}[${canonical(checker, x.argumentExpression, depth)}]`;
   if (ts.isCallExpression(x)) return `${ts.isPropertyAccessExpression(x.expression) ? canonical(checker, x.expression, depth) : x.expression.getText()}(${x.arguments.map((a) => canonical(checker, a, depth)).join(',')})`;
   return x.getText();
@@ -175,7 +190,7 @@ function candidatesOf(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration): 
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) add(n.name, n.name.getStart());
     else if (ts.isParameter(n) && ts.isIdentifier(n.name)) add(n.name, n.name.getStart());
     // A read only an invariant or the trace makes is not one the kernel makes.
-    else if ((ts.isPropertyAccessExpression(n) || ts.isIdentifier(n)) && !written(n) && !isCallee(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !inPlumbing(n)) add(n, n.getStart());
+    else if ((ts.isPropertyAccessExpression(n) || ts.isIdentifier(n)) && !written(n) && !isCallee(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !inPlumbing(n)) add(castOf(n), n.getStart());
     if (!ts.isTypeNode(n)) n.forEachChild(walk);
   };
   if (fn.body) walk(fn.body);
@@ -188,6 +203,12 @@ function candidatesOf(checker: ts.TypeChecker, fn: ts.FunctionLikeDeclaration): 
   return [...byText.values()];
 }
 const isFrame = (checker: ts.TypeChecker, e: ts.Expression) => checker.getTypeAtLocation(e).getSymbol()?.getName() === 'Frame';
+/** A read with the cast the function puts on it (`f.mm as MmId | null`: the function uses it so). */
+function castOf(n: ts.Expression): ts.Expression {
+  let e: ts.Expression = n;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isAsExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
+  return e;
+}
 const written = (n: ts.Node) => ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 const isCallee = (n: ts.Node) => ts.isCallExpression(n.parent) && n.parent.expression === n;
 
@@ -302,9 +323,12 @@ export function argumentSites(engineDir: string, files: readonly string[], file:
     } else if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && ts.isObjectLiteralExpression(n.parent)) {
       const prop = checker.getContextualType(n.parent)?.getNonNullableType().getProperty(n.name.getText());
       const d = prop?.valueDeclaration;
-      const kind = d && (ts.isPropertySignature(d) || ts.isPropertyDeclaration(d)) ? declaredKind(checker, d) : null;
       const value = ts.isPropertyAssignment(n) ? n.initializer : n.name;
-      const own = kind && kindOf(checker, value);
+      const sig = d && (ts.isPropertySignature(d) || ts.isPropertyDeclaration(d)) ? d : null;
+      const valueKind = sig ? kindOf(checker, value) : null;
+      // A field declared with the kind, or (an engine interface) with its primitive: `currMm: string | null`.
+      const kind = sig && (declaredKind(checker, sig) ?? (valueKind && sig.getSourceFile().fileName.includes('/engine/') ? primitiveSlot(sig.type, valueKind, sig.questionToken !== undefined) : null));
+      const own = kind && valueKind;
       const key = n.name.getText();
       if (kind && own && fits(own, kind) && !executingCpu(checker, value, key)) {
         const edit = (r: string): Edit[] => (ts.isPropertyAssignment(n) ? [{ start: value.getStart(), end: value.end, text: r }] : [{ start: n.getStart(), end: n.end, text: `${key}: ${r}` }]);

@@ -154,13 +154,42 @@ export function kindOf(checker: ts.TypeChecker, e: ts.Expression, depth = 3): Ki
 
 /**
  * The kind a call expects for its argument `i`: the callee's declared parameter type (a Kctx,
- * strategy or arch method, or an engine helper), null when it declares none of the kinds.
+ * strategy or arch method, or an engine helper); for an engine function whose parameter is the
+ * kind's primitive (`syncRunqueuesSelects(currMm: string | null, ...)`), the argument's own kind.
+ * Null when it is neither.
  */
 export function parameterKind(checker: ts.TypeChecker, call: ts.CallExpression, i: number): { kind: Kind; param: string } | null {
-  const d = checker.getResolvedSignature(call)?.declaration;
-  if (!d || ts.isJSDocSignature(d)) return null;
+  const sig = checker.getResolvedSignature(call);
+  const d = sig?.declaration;
+  if (!sig || !d || ts.isJSDocSignature(d)) return null;
   const p = d.parameters[i];
   if (!p || p.dotDotDotToken) return null;
-  const kind = parameterDeclKind(checker, p);
+  const arg = call.arguments[i];
+  const own = arg && kindOf(checker, arg);
+  // Not a helper that turns an id into a string (`taskOwner(task)`: the model's name of a reference's
+  // holder, bookkeeping the kernel does not have).
+  const decides = (checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.StringLike) === 0;
+  const kind = parameterDeclKind(checker, p) ?? (own && decides && d.getSourceFile().fileName.includes('/engine/') ? primitiveSlot(p.type, own, p.questionToken !== undefined || p.initializer !== undefined) : null);
   return kind && { kind, param: p.name.getText() };
+}
+
+const BASE: Record<KindName, string | null> = { MmId: 'string', TaskId: 'string', CpuId: 'number', MmState: null, TaskState: null, CpuState: null };
+
+/**
+ * A slot declared with the kind's underlying primitive (`currMm: string | null`, `target: number`:
+ * the pure decision helpers of kernel/membarrier-decisions.ts take plain values) holds a value of
+ * kind `value` as that kind, with the slot's own null / undefined; null when it is no such slot.
+ */
+export function primitiveSlot(t: ts.TypeNode | undefined, value: Kind, optional = false): Kind | null {
+  const base = BASE[value.name];
+  if (!t || !base) return null;
+  const members = ts.isUnionTypeNode(t) ? [...t.types] : [t];
+  const extras: string[] = optional ? ['undefined'] : [];
+  let found = false;
+  for (const m of members) {
+    if (m.kind === (base === 'string' ? ts.SyntaxKind.StringKeyword : ts.SyntaxKind.NumberKeyword)) found = true;
+    else if ((ts.isLiteralTypeNode(m) && m.literal.kind === ts.SyntaxKind.NullKeyword) || m.kind === ts.SyntaxKind.UndefinedKeyword) extras.push(m.getText());
+    else return null;
+  }
+  return found ? { name: value.name, extras: [...new Set(extras)].sort() } : null;
 }

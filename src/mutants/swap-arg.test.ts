@@ -16,6 +16,10 @@ describe('swap-arg', () => {
     const ipi = withText('sendIpi(target: cpu) instead of sendIpi(target: target)').filter((s) => s.file === 'kernel/membarrier.ts');
     expect(ipi.length).toBeGreaterThan(0);
     expect(ipi[0].edits).toEqual([expect.objectContaining({ text: 'cpu' })]);
+    // A pure decision helper declared with primitives: the registration's scan compares rq->curr's mm with the wrong one.
+    expect(withText('syncRunqueuesSelects(currMm: mm) instead of syncRunqueuesSelects(currMm: k.task(c.curr).mm)').length).toBe(1);
+    // Owner names are bookkeeping; `next.id` is `f.next` (next = k.task(f.next)).
+    expect(sites.filter((s) => /taskOwner\(|c\.curr = f\.next instead of c\.curr = next\.id/.test(s.description))).toEqual([]);
   });
 
   it('gives each site at most two replacements, tagged by the replacement, with unique ids', () => {
