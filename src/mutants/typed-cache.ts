@@ -3,7 +3,7 @@
  * loader's transpiled files do): the type checker's program costs about a second per process, and
  * every test file and CLI run that lists mutants would pay it. The key is the content of every
  * source the program reads (src/engine, src/trace, src/run), of the finder itself
- * (./arguments.ts, ./kinds.ts, ./program.ts) and of the file's given text, so any edit recomputes.
+ * (./arguments.ts, ./kinds.ts, ./program.ts, ./ast.ts) and of the file's given text, so any edit recomputes.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,7 +21,7 @@ export interface StoredSite {
 }
 
 const DISK_CACHE = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'lazymm-mutants');
-const FINDER = ['arguments', 'kinds', 'program', 'typed-cache'];
+const FINDER = ['arguments', 'kinds', 'program', 'typed-cache', 'ast'];
 
 function tsFiles(dir: string, recurse: boolean): string[] {
   if (!fs.existsSync(dir)) return [];
