@@ -8,7 +8,7 @@ import { replayOps } from '../../arbitraries/interleaving';
 import { main } from '../cli/main';
 import type { CliIo } from '../cli/io';
 import { ENGINE_DIR, enumerateSites, fileSites } from './enumerate';
-import { allInstances, instancesOf } from './instances';
+import { allInstances, enginesForFile, instancesOf } from './instances';
 import { sampleInstances } from './sample';
 import { OPERATORS } from './types';
 import { searchTarget } from './verdict';
@@ -45,6 +45,13 @@ describe('mutant enumeration', () => {
     // The store is an assignment or a one-store setter (possibly under an `if`), never mb(), a refcount call or setCpumask().
     const label = (d: string) => d.replace(/^lose the store (if \(.*?\) )?/, '');
     expect(stores.filter((x) => !/^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy|LoadedMmSwitching)|setHazardSlot)\(|^[\w.()[\]]+ = /.test(label(x.description))).map((x) => x.description)).toEqual([]);
+  });
+
+  it('runs every file with sites on some engine (an arch helper on the arches that import it)', () => {
+    expect([...new Set(sites.map((s) => s.file))].filter((f) => enginesForFile(f).length === 0)).toEqual([]);
+    expect(enginesForFile('arch/x86-flush-steps.ts')).toEqual([['x86', 'refcount']]);
+    expect(enginesForFile('arch/radix-flush.ts')).toEqual([['powerpc', 'shootdown']]);
+    expect(enginesForFile('arch/broadcast-flush.ts')).toEqual([['powerpc', 'shootdown'], ['arm64', 'refcount']]);
   });
 
   it('samples reproducibly, spread over the operators', () => {

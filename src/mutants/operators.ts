@@ -33,12 +33,16 @@
  *   the IPIs are still sent and run later, the sender goes on (./wait-sites.ts).
  * - force-conj: one operand of a compound kernel decision (`a && b`, `a || b`) is forced true or
  *   false: a forgotten conjunct or alternative, an added short-circuit (./conj-sites.ts).
+ * - swap-arg: a kernel call or a store is given another variable of the same kind (an mm, task or
+ *   CPU, by the declared types), one in scope there: `mmdrop(mm)` for `mmdrop(active_mm)`, an IPI
+ *   to `cpu` for `target` (./arguments.ts; one mutant per replacement, at most 2 per site).
  */
 import * as path from 'node:path';
 import {
   allNodes, calleeName, contains, declaredNames, enclosingFunction, enclosingFunctionNode, enclosingStatement, hasParams, literalArg, mentions, oneLine,
   statementCall, statementList, ts,
 } from './ast';
+import { swapArg } from './arguments';
 import { decisionConditions } from './conditions';
 import type { Edit, Operator } from './types';
 import { dropWait } from './wait-sites';
@@ -74,7 +78,7 @@ const DROP_CALLS = new Set(['mmdrop', 'mmput', 'mmdrop_lazy_tlb']);
 /** Calls that publish state other CPUs read (Kctx setters, hazard slots, refcounts, MMU switches, barriers). */
 const STORE_CALL = /^(set(TaskMm|PrevMm|RqMembarrierState|MmMembarrierState|Lazy|LoadedMmSwitching|Cpumask)|setHazardSlot|mb|switch_mm_irqs_off|switchMm|enter_lazy_tlb|leave_mm|sync_core_before_usermode|kernel_to_user|change_current_mm|membarrier\w+)$/;
 
-const where = (c: FileCtx, n: ts.Node) => {
+export const where = (c: FileCtx, n: ts.Node) => {
   const clause = caseOf(n);
   return `${c.file} ${enclosingFunction(n)}()${clause ? ` ${clause}` : ''}`;
 };
@@ -99,7 +103,7 @@ function constStrings(sf: ts.SourceFile): Map<string, string> {
  * The kernel function a call names: its `fn` argument (after `k, cpu` for helpers that take the
  * context, after `cpu` for Kctx methods), a literal or a file constant; null when it is a parameter.
  */
-function kfnOf(c: FileCtx, call: ts.CallExpression): string | null {
+export function kfnOf(c: FileCtx, call: ts.CallExpression): string | null {
   const args = call.arguments;
   const at = args[0]?.getText(c.sf) === 'k' ? 2 : 1;
   const a = args[at];
@@ -467,6 +471,8 @@ export const OPERATOR_FINDERS: Record<Operator, (c: FileCtx) => RawSite[]> = {
   'force-cond': forceCond,
   'drop-wait': (c) => dropWait(c, (n) => where(c, n)),
   'force-conj': (c) => forceConj(c, (n) => where(c, n)),
+  // Called late: ./arguments.ts reads the engine directory of ./enumerate.ts, which imports this file.
+  'swap-arg': (c) => swapArg(c),
 };
 
 export function fileCtx(file: string, text: string, sf: ts.SourceFile, configFns: ReadonlySet<string> = new Set()): FileCtx {

@@ -17,6 +17,7 @@ export const OPERATORS = [
   'force-cond',
   'drop-wait',
   'force-conj',
+  'swap-arg',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
@@ -45,7 +46,10 @@ export interface MutantSite {
   /** One line, in kernel terms. */
   description: string;
   edits: Edit[];
-  /** Which of a site's several mutants this is (force-cond: `true` / `false`), the id's last part. */
+  /**
+   * Which of a site's several mutants this is (force-cond: `true` / `false`; swap-arg: the
+   * replacement expression, e.g. `f.oldActive`), the id's last part.
+   */
   tag?: string;
 }
 
