@@ -20,12 +20,12 @@ const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => 
 describe('variantCheckEngines', () => {
   it('turns the proposed fixes on, except the one that would mask the SYNC_CORE lazy return', () => {
     expect(variantCheckEngines('sync-core-skips-caller')).toEqual({
-      engine: { arch: 'x86', strategy: 'refcount', variant: 'sync-core-skips-caller', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
-      differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true } },
+      engine: { arch: 'x86', strategy: 'refcount', variant: 'sync-core-skips-caller', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true, gadgetWorkerMmget: true } },
+      differentialBase: { arch: 'x86', strategy: 'refcount', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true, gadgetWorkerMmget: true } },
     });
     const nsc = variantCheckEngines('no-sync-core-kthread-to-user');
-    expect(nsc.engine.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true });
-    expect(nsc.differentialBase.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true });
+    expect(nsc.engine.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true, gadgetWorkerMmget: true });
+    expect(nsc.differentialBase.knobs).toEqual({ membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, globalAsidLazyFirst: true, gadgetWorkerMmget: true });
   });
 
   it('runs the open finding without its fix and the base with it', () => {
@@ -36,7 +36,7 @@ describe('variantCheckEngines', () => {
 
   it('leaves out knobs the base arch lacks, and never overrides the variant\'s own knobs', () => {
     const e = variantCheckEngines('exec-mmap-irqs-on');
-    expect(e.engine).toEqual({ arch: 'powerpc', strategy: 'shootdown', variant: 'exec-mmap-irqs-on', knobs: { membarrierSwitchMmFix: true, syncRunqueuesFreshState: true } });
+    expect(e.engine).toEqual({ arch: 'powerpc', strategy: 'shootdown', variant: 'exec-mmap-irqs-on', knobs: { membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, gadgetWorkerMmget: true } });
     expect(e.differentialBase.knobs).not.toHaveProperty('irqsOffActivateMm'); // the variant's knob is its bug
     expect(() => variantCheckEngines('no-such-variant')).toThrow(/unknown variant/);
   });
