@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSpec } from '../../run/types';
 import { loadFixture, FixtureError } from '../../fixtures/fixture';
-import { runCheck, ReplayError } from '../../../arbitraries';
-import type { Violation } from '../../../properties';
+import { replayAlignedMonitored, runCheck, ReplayError } from '../../../arbitraries';
+import { createEngine } from '../../engine/registry';
+import { createTraceChecker, propertyById, type Violation } from '../../../properties';
 import { replayAndCheck } from '../counterexample';
 import { sameClause, type Finding } from '../findings';
 import { defaultFixturesDir, lazymmRoot, projectRoot } from '../../fixtures/project-dirs';
@@ -56,6 +57,20 @@ function replayFixture(file: string, engine: EngineSpec, f: Finding): Violation 
   }
 }
 
+/**
+ * The fixture under the fix when its exact ops are not accepted (a fix that adds or removes steps,
+ * e.g. a registration that now takes the multi-user path): the aligned replay the variants'
+ * differential base uses (each recorded op once it is enabled, the path steps in between drained).
+ */
+function replayFixtureAligned(file: string, engine: EngineSpec, f: Finding): string {
+  const fixture = loadFixture(file);
+  const property = propertyById(f.property);
+  if (!property) return 'ops not accepted';
+  const out = replayAlignedMonitored(createEngine(engine), fixture.config, fixture.ops, (init) => createTraceChecker(init, [property]));
+  if (out.error) return 'ops not accepted';
+  return out.violation ? 'still fails (aligned replay)' : 'passes (aligned replay)';
+}
+
 export function findingRow(f: Finding, s: CampaignSettings): FindingRow {
   const r = runCheck({ engine: f.engine, properties: [f.property], runs: s.searchRuns, maxOps: s.maxOps, seed: s.seed, ...(f.config ? { config: f.config } : {}) });
   const cx = r.counterexample;
@@ -67,8 +82,9 @@ export function findingRow(f: Finding, s: CampaignSettings): FindingRow {
     const plain = replayFixture(file, f.engine, f);
     fixture = typeof plain === 'string' ? plain : plain && sameClause(plain.clause, f.clause) ? 'reproduced' : 'not reproduced';
     if (f.fixKnobs && Object.keys(f.fixKnobs).length) {
-      const fixed = replayFixture(file, { ...f.engine, knobs: { ...(f.engine.knobs ?? {}), ...f.fixKnobs } }, f);
-      withFix = typeof fixed === 'string' ? fixed : fixed ? 'still fails' : 'passes';
+      const fixedEngine = { ...f.engine, knobs: { ...(f.engine.knobs ?? {}), ...f.fixKnobs } };
+      const fixed = replayFixture(file, fixedEngine, f);
+      withFix = fixed === 'ops not accepted' ? replayFixtureAligned(file, fixedEngine, f) : typeof fixed === 'string' ? fixed : fixed ? 'still fails' : 'passes';
     }
   }
   return {
