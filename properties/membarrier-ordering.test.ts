@@ -70,6 +70,15 @@ function twoProcesses(state: number): TraceBuilder {
   });
 }
 
+/** T0 (mm1, PRIVATE_EXPEDITED registered) on cpu0, K1 inside kthread_use_mm(mm1) on cpu1. */
+function kthreadWorld(): TraceBuilder {
+  return new TraceBuilder({
+    cpus: [{ curr: 'T0' }, { curr: 'K1' }],
+    tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
+    mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
+  });
+}
+
 describe('membarrier-ordering', () => {
   it('scenario A: a thread running during the call is ordered by the IPI barrier', () => {
     const b = world();
@@ -145,11 +154,7 @@ describe('membarrier-ordering', () => {
 
   it('scenario E: kthread_unuse_mm() needs its barrier before tsk->mm = NULL', () => {
     const run = (barrier: boolean) => {
-      const b = new TraceBuilder({
-        cpus: [{ curr: 'T0' }, { curr: 'K1' }],
-        tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
-        mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
-      });
+      const b = kthreadWorld();
       b.userExit(0);
       const call = start(b);
       b.kthreadAccess(1, 'mm1', 'end', 'K1');
@@ -167,11 +172,7 @@ describe('membarrier-ordering', () => {
   });
 
   it('an IPI barrier in the middle of a kthread interval orders it (the interval is not split by the IPI)', () => {
-    const b = new TraceBuilder({
-      cpus: [{ curr: 'T0' }, { curr: 'K1' }],
-      tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
-      mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
-    });
+    const b = kthreadWorld();
     b.userExit(0);
     const call = start(b);
     b.mbScan(0, call, 1, true);
@@ -310,11 +311,7 @@ describe('membarrier-ordering', () => {
 
     it('fails a PRIVATE short-cut while a kthread is between kthread_use_mm() and kthread_unuse_mm() of the mm on cpu1 (one that holds no mm_users)', () => {
       const run = (accessing: boolean) => {
-        const b = new TraceBuilder({
-          cpus: [{ curr: 'T0' }, { curr: 'K1' }],
-          tasks: [{ task: 'T0', mm: 'mm1' }, { task: 'K1', type: 'kthread', mm: 'mm1' }],
-          mms: [{ mm: 'mm1', membarrierState: PRIVATE }],
-        });
+        const b = kthreadWorld();
         b.kthreadAccess(1, 'mm1', 'begin', 'K1');
         if (!accessing) b.kthreadAccess(1, 'mm1', 'end', 'K1');
         b.userExit(0);

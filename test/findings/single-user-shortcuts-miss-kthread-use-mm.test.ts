@@ -28,6 +28,18 @@ const kthreadUsesMm1 = (users: boolean): (Op | ReturnType<typeof drain>)[] => [
   drain(1),
 ];
 
+/** T1 registers PRIVATE_EXPEDITED, K1 borrows mm1, T1 calls PRIVATE_EXPEDITED; K1 handles the IPI if one is sent. */
+const privateCallOrdersK1 = (users: boolean): (Op | ReturnType<typeof drain>)[] => [
+  { op: 'syscall', cpu: 0 },
+  { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
+  drain(0),
+  ...kthreadUsesMm1(users),
+  { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
+  drain(0),
+  { op: 'ipi', cpu: 1 },
+  drain(0),
+];
+
 describe('finding: single-user short-cuts of membarrier miss a kthread that kthread_use_mm()s without mm_users', () => {
   it('PRIVATE_EXPEDITED: mm_users == 1, the call returns 0 without a barrier while K1 accesses mm1 (C4.5)', () => {
     const { events, state } = drive(x86, config, [
@@ -60,16 +72,7 @@ describe('finding: single-user short-cuts of membarrier miss a kthread that kthr
   });
 
   it('with mm_users held by the kthread (mmget_not_zero() first: the fix), neither short-cut is taken and both calls order K1', () => {
-    const priv = drive(x86, config, [
-      { op: 'syscall', cpu: 0 },
-      { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
-      drain(0),
-      ...kthreadUsesMm1(true),
-      { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
-      drain(0),
-      { op: 'ipi', cpu: 1 },
-      drain(0),
-    ]);
+    const priv = drive(x86, config, privateCallOrdersK1(true));
     expect(ofKind(priv.events, 'membarrier').find((e) => e.phase === 'return')).not.toMatchObject({ shortCircuit: true });
     expect(checkTrace(priv.events)).toEqual([]);
     const global = drive(x86, config, [
@@ -86,16 +89,7 @@ describe('finding: single-user short-cuts of membarrier miss a kthread that kthr
 
   it('the proposed fix (gadgetWorkerMmget: mmget_not_zero() inside the worker) passes the findings\' own ops', () => {
     const fixed = { ...x86, knobs: { ...knobs, gadgetWorkerMmget: true } };
-    const priv = drive(fixed, config, [
-      { op: 'syscall', cpu: 0 },
-      { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
-      drain(0),
-      ...kthreadUsesMm1(false),
-      { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED' },
-      drain(0),
-      { op: 'ipi', cpu: 1 },
-      drain(0),
-    ]);
+    const priv = drive(fixed, config, privateCallOrdersK1(false));
     expect(priv.state.mms.mm1.users).toBe(2);
     expect(checkTrace(priv.events)).toEqual([]);
     const after = drive(fixed, config, [...kthreadUsesMm1(false), { op: 'kthread_unuse_mm', cpu: 1 }, drain(1), { op: 'mmput', cpu: 1, mm: 'mm1' }]);
