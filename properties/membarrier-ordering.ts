@@ -54,7 +54,7 @@ export interface MembarrierOrderingOptions {
   missedUpdateClause?: boolean;
   /** Check C4.4 (no -EPERM after the registration returned) and C4.6 (no success without READY). Default true; off only for synthetic traces. */
   registeredClause?: boolean;
-  /** Check C4.5 (a short-circuited call had no other CPU in user mode of a covered mm). Default true. */
+  /** Check C4.5 (a short-circuited call had no other CPU accessing a covered mm: user mode, or a kthread in kthread_use_mm()). Default true. */
   shortCircuitClause?: boolean;
 }
 

@@ -1,6 +1,7 @@
 /**
  * C4.5: a call that returned 0 without its barriers (the short-cut) must have had nothing to order:
- * no other online CPU was running user code of a covered mm.
+ * no other online CPU was accessing a covered mm (user code of it, or a kthread inside
+ * kthread_use_mm() of it).
  *
  * kernel/sched/membarrier.c returns 0 before MB1 only where no other thread can observe the missing
  * barriers: membarrier_global_expedited() "if (num_online_cpus() == 1) return 0;" (no other CPU runs
