@@ -58,7 +58,7 @@ export interface SwitchStart {
 }
 
 /** Kernel paths during which a CPU's lazy mm may be hidden from a shootdown. */
-const WINDOW_PATHS: ReadonlySet<string> = new Set(['exec_mmap', 'efi_call', 'cpu_down', 'text_poke']);
+const WINDOW_PATHS: ReadonlySet<string> = new Set(['exec_mmap', 'efi_call', 'cpu_down', 'text_poke', 'smp_text_poke_batch_finish']);
 
 /** The folded view; call {@link TraceView.observe} on every event after `init`. */
 export class TraceView {

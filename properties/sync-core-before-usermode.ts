@@ -11,7 +11,11 @@
  * switch path must have serialized, C3.2). The engine emits an IRET's or PTI CR3 write's `serialize`
  * before the `user_enter` it belongs to.
  *
- * Reads: membarrier, membarrier_scan, serialize, user_enter, user_exit, switch_to, load_mm, task_mm.
+ * C3.4 (./sync-core/text-poke-batch.ts) is the kernel's other core-serialization promise: x86
+ * smp_text_poke_batch_finish() returns only after every online CPU serialized after the poke.
+ *
+ * Reads: membarrier, membarrier_scan, serialize, user_enter, user_exit, switch_to, load_mm, task_mm;
+ * for C3.4 path (smp_text_poke_batch_finish), cpumask / load_mm / temp_mm of unuse_temporary_mm, cpu_online.
  */
 import type { CpuId, InitEvent, MmId, TraceEvent, UserEnterEvent } from '../src/trace/events';
 import type { Violation } from './property';
@@ -20,6 +24,7 @@ import { MembarrierCalls, returnValue, type CallRecord } from './lib/membarrier-
 import type { Mirror } from './lib/mirror';
 import { defineMirrorProperty, type MirrorHooks } from './lib/mirror-property';
 import { Positions, renamed, type KeyContext } from './lib/state-key';
+import { TextPokeBatches } from './sync-core/text-poke-batch';
 
 const ID = 'sync-core-before-usermode';
 
@@ -33,12 +38,14 @@ interface SyncCoreState {
   calls: MembarrierCalls;
   /** scFloor per mm, with the call that raised it (messages). */
   floors: Map<MmId, Floor>;
+  /** smp_text_poke_batch_finish() paths in flight (C3.4). */
+  pokes: TextPokeBatches;
 }
 
 function copyState(s: SyncCoreState): SyncCoreState {
   const floors = new Map<MmId, Floor>();
   for (const [mm, f] of s.floors) floors.set(mm, { tA: f.tA, call: { ...f.call, scans: new Map(f.call.scans) } });
-  return { calls: s.calls.clone(), floors };
+  return { calls: s.calls.clone(), floors, pokes: s.pokes.clone() };
 }
 
 /**
@@ -53,12 +60,12 @@ function stateKey(s: SyncCoreState, mirror: Mirror, k: KeyContext): string {
     if (c.cmd === 'PRIVATE_EXPEDITED_SYNC_CORE') refs.add(`c:${k.ids.call.name(c.call)}`, (c.mbStart ?? c.enter).i);
   }
   const ser = mirror.cpus.map((c) => (c === undefined ? '-' : refs.pos(c.lastSerialize)));
-  return `${s.calls.key(k.ids, k.rename)} S${refs.order()}|${ser.join(',')}`;
+  return `${s.calls.key(k.ids, k.rename)} S${refs.order()}|${ser.join(',')} P${s.pokes.key(mirror)}`;
 }
 
 function hooks(mirror: Mirror, init: InitEvent, from?: SyncCoreState): MirrorHooks & { state: SyncCoreState } {
-  const state: SyncCoreState = from === undefined ? { calls: new MembarrierCalls(), floors: new Map() } : copyState(from);
-  const { calls, floors } = state;
+  const state: SyncCoreState = from === undefined ? { calls: new MembarrierCalls(), floors: new Map(), pokes: new TextPokeBatches() } : copyState(from);
+  const { calls, floors, pokes } = state;
 
   function citeCall(x: Explanation, c: CallRecord): string {
     const steps = [c.enter, c.mbStart, c.ret].filter((r) => r !== null).map((r) => x.ref(r));
@@ -127,6 +134,8 @@ function hooks(mirror: Mirror, init: InitEvent, from?: SyncCoreState): MirrorHoo
     clone: (m: Mirror) => hooks(m, init, state),
     key: (k: KeyContext) => stateKey(state, mirror, k),
     after(ev: TraceEvent, i: number): Violation | null {
+      const poke = pokes.observe(mirror, ev, i);
+      if (poke !== null) return poke;
       if (ev.k === 'user_enter') return onUserEnter(ev, i);
       const c = calls.observe(ev, i);
       if (c === null || ev.k !== 'membarrier' || ev.phase !== 'return') return null;
@@ -139,9 +148,9 @@ function hooks(mirror: Mirror, init: InitEvent, from?: SyncCoreState): MirrorHoo
 /** The sync-core-before-usermode property (C3). */
 export const syncCoreBeforeUsermode = defineMirrorProperty({
   id: ID,
-  title: 'membarrier SYNC_CORE: core serialization before user mode',
+  title: 'membarrier SYNC_CORE: core serialization before user mode (and after a text_poke batch)',
   reference:
-    'kernel-model.md C3.1-C3.3 (errata Part 3 A5, A6); kernel/sched/membarrier.c ipi_sync_core(), include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(), Documentation/features/sched/membarrier-sync-core/arch-support.txt',
+    'kernel-model.md C3.1-C3.3 (errata Part 3 A5, A6); kernel/sched/membarrier.c ipi_sync_core(), include/linux/sched/mm.h membarrier_mm_sync_core_before_usermode(), Documentation/features/sched/membarrier-sync-core/arch-support.txt; C3.4: arch/x86/kernel/alternative.c smp_text_poke_sync_each_cpu()',
   appliesTo: () => true,
   hooks,
   symmetricKey: true,

@@ -91,6 +91,8 @@ export const SUFFICIENCY_RULES: Readonly<Record<string, readonly SufficiencyRule
     ...USER_MODE,
     MEMBARRIER_CALLS,
     { kind: 'serialize', evidence: ['userEnterIret', 'userEnterPti', 'userEnterEretRfi', 'cr3Write', 'doSyncCore'], needs: 'the core-serializing instructions each CPU executed' },
+    // Here a missing `path` is silent: C3.4 judges a text_poke batch at its smp_text_poke_batch_finish path's end.
+    { kind: 'path', evidence: ['doSyncCore'], needs: 'the smp_text_poke_batch_finish() paths whose end C3.4 judges (do_sync_core() IPIs are sent only by a text_poke batch)' },
   ],
   'membarrier-ordering': [
     ...MIRROR,

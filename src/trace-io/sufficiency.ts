@@ -42,8 +42,8 @@ export function describeMissing(m: MissingKind): string {
  * a pass on a trace without the relevant calls is not mistaken for evidence.
  */
 export function vacuityNote(propertyId: string, facts: TraceFacts): string | undefined {
-  if (propertyId === 'sync-core-before-usermode' && !facts.syncCoreReturned) {
-    return 'vacuous: no membarrier(PRIVATE_EXPEDITED_SYNC_CORE) call returned 0 in this trace';
+  if (propertyId === 'sync-core-before-usermode' && !facts.syncCoreReturned && !facts.textPokeBatchEnded) {
+    return 'vacuous: no membarrier(PRIVATE_EXPEDITED_SYNC_CORE) call returned 0 and no text_poke batch ended in this trace';
   }
   if (propertyId === 'membarrier-ordering' && !facts.windowClosed) {
     return 'C4 vacuous: no expedited membarrier() call reached its exit barrier (mb_end) in this trace';

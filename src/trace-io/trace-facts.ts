@@ -71,6 +71,8 @@ export class TraceFacts {
   readonly init: InitEvent;
   /** A PRIVATE_EXPEDITED_SYNC_CORE call returned 0 (sync-core-before-usermode has a premise). */
   syncCoreReturned = false;
+  /** A smp_text_poke_batch_finish() path ended (its C3.4 has a premise). */
+  textPokeBatchEnded = false;
   /** An expedited call reached its exit barrier (membarrier-ordering has a window to judge). */
   windowClosed = false;
   /** An mm was freed (no-lazy-use-after-free has something to protect). */
@@ -248,6 +250,7 @@ export class TraceFacts {
       return;
     }
     this.pathDepth[cpu] = Math.max(0, this.pathDepth[cpu] - 1);
+    if (ev.fn === 'smp_text_poke_batch_finish') this.textPokeBatchEnded = true;
     if (SWITCH_FNS.has(ev.fn) && this.switchPathOpen[cpu]) {
       this.switchPathOpen[cpu] = false;
       this.see('switchDone', i, ev);

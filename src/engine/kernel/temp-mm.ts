@@ -47,7 +47,10 @@ function unuseTemporaryMm(k: Kctx, cpu: CpuId): void {
  * syncs the other CPUs, by smp_text_poke_sync_each_cpu() after its pokes (`sync`).
  */
 export function startTextPoke(k: Kctx, cpu: CpuId, sync: boolean): Frame {
-  k.path(cpu, 'text_poke', 'begin', k.current(cpu).id);
+  // The trace names the path after the function the poke returns to: a lone text_poke(), or the
+  // smp_text_poke_batch_finish() whose last poke this is (its end, after the sync, is where
+  // sync-core-before-usermode C3.4 judges it).
+  k.path(cpu, sync ? 'smp_text_poke_batch_finish' : 'text_poke', 'begin', k.current(cpu).id);
   k.setIrqs(cpu, true);
   useTemporaryMm(k, cpu, TEXT_POKE_MM);
   return newFrame('text_poke', { pc: 1, sync });
@@ -64,7 +67,7 @@ export function stepTextPoke(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       k.setIrqs(cpu, false);
       // local_irq_restore(): text_poke() returns; a lone poke sends no sync IPI.
       if (!f.sync) {
-        k.path(cpu, 'text_poke', 'end', k.current(cpu).id);
+        endTextPoke(k, cpu, f);
         return 'done';
       }
       f.pc = 2;
@@ -80,9 +83,14 @@ export function stepTextPoke(k: Kctx, cpu: CpuId, f: Frame): 'done' | 'more' {
       return 'more';
     }
     default:
-      k.path(cpu, 'text_poke', 'end', k.current(cpu).id);
+      endTextPoke(k, cpu, f);
       return 'done';
   }
+}
+
+/** The end of the path startTextPoke() began, under the name it began with. */
+function endTextPoke(k: Kctx, cpu: CpuId, f: Frame): void {
+  k.path(cpu, f.sync ? 'smp_text_poke_batch_finish' : 'text_poke', 'end', k.current(cpu).id);
 }
 
 /**
