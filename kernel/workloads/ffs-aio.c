@@ -1,12 +1,12 @@
 /*
- * Trigger of single-user-shortcuts-miss-kthread-use-mm: P is single-threaded (mm_users == 1), so
- * membarrier_private_expedited() returns 0 at its "mm_users == 1" short-cut (kernel/sched/
- * membarrier.c) while the FunctionFS worker is inside kthread_use_mm(P's mm) on CPU 0: no IPI to
- * CPU 0. See ffs-common.h.
+ * The FunctionFS form of single-user-shortcuts-miss-kthread-use-mm, a control on Debian's 6.1:
+ * P is single-threaded, but this build's ffs_user_copy_worker() takes mmget_not_zero(io_data->mm)
+ * before kthread_use_mm() (the fix; ffs-gadget.h), so mm_users is 2 while the worker uses P's mm
+ * and membarrier_private_expedited() scans and IPIs the worker's CPU. See gadget-aio.h.
  */
-#include "ffs-common.h"
+#include "ffs-gadget.h"
 
 int main(void) {
-	ffs_scenario("ffs-aio", 0);
+	gadget_scenario("ffs-aio", 0, &ffs_gadget);
 	return 0;
 }

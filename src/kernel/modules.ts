@@ -1,6 +1,6 @@
 /**
  * The kernel modules the gadget scenarios need (dummy_hcd: a USB host controller and a gadget
- * controller wired to each other; usb_f_fs: FunctionFS), taken from the same pinned .deb as the
+ * controller wired to each other; usb_f_fs: FunctionFS; gadgetfs: the legacy gadgetfs), taken from the same pinned .deb as the
  * image, with every module they depend on. The .deb has no modules.dep (depmod runs at install), so
  * the dependencies are read from each module's own `.modinfo` ("depends=a,b"), as modinfo does.
  * The modules go to .kernel-cache/<package>/modules/ with `order` (one name a line, dependencies
@@ -12,7 +12,7 @@ import type { KernelPaths } from './config';
 import { KernelSetupError, mustRun } from './sh';
 
 /** The modules the scenarios use directly; their dependencies are added. */
-export const ROOT_MODULES = ['dummy_hcd', 'usb_f_fs'] as const;
+export const ROOT_MODULES = ['dummy_hcd', 'usb_f_fs', 'gadgetfs'] as const;
 
 export const modulesDir = (p: KernelPaths): string => path.join(p.dir, 'modules');
 export const modulesOrder = (p: KernelPaths): string => path.join(modulesDir(p), 'order');
