@@ -81,7 +81,8 @@ export function kprobes(o: Offsets): Probe[] {
     // membarrier() entry: the command, and mm->membarrier_state and mm_users of every CPU's current
     // mm (the caller's is the one on its CPU): what the entry checks of the model read.
     ['p:lz/mbe __x64_sys_membarrier', 'mbe', [`cmd=+${o.regsDi}(%di):s32`, `flags=+${o.regsSi}(%di):s32`, ...currMmArgs(o), ...snap]],
-    ['r:lz/mbr __x64_sys_membarrier', 'mbr', [`ret=\\$retval:s32`, ...snap]],
+    // At the return too: mm_users can change during a call (a kthread_use_mm() caller's mmget/mmput).
+    ['r:lz/mbr __x64_sys_membarrier', 'mbr', [`ret=\\$retval:s32`, ...currMmArgs(o), ...snap]],
     ['p:lz/srs sync_runqueues_membarrier_state', 'srs', [`mm=%di:x64`, `ms=+${o.mmMembarrierState}(%di):x32`, `users=+${o.mmUsers}(%di):s32`, ...snap]],
     ['r:lz/srsr sync_runqueues_membarrier_state', 'srsr', snap],
     ['p:lz/irs ipi_sync_rq_state', 'irs', [`mm=%di:x64`, `ms=+${o.mmMembarrierState}(%di):x32`, ...snap]],
