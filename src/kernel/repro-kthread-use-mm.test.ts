@@ -76,6 +76,15 @@ describe('single-user-shortcuts-miss-kthread-use-mm judged from synthetic traces
     expect(r).toMatchObject({ sent: 1, missed: 0, verdict: 'as-expected' });
   });
 
+  test("the IPI vector on the worker's CPU after the call's IPI counts when the ipi_mb probe is missing", () => {
+    const lines = scenario('gfs-aio-ctl', { users: 2, mask: 0x6 }).split('\n');
+    lines.splice(lines.findIndex((l) => / scf: /.test(l)) + 1, 0, line('kworker/2:1', 50, 2, 99, 'call_function_single_entry', 'vector=251'));
+    const text = lines.join('\n');
+    const r = judgeKumScenario(block(text), control);
+    expect(r.overlapping[0]).toMatchObject({ ipiOnWorkerCpu: true, ipiSeenBy: 'vector' });
+    expect(r.verdict).toBe('as-expected');
+  });
+
   test("a control call whose IPI did not reach the worker's CPU is unexpected", () => {
     const r = judgeKumScenario(block(scenario('gfs-aio-ctl', { users: 2, mask: 0x2 })), control);
     expect(r).toMatchObject({ sent: 0, verdict: 'unexpected' });

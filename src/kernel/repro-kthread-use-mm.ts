@@ -13,7 +13,7 @@
  * and return (mbr) are both inside it, on another CPU, and both snapshots show the worker as that
  * CPU's rq->curr (it was not preempted: the scan would have seen it). Of each overlapping call the
  * judge reads mm_users at entry (the short-cut's input), the smp_call_function_many_cond() of
- * ipi_mb between entry and return, and whether ipi_mb ran on the worker's CPU in between.
+ * ipi_mb between entry and return, and whether ipi_mb ran on the worker's CPU in between (KumCall).
  * Reproduced when the trigger's overlapping calls (mm_users 1) all sent no IPI and every control's
  * overlapping calls (mm_users 2) all IPI'd the worker's CPU; each scenario needs one overlap.
  */
@@ -55,8 +55,15 @@ export interface KumCall {
   window: KumWindow;
   /** The ipi_mb IPI mask of the call (null: no smp_call_function_many_cond(), the short-cut). */
   mask: number | null;
-  /** ipi_mb ran on the worker's CPU between entry and return. */
+  /**
+   * ipi_mb ran on the worker's CPU between entry and return: its probe (ipimb), or the IPI vector's
+   * tracepoint there (call_function{,_single}_entry) after the call's smp_call_function_many_cond()
+   * (`ipiSeenBy: 'vector'`). The second covers an ipi_mb whose kprobe was not recorded: seen once in
+   * 218 control calls, the IPI arriving while CPU 0's worker was entering kthread_unuse_mm(), whose
+   * kprobe fired next (a kprobe hit inside another kprobe's handler is dropped as missed).
+   */
   ipiOnWorkerCpu: boolean;
+  ipiSeenBy?: 'vector';
 }
 
 export interface KumScenarioResult extends KumSpec {
@@ -108,12 +115,13 @@ export function judgeKumScenario(block: ScenarioBlock, spec: KumSpec): KumScenar
   const windows = p ? kthreadWindows(rs, p.mm) : [];
   const overlapping: KumCall[] = [];
   let calls = 0;
-  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number> } | null = null;
+  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number> } | null = null;
   for (const r of p ? rs : []) {
-    if (r.event === 'mbe' && r.pid === p!.pid && num(r, 'cmd') === PRIVATE_EXPEDITED) cur = { mbe: r, ipiCpus: new Set() };
+    if (r.event === 'mbe' && r.pid === p!.pid && num(r, 'cmd') === PRIVATE_EXPEDITED) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set() };
     else if (!cur) continue;
     else if (r.event === 'scf' && r.pid === p!.pid && symbolName(r.fields.func) === 'ipi_mb') cur.scf = r;
     else if (r.event === 'ipimb') cur.ipiCpus.add(r.cpu);
+    else if (cur.scf && (r.event === 'call_function_entry' || r.event === 'call_function_single_entry')) cur.vectorCpus.add(r.cpu);
     else if (r.event === 'mbr' && r.pid === p!.pid) {
       calls++;
       const { mbe } = cur;
@@ -122,7 +130,9 @@ export function judgeKumScenario(block: ScenarioBlock, spec: KumSpec): KumScenar
       if (w) {
         overlapping.push({
           lines: [mbe.line, r.line], cpu: mbe.cpu, users: num(mbe, `cu${mbe.cpu}`), window: w,
-          mask: cur.scf ? num(cur.scf, 'mask') : null, ipiOnWorkerCpu: cur.ipiCpus.has(w.cpu),
+          mask: cur.scf ? num(cur.scf, 'mask') : null,
+          ipiOnWorkerCpu: cur.ipiCpus.has(w.cpu) || cur.vectorCpus.has(w.cpu),
+          ...(!cur.ipiCpus.has(w.cpu) && cur.vectorCpus.has(w.cpu) ? { ipiSeenBy: 'vector' as const } : {}),
         });
       }
       cur = null;
