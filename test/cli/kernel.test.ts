@@ -28,7 +28,7 @@ describe('lazymm kernel', () => {
     [['kernel'], 'lazymm: kernel: expected run, repro or list'],
     [['kernel', 'boot'], 'lazymm: kernel: unknown subcommand "boot" (expected run, repro or list)'],
     [['kernel', 'run', 'nosuch'], 'lazymm: kernel run: unknown scenario "nosuch" (scenarios: ge-exit,'],
-    [['kernel', 'repro', 'nosuch'], 'lazymm: kernel repro: unknown finding "nosuch" (reproducible on the real kernel: global-expedited-stale-rq-state)'],
+    [['kernel', 'repro', 'nosuch'], 'lazymm: kernel repro: unknown finding "nosuch" (reproducible on the real kernel: global-expedited-stale-rq-state, single-user-shortcuts-miss-kthread-use-mm)'],
     [['kernel', 'repro', 'sync-core-after-kthread-use-mm'], 'lazymm: sync-core-after-kthread-use-mm cannot be driven from user space: it needs a kernel thread'],
     [['kernel', 'run', '--from', '/nonexistent'], 'lazymm: --from: no such file "/nonexistent"'],
     [['kernel', 'run', '--from', __filename], 'no "#lazymm scenario" block'],
