@@ -95,7 +95,7 @@ function ensureOffsets(p: KernelPaths, did: string[]): Offsets {
 export function ensureWorkloads(p: KernelPaths, did: string[]): string[] {
   fs.mkdirSync(p.workloads, { recursive: true });
   const sources = fs.readdirSync(WORKLOAD_SRC).filter((f) => f.endsWith('.c')).sort();
-  // Any header may be included by any workload (lazymm-wl.h, ge-common.h, ffs-common.h...).
+  // Any header may be included by any workload (lazymm-wl.h, ge-common.h, gadget-aio.h...).
   const headers = fs.readdirSync(WORKLOAD_SRC).filter((f) => f.endsWith('.h'));
   const headerTime = Math.max(0, ...headers.map((h) => fs.statSync(path.join(WORKLOAD_SRC, h)).mtimeMs));
   const built: string[] = [];
