@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
-#define AIO_ROUNDS 20
+#define AIO_ROUNDS 30
 #define AIO_LEN (1024 * 1024)
 #define HOST_CHUNK (64 * 1024)
 #define VENDOR "1d6b"

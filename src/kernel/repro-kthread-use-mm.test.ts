@@ -85,6 +85,20 @@ describe('single-user-shortcuts-miss-kthread-use-mm judged from synthetic traces
     expect(r.verdict).toBe('as-expected');
   });
 
+  test("a control call that decided (its IPI call) inside the window overlaps though it returns after it; a short-cut call must return inside", () => {
+    const lines = scenario('gfs-aio-ctl', { users: 2, mask: 0x6, ipiOn: 2 }).split('\n');
+    const mbr = lines.findIndex((l, i) => i > 3 && / mbr: /.test(l));
+    const [unuse] = lines.splice(lines.findIndex((l) => / kuum: /.test(l)), 1);
+    lines.splice(mbr, 0, unuse);
+    const r = judgeKumScenario(block(lines.join('\n')), control);
+    expect(r.overlapping.map((c) => c.lines)).toEqual([[6, 7, 10]]);
+    expect(r.windows[0].lines[2]).toBe(9);
+    const t = scenario('gfs-aio').split('\n');
+    const [u] = t.splice(t.findIndex((l) => / kuum: /.test(l)), 1);
+    t.splice(t.findIndex((l, i) => i > 3 && / mbr: /.test(l)), 0, u);
+    expect(judgeKumScenario(block(t.join('\n')), trigger)).toMatchObject({ calls: 1, overlapping: [], verdict: 'inconclusive' });
+  });
+
   test("a control call whose IPI did not reach the worker's CPU is unexpected", () => {
     const r = judgeKumScenario(block(scenario('gfs-aio-ctl', { users: 2, mask: 0x2 })), control);
     expect(r).toMatchObject({ sent: 0, verdict: 'unexpected' });

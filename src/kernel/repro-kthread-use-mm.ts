@@ -9,9 +9,11 @@
  * kthread.c: tsk->mm = mm) since 618758ed3a4f.
  *
  * A worker's window is from the return of kthread_use_mm() (probe kumr: tsk->mm is set) to the entry
- * of kthread_unuse_mm() (kuum: not yet cleared). A call of P overlaps a window when its entry (mbe)
- * and return (mbr) are both inside it, on another CPU, and both snapshots show the worker as that
- * CPU's rq->curr (it was not preempted: the scan would have seen it). Of each overlapping call the
+ * of kthread_unuse_mm() (kuum: not yet cleared). A call of P overlaps a window when, on another CPU,
+ * its decision lies inside it: its entry (mbe) and its smp_call_function_many_cond() (scf; the scan
+ * read every rq->curr before it), or its return (mbr) when there is none (the short-cut), with the
+ * worker as that CPU's rq->curr at both (not preempted: the scan would have seen it). A call whose IPI
+ * reaches the worker may return after the window: the IPI waits (smp_call_function_many(..., true)). Of each overlapping call the
  * judge reads mm_users at entry (the short-cut's input), the smp_call_function_many_cond() of
  * ipi_mb between entry and return, and whether ipi_mb ran on the worker's CPU in between (KumCall).
  * Reproduced when the trigger's overlapping calls (mm_users 1) all sent no IPI and every control's
@@ -47,8 +49,8 @@ export interface KumWindow {
 }
 
 export interface KumCall {
-  /** membarrier() entry and return. */
-  lines: [number, number];
+  /** membarrier() entry, its smp_call_function_many_cond() of ipi_mb if any, return. */
+  lines: number[];
   cpu: number;
   /** mm_users of P's mm at entry (what the short-cut reads). */
   users: number;
@@ -125,11 +127,13 @@ export function judgeKumScenario(block: ScenarioBlock, spec: KumSpec): KumScenar
     else if (r.event === 'mbr' && r.pid === p!.pid) {
       calls++;
       const { mbe } = cur;
-      const w = windows.find((x) => x.cpu !== mbe.cpu && x.lines[1] < mbe.line && r.line < x.lines[2]
-        && snapshot(mbe, x.cpu).currPid === x.pid && snapshot(r, x.cpu).currPid === x.pid);
+      // The decision is over at the IPI call (the scan read every rq->curr before it), else at the return.
+      const decided = cur.scf ?? r;
+      const w = windows.find((x) => x.cpu !== mbe.cpu && x.lines[1] < mbe.line && decided.line < x.lines[2]
+        && snapshot(mbe, x.cpu).currPid === x.pid && snapshot(decided, x.cpu).currPid === x.pid);
       if (w) {
         overlapping.push({
-          lines: [mbe.line, r.line], cpu: mbe.cpu, users: num(mbe, `cu${mbe.cpu}`), window: w,
+          lines: cur.scf ? [mbe.line, cur.scf.line, r.line] : [mbe.line, r.line], cpu: mbe.cpu, users: num(mbe, `cu${mbe.cpu}`), window: w,
           mask: cur.scf ? num(cur.scf, 'mask') : null,
           ipiOnWorkerCpu: cur.ipiCpus.has(w.cpu) || cur.vectorCpus.has(w.cpu),
           ...(!cur.ipiCpus.has(w.cpu) && cur.vectorCpus.has(w.cpu) ? { ipiSeenBy: 'vector' as const } : {}),
