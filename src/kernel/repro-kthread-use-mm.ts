@@ -60,9 +60,10 @@ export interface KumCall {
   /**
    * ipi_mb ran on the worker's CPU between entry and return: its probe (ipimb), or the IPI vector's
    * tracepoint there (call_function{,_single}_entry) after the call's smp_call_function_many_cond()
-   * (`ipiSeenBy: 'vector'`). The second covers an ipi_mb whose kprobe was not recorded: seen once in
-   * 218 control calls, the IPI arriving while CPU 0's worker was entering kthread_unuse_mm(), whose
-   * kprobe fired next (a kprobe hit inside another kprobe's handler is dropped as missed).
+   * (`ipiSeenBy: 'vector'`). The second covers an ipi_mb whose kprobe was not recorded: 9 of about
+   * 6,200 control calls in four boots; in one, the IPI arrived while CPU 0's worker was entering
+   * kthread_unuse_mm(), whose kprobe fired next (a kprobe hit inside another kprobe's handler is
+   * dropped as missed).
    */
   ipiOnWorkerCpu: boolean;
   ipiSeenBy?: 'vector';
