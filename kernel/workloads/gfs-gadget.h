@@ -5,11 +5,12 @@
  * process, then dummy_hcd's endpoint file ep2out-bulk (endpoint 2, OUT) once the host configured
  * the device. This process never reads ep0: gadgetfs_setup() delegates SET_CONFIGURATION to user
  * space only once ep0 was read (dev->usermode_setup), so the kernel answers every control request
- * itself. (A delegated SET_CONFIGURATION left unanswered timed out on the host, and closing ep0
- * with that request pending oopsed in ep0_complete() from dev_release(): a NULL dereference.)
+ * itself. (An earlier version read ep0 and answered the delegated SET_CONFIGURATION with a 0-byte
+ * read; once the host timed out on it, and closing ep0 with the request pending oopsed in
+ * ep0_complete() from dev_release(): a NULL dereference.)
  *
- * Models: drivers/usb/gadget/legacy/inode.c ep_aio() ("priv->mm = current->mm; /" "* mm teardown
- * waits for iocbs in exit_aio() *" "/", no reference), ep_aio_complete() -> schedule_work() (the
+ * Models: drivers/usb/gadget/legacy/inode.c ep_aio() (priv->mm = current->mm, "mm teardown waits
+ * for iocbs in exit_aio()", no reference), ep_aio_complete() -> schedule_work() (the
  * system workqueue, on the completing CPU) -> ep_user_copy_worker(): kthread_use_mm(mm);
  * copy_to_iter(); kthread_unuse_mm(mm). Debian's 6.1.192-3 gadgetfs.ko takes no mm_users there
  * (ep_user_copy_worker() calls kthread_use_mm() with no atomic before it; the module imports no mmput).
