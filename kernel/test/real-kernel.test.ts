@@ -5,6 +5,7 @@
 import { setup } from '../../src/kernel/setup';
 import { conformanceChecks, summarize } from '../../src/kernel/conformance';
 import { judgeGe } from '../../src/kernel/repro';
+import { judgeKum } from '../../src/kernel/repro-kthread-use-mm';
 import { runScenarios, type KernelRun } from '../../src/kernel/run';
 import { scenarioNames } from '../../src/kernel/scenarios';
 
@@ -19,8 +20,9 @@ describe('Debian linux-image-6.1.0-57-amd64 under qemu', () => {
     expect(setup().did).toEqual([]);
   });
 
-  test('every probe attached, every scenario ran and exited 0, no event was lost', () => {
+  test('every probe attached, every module loaded, every scenario ran and exited 0, no event was lost', () => {
     expect(run.output.failedProbes).toEqual([]);
+    expect(run.output.failedModules).toEqual([]);
     expect(run.output.scenarios.map((s) => [s.name, s.rc, s.lost])).toEqual(scenarioNames().map((n) => [n, 0, 0]));
   });
 
@@ -35,6 +37,17 @@ describe('Debian linux-image-6.1.0-57-amd64 under qemu', () => {
   test('global-expedited-stale-rq-state reproduces: no IPI in the triggers, IPIs in every control', () => {
     const r = judgeGe(run.output.scenarios);
     expect(r.scenarios.map((s) => [s.name, s.verdict, s.role === 'trigger' ? s.missed : s.sent])).toEqual(r.scenarios.map((s) => [s.name, 'as-expected', 5]));
+    expect(r.verdict).toBe('reproduced');
+  });
+
+  test('single-user-shortcuts-miss-kthread-use-mm reproduces: no IPI in the trigger, IPIs to the worker in both controls', () => {
+    const r = judgeKum(run.output.scenarios);
+    for (const s of r.scenarios) {
+      expect([s.name, s.verdict]).toEqual([s.name, 'as-expected']);
+      expect(s.overlapping.length).toBeGreaterThan(0);
+      // mm_users during the worker's kthread_use_mm(): 1 with gadgetfs (no reference), 2 in the controls.
+      expect(new Set(s.overlapping.map((c) => c.users))).toEqual(new Set([s.role === 'trigger' ? 1 : 2]));
+    }
     expect(r.verdict).toBe('reproduced');
   });
 });

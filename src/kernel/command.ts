@@ -10,6 +10,8 @@ import { eprintln, println, type CliIo } from '../cli/io';
 import { KERNEL_PACKAGE, KERNEL_VERSION } from './config';
 import { expandGuestOutput, parseBootOutput, type BootOutput } from './ftrace';
 import { GE_FINDING, GE_SCENARIOS, judgeGe, type GeReproResult } from './repro';
+import { KUM_FINDING, KUM_SCENARIOS, judgeKum } from './repro-kthread-use-mm';
+import { kumReproText } from './repro-kthread-use-mm-text';
 import { buildReport, disagreements, reportText } from './report';
 import { runScenarios } from './run';
 import { scenarioNames, SCENARIOS } from './scenarios';
@@ -76,9 +78,17 @@ async function kernel(argv: readonly string[], io: CliIo): Promise<number> {
     return disagreements(report) === 0 && b.output.scenarios.every((s) => s.rc === 0) ? 0 : 1;
   }
   if (sub === 'repro') {
-    if (rest.length !== 1) throw new UsageError(`kernel repro: expected one finding (${GE_FINDING}), got ${rest.length}`);
+    const known = [GE_FINDING, KUM_FINDING].join(', ');
+    if (rest.length !== 1) throw new UsageError(`kernel repro: expected one finding (${known}), got ${rest.length}`);
     if (rest[0] === KTHREAD_FINDING) throw new UsageError(KTHREAD_WHY);
-    if (rest[0] !== GE_FINDING) throw new UsageError(`kernel repro: unknown finding ${JSON.stringify(rest[0])} (reproducible on the real kernel: ${GE_FINDING})`);
+    if (rest[0] === KUM_FINDING) {
+      const b = await bootOrLoad(KUM_SCENARIOS.map((s) => s.name), from);
+      const result = judgeKum(b.output.scenarios);
+      const doc = { kernel: b.kernel, accel: b.accel, bootSeconds: b.bootSeconds, trace: b.trace, ...result };
+      println(io, ...(json ? [JSON.stringify(doc, null, 2)] : kumReproText(doc)));
+      return result.verdict === 'reproduced' ? 0 : 1;
+    }
+    if (rest[0] !== GE_FINDING) throw new UsageError(`kernel repro: unknown finding ${JSON.stringify(rest[0])} (reproducible on the real kernel: ${known})`);
     const b = await bootOrLoad(GE_SCENARIOS.map((s) => s.name), from);
     const result = judgeGe(b.output.scenarios);
     const doc = { kernel: b.kernel, accel: b.accel, bootSeconds: b.bootSeconds, trace: b.trace, ...result };

@@ -137,10 +137,20 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
         callOf.delete(r.pid);
         const cmd = call ? CMDS[num(call.mbe, 'cmd')] : undefined;
         if (!call || !cmd) break;
-        const entry = membarrierEntry(cmd, num(call.mbe, `cs${call.mbe.cpu}`), num(call.mbe, `cu${call.mbe.cpu}`), CPUS);
+        const users = num(call.mbe, `cu${call.mbe.cpu}`);
+        const entry = membarrierEntry(cmd, num(call.mbe, `cs${call.mbe.cpu}`), users, CPUS);
         const ret = num(r, 'ret');
         const kernel = ret === -1 ? 'eperm' : call.scf ? 'scan' : ret === 0 ? 'short-circuit' : `ret ${ret}`;
-        push({ rule: 'membarrier-entry', judged: true, agree: entry === kernel, model: entry, kernel, lines: [call.mbe.line, ...(call.scf ? [call.scf.line] : []), r.line] });
+        const check: Omit<Check, 'scenario'> = { rule: 'membarrier-entry', judged: true, agree: entry === kernel, model: entry, kernel, lines: [call.mbe.line, ...(call.scf ? [call.scf.line] : []), r.line] };
+        // mm_users may change between the entry probe and the kernel's read (a kthread_use_mm() caller
+        // that takes mmget_not_zero() first, e.g. f_fs.c ffs_user_copy_worker() in Debian's 6.1): the
+        // kernel read a value between the two, so the decision on the value at the return counts too.
+        const usersAtReturn = `cu${r.cpu}` in r.fields && r.cpu === call.mbe.cpu ? num(r, `cu${r.cpu}`) : users;
+        if (!check.agree && usersAtReturn !== users && membarrierEntry(cmd, num(call.mbe, `cs${call.mbe.cpu}`), usersAtReturn, CPUS) === kernel) {
+          check.agree = true;
+          check.explanation = `mm_users changed during the call (${users} at entry, ${usersAtReturn} at return)`;
+        }
+        push(check);
         break;
       }
       case 'sw':

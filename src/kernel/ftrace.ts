@@ -37,6 +37,8 @@ export interface ScenarioBlock {
 export interface BootOutput {
   kallsyms: Record<string, string>;
   failedProbes: string[];
+  /** Modules insmod could not load (./init-script.ts loads /mod/order for the gadget scenarios). */
+  failedModules: string[];
   scenarios: ScenarioBlock[];
   done: boolean;
 }
@@ -92,7 +94,7 @@ export function expandGuestOutput(raw: string): string {
 
 /** Splits the guest's output into its blocks (see ./init-script.ts). */
 export function parseBootOutput(text: string): BootOutput {
-  const out: BootOutput = { kallsyms: {}, failedProbes: [], scenarios: [], done: false };
+  const out: BootOutput = { kallsyms: {}, failedProbes: [], failedModules: [], scenarios: [], done: false };
   const untraced = new Map<string, number | null>();
   let cur: ScenarioBlock | null = null;
   const lines = text.split(/\r?\n/);
@@ -103,6 +105,7 @@ export function parseBootOutput(text: string): BootOutput {
       const tail = rest.join(' ');
       if (tag === 'kallsyms') for (const f of [name, ...rest]) { const [k, v] = f.split('='); if (v !== undefined) out.kallsyms[k] = v; }
       else if (tag === 'probe-failed') out.failedProbes.push([name, ...rest].join(' '));
+      else if (tag === 'module-failed') out.failedModules.push(name);
       else if (tag === 'untraced') untraced.set(name, elapsed(tail));
       else if (tag === 'scenario') {
         const rc = /rc=(\d+)/.exec(tail);

@@ -24,6 +24,15 @@ describe('the guest init script', () => {
     expect(r.status).toBe(0);
   });
 
+  test('the gadget modules are loaded (in /mod/order) before the scenarios only when a gadget scenario runs', () => {
+    const load = 'for m in $(cat /mod/order); do insmod /mod/$m.ko';
+    const gadget = initScript(offsets, ['ge-exit', 'gfs-aio']);
+    expect(gadget).toContain(load);
+    expect(gadget.indexOf(load)).toBeLessThan(gadget.indexOf("\nrun 'ge-exit' 1\n"));
+    expect(initScript(offsets, ['ge-exit'])).not.toContain('insmod');
+    expect(spawnSync('sh', ['-n'], { input: gadget, encoding: 'utf8' }).status).toBe(0);
+  });
+
   test('probe fetch-args come from the derived offsets and the per-CPU symbols resolved in the guest', () => {
     const sw = kprobes(offsets).find((p) => p.event === 'sw')!.line;
     expect(sw).toContain(`pam=+${offsets.taskActiveMm}(%dx):x64`);

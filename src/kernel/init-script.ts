@@ -16,6 +16,7 @@ import { TRACEPOINTS, kprobes } from './probes';
 import { SCENARIOS } from './scenarios';
 
 const repeatsOf = (name: string) => SCENARIOS.find((s) => s.name === name)?.repeats ?? 1;
+const needsModules = (name: string) => SCENARIOS.find((s) => s.name === name)?.modules === true;
 import type { Offsets } from './offsets';
 
 export const RING_BUFFER_KB = 4096;
@@ -64,6 +65,8 @@ export function initScript(offsets: Offsets, scenarios: readonly string[]): stri
     '  gzip -1 < trace | base64 > $O',
     '  echo "#lazymm end $1 uptime=$(cut -d\' \' -f1 /proc/uptime)" > $O',
     '}',
+    // The gadget scenarios' modules (dependencies first, /mod/order), loaded only when one runs.
+    ...(scenarios.some(needsModules) ? ['for m in $(cat /mod/order); do insmod /mod/$m.ko || echo "#lazymm module-failed $m" > $O; done'] : []),
     ...scenarios.map((s) => `run ${sh(s)} ${repeatsOf(s)}`),
     'echo "#lazymm done" > $O',
     'poweroff -f',

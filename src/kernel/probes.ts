@@ -81,13 +81,21 @@ export function kprobes(o: Offsets): Probe[] {
     // membarrier() entry: the command, and mm->membarrier_state and mm_users of every CPU's current
     // mm (the caller's is the one on its CPU): what the entry checks of the model read.
     ['p:lz/mbe __x64_sys_membarrier', 'mbe', [`cmd=+${o.regsDi}(%di):s32`, `flags=+${o.regsSi}(%di):s32`, ...currMmArgs(o), ...snap]],
-    ['r:lz/mbr __x64_sys_membarrier', 'mbr', [`ret=\\$retval:s32`, ...snap]],
+    // At the return too: mm_users can change during a call (a kthread_use_mm() caller's mmget/mmput).
+    ['r:lz/mbr __x64_sys_membarrier', 'mbr', [`ret=\\$retval:s32`, ...currMmArgs(o), ...snap]],
     ['p:lz/srs sync_runqueues_membarrier_state', 'srs', [`mm=%di:x64`, `ms=+${o.mmMembarrierState}(%di):x32`, `users=+${o.mmUsers}(%di):s32`, ...snap]],
     ['r:lz/srsr sync_runqueues_membarrier_state', 'srsr', snap],
     ['p:lz/irs ipi_sync_rq_state', 'irs', [`mm=%di:x64`, `ms=+${o.mmMembarrierState}(%di):x32`, ...snap]],
     ['r:lz/irsr ipi_sync_rq_state', 'irsr', snap],
     ['p:lz/exm membarrier_exec_mmap', 'exm', [`mm=%di:x64`, ...snap]],
     ['r:lz/exmr membarrier_exec_mmap', 'exmr', snap],
+    // kthread_use_mm(mm) / kthread_unuse_mm(mm) (kernel/kthread.c): a kthread borrows a user mm, e.g.
+    // the FunctionFS worker ffs_user_copy_worker() (drivers/usb/gadget/function/f_fs.c). Between the
+    // return of kthread_use_mm() (kumr: tsk->mm = mm is set) and the entry of kthread_unuse_mm()
+    // (kuum: not yet cleared) the kthread's p->mm is mm, which the membarrier scans select.
+    ['p:lz/kum kthread_use_mm', 'kum', [`mm=%di:x64`, `users=+${o.mmUsers}(%di):s32`, `ms=+${o.mmMembarrierState}(%di):x32`]],
+    ['r:lz/kumr kthread_use_mm', 'kumr', snap],
+    ['p:lz/kuum kthread_unuse_mm', 'kuum', [`mm=%di:x64`, `users=+${o.mmUsers}(%di):s32`, ...snap]],
     ['p:lz/ipimb ipi_mb', 'ipimb', []],
     ['p:lz/ipisc ipi_sync_core', 'ipisc', []],
     ['p:lz/ipirseq ipi_rseq', 'ipirseq', []],

@@ -9,6 +9,8 @@ export interface Scenario {
    * whose elapsed time is work, not sleeps, so that their tracing overhead means something.
    */
   repeats?: number;
+  /** The workload needs the gadget modules (./modules.ts): the guest loads them before it runs. */
+  modules?: boolean;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -22,6 +24,9 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'exec-mt', summary: 'exec of a registered multi-threaded process (de_thread, exec_mmap)' },
   { name: 'exit-mt', summary: 'exit_group of registered multi-threaded processes' },
   { name: 'flush-storm', summary: 'mprotect/munmap TLB flush storm with a lazy and a running CPU', repeats: 3 },
+  { name: 'gfs-aio', summary: 'single-user-shortcuts-miss-kthread-use-mm trigger: single-threaded P calls PRIVATE_EXPEDITED during gadgetfs AIO reads', modules: true },
+  { name: 'gfs-aio-ctl', summary: 'control of gfs-aio: P has a second (blocked) thread, mm_users 2', modules: true },
+  { name: 'ffs-aio', summary: 'control of gfs-aio: the same with FunctionFS, whose worker holds mm_users in this build', modules: true },
   { name: 'fork-storm', summary: 'fork storm; every third child registers PRIVATE_EXPEDITED and calls it', repeats: 3 },
 ];
 

@@ -2,7 +2,8 @@
  * `npm run kernel:setup`: everything `lazymm kernel run` needs, idempotently (each step is skipped
  * when its output exists): the host packages (apt-get), the pinned kernel package (apt-get download
  * into .kernel-cache/<package>_<version>/), its image, the offsets derived from its BTF, the static
- * workloads and the base initramfs (busybox + workloads), and whether KVM works (else TCG).
+ * workloads, the gadget scenarios' kernel modules from the same package (./modules.ts), the base
+ * initramfs (busybox + workloads + modules), and whether KVM works (else TCG).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,6 +12,7 @@ import { STRUCTS, deriveOffsets, hasAllOffsets, type Offsets } from './offsets';
 import { KernelSetupError, isRoot, mustRun, run } from './sh';
 import { buildBaseInitramfs } from './initramfs';
 import { detectAccel } from './accel';
+import { ensureModules } from './modules';
 
 export interface SetupResult {
   paths: KernelPaths;
@@ -89,12 +91,13 @@ function ensureOffsets(p: KernelPaths, did: string[]): Offsets {
   }
 }
 
-/** gcc -O2 -static -pthread, for every kernel/workloads/*.c newer than its binary. */
+/** gcc -O2 -static -pthread, for every kernel/workloads/*.c newer than its binary (or than a header). */
 export function ensureWorkloads(p: KernelPaths, did: string[]): string[] {
   fs.mkdirSync(p.workloads, { recursive: true });
   const sources = fs.readdirSync(WORKLOAD_SRC).filter((f) => f.endsWith('.c')).sort();
-  const header = path.join(WORKLOAD_SRC, 'lazymm-wl.h');
-  const headerTime = fs.existsSync(header) ? fs.statSync(header).mtimeMs : 0;
+  // Any header may be included by any workload (lazymm-wl.h, ge-common.h, gadget-aio.h...).
+  const headers = fs.readdirSync(WORKLOAD_SRC).filter((f) => f.endsWith('.h'));
+  const headerTime = Math.max(0, ...headers.map((h) => fs.statSync(path.join(WORKLOAD_SRC, h)).mtimeMs));
   const built: string[] = [];
   for (const src of sources) {
     const name = src.replace(/\.c$/, '');
@@ -117,6 +120,7 @@ export function setup(): SetupResult {
   ensureKernelPackage(p, did);
   ensureImage(p, did);
   const offsets = ensureOffsets(p, did);
+  if (ensureModules(p)) did.push('extracted the gadget modules');
   const workloads = ensureWorkloads(p, did);
   if (buildBaseInitramfs(p, workloads)) did.push('built the base initramfs');
   const accel = detectAccel(p, did);

@@ -1,0 +1,44 @@
+/**
+ * The text of `lazymm kernel repro single-user-shortcuts-miss-kthread-use-mm`: one row per scenario
+ * (windows, calls, overlapping calls, mm_users, IPIs to the worker's CPU), then per scenario the
+ * first overlapping calls with their trace lines.
+ */
+import type { KumCall, KumReproResult } from './repro-kthread-use-mm';
+
+export interface KumReproDoc extends KumReproResult {
+  kernel: string;
+  accel: string;
+  bootSeconds: number | null;
+  trace: string;
+}
+
+/** Overlapping calls listed per scenario (the counts cover all of them). */
+const SHOWN = 3;
+
+const uniq = (xs: (string | number)[]) => [...new Set(xs)].join(' / ') || '-';
+const hex = (n: number | null) => (n === null ? 'none' : `0x${n.toString(16)}`);
+
+function callLine(c: KumCall): string {
+  const w = c.window;
+  return `lines ${c.lines.join(',')}: PRIVATE_EXPEDITED on CPU ${c.cpu}, mm_users ${c.users}, IPI mask ${hex(c.mask)}, ipi_mb on CPU ${w.cpu}: ${c.ipiOnWorkerCpu ? 'yes' : 'no'}; inside ${w.comm} (pid ${w.pid}) on CPU ${w.cpu}, kthread_use_mm() lines ${w.lines[0]}-${w.lines[1]}, kthread_unuse_mm() line ${w.lines[2]}`;
+}
+
+export function kumReproText(d: KumReproDoc): string[] {
+  const out = [
+    `${d.finding} on ${d.kernel} (${d.accel === 'saved' ? 'saved output' : `qemu ${d.accel.toUpperCase()}`}, 3 vCPUs${d.bootSeconds === null ? '' : `, boot ${d.bootSeconds.toFixed(1)} s`}): ${d.verdict.toUpperCase()}`,
+    'P registered PRIVATE_EXPEDITED and calls it on CPU 1 while a USB gadget worker copies an AIO read into its memory inside kthread_use_mm(P\'s mm).',
+    `trace: ${d.trace}`,
+    '',
+  ];
+  const rows = [['scenario', 'role', 'worker windows', 'mm_users in window', 'calls', 'overlapping', 'mm_users at call', 'result'],
+    ...d.scenarios.map((s) => [s.name, s.role, String(s.windows.length), uniq(s.windows.map((w) => w.users)), String(s.calls), String(s.overlapping.length), uniq(s.overlapping.map((c) => c.users)),
+      s.verdict === 'inconclusive' ? 'inconclusive (no call overlapped a worker window)' : `${s.role === 'trigger' ? `no IPI ${s.missed}` : `IPI to the worker's CPU ${s.sent}`}/${s.overlapping.length}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])];
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  out.push(...rows.map((r) => `  ${r.map((c, i) => c.padEnd(w[i])).join('  ')}`.trimEnd()), '');
+  for (const s of d.scenarios) {
+    out.push(`${s.name} (${s.role}): ${s.what}`);
+    for (const c of s.overlapping.slice(0, SHOWN)) out.push(`  ${callLine(c)}`);
+    if (s.overlapping.length > SHOWN) out.push(`  ... ${s.overlapping.length - SHOWN} more overlapping calls`);
+  }
+  return out;
+}
