@@ -152,7 +152,7 @@ describe('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form, judg
     const out = kumReproText({ finding: 'f', verdict: 'reproduced', scenarios: [], global, kernel: 'k', accel: 'saved', bootSeconds: null, trace: 't' }).join('\n');
     expect(out).toContain('GLOBAL_EXPEDITED form: REPRODUCED');
     expect(out).toMatch(/gfs-aio-global +trigger +1 +1 +1 +0\/1 +1 +1 +1 +no IPI 1\/1/);
-    expect(out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +1 +1 +0 +IPI to the worker's CPU 1\/1/);
+    expect(out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +1 +1 +0 +IPI to the worker's CPU: calls 1\/1, registrations 1\/1/);
     expect(out).toContain("lines 8,9,10: GLOBAL_EXPEDITED on CPU 0, CPU 2 rq->membarrier_state 0x0, IPI mask 0x2, ipi_mb on CPU 2: no; after pid 100's registration (lines 4-7, mm_users 1, ipi_sync_rq_state on CPU none)");
   });
 });

@@ -43,7 +43,7 @@ function globalText(g: KgReproResult): string[] {
     "Each round a fresh P registers GLOBAL_EXPEDITED on CPU 1 while the worker copies its AIO read inside kthread_use_mm(P's mm); Q (another mm) calls GLOBAL_EXPEDITED.", ''];
   out.push(...table([['scenario', 'role', 'registrations', 'mm_users at registration', 'in a window', 'sync IPI to the worker', 'Q calls', 'overlapping', 'state without GLOBAL_EXPEDITED', 'result'],
     ...g.scenarios.map((s) => [s.name, s.role, String(s.registrations.length), uniq(s.registrations.map((r) => r.users ?? '?')), String(s.windows), `${s.regSyncedWorker}/${s.regAtScan}`, String(s.calls), String(s.overlapping.length), String(s.stale),
-      s.verdict === 'inconclusive' ? 'inconclusive (no call or registration met the worker)' : `${s.role === 'trigger' ? `no IPI ${s.missed}/${s.stale}` : `IPI to the worker's CPU ${s.sent}/${s.overlapping.length}`}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])]), '');
+      s.verdict === 'inconclusive' ? 'inconclusive (no call or registration met the worker)' : `${s.role === 'trigger' ? `no IPI ${s.missed}/${s.stale}` : `IPI to the worker's CPU: calls ${s.sent}/${s.overlapping.length}, registrations ${s.regSyncedWorker}/${s.regAtScan}`}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])]), '');
   for (const s of g.scenarios) {
     out.push(`${s.name} (${s.role}): ${s.what}`);
     for (const c of s.overlapping.slice(0, SHOWN)) out.push(`  ${globalCallLine(c)}`);
