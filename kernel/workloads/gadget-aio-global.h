@@ -4,8 +4,10 @@
  * and AIO reads of gadget-aio.h, but each round's reader is a fresh process P (fork per round, on
  * CPU 1: the registration is once per mm). P submits its AIO read, spins until the first byte of its
  * buffer changes (the worker is inside kthread_use_mm(P's mm)), then registers
- * MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED and blocks in io_getevents() until the read is complete. Process Q (another mm, never registered, CPU 0) calls MEMBARRIER_CMD_GLOBAL_EXPEDITED in a
- * loop from the start of P's registration to its completion (phase "calls" .. "calls-done" covers every round).
+ * MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED and blocks in io_getevents() until the read is complete.
+ * Process Q (another mm, never registered, CPU 0) calls MEMBARRIER_CMD_GLOBAL_EXPEDITED in a loop
+ * from the start of P's registration to its completion (phase "calls" .. "calls-done" covers every
+ * round).
  *
  * Models: kernel/sched/membarrier.c membarrier_register_global_expedited() ->
  * sync_runqueues_membarrier_state(): with mm_users == 1 only this_cpu_write(runqueues.membarrier_state)
