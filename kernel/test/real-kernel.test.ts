@@ -6,6 +6,7 @@ import { setup } from '../../src/kernel/setup';
 import { conformanceChecks, summarize } from '../../src/kernel/conformance';
 import { judgeGe } from '../../src/kernel/repro';
 import { judgeKum } from '../../src/kernel/repro-kthread-use-mm';
+import { judgeKumGlobal } from '../../src/kernel/repro-kthread-use-mm-global';
 import { runScenarios, type KernelRun } from '../../src/kernel/run';
 import { scenarioNames } from '../../src/kernel/scenarios';
 
@@ -49,5 +50,19 @@ describe('Debian linux-image-6.1.0-57-amd64 under qemu', () => {
       expect(new Set(s.overlapping.map((c) => c.users))).toEqual(new Set([s.role === 'trigger' ? 1 : 2]));
     }
     expect(r.verdict).toBe('reproduced');
+  });
+
+  test('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form: stale state and no IPI in the trigger, IPIs to the worker in the control', () => {
+    const g = judgeKumGlobal(run.output.scenarios);
+    const [t, c] = g.scenarios;
+    expect([t.name, t.verdict, c.name, c.verdict]).toEqual(['gfs-aio-global', 'as-expected', 'gfs-aio-global-ctl', 'as-expected']);
+    // mm_users at the registration: 1 in the trigger (the single-user path), 2 in the control.
+    expect(new Set(t.registrations.map((r) => r.users))).toEqual(new Set([1]));
+    expect(new Set(c.registrations.map((r) => r.users))).toEqual(new Set([2]));
+    expect(t.missed).toBeGreaterThan(0);
+    expect(t.regSyncedWorker).toBe(0);
+    expect(c.regSyncedWorker).toBe(c.regAtScan);
+    expect(c.regAtScan + c.overlapping.length).toBeGreaterThan(0);
+    expect(g.verdict).toBe('reproduced');
   });
 });

@@ -18,6 +18,7 @@
  * The gadget driver completes each read in a workqueue worker that copies the data into P's buffer
  * between kthread_use_mm(P's mm) and kthread_unuse_mm().
  */
+#pragma once
 #include "lazymm-wl.h"
 #include <dirent.h>
 #include <linux/aio_abi.h>
@@ -31,11 +32,27 @@
 
 #define AIO_ROUNDS 30
 #define AIO_LEN (1024 * 1024)
+
+/* The scenario's rounds and read length (AIO_ROUNDS and AIO_LEN unless the scenario sets them before fork_host()). */
+static int aio_rounds_n = AIO_ROUNDS;
+static long aio_len = AIO_LEN;
+/* H's sleep between looks at gsh->go (it shares CPU 2 with the gadgetfs worker: each wake-up is a switch there). */
+static long host_poll_ms = 1;
+/*
+ * 0: the buffer is contiguous. Else each page after the first is a segment of its own, `aio_stride`
+ * bytes apart in a MAP_NORESERVE mapping (aio_len / 4096 segments: at most UIO_MAXIOV), so that the
+ * worker's fault on it also allocates page tables (a PTE page per 2 MiB, a PMD page per 1 GiB).
+ */
+static long aio_stride;
+/* H runs as SCHED_IDLE: its wake-ups (a bulk transfer's completion, a poll) never preempt the worker (kernel/sched/fair.c check_preempt_wakeup()). */
+static int host_sched_idle;
 #define HOST_CHUNK (64 * 1024)
 #define VENDOR "1d6b"
 
 struct gadget_shared {
 	volatile int go, sent, host_ready;
+	/* The GLOBAL_EXPEDITED scenarios (gadget-aio-global.h): the round whose P is registering, completed; Q's calls; stop. */
+	volatile int registered, completed, q_calls, quit;
 };
 
 static struct gadget_shared *gsh;
@@ -121,6 +138,8 @@ static pid_t fork_host(const char *product) {
 	if (h < 0) die("fork");
 	if (h) return h;
 	pin(2);
+	struct sched_param idle = { 0 };
+	if (host_sched_idle && sched_setscheduler(0, SCHED_IDLE, &idle)) die("sched_setscheduler(SCHED_IDLE)");
 	char node[64];
 	unsigned ep = 0, intf = 0;
 	int fd = -1, tries = 0;
@@ -132,12 +151,12 @@ static pid_t fork_host(const char *product) {
 	static char data[HOST_CHUNK];
 	memset(data, 0x5a, sizeof(data));
 	gsh->host_ready = 1;
-	for (int r = 1; r <= AIO_ROUNDS; r++) {
+	for (int r = 1; r <= aio_rounds_n; r++) {
 		while (gsh->go < r) {
 			if (getppid() == 1) _exit(4); /* P is gone */
-			sleep_ms(1); /* not a spin: the gadgetfs worker may run on this CPU */
+			sleep_ms(host_poll_ms); /* not a spin: the gadgetfs worker may run on this CPU */
 		}
-		for (int sent = 0; sent < AIO_LEN; sent += HOST_CHUNK) {
+		for (long sent = 0; sent < aio_len; sent += HOST_CHUNK) {
 			struct usbdevfs_bulktransfer bt = { ep, HOST_CHUNK, 5000, data };
 			if (ioctl(fd, USBDEVFS_BULK, &bt) != HOST_CHUNK) die("USBDEVFS_BULK");
 		}
@@ -150,8 +169,8 @@ static pid_t fork_host(const char *product) {
 static long io_setup_(unsigned nr, aio_context_t *ctx) { return syscall(__NR_io_setup, nr, ctx); }
 static long io_submit_(aio_context_t ctx, long n, struct iocb **cbs) { return syscall(__NR_io_submit, ctx, n, cbs); }
 static long io_getevents_(aio_context_t ctx, long min, long max, struct io_event *ev) {
-	struct timespec zero = { 0, 0 };
-	return syscall(__NR_io_getevents, ctx, min, max, ev, &zero);
+	struct timespec limit = { 10, 0 }; /* the caller saw the completion in the ring, or waits for it */
+	return syscall(__NR_io_getevents, ctx, min, max, ev, &limit);
 }
 static long io_destroy_(aio_context_t ctx) { return syscall(__NR_io_destroy, ctx); }
 
@@ -159,48 +178,70 @@ static long io_destroy_(aio_context_t ctx) { return syscall(__NR_io_destroy, ctx
 struct aio_ring_head { unsigned id, nr, head, tail; };
 
 /*
- * The rounds, on CPU 1: a fresh untouched buffer (the worker's copy faults its pages in), one AIO
- * read of the bulk OUT endpoint, then PRIVATE_EXPEDITED calls until the completion is in the ring.
+ * One round's AIO read, on the caller's CPU: a fresh untouched buffer (the worker's copy faults its
+ * pages in), one AIO read of the bulk OUT endpoint, H told to send; returns once the first byte of
+ * the buffer changed (the worker is inside kthread_use_mm()) or the completion is in the ring.
  */
+static char *aio_start_round(aio_context_t ctx, int ep_out, int r) {
+	volatile struct aio_ring_head *ring = (volatile struct aio_ring_head *)ctx;
+	long pages = aio_len / 4096, span = aio_stride ? 4096 + (pages - 1) * aio_stride : aio_len;
+	char *buf = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (buf == MAP_FAILED) die("mmap");
+	/*
+	 * The first page is written now (present and writable: the worker's copy into it changes
+	 * no page table, and P can watch it without faulting); the rest stays untouched until the
+	 * worker's copy faults it in. PREADV: an ITER_IOVEC that gadgetfs' dup_iter() copies (6.1).
+	 */
+	memset(buf, 0, 4096);
+	static struct iovec iov[1024];
+	int n = 2;
+	iov[0] = (struct iovec){ buf, 4096 };
+	iov[1] = (struct iovec){ buf + 4096, aio_len - 4096 };
+	if (aio_stride) {
+		if (pages > 1024) { errno = EINVAL; die("aio_len / 4096 > UIO_MAXIOV"); }
+		for (n = 1; n < pages; n++) iov[n] = (struct iovec){ buf + 4096 + (n - 1) * aio_stride, 4096 };
+	}
+	struct iocb cb = { 0 }, *cbs[1] = { &cb };
+	cb.aio_fildes = ep_out;
+	cb.aio_lio_opcode = IOCB_CMD_PREADV;
+	cb.aio_buf = (unsigned long)iov;
+	cb.aio_nbytes = n;
+	if (io_submit_(ctx, 1, cbs) != 1) die("io_submit");
+	gsh->go = r;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 1; *(volatile char *)buf != 0x5a && ring->head == ring->tail; i++) {
+		if (i % (1 << 20)) continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 10) { errno = ETIMEDOUT; die("no data arrived in 10 s"); }
+	}
+	return buf;
+}
+
+/* The end of a round: the completion (waited for up to 10 s) checked, the buffer unmapped (H's sends are waited for by the caller). */
+static void aio_end_round(aio_context_t ctx, char *buf) {
+	struct io_event ev;
+	if (io_getevents_(ctx, 1, 1, &ev) != 1) die("io_getevents");
+	char *last = aio_stride ? buf + 4096 + (aio_len / 4096 - 2) * aio_stride + 4095 : buf + aio_len - 1;
+	if (ev.res != aio_len || buf[0] != 0x5a || *last != 0x5a) { errno = EIO; die("the AIO read returned short or wrong data"); }
+	munmap(buf, aio_stride ? 4096 + (aio_len / 4096 - 1) * aio_stride : aio_len);
+}
+
+/* The rounds, on CPU 1: each an AIO read, then PRIVATE_EXPEDITED calls until the completion is in the ring. */
 static void aio_rounds(int ep_out) {
 	aio_context_t ctx = 0;
 	if (io_setup_(4, &ctx)) die("io_setup");
 	volatile struct aio_ring_head *ring = (volatile struct aio_ring_head *)ctx;
 	while (!gsh->host_ready) { check_host(); sleep_ms(1); }
 	phase("calls");
-	for (int r = 1; r <= AIO_ROUNDS; r++) {
-		char *buf = mmap(NULL, AIO_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (buf == MAP_FAILED) die("mmap");
-		/*
-		 * The first page is written now (present and writable: the worker's copy into it changes
-		 * no page table, and P can watch it without faulting); the rest stays untouched until the
-		 * worker's copy faults it in. PREADV: an ITER_IOVEC that gadgetfs' dup_iter() copies (6.1).
-		 */
-		memset(buf, 0, 4096);
-		struct iovec iov[2] = { { buf, 4096 }, { buf + 4096, AIO_LEN - 4096 } };
-		struct iocb cb = { 0 }, *cbs[1] = { &cb };
-		cb.aio_fildes = ep_out;
-		cb.aio_lio_opcode = IOCB_CMD_PREADV;
-		cb.aio_buf = (unsigned long)iov;
-		cb.aio_nbytes = 2;
-		if (io_submit_(ctx, 1, cbs) != 1) die("io_submit");
-		gsh->go = r;
-		struct timespec t0, t;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		for (long i = 1; *(volatile char *)buf != 0x5a && ring->head == ring->tail; i++) {
-			if (i % (1 << 20)) continue;
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if (t.tv_sec - t0.tv_sec > 10) { errno = ETIMEDOUT; die("no data arrived in 10 s"); }
-		}
+	for (int r = 1; r <= aio_rounds_n; r++) {
+		char *buf = aio_start_round(ctx, ep_out, r);
 		long calls = 0;
 		while (ring->head == ring->tail) {
 			if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0)) die("membarrier");
 			if (++calls > 1000000) { errno = ETIMEDOUT; die("the AIO read did not complete"); }
 		}
-		struct io_event ev;
-		if (io_getevents_(ctx, 1, 1, &ev) != 1) die("io_getevents");
-		if (ev.res != AIO_LEN || buf[0] != 0x5a || buf[AIO_LEN - 1] != 0x5a) { errno = EIO; die("the AIO read returned short or wrong data"); }
-		munmap(buf, AIO_LEN);
+		aio_end_round(ctx, buf);
 		while (gsh->sent < r) { check_host(); sleep_ms(1); }
 	}
 	phase("calls-done");

@@ -10,7 +10,8 @@ import { eprintln, println, type CliIo } from '../cli/io';
 import { KERNEL_PACKAGE, KERNEL_VERSION } from './config';
 import { expandGuestOutput, parseBootOutput, type BootOutput } from './ftrace';
 import { GE_FINDING, GE_SCENARIOS, judgeGe, type GeReproResult } from './repro';
-import { KUM_FINDING, KUM_SCENARIOS, judgeKum } from './repro-kthread-use-mm';
+import { KUM_FINDING, KUM_SCENARIOS } from './repro-kthread-use-mm';
+import { KUM_GLOBAL_SCENARIOS, judgeKumBoth } from './repro-kthread-use-mm-global';
 import { kumReproText } from './repro-kthread-use-mm-text';
 import { buildReport, disagreements, reportText } from './report';
 import { runScenarios } from './run';
@@ -82,8 +83,8 @@ async function kernel(argv: readonly string[], io: CliIo): Promise<number> {
     if (rest.length !== 1) throw new UsageError(`kernel repro: expected one finding (${known}), got ${rest.length}`);
     if (rest[0] === KTHREAD_FINDING) throw new UsageError(KTHREAD_WHY);
     if (rest[0] === KUM_FINDING) {
-      const b = await bootOrLoad(KUM_SCENARIOS.map((s) => s.name), from);
-      const result = judgeKum(b.output.scenarios);
+      const b = await bootOrLoad([...KUM_SCENARIOS, ...KUM_GLOBAL_SCENARIOS].map((s) => s.name), from);
+      const result = judgeKumBoth(b.output.scenarios);
       const doc = { kernel: b.kernel, accel: b.accel, bootSeconds: b.bootSeconds, trace: b.trace, ...result };
       println(io, ...(json ? [JSON.stringify(doc, null, 2)] : kumReproText(doc)));
       return result.verdict === 'reproduced' ? 0 : 1;

@@ -27,6 +27,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'gfs-aio', summary: 'single-user-shortcuts-miss-kthread-use-mm trigger: single-threaded P calls PRIVATE_EXPEDITED during gadgetfs AIO reads', modules: true },
   { name: 'gfs-aio-ctl', summary: 'control of gfs-aio: P has a second (blocked) thread, mm_users 2', modules: true },
   { name: 'ffs-aio', summary: 'control of gfs-aio: the same with FunctionFS, whose worker holds mm_users in this build', modules: true },
+  { name: 'gfs-aio-global', summary: 'single-user-shortcuts-miss-kthread-use-mm trigger (GLOBAL_EXPEDITED form): single-threaded P registers during a gadgetfs AIO copy, Q calls GLOBAL_EXPEDITED', modules: true },
+  { name: 'gfs-aio-global-ctl', summary: 'control of gfs-aio-global: P has a second (blocked) thread, mm_users 2', modules: true },
   { name: 'fork-storm', summary: 'fork storm; every third child registers PRIVATE_EXPEDITED and calls it', repeats: 3 },
 ];
 

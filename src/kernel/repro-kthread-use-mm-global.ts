@@ -1,0 +1,230 @@
+/**
+ * The GLOBAL_EXPEDITED form of single-user-shortcuts-miss-kthread-use-mm on the real kernel
+ * (kernel/workloads/gadget-aio-global.h): each round a fresh P registers
+ * MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED while a USB gadget worker is inside kthread_use_mm(P's
+ * mm) on another CPU, and Q (another mm) calls MEMBARRIER_CMD_GLOBAL_EXPEDITED until P's read is
+ * complete.
+ *
+ * Models: kernel/sched/membarrier.c sync_runqueues_membarrier_state(): "if (atomic_read(&mm->mm_users)
+ * == 1 || num_online_cpus() == 1) { this_cpu_write(runqueues.membarrier_state, membarrier_state); ...
+ * return 0; }", else ipi_sync_rq_state() on every CPU whose rq->curr has p->mm == mm (the worker's:
+ * kernel/kthread.c kthread_use_mm() sets tsk->mm); membarrier_global_expedited(): a CPU is IPI'd only
+ * if "READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED" and its rq->curr
+ * has an mm. The worker's CPU got rq->membarrier_state from kthread_use_mm() ->
+ * membarrier_update_current_mm() before the registration, so without the bit, until its next switch
+ * (membarrier_switch_mm()).
+ *
+ * A call of Q overlaps a registered window when a registration R of some P returned before Q's entry
+ * (mbe), a worker's kthread_use_mm() of R's mm returned (kumr) before R's entry and its
+ * kthread_unuse_mm() (kuum) comes after Q's smp_call_function_many_cond() of ipi_mb (scf: the scan
+ * read every rq->membarrier_state and rq->curr before it), on a CPU other than Q's, the worker being
+ * that CPU's rq->curr at Q's entry and at scf. Of each the judge reads the worker's CPU's
+ * rq->membarrier_state at scf, the IPI mask, and whether ipi_mb ran there before Q's return (or, if
+ * its kprobe was not recorded, the IPI vector: see KumCall.ipiSeenBy). Of each registration whose
+ * runqueue sync decided while the worker was rq->curr inside the window, whether its
+ * ipi_sync_rq_state() IPI mask has the worker's CPU. Reproduced when the trigger's overlapping calls that read the state
+ * without MEMBARRIER_STATE_GLOBAL_EXPEDITED (there is at least one) all sent the worker's CPU no IPI
+ * (and no registration IPI'd it), and in the control every overlapping call IPI'd it and every
+ * registration that met the worker sent ipi_sync_rq_state() there (at least one call or registration).
+ */
+import { num, ptr, snapshot, symbolName, type FtraceRecord, type ScenarioBlock } from './ftrace';
+import { judgeKum, kthreadWindows, type KumReproResult, type KumSpec, type KumWindow } from './repro-kthread-use-mm';
+
+const GLOBAL_EXPEDITED = 2;
+const REGISTER_GLOBAL_EXPEDITED = 4;
+/** include/linux/sched/mm.h (6.1): MEMBARRIER_STATE_GLOBAL_EXPEDITED = (1U << 3). */
+export const MEMBARRIER_STATE_GLOBAL_EXPEDITED = 0x8;
+
+export const KUM_GLOBAL_SCENARIOS: readonly KumSpec[] = [
+  { name: 'gfs-aio-global', role: 'trigger', what: "each round's P is single-threaded: its registration writes only its own CPU's runqueue (mm_users 1)" },
+  { name: 'gfs-aio-global-ctl', role: 'control', what: "each round's P has a second thread, blocked in read(): mm_users 2, ipi_sync_rq_state() on the CPUs running P's mm" },
+];
+
+/** One MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED of a P. */
+export interface KgRegistration {
+  pid: number;
+  cpu: number;
+  mm: string;
+  /** membarrier() entry and return. */
+  lines: [number, number];
+  /** mm_users at sync_runqueues_membarrier_state() entry (null: not probed). */
+  users: number | null;
+  /** The CPUs where ipi_sync_rq_state() ran for it. */
+  syncedCpus: number[];
+}
+
+export interface KgCall {
+  /** Q's membarrier() entry, its smp_call_function_many_cond() of ipi_mb, return. */
+  lines: [number, number, number];
+  cpu: number;
+  registration: KgRegistration;
+  window: KumWindow;
+  /** The worker's CPU's rq->membarrier_state at the IPI call. */
+  rqState: number;
+  mask: number;
+  ipiOnWorkerCpu: boolean;
+  ipiSeenBy?: 'vector';
+}
+
+export interface KgScenarioResult extends KumSpec {
+  registrations: KgRegistration[];
+  /** Worker windows that contain a registration of their mm (kthread_use_mm() returned before it). */
+  windows: number;
+  /** GLOBAL_EXPEDITED calls of Q, in all. */
+  calls: number;
+  overlapping: KgCall[];
+  /** Overlapping calls that read the worker's CPU's state without MEMBARRIER_STATE_GLOBAL_EXPEDITED. */
+  stale: number;
+  /** Stale calls after a single-user registration that sent the worker's CPU no IPI; calls that IPI'd it. */
+  missed: number;
+  sent: number;
+  /**
+   * Registrations whose runqueue sync decided (its smp_call_function_many_cond() of
+   * ipi_sync_rq_state, else its return) while the worker was inside kthread_use_mm() of the mm and
+   * settled as rq->curr of its CPU (not mid-switch); and of those, the ones whose ipi_sync_rq_state()
+   * IPI mask has the worker's CPU.
+   */
+  regAtScan: number;
+  regSyncedWorker: number;
+  verdict: 'as-expected' | 'unexpected' | 'inconclusive';
+}
+
+/** `pid` was rq->curr of `cpu`, its switch in finished, at `from` and no switch on `cpu` began until `to` (lines). */
+function steadyCurr(rs: readonly FtraceRecord[], cpu: number, pid: number, from: FtraceRecord, to: FtraceRecord): boolean {
+  let lastSw = 0;
+  let lastFts = 0;
+  for (const r of rs) {
+    if (r.line > to.line) break;
+    if (r.cpu !== cpu) continue;
+    if (r.event === 'sw') lastSw = r.line;
+    if (r.event === 'fts') lastFts = r.line;
+  }
+  const before = rs.filter((r) => r.cpu === cpu && r.line < from.line && (r.event === 'sw' || r.event === 'fts')).pop();
+  return lastSw < from.line && (before === undefined || before.event === 'fts' || lastFts > lastSw)
+    && snapshot(from, cpu).currPid === pid && snapshot(to, cpu).currPid === pid;
+}
+
+/** Every MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED that returned, with what its runqueue sync did. */
+export function globalRegistrations(rs: readonly FtraceRecord[]): KgRegistration[] {
+  const out: KgRegistration[] = [];
+  const open = new Map<number, { reg: KgRegistration; mbe: FtraceRecord }>();
+  for (const r of rs) {
+    if (r.event === 'mbe' && num(r, 'cmd') === REGISTER_GLOBAL_EXPEDITED) {
+      const mm = snapshot(r, r.cpu).currMm;
+      if (mm) open.set(r.pid, { reg: { pid: r.pid, cpu: r.cpu, mm, lines: [r.line, r.line], users: null, syncedCpus: [] }, mbe: r });
+      continue;
+    }
+    if (r.event === 'irs') {
+      for (const o of open.values()) if (ptr(r, 'mm') === o.reg.mm && !o.reg.syncedCpus.includes(r.cpu)) o.reg.syncedCpus.push(r.cpu);
+      continue;
+    }
+    const o = open.get(r.pid);
+    if (!o) continue;
+    if (r.event === 'srs' && o.reg.users === null) o.reg.users = num(r, 'users');
+    if (r.event === 'mbr') {
+      o.reg.lines[1] = r.line;
+      out.push(o.reg);
+      open.delete(r.pid);
+    }
+  }
+  return out;
+}
+
+export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgScenarioResult {
+  const rs = block.records;
+  const registrations = globalRegistrations(rs);
+  const registrants = new Set(registrations.map((g) => g.pid));
+  // The windows of each registered mm that began before its registration.
+  const inside = registrations.flatMap((g) => kthreadWindows(rs, g.mm).filter((w) => w.lines[1] < g.lines[0] && g.lines[0] < w.lines[2]).map((w) => ({ g, w })));
+  const overlapping: KgCall[] = [];
+  let calls = 0;
+  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number>; settled: boolean[] } | null = null;
+  // Per CPU, the last sched_switch (sw) and finish_task_switch() (fts) lines: a CPU is between the two
+  // while it switches, when rq->curr is already the next task but membarrier_switch_mm() has not yet
+  // written its rq->membarrier_state (kernel/sched/core.c __schedule(): RCU_INIT_POINTER(rq->curr,
+  // next) before context_switch()); the switch's own barriers order it then, so such calls are left out.
+  const lastSw: number[] = [];
+  const lastFts: number[] = [];
+  for (const r of rs) {
+    if (r.event === 'sw') lastSw[r.cpu] = r.line;
+    if (r.event === 'fts') lastFts[r.cpu] = r.line;
+    const settled = (c: number) => (lastSw[c] ?? 0) < (lastFts[c] ?? 0) || lastSw[c] === undefined;
+    if (r.event === 'mbe' && num(r, 'cmd') === GLOBAL_EXPEDITED && !registrants.has(r.pid)) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set(), settled: [0, 1, 2].map(settled) };
+    else if (!cur) continue;
+    else if (r.event === 'scf' && r.pid === cur.mbe.pid && symbolName(r.fields.func) === 'ipi_mb') {
+      cur.scf = r;
+      cur.settled = cur.settled.map((ok, c) => ok && settled(c) && (lastSw[c] ?? 0) < cur!.mbe.line);
+    }
+    else if (r.event === 'ipimb') cur.ipiCpus.add(r.cpu);
+    else if (cur.scf && (r.event === 'call_function_entry' || r.event === 'call_function_single_entry')) cur.vectorCpus.add(r.cpu);
+    else if (r.event === 'mbr' && r.pid === cur.mbe.pid) {
+      calls++;
+      const { mbe, scf } = cur;
+      const hit = scf && inside.find(({ g, w }) => g.lines[1] < mbe.line && w.lines[1] < mbe.line && scf.line < w.lines[2] && w.cpu !== mbe.cpu && cur!.settled[w.cpu]
+        && snapshot(mbe, w.cpu).currPid === w.pid && snapshot(scf, w.cpu).currPid === w.pid);
+      if (scf && hit) {
+        const c = hit.w.cpu;
+        const mask = num(scf, 'mask');
+        // The vector counts only for a CPU in the call's mask (other IPIs use the same vectors).
+        const byVector = !cur.ipiCpus.has(c) && cur.vectorCpus.has(c) && (mask & (1 << c)) !== 0;
+        overlapping.push({
+          lines: [mbe.line, scf.line, r.line], cpu: mbe.cpu, registration: hit.g, window: hit.w,
+          rqState: snapshot(scf, c).rqMembarrierState, mask,
+          ipiOnWorkerCpu: cur.ipiCpus.has(c) || byVector,
+          ...(byVector ? { ipiSeenBy: 'vector' as const } : {}),
+        });
+      }
+      cur = null;
+    }
+  }
+  // The registrations' own decision: did their runqueue sync reach the worker's CPU?
+  let regAtScan = 0;
+  let regSyncedWorker = 0;
+  for (const { g, w } of inside) {
+    const during = rs.filter((r) => r.pid === g.pid && r.line > g.lines[0] && r.line < g.lines[1]);
+    const srs = during.find((r) => r.event === 'srs');
+    const decided = during.find((r) => r.event === 'scf' && symbolName(r.fields.func) === 'ipi_sync_rq_state') ?? during.find((r) => r.event === 'srsr');
+    // The scan runs just before its IPI call (after synchronize_rcu()): the worker settled there then.
+    if (!srs || !decided || decided.line > w.lines[2] || !steadyCurr(rs, w.cpu, w.pid, decided, decided)) continue;
+    regAtScan++;
+    // The decision is the IPI mask (ipi_sync_rq_state()'s kprobe on the worker's CPU may come after
+    // kthread_unuse_mm(), or be missed inside another kprobe's handler).
+    if (decided.event === 'scf' && (num(decided, 'mask') & (1 << w.cpu)) !== 0) regSyncedWorker++;
+  }
+  const staleCalls = overlapping.filter((c) => (c.rqState & MEMBARRIER_STATE_GLOBAL_EXPEDITED) === 0);
+  const missed = staleCalls.filter((c) => c.registration.users === 1 && (c.mask & (1 << c.window.cpu)) === 0 && !c.ipiOnWorkerCpu).length;
+  const sent = overlapping.filter((c) => (c.mask & (1 << c.window.cpu)) !== 0 && c.ipiOnWorkerCpu).length;
+  // The trigger needs a stale call; the control a call or a registration that met the worker.
+  const seen = spec.role === 'trigger' ? overlapping.length > 0 : overlapping.length + regAtScan > 0;
+  const expected = spec.role === 'trigger'
+    ? staleCalls.length > 0 && missed === staleCalls.length && regSyncedWorker === 0
+    : sent === overlapping.length && regSyncedWorker === regAtScan;
+  return {
+    ...spec, registrations, windows: new Set(inside.map(({ w }) => w.lines[0])).size, calls, overlapping, stale: staleCalls.length, missed, sent, regAtScan, regSyncedWorker,
+    verdict: !seen ? 'inconclusive' : expected ? 'as-expected' : 'unexpected',
+  };
+}
+
+export interface KgReproResult {
+  verdict: 'reproduced' | 'not-reproduced' | 'inconclusive';
+  scenarios: KgScenarioResult[];
+}
+
+export function judgeKumGlobal(blocks: readonly ScenarioBlock[]): KgReproResult {
+  const scenarios = KUM_GLOBAL_SCENARIOS.map((spec) => {
+    const b = blocks.find((x) => x.name === spec.name);
+    if (!b) throw new Error(`scenario ${spec.name} was not run`);
+    return judgeKumGlobalScenario(b, spec);
+  });
+  const verdict = scenarios.some((s) => s.verdict === 'inconclusive') ? 'inconclusive' : scenarios.every((s) => s.verdict === 'as-expected') ? 'reproduced' : 'not-reproduced';
+  return { verdict, scenarios };
+}
+
+/** Both forms of the finding from one boot: reproduced when both are. */
+export function judgeKumBoth(blocks: readonly ScenarioBlock[]): KumReproResult & { global: KgReproResult } {
+  const priv = judgeKum(blocks);
+  const global = judgeKumGlobal(blocks);
+  const vs = [priv.verdict, global.verdict];
+  const verdict = vs.includes('inconclusive') ? 'inconclusive' : vs.every((v) => v === 'reproduced') ? 'reproduced' : 'not-reproduced';
+  return { ...priv, verdict, global };
+}
