@@ -35,8 +35,8 @@
  * starts copying (its wake-up preempted the worker).
  */
 #define GLOBAL_HOST_POLL_MS 20
-/* Iterations of Q's pause between two calls (about 4x fewer calls under TCG). */
-#define Q_CALL_SPIN 20000
+/* Iterations of Q's pause between two calls (tens of microseconds under TCG). */
+#define Q_CALL_SPIN 100000
 
 /* Q: GLOBAL_EXPEDITED calls on CPU 0 from a P's registration until its read is complete. */
 static pid_t fork_global_caller(void) {
