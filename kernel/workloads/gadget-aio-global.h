@@ -35,6 +35,8 @@
  * starts copying (its wake-up preempted the worker).
  */
 #define GLOBAL_HOST_POLL_MS 20
+/* Iterations of Q's pause between two calls (tens of microseconds under TCG). */
+#define Q_CALL_SPIN 100000
 
 /* Q: GLOBAL_EXPEDITED calls on CPU 0 from a P's registration until its read is complete. */
 static pid_t fork_global_caller(void) {
@@ -47,6 +49,9 @@ static pid_t fork_global_caller(void) {
 		if (gsh->registered > gsh->completed) {
 			if (membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0)) die("membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)");
 			calls++;
+			/* A pause between calls, spun (a sleep would add switches to the trace): unthrottled,
+			 * Q's calls overran CPU 0's ring buffer in a CI boot (68,048 entries lost). */
+			for (volatile int spin = 0; spin < Q_CALL_SPIN; spin++) {}
 		} else if (i % (1 << 20) == 0 && getppid() == 1) _exit(4); /* the scenario is gone */
 	}
 	gsh->q_calls = calls;

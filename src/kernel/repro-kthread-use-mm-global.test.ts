@@ -31,6 +31,8 @@ interface Opts {
   windowAfter?: boolean;
   /** CPU 2 switches (sched_switch without its finish_task_switch()) between Q's entry and its IPI call. */
   switching?: boolean;
+  /** CPU 2's last traced switch (finished before Q's call) went to pid 60, though rq->curr is already the worker again. */
+  preSwitch?: boolean;
   /** An unrelated IPI vector on CPU 2 during Q's call. */
   otherVector?: boolean;
   /** The ipi_sync_rq_state mask of a multi-user registration (0x6: CPUs 1 and 2). */
@@ -60,6 +62,7 @@ function scenario(name: string, o: Opts = {}): string {
     ev(name, 100, 1, 'mbr', `ret=0 ${snap(state)}`),
   ];
   const call = [
+    ...(o.preSwitch ? [ev('kworker/2:1', 50, 2, 'sw', `ppid=50 npid=60 ${snap(state, 60)}`), ev('h', 60, 2, 'fts', snap(state, 60))] : []),
     ev('q', 200, 0, 'mbe', `cmd=2 flags=0 cs0=0x0 cu0=1 ${snap(state, o.cpu2)}`),
     ...(o.switching ? [ev('h', 60, 2, 'sw', `ppid=60 npid=50 ${snap(state)}`)] : []),
     ev('q', 200, 0, 'scf', `mask=0x${mask.toString(16)} func=ipi_mb+0x0/0x10 info=0x0 ${snap(state, o.cpu2)}`),
@@ -132,7 +135,7 @@ describe('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form, judg
   });
 
   test('no overlap: a call before the registration returned, a window opened after it, the worker not rq->curr, CPU 2 mid-switch', () => {
-    for (const o of [{ beforeReturn: true }, { windowAfter: true }, { cpu2: 60 }, { switching: true }] as Opts[]) {
+    for (const o of [{ beforeReturn: true }, { windowAfter: true }, { cpu2: 60 }, { switching: true }, { preSwitch: true }] as Opts[]) {
       const r = judgeKumGlobalScenario(block(scenario('gfs-aio-global', o)), trigger);
       expect([o, r.calls, r.overlapping.length, r.verdict]).toEqual([o, 1, 0, 'inconclusive']);
     }

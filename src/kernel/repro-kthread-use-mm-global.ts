@@ -138,18 +138,24 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
   const inside = registrations.flatMap((g) => kthreadWindows(rs, g.mm).filter((w) => w.lines[1] < g.lines[0] && g.lines[0] < w.lines[2]).map((w) => ({ g, w })));
   const overlapping: KgCall[] = [];
   let calls = 0;
-  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number>; settled: boolean[] } | null = null;
+  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number>; settled: boolean[]; switchedIn: (number | undefined)[] } | null = null;
   // Per CPU, the last sched_switch (sw) and finish_task_switch() (fts) lines: a CPU is between the two
   // while it switches, when rq->curr is already the next task but membarrier_switch_mm() has not yet
   // written its rq->membarrier_state (kernel/sched/core.c __schedule(): RCU_INIT_POINTER(rq->curr,
   // next) before context_switch()); the switch's own barriers order it then, so such calls are left out.
+  // rq->curr is the next task before the sched_switch tracepoint fires, too: a CPU whose last traced
+  // switch went to another task than its rq->curr is mid-switch as well (lastNext).
   const lastSw: number[] = [];
   const lastFts: number[] = [];
+  const lastNext: (number | undefined)[] = [];
   for (const r of rs) {
-    if (r.event === 'sw') lastSw[r.cpu] = r.line;
+    if (r.event === 'sw') {
+      lastSw[r.cpu] = r.line;
+      lastNext[r.cpu] = num(r, 'npid');
+    }
     if (r.event === 'fts') lastFts[r.cpu] = r.line;
     const settled = (c: number) => (lastSw[c] ?? 0) < (lastFts[c] ?? 0) || lastSw[c] === undefined;
-    if (r.event === 'mbe' && num(r, 'cmd') === GLOBAL_EXPEDITED && !registrants.has(r.pid)) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set(), settled: [0, 1, 2].map(settled) };
+    if (r.event === 'mbe' && num(r, 'cmd') === GLOBAL_EXPEDITED && !registrants.has(r.pid)) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set(), settled: [0, 1, 2].map(settled), switchedIn: [...lastNext] };
     else if (!cur) continue;
     else if (r.event === 'scf' && r.pid === cur.mbe.pid && symbolName(r.fields.func) === 'ipi_mb') {
       cur.scf = r;
@@ -160,8 +166,9 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
     else if (r.event === 'mbr' && r.pid === cur.mbe.pid) {
       calls++;
       const { mbe, scf } = cur;
+      const switchedIn = (c: number, pid: number) => cur!.switchedIn[c] === undefined || cur!.switchedIn[c] === pid;
       const hit = scf && inside.find(({ g, w }) => g.lines[1] < mbe.line && w.lines[1] < mbe.line && scf.line < w.lines[2] && w.cpu !== mbe.cpu && cur!.settled[w.cpu]
-        && snapshot(mbe, w.cpu).currPid === w.pid && snapshot(scf, w.cpu).currPid === w.pid);
+        && switchedIn(w.cpu, w.pid) && snapshot(mbe, w.cpu).currPid === w.pid && snapshot(scf, w.cpu).currPid === w.pid);
       if (scf && hit) {
         const c = hit.w.cpu;
         const mask = num(scf, 'mask');
