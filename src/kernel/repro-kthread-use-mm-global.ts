@@ -28,6 +28,7 @@
  * registration that met the worker sent ipi_sync_rq_state() there (at least one call or registration).
  */
 import { num, ptr, snapshot, symbolName, type FtraceRecord, type ScenarioBlock } from './ftrace';
+import { judgeScenarios, overallVerdict, type ReproVerdict, type ScenarioVerdict } from './repro-verdict';
 import { judgeKum, kthreadWindows, type KumReproResult, type KumSpec, type KumWindow } from './repro-kthread-use-mm';
 
 const GLOBAL_EXPEDITED = 2;
@@ -86,7 +87,7 @@ export interface KgScenarioResult extends KumSpec {
    */
   regAtScan: number;
   regSyncedWorker: number;
-  verdict: 'as-expected' | 'unexpected' | 'inconclusive';
+  verdict: ScenarioVerdict;
 }
 
 /** `pid` was rq->curr of `cpu`, its switch in finished, at `from` and no switch on `cpu` began until `to` (lines). */
@@ -213,25 +214,17 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
 }
 
 export interface KgReproResult {
-  verdict: 'reproduced' | 'not-reproduced' | 'inconclusive';
+  verdict: ReproVerdict;
   scenarios: KgScenarioResult[];
 }
 
 export function judgeKumGlobal(blocks: readonly ScenarioBlock[]): KgReproResult {
-  const scenarios = KUM_GLOBAL_SCENARIOS.map((spec) => {
-    const b = blocks.find((x) => x.name === spec.name);
-    if (!b) throw new Error(`scenario ${spec.name} was not run`);
-    return judgeKumGlobalScenario(b, spec);
-  });
-  const verdict = scenarios.some((s) => s.verdict === 'inconclusive') ? 'inconclusive' : scenarios.every((s) => s.verdict === 'as-expected') ? 'reproduced' : 'not-reproduced';
-  return { verdict, scenarios };
+  return judgeScenarios(blocks, KUM_GLOBAL_SCENARIOS, judgeKumGlobalScenario);
 }
 
 /** Both forms of the finding from one boot: reproduced when both are. */
 export function judgeKumBoth(blocks: readonly ScenarioBlock[]): KumReproResult & { global: KgReproResult } {
   const priv = judgeKum(blocks);
   const global = judgeKumGlobal(blocks);
-  const vs = [priv.verdict, global.verdict];
-  const verdict = vs.includes('inconclusive') ? 'inconclusive' : vs.every((v) => v === 'reproduced') ? 'reproduced' : 'not-reproduced';
-  return { ...priv, verdict, global };
+  return { ...priv, verdict: overallVerdict([priv.verdict, global.verdict], 'reproduced'), global };
 }

@@ -20,6 +20,7 @@
  * overlapping calls (mm_users 2) all IPI'd the worker's CPU; each scenario needs one overlap.
  */
 import { num, ptr, snapshot, symbolName, type FtraceRecord, type ScenarioBlock } from './ftrace';
+import { judgeScenarios, type ReproVerdict, type ScenarioVerdict } from './repro-verdict';
 
 export const KUM_FINDING = 'single-user-shortcuts-miss-kthread-use-mm';
 const PRIVATE_EXPEDITED = 8;
@@ -77,12 +78,12 @@ export interface KumScenarioResult extends KumSpec {
   /** Overlapping calls with mm_users 1 and no IPI; overlapping calls that IPI'd the worker's CPU. */
   missed: number;
   sent: number;
-  verdict: 'as-expected' | 'unexpected' | 'inconclusive';
+  verdict: ScenarioVerdict;
 }
 
 export interface KumReproResult {
   finding: string;
-  verdict: 'reproduced' | 'not-reproduced' | 'inconclusive';
+  verdict: ReproVerdict;
   scenarios: KumScenarioResult[];
 }
 
@@ -153,11 +154,5 @@ export function judgeKumScenario(block: ScenarioBlock, spec: KumSpec): KumScenar
 }
 
 export function judgeKum(blocks: readonly ScenarioBlock[]): KumReproResult {
-  const scenarios = KUM_SCENARIOS.map((spec) => {
-    const b = blocks.find((x) => x.name === spec.name);
-    if (!b) throw new Error(`scenario ${spec.name} was not run`);
-    return judgeKumScenario(b, spec);
-  });
-  const verdict = scenarios.some((s) => s.verdict === 'inconclusive') ? 'inconclusive' : scenarios.every((s) => s.verdict === 'as-expected') ? 'reproduced' : 'not-reproduced';
-  return { finding: KUM_FINDING, verdict, scenarios };
+  return { finding: KUM_FINDING, ...judgeScenarios(blocks, KUM_SCENARIOS, judgeKumScenario) };
 }

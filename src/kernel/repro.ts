@@ -10,6 +10,7 @@
  * CPU 1 in every call, no call of a trigger IPIs CPU 1 and every call of a control does.
  */
 import { num, ptr, snapshot, symbolName, type FtraceRecord, type ScenarioBlock } from './ftrace';
+import { judgeScenarios, type ReproVerdict, type ScenarioVerdict } from './repro-verdict';
 
 export const GE_FINDING = 'global-expedited-stale-rq-state';
 const TARGET_CPU = 1;
@@ -44,14 +45,14 @@ export interface GeScenarioResult {
   missed: number;
   sent: number;
   /** inconclusive: T1 was not on CPU 1, or CPU 1's state changed during the calls (set-up not over). */
-  verdict: 'as-expected' | 'unexpected' | 'inconclusive';
+  verdict: ScenarioVerdict;
   /** The lines that show the transition of CPU 1's rq->membarrier_state before the calls. */
   evidence: string[];
 }
 
 export interface GeReproResult {
   finding: string;
-  verdict: 'reproduced' | 'not-reproduced' | 'inconclusive';
+  verdict: ReproVerdict;
   scenarios: GeScenarioResult[];
 }
 
@@ -149,11 +150,5 @@ function describe(r: FtraceRecord, mm: string | null): string {
 }
 
 export function judgeGe(blocks: readonly ScenarioBlock[]): GeReproResult {
-  const scenarios = GE_SCENARIOS.map((spec) => {
-    const b = blocks.find((x) => x.name === spec.name);
-    if (!b) throw new Error(`scenario ${spec.name} was not run`);
-    return judgeGeScenario(b, spec);
-  });
-  const verdict = scenarios.some((s) => s.verdict === 'inconclusive') ? 'inconclusive' : scenarios.every((s) => s.verdict === 'as-expected') ? 'reproduced' : 'not-reproduced';
-  return { finding: GE_FINDING, verdict, scenarios };
+  return { finding: GE_FINDING, ...judgeScenarios(blocks, GE_SCENARIOS, judgeGeScenario) };
 }
