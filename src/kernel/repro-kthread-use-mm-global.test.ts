@@ -37,6 +37,11 @@ interface Opts {
   otherVector?: boolean;
   /** The ipi_sync_rq_state mask of a multi-user registration (0x6: CPUs 1 and 2). */
   syncMask?: number;
+  /**
+   * The worker is switched out to CPU 2's idle task (pid 0, lazy on P's mm) during the registration,
+   * and switched back in after it (membarrier_switch_mm() returns early: prev->active_mm == next->mm).
+   */
+  idleAtRegistration?: boolean;
 }
 
 /** kthread_use_mm() by the worker, P's registration, one GLOBAL_EXPEDITED call of Q, kthread_unuse_mm(). */
@@ -51,15 +56,18 @@ function scenario(name: string, o: Opts = {}): string {
     ev('kworker/2:1', 50, 2, 'kum', `mm=${MM} users=${users} ms=0x0`),
     ev('kworker/2:1', 50, 2, 'kumr', snap(0)),
   ];
+  const rp = o.idleAtRegistration ? 0 : 50;
   const register = [
-    ev(name, 100, 1, 'mbe', `cmd=4 flags=0 cs1=0x0 cu1=${users} ${snap(0)}`),
-    ev(name, 100, 1, 'srs', `mm=${MM} ms=0x8 users=${users} ${snap(0)}`),
+    ...(o.idleAtRegistration ? [ev('kworker/2:1', 50, 2, 'sw', `ppid=50 npid=0 ${snap(0, 0)}`), ev('swapper/2', 0, 2, 'fts', snap(0, 0))] : []),
+    ev(name, 100, 1, 'mbe', `cmd=4 flags=0 cs1=0x0 cu1=${users} ${snap(0, rp)}`),
+    ev(name, 100, 1, 'srs', `mm=${MM} ms=0x8 users=${users} ${snap(0, rp)}`),
     ...(users > 1 ? [
-      ev(name, 100, 1, 'scf', `mask=0x${(o.syncMask ?? 0x6).toString(16)} func=ipi_sync_rq_state+0x0/0x40 info=0x0 ${snap(0)}`),
+      ev(name, 100, 1, 'scf', `mask=0x${(o.syncMask ?? 0x6).toString(16)} func=ipi_sync_rq_state+0x0/0x40 info=0x0 ${snap(0, rp)}`),
       ...((o.syncMask ?? 0x6) & 4 ? [ev('kworker/2:1', 50, 2, 'irs', `mm=${MM} ms=0x8 ${snap(0)}`)] : []),
     ] : []),
-    ev(name, 100, 1, 'srsr', snap(users > 1 ? 0xc : 0)),
-    ev(name, 100, 1, 'mbr', `ret=0 ${snap(state)}`),
+    ev(name, 100, 1, 'srsr', snap(users > 1 && !o.idleAtRegistration ? 0xc : 0, rp)),
+    ev(name, 100, 1, 'mbr', `ret=0 ${snap(state, rp)}`),
+    ...(o.idleAtRegistration ? [ev('swapper/2', 0, 2, 'sw', `ppid=0 npid=50 ${snap(state)}`), ev('kworker/2:1', 50, 2, 'fts', snap(state))] : []),
   ];
   const call = [
     ...(o.preSwitch ? [ev('kworker/2:1', 50, 2, 'sw', `ppid=50 npid=60 ${snap(state, 60)}`), ev('h', 60, 2, 'fts', snap(state, 60))] : []),
@@ -91,8 +99,8 @@ describe('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form, judg
   test("a call after a single-user registration that read CPU 2's state without the bit and sent it no IPI is missed (trigger as expected)", () => {
     const r = judgeKumGlobalScenario(block(scenario('gfs-aio-global', { ipiOn: [1] })), trigger);
     expect(r.overlapping).toHaveLength(1);
-    expect(r.overlapping[0]).toMatchObject({ lines: [8, 9, 11], cpu: 0, rqState: 0, mask: 0x2, ipiOnWorkerCpu: false, window: { pid: 50, cpu: 2, lines: [2, 3, 12] } });
-    expect(r).toMatchObject({ windows: 1, calls: 1, stale: 1, missed: 1, sent: 0, regAtScan: 1, regSyncedWorker: 0, verdict: 'as-expected' });
+    expect(r.overlapping[0]).toMatchObject({ lines: [8, 9, 11], cpu: 0, rqState: 0, mask: 0x2, ipiOnWorkerCpu: false, window: { pid: 50, cpu: 2, lines: [2, 3, 12] }, sinceRegistration: true });
+    expect(r).toMatchObject({ windows: 1, calls: 1, judged: 1, stale: 1, missed: 1, sent: 0, regAtScan: 1, regSyncedWorker: 0, verdict: 'as-expected' });
   });
 
   test('the same trace judged as a control is unexpected (the judge does not only say yes)', () => {
@@ -109,6 +117,21 @@ describe('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form, judg
     expect(r).toMatchObject({ sent: 1, regAtScan: 1, regSyncedWorker: 0, verdict: 'unexpected' });
     const noCall = judgeKumGlobalScenario(block(scenario('gfs-aio-global-ctl', { users: 2, cpu2: 60 })), control);
     expect(noCall).toMatchObject({ overlapping: [], regAtScan: 1, regSyncedWorker: 1, verdict: 'as-expected' });
+  });
+
+  test("a call after the worker left and came back (a lazy idle task kept P's mm: the other finding's early return) is not judged", () => {
+    // The registration's scan found idle on CPU 2 (p->mm NULL) and skipped it; the worker's switch back
+    // in left the stale state (prev->active_mm == next->mm). Q's call then skips CPU 2 in the control too.
+    const c = judgeKumGlobalScenario(block(scenario('gfs-aio-global-ctl', { users: 2, syncMask: 0x2, mask: 0x2, ipiOn: [1], idleAtRegistration: true })), control);
+    expect(c.overlapping).toHaveLength(1);
+    expect(c.overlapping[0]).toMatchObject({ rqState: 0, ipiOnWorkerCpu: false, sinceRegistration: false });
+    expect(c).toMatchObject({ judged: 0, stale: 0, sent: 0, regAtScan: 0, verdict: 'inconclusive' });
+    // The same in the trigger judges nothing either: the stale state is not the single-user path's.
+    const t = judgeKumGlobalScenario(block(scenario('gfs-aio-global', { idleAtRegistration: true })), trigger);
+    expect(t).toMatchObject({ judged: 0, missed: 0, verdict: 'inconclusive' });
+    // Without the excursion the same control call is judged, and unexpected.
+    const u = judgeKumGlobalScenario(block(scenario('gfs-aio-global-ctl', { users: 2, mask: 0x2, ipiOn: [1] })), control);
+    expect(u).toMatchObject({ judged: 1, sent: 0, verdict: 'unexpected' });
   });
 
   test("a control call that did not IPI the worker's CPU is unexpected", () => {
@@ -154,8 +177,8 @@ describe('single-user-shortcuts-miss-kthread-use-mm, GLOBAL_EXPEDITED form, judg
     const global = judgeKumGlobal(boot.scenarios);
     const out = kumReproText({ finding: 'f', verdict: 'reproduced', scenarios: [], global, kernel: 'k', accel: 'saved', bootSeconds: null, trace: 't' }).join('\n');
     expect(out).toContain('GLOBAL_EXPEDITED form: REPRODUCED');
-    expect(out).toMatch(/gfs-aio-global +trigger +1 +1 +1 +0\/1 +1 +1 +1 +no IPI 1\/1/);
-    expect(out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +1 +1 +0 +IPI to the worker's CPU: calls 1\/1, registrations 1\/1/);
+    expect(out).toMatch(/gfs-aio-global +trigger +1 +1 +1 +0\/1 +1 +1 \(1\) +1 +no IPI 1\/1/);
+    expect(out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +1 +1 \(1\) +0 +IPI to the worker's CPU: calls 1\/1, registrations 1\/1/);
     expect(out).toContain("lines 8,9,10: GLOBAL_EXPEDITED on CPU 0, CPU 2 rq->membarrier_state 0x0, IPI mask 0x2, ipi_mb on CPU 2: no; after pid 100's registration (lines 4-7, mm_users 1, ipi_sync_rq_state on CPU none)");
   });
 });

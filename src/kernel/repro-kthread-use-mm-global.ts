@@ -22,10 +22,13 @@
  * rq->membarrier_state at scf, the IPI mask, and whether ipi_mb ran there before Q's return (or, if
  * its kprobe was not recorded, the IPI vector: see KumCall.ipiSeenBy). Of each registration whose
  * runqueue sync decided while the worker was rq->curr inside the window, whether its
- * ipi_sync_rq_state() IPI mask has the worker's CPU. Reproduced when the trigger's overlapping calls that read the state
- * without MEMBARRIER_STATE_GLOBAL_EXPEDITED (there is at least one) all sent the worker's CPU no IPI
- * (and no registration IPI'd it), and in the control every overlapping call IPI'd it and every
- * registration that met the worker sent ipi_sync_rq_state() there (at least one call or registration).
+ * ipi_sync_rq_state() IPI mask has the worker's CPU. A call is judged when the worker stayed rq->curr
+ * of its CPU, with no switch there, from that decision to the call's scan (a switch in between may
+ * write the state, or leave it stale by the other open finding: see judgeKumGlobalScenario()).
+ * Reproduced when the trigger's judged calls that read the state without
+ * MEMBARRIER_STATE_GLOBAL_EXPEDITED (there is at least one) all sent the worker's CPU no IPI (and no
+ * registration IPI'd it), and in the control every judged call IPI'd it and every registration that
+ * met the worker sent ipi_sync_rq_state() there (at least one call or registration).
  */
 import { num, ptr, snapshot, symbolName, type FtraceRecord, type ScenarioBlock } from './ftrace';
 import { judgeScenarios, overallVerdict, type ReproVerdict, type ScenarioVerdict } from './repro-verdict';
@@ -65,6 +68,12 @@ export interface KgCall {
   mask: number;
   ipiOnWorkerCpu: boolean;
   ipiSeenBy?: 'vector';
+  /**
+   * The worker was rq->curr of its CPU, its switch in finished, from its registration's runqueue
+   * decision to this call's scan, with no switch on that CPU in between: the state the call read is
+   * the one the registration left there. Only such calls are judged (see judgeKumGlobalScenario()).
+   */
+  sinceRegistration: boolean;
 }
 
 export interface KgScenarioResult extends KumSpec {
@@ -74,7 +83,9 @@ export interface KgScenarioResult extends KumSpec {
   /** GLOBAL_EXPEDITED calls of Q, in all. */
   calls: number;
   overlapping: KgCall[];
-  /** Overlapping calls that read the worker's CPU's state without MEMBARRIER_STATE_GLOBAL_EXPEDITED. */
+  /** Overlapping calls with `sinceRegistration`: the ones judged (stale, missed and sent count these). */
+  judged: number;
+  /** Judged calls that read the worker's CPU's state without MEMBARRIER_STATE_GLOBAL_EXPEDITED. */
   stale: number;
   /** Stale calls after a single-user registration that sent the worker's CPU no IPI; calls that IPI'd it. */
   missed: number;
@@ -82,7 +93,8 @@ export interface KgScenarioResult extends KumSpec {
   /**
    * Registrations whose runqueue sync decided (its smp_call_function_many_cond() of
    * ipi_sync_rq_state, else its return) while the worker was inside kthread_use_mm() of the mm and
-   * settled as rq->curr of its CPU (not mid-switch); and of those, the ones whose ipi_sync_rq_state()
+   * settled as rq->curr of its CPU (not mid-switch) from sync_runqueues_membarrier_state()'s entry
+   * to the decision; and of those, the ones whose ipi_sync_rq_state()
    * IPI mask has the worker's CPU.
    */
   regAtScan: number;
@@ -90,18 +102,38 @@ export interface KgScenarioResult extends KumSpec {
   verdict: ScenarioVerdict;
 }
 
-/** `pid` was rq->curr of `cpu`, its switch in finished, at `from` and no switch on `cpu` began until `to` (lines). */
-function steadyCurr(rs: readonly FtraceRecord[], cpu: number, pid: number, from: FtraceRecord, to: FtraceRecord): boolean {
-  let lastSw = 0;
-  let lastFts = 0;
-  for (const r of rs) {
-    if (r.line > to.line) break;
-    if (r.cpu !== cpu) continue;
-    if (r.event === 'sw') lastSw = r.line;
-    if (r.event === 'fts') lastFts = r.line;
+/** Per CPU, the lines of its sched_switch (sw) and finish_task_switch() (fts) records, in order. */
+interface SwitchLines {
+  sw: number[][];
+  fts: number[][];
+}
+
+function switchLines(rs: readonly FtraceRecord[]): SwitchLines {
+  const out: SwitchLines = { sw: [], fts: [] };
+  for (const r of rs) if (r.event === 'sw' || r.event === 'fts') (out[r.event][r.cpu] ??= []).push(r.line);
+  return out;
+}
+
+/** The last of the sorted `lines` below `line`, or 0. */
+function lastBelow(lines: readonly number[] | undefined, line: number): number {
+  if (!lines) return 0;
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] < line) lo = mid + 1;
+    else hi = mid;
   }
-  const before = rs.filter((r) => r.cpu === cpu && r.line < from.line && (r.event === 'sw' || r.event === 'fts')).pop();
-  return lastSw < from.line && (before === undefined || before.event === 'fts' || lastFts > lastSw)
+  return lo === 0 ? 0 : lines[lo - 1];
+}
+
+/**
+ * `pid` was rq->curr of `cpu`, its switch in finished (its last sched_switch before `from` was
+ * followed by finish_task_switch()), at `from`, and no switch on `cpu` began until `to` (lines).
+ */
+function steadyCurr(sl: SwitchLines, cpu: number, pid: number, from: FtraceRecord, to: FtraceRecord): boolean {
+  const swBefore = lastBelow(sl.sw[cpu], from.line);
+  return lastBelow(sl.sw[cpu], to.line + 1) === swBefore && lastBelow(sl.fts[cpu], from.line) >= swBefore
     && snapshot(from, cpu).currPid === pid && snapshot(to, cpu).currPid === pid;
 }
 
@@ -137,6 +169,20 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
   const registrants = new Set(registrations.map((g) => g.pid));
   // The windows of each registered mm that began before its registration.
   const inside = registrations.flatMap((g) => kthreadWindows(rs, g.mm).filter((w) => w.lines[1] < g.lines[0] && g.lines[0] < w.lines[2]).map((w) => ({ g, w })));
+  const sl = switchLines(rs);
+  // Each registration's runqueue decision (its smp_call_function_many_cond() of ipi_sync_rq_state, else
+  // its return), when the worker was settled as rq->curr of its CPU throughout the sync.
+  const decisions = new Map<(typeof inside)[number], FtraceRecord>();
+  for (const gw of inside) {
+    const { g, w } = gw;
+    const during = rs.filter((r) => r.pid === g.pid && r.line > g.lines[0] && r.line < g.lines[1]);
+    const srs = during.find((r) => r.event === 'srs');
+    const decided = during.find((r) => r.event === 'scf' && symbolName(r.fields.func) === 'ipi_sync_rq_state') ?? during.find((r) => r.event === 'srsr');
+    // The scan of rq->curr runs between the entry (srs) and the decision, after synchronize_rcu(): the
+    // worker must be rq->curr, settled, from the one to the other, or the scan may have read another
+    // task (a switch in after the scan and before the IPI call is possible).
+    if (srs && decided && decided.line < w.lines[2] && steadyCurr(sl, w.cpu, w.pid, srs, decided)) decisions.set(gw, decided);
+  }
   const overlapping: KgCall[] = [];
   let calls = 0;
   let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number>; settled: boolean[]; switchedIn: (number | undefined)[] } | null = null;
@@ -173,6 +219,7 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
       if (scf && hit) {
         const c = hit.w.cpu;
         const mask = num(scf, 'mask');
+        const decided = decisions.get(hit);
         // The vector counts only for a CPU in the call's mask (other IPIs use the same vectors).
         const byVector = !cur.ipiCpus.has(c) && cur.vectorCpus.has(c) && (mask & (1 << c)) !== 0;
         overlapping.push({
@@ -180,35 +227,33 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
           rqState: snapshot(scf, c).rqMembarrierState, mask,
           ipiOnWorkerCpu: cur.ipiCpus.has(c) || byVector,
           ...(byVector ? { ipiSeenBy: 'vector' as const } : {}),
+          sinceRegistration: decided !== undefined && steadyCurr(sl, c, hit.w.pid, decided, scf),
         });
       }
       cur = null;
     }
   }
-  // The registrations' own decision: did their runqueue sync reach the worker's CPU?
-  let regAtScan = 0;
-  let regSyncedWorker = 0;
-  for (const { g, w } of inside) {
-    const during = rs.filter((r) => r.pid === g.pid && r.line > g.lines[0] && r.line < g.lines[1]);
-    const srs = during.find((r) => r.event === 'srs');
-    const decided = during.find((r) => r.event === 'scf' && symbolName(r.fields.func) === 'ipi_sync_rq_state') ?? during.find((r) => r.event === 'srsr');
-    // The scan runs just before its IPI call (after synchronize_rcu()): the worker settled there then.
-    if (!srs || !decided || decided.line > w.lines[2] || !steadyCurr(rs, w.cpu, w.pid, decided, decided)) continue;
-    regAtScan++;
-    // The decision is the IPI mask (ipi_sync_rq_state()'s kprobe on the worker's CPU may come after
-    // kthread_unuse_mm(), or be missed inside another kprobe's handler).
-    if (decided.event === 'scf' && (num(decided, 'mask') & (1 << w.cpu)) !== 0) regSyncedWorker++;
-  }
-  const staleCalls = overlapping.filter((c) => (c.rqState & MEMBARRIER_STATE_GLOBAL_EXPEDITED) === 0);
+  // The registrations' own decision: did their runqueue sync reach the worker's CPU? The decision is
+  // the IPI mask (ipi_sync_rq_state()'s kprobe on the worker's CPU may come after kthread_unuse_mm(),
+  // or be missed inside another kprobe's handler).
+  const regAtScan = decisions.size;
+  const regSyncedWorker = [...decisions].filter(([{ w }, d]) => d.event === 'scf' && (num(d, 'mask') & (1 << w.cpu)) !== 0).length;
+  // A call is judged only when nothing but the registration wrote the worker's CPU's state since it:
+  // a switch in between may leave it stale without the registration's doing, by the other open
+  // finding (global-expedited-stale-rq-state: membarrier_switch_mm() returns early when prev->active_mm
+  // == next->mm, e.g. the worker back from a lazy idle task that kept P's mm while the registration's
+  // scan, which reads rq->curr->mm, skipped the CPU), or fresh (a switch from another mm).
+  const judged = overlapping.filter((c) => c.sinceRegistration);
+  const staleCalls = judged.filter((c) => (c.rqState & MEMBARRIER_STATE_GLOBAL_EXPEDITED) === 0);
   const missed = staleCalls.filter((c) => c.registration.users === 1 && (c.mask & (1 << c.window.cpu)) === 0 && !c.ipiOnWorkerCpu).length;
-  const sent = overlapping.filter((c) => (c.mask & (1 << c.window.cpu)) !== 0 && c.ipiOnWorkerCpu).length;
+  const sent = judged.filter((c) => (c.mask & (1 << c.window.cpu)) !== 0 && c.ipiOnWorkerCpu).length;
   // The trigger needs a stale call; the control a call or a registration that met the worker.
-  const seen = spec.role === 'trigger' ? overlapping.length > 0 : overlapping.length + regAtScan > 0;
+  const seen = spec.role === 'trigger' ? judged.length > 0 : judged.length + regAtScan > 0;
   const expected = spec.role === 'trigger'
     ? staleCalls.length > 0 && missed === staleCalls.length && regSyncedWorker === 0
-    : sent === overlapping.length && regSyncedWorker === regAtScan;
+    : sent === judged.length && regSyncedWorker === regAtScan;
   return {
-    ...spec, registrations, windows: new Set(inside.map(({ w }) => w.lines[0])).size, calls, overlapping, stale: staleCalls.length, missed, sent, regAtScan, regSyncedWorker,
+    ...spec, registrations, windows: new Set(inside.map(({ w }) => w.lines[0])).size, calls, overlapping, judged: judged.length, stale: staleCalls.length, missed, sent, regAtScan, regSyncedWorker,
     verdict: !seen ? 'inconclusive' : expected ? 'as-expected' : 'unexpected',
   };
 }

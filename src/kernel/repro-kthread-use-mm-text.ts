@@ -40,13 +40,14 @@ const table = (rows: string[][]): string[] => {
 
 function globalText(g: KgReproResult): string[] {
   const out = ['', `GLOBAL_EXPEDITED form: ${g.verdict.toUpperCase()}`,
-    "Each round a fresh P registers GLOBAL_EXPEDITED on CPU 1 while the worker copies its AIO read inside kthread_use_mm(P's mm); Q (another mm) calls GLOBAL_EXPEDITED.", ''];
-  out.push(...table([['scenario', 'role', 'registrations', 'mm_users at registration', 'in a window', 'sync IPI to the worker', 'Q calls', 'overlapping', 'state without GLOBAL_EXPEDITED', 'result'],
-    ...g.scenarios.map((s) => [s.name, s.role, String(s.registrations.length), uniq(s.registrations.map((r) => r.users ?? '?')), String(s.windows), `${s.regSyncedWorker}/${s.regAtScan}`, String(s.calls), String(s.overlapping.length), String(s.stale),
-      s.verdict === 'inconclusive' ? 'inconclusive (no call or registration met the worker)' : `${s.role === 'trigger' ? `no IPI ${s.missed}/${s.stale}` : `IPI to the worker's CPU: calls ${s.sent}/${s.overlapping.length}, registrations ${s.regSyncedWorker}/${s.regAtScan}`}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])]), '');
+    "Each round a fresh P registers GLOBAL_EXPEDITED on CPU 1 while the worker copies its AIO read inside kthread_use_mm(P's mm); Q (another mm) calls GLOBAL_EXPEDITED.",
+    "Judged: the overlapping calls with no switch on the worker's CPU since the registration's runqueue decision (after a switch the state is not the registration's doing).", ''];
+  out.push(...table([['scenario', 'role', 'registrations', 'mm_users at registration', 'in a window', 'sync IPI to the worker', 'Q calls', 'overlapping (judged)', 'judged without GLOBAL_EXPEDITED', 'result'],
+    ...g.scenarios.map((s) => [s.name, s.role, String(s.registrations.length), uniq(s.registrations.map((r) => r.users ?? '?')), String(s.windows), `${s.regSyncedWorker}/${s.regAtScan}`, String(s.calls), `${s.overlapping.length} (${s.judged})`, String(s.stale),
+      s.verdict === 'inconclusive' ? 'inconclusive (no call or registration met the worker)' : `${s.role === 'trigger' ? `no IPI ${s.missed}/${s.stale}` : `IPI to the worker's CPU: calls ${s.sent}/${s.judged}, registrations ${s.regSyncedWorker}/${s.regAtScan}`}${s.verdict === 'unexpected' ? ' UNEXPECTED' : ''}`])]), '');
   for (const s of g.scenarios) {
     out.push(`${s.name} (${s.role}): ${s.what}`);
-    for (const c of s.overlapping.slice(0, SHOWN)) out.push(`  ${globalCallLine(c)}`);
+    for (const c of s.overlapping.slice(0, SHOWN)) out.push(`  ${globalCallLine(c)}${c.sinceRegistration ? '' : ' (not judged: CPU ' + c.window.cpu + ' switched since the registration)'}`);
     if (s.overlapping.length > SHOWN) out.push(`  ... ${s.overlapping.length - SHOWN} more overlapping calls`);
   }
   return out;
