@@ -41,8 +41,8 @@ describe('lazymm kernel', () => {
     expect(r.out).toMatch(/ffs-aio +control +2 +2 +16 +16 +2 +IPI to the worker's CPU 16\/16/);
     // The GLOBAL_EXPEDITED form: one round of each scenario (8 of Q's calls in the trigger's).
     expect(r.out).toContain('GLOBAL_EXPEDITED form: REPRODUCED');
-    expect(r.out).toMatch(/gfs-aio-global +trigger +1 +1 +1 +0\/1 +8 +8 +8 +no IPI 8\/8/);
-    expect(r.out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +0 +0 +0 +IPI to the worker's CPU: calls 0\/0, registrations 1\/1/);
+    expect(r.out).toMatch(/gfs-aio-global +trigger +1 +1 +1 +0\/1 +8 +8 \(8\) +8 +no IPI 8\/8/);
+    expect(r.out).toMatch(/gfs-aio-global-ctl +control +1 +2 +1 +1\/1 +0 +0 \(0\) +0 +IPI to the worker's CPU: calls 0\/0, registrations 1\/1/);
     const doc = JSON.parse((await lazymmAsync('kernel', 'repro', KUM, '--from', GADGET, '--json')).out);
     expect(doc.scenarios.map((s: { name: string; verdict: string }) => [s.name, s.verdict])).toEqual([['gfs-aio', 'as-expected'], ['gfs-aio-ctl', 'as-expected'], ['ffs-aio', 'as-expected']]);
     expect(doc.global.scenarios.map((s: { name: string; verdict: string }) => [s.name, s.verdict])).toEqual([['gfs-aio-global', 'as-expected'], ['gfs-aio-global-ctl', 'as-expected']]);
