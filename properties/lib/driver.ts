@@ -123,6 +123,15 @@ export class MirrorDriver {
     return out;
   }
 
+  /**
+   * Ends the atomic step in progress here (settles it: the properties' pending checks run) without
+   * ending the trace: what observe() does when the next event is another CPU's. The explorer calls it
+   * at every op boundary (src/explore/monitor.ts ExploreMonitor.endOp()).
+   */
+  endStep(): readonly Violation[] {
+    return this.settle(this.started ? NO_VIOLATIONS : this.start());
+  }
+
   private start(): Violation[] {
     this.started = true;
     let out = NO_VIOLATIONS;

@@ -81,6 +81,16 @@ export interface ExploreOptions {
    */
   por?: boolean;
   /**
+   * End every property monitor's atomic step at every op boundary (default true; ./monitor.ts
+   * ExploreMonitor.endOp()), instead of at the next event of another CPU: a pending check runs at
+   * once, so states that differ only in which checks are pending (refcount-balance's holder check,
+   * tlb-coherence's marked CPUs, and the CPU whose step they settle with) get one key. Every such
+   * check already ran at the node (finish() settles the step), so no violation is found earlier;
+   * verdicts and per-clause minima equal the `false` search's (docs/explore.md "Settling at op
+   * boundaries"; test/explore/settle-each-op.test.ts).
+   */
+  settleEachOp?: boolean;
+  /**
    * Symmetry reduction (./symmetry.ts; default false): states equal up to a renaming of the initial
    * processes of one shape, of the threads of a process, or of the kthreads get one key. Verdicts
    * and the minimum are those of the unreduced search; nodes stay the actual states, so a
@@ -234,6 +244,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   const { config, depth } = options;
   if (!Number.isInteger(depth) || depth < 0) throw new Error(`explore: depth must be a non-negative integer (got ${depth})`);
   const merge = options.merge ?? true;
+  const settleEachOp = options.settleEachOp ?? true;
   const stopOnViolation = options.stopOnViolation ?? true;
   const engine = (options.engineFactory ?? createEngine)(options.engine);
   const boot = engine.init(config);
@@ -314,7 +325,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       return done('counterexample');
     }
   }
-  const rootMonitor = new ExploreMonitor(init, mirrorProps);
+  const rootMonitor = new ExploreMonitor(init, mirrorProps, undefined, settleEachOp);
   {
     const m = rootMonitor;
     m.observe(init, 0);
@@ -324,6 +335,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       v ??= m.observe(ev, idx++)[0];
       if (v) break;
     }
+    v ??= m.endOp()[0];
     for (const f of unknownMirrorFields(m.mirror)) warnings.push(`the state key does not cover mirror field ${f}`);
     if (!v && merge) seen.getOrAdd(stateKey(cloneJson(boot.state), m), 0);
     v ??= m.clone().finish()[0];
@@ -396,6 +408,7 @@ export function explore(options: ExploreOptions): ExploreResult {
               v = m.observe(ev, idx++)[0];
               if (v) break;
             }
+            v ??= m.endOp()[0];
             if (!v && sleepSets !== null) snap = { state: cloneJson(child), monitor: m.clone(), validator: output, nextIndex: idx };
             if (!v && merge) key = stateKey(child, m, here.state);
             v ??= m.finish()[0];
@@ -493,6 +506,7 @@ export function replayChecked(validator: TraceValidator, monitor: ExploreMonitor
     if (monitor.observe(ev, idx).length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
     idx++;
   }
+  if (monitor.endOp().length > 0) throw new Error('explore: a checked path violates a property on replay (nondeterministic engine or checker)');
   return idx;
 }
 

@@ -44,6 +44,8 @@ export interface WorkerExploreOptions {
   symmetry?: boolean;
   /** Copy-on-write kernel states and record-composed hashes (ExploreOptions.cow; default true). */
   cow?: boolean;
+  /** End the monitors' atomic step at every op boundary (ExploreOptions.settleEachOp; default true). */
+  settleEachOp?: boolean;
 }
 
 /** Shared counters (Int32Array over a SharedArrayBuffer) and their slots. */
@@ -128,13 +130,14 @@ export class LevelExpander {
     this.group = group !== null && group.order > 1 ? group : null;
     this.own = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign).own;
     // The root, as explore() builds it (the coordinator checked it: explore() at depth 0).
-    const monitor = new ExploreMonitor(init, this.monitorProps);
+    const monitor = new ExploreMonitor(init, this.monitorProps, undefined, options.settleEachOp ?? true);
     const validator = new TraceValidator({ schema: 'fast' });
     let violated = false;
     for (let i = 0; i < boot.events.length; i++) {
       validator.check(boot.events[i], i);
       if (monitor.observe(boot.events[i], i).length > 0) violated = true;
     }
+    if (!violated && monitor.endOp().length > 0) violated = true;
     this.stack = [{ node: 0, op: null, state: boot.state, monitor, validator, nextIndex: boot.events.length }];
     if (!violated && options.merge) {
       this.keyOf(copyKernelState(boot.state), monitor);
@@ -245,6 +248,7 @@ export class LevelExpander {
                 v = m.observe(ev, idx++)[0];
                 if (v) break;
               }
+              v ??= m.endOp()[0];
               if (!v && options.merge) {
                 this.keyOf(child, m, here.state);
                 keyed = true;

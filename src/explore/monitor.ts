@@ -19,11 +19,15 @@ import { mirrorHash, viewsInOrder, type MirrorRenaming } from './mirror-hash';
 export class ExploreMonitor {
   readonly driver: MirrorDriver;
 
-  /** `properties` must already be filtered by appliesTo(init) and all be mirror properties. */
+  /**
+   * `properties` must already be filtered by appliesTo(init) and all be mirror properties.
+   * `settleEachOp`: endOp() ends the atomic step (ExploreOptions.settleEachOp).
+   */
   constructor(
     private readonly init: InitEvent,
     private readonly properties: readonly MirrorProperty[],
     driver?: MirrorDriver,
+    readonly settleEachOp = false,
   ) {
     this.driver = driver ?? new MirrorDriver(init, properties);
   }
@@ -43,12 +47,22 @@ export class ExploreMonitor {
       for (const t of this.mirror.tasks.values()) Object.freeze(t);
       for (const m of this.mirror.mms.values()) Object.freeze(Object.freeze(m).cpumask);
     }
-    return new ExploreMonitor(this.init, this.properties, this.driver.clone(this.init, this.properties));
+    return new ExploreMonitor(this.init, this.properties, this.driver.clone(this.init, this.properties), this.settleEachOp);
   }
 
   /** Observe event `i`; returns the violations found at it. */
   observe(ev: TraceEvent, i: number): readonly Violation[] {
     return this.driver.observe(ev, i);
+  }
+
+  /**
+   * The end of an op's events (a transition, or the boot): with `settleEachOp` the atomic step in
+   * progress ends here (MirrorDriver.endStep()), so no property's check is left pending in the state
+   * the explorer keys; returns the violations of those checks. Without it, nothing (the step settles
+   * at the next event of another CPU, as in a random check).
+   */
+  endOp(): readonly Violation[] {
+    return this.settleEachOp ? this.driver.endStep() : [];
   }
 
   /** End of trace (settles the step in progress: call it on a copy, or last). */

@@ -111,6 +111,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
     merge,
     ...(options.symmetry ? { symmetry: true } : {}),
     ...(options.cow === false ? { cow: false } : {}),
+    ...(options.settleEachOp === false ? { settleEachOp: false } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxSeconds !== undefined ? { deadline: Date.now() + options.maxSeconds * 1000 - elapsed() * 1000 } : {}),
   };

@@ -68,6 +68,7 @@ export function stepSnapshot(engine: Engine<KernelState>, from: Snapshot, op: Op
       if (monitor.observe(ev, idx).length > 0) return null;
       idx++;
     }
+    if (monitor.endOp().length > 0) return null;
     return { state, monitor, validator, nextIndex: idx };
   } catch {
     return null;

@@ -16,7 +16,7 @@ export function clauseMinima(
   engine: EngineSpec,
   config: ModelConfig,
   depth: number,
-  extra: Pick<ExploreOptions, 'merge' | 'por' | 'properties' | 'symmetry'> = {},
+  extra: Pick<ExploreOptions, 'merge' | 'por' | 'properties' | 'symmetry' | 'settleEachOp' | 'engineFactory'> = {},
 ): ClauseMinima {
   const min: Record<string, number> = {};
   const r = explore({
