@@ -3,7 +3,7 @@
  *
  *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
  *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
- *                  [--max-seconds N] [--workers N] [--por | --no-por] [--symmetry] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *                  [--max-seconds N] [--workers N] [--por | --no-por] [--symmetry] [--no-settle-each-op] [--as-is] [--record] [--fixtures-dir DIR] [--json]
  *
  * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
  * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
@@ -59,6 +59,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'por', kind: 'switch', help: 'partial-order reduction (sleep sets, independence checked by the diamond): fewer transitions, same verdicts and minimum, not faster (docs/explore.md); default off' },
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
   { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por' },
+  { name: 'no-settle-each-op', kind: 'switch', help: 'settle the properties\' pending checks only at the next event of another CPU, as a random check does, not at every op boundary: the same verdicts and minimum in more states (docs/explore.md "Settling at op boundaries")' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -217,6 +218,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
     maxSeconds,
     por,
     symmetry,
+    ...(a.switches.has('no-settle-each-op') ? { settleEachOp: false } : {}),
     onProgress: (p) =>
       bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
   };

@@ -87,6 +87,16 @@ describe('lazymm explore', () => {
     expect(run('--depth', '3', '--por').out).toMatch(/partial-order reduction \(sleep sets\): \d+ transitions skipped/);
   });
 
+  it('--no-settle-each-op: the same verdict in more states (pending checks settled only at the next CPU switch)', () => {
+    const args = ['--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--depth', '5', '--json'];
+    const settled = JSON.parse(run(...args).out);
+    const lazy = JSON.parse(run(...args, '--no-settle-each-op').out);
+    expect([settled.result, lazy.result]).toEqual(['clean', 'clean']);
+    expect(settled.states).toBeLessThan(lazy.states);
+    const v = ['--variant', 'no-lazy-mmgrab', '--depth', '6', '--json'];
+    expect(JSON.parse(run(...v, '--no-settle-each-op').out).counterexample.ops).toHaveLength(JSON.parse(run(...v).out).counterexample.ops.length);
+  });
+
   it('--symmetry: the same verdict, fewer states with two kthreads, reported', () => {
     const args = ['--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--kthreads', '2', '--depth', '3', '--json'];
     const plain = JSON.parse(run(...args).out);
