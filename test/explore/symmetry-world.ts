@@ -2,7 +2,8 @@
  * Test helper for symmetry reduction (src/explore/symmetry.ts): a random walk that keeps the
  * kernel state, the trace and the explorer's monitors, and the same walk renamed by a group element
  * (the renamed kernel state, creation order included, and monitors fed the renamed trace from a
- * renamed init event): the state a renamed history would reach.
+ * renamed init event): the state a renamed history would reach. The monitors end their atomic
+ * step at every op boundary, as the explorer's do (ExploreOptions.settleEachOp, its default).
  */
 import { createEngine } from '../../src/engine/build';
 import type { Engine, ModelConfig } from '../../src/engine/contract';
@@ -30,6 +31,8 @@ export interface World {
   violated: boolean;
   /** Every violation reported, as `property clause @index`. */
   verdicts: string[];
+  /** The number of events after the boot and after each op (where endOp() ran). */
+  bounds: number[];
 }
 
 /** Feeds event `i` to `w`'s monitors, recording what they report. */
@@ -40,17 +43,27 @@ function observe(w: World, ev: TraceEvent, i: number): void {
   }
 }
 
+/** The end of an op (or of the boot): the explorer's ExploreMonitor.endOp(). */
+function endOp(w: World): void {
+  for (const v of w.monitor.endOp()) {
+    w.violated = true;
+    w.verdicts.push(`${v.property} ${v.clause} @${w.events.length - 1} (op end)`);
+  }
+  w.bounds.push(w.events.length);
+}
+
 /** The initial state of `spec` on `config`, monitored by every applicable property. */
 export function boot(spec: EngineSpec, config: ModelConfig): World {
   const engine = createEngine(spec);
   const b = engine.init(config);
   const init = b.events[0] as InitEvent;
   const props = mirrorPropertiesOf(selectExploreProperties(undefined, init)).mirror;
-  const w: World = { engine, init, props, state: b.state, events: [], monitor: new ExploreMonitor(init, props), ops: [], violated: false, verdicts: [] };
+  const w: World = { engine, init, props, state: b.state, events: [], monitor: new ExploreMonitor(init, props, undefined, true), ops: [], violated: false, verdicts: [], bounds: [] };
   for (const ev of b.events) {
     observe(w, ev, w.events.length);
     w.events.push(ev);
   }
+  endOp(w);
   return w;
 }
 
@@ -61,6 +74,7 @@ export function step(w: World, op: Op): TraceEvent[] {
     observe(w, ev, w.events.length);
     w.events.push(ev);
   }
+  endOp(w);
   w.ops.push(op);
   return evs;
 }
@@ -81,10 +95,12 @@ export function randomWalk(spec: EngineSpec, config: ModelConfig, seed: number, 
 /** The same history renamed by `perm`: renamed kernel state, monitors fed the renamed trace. */
 export function renamedWorld(w: World, perm: Perm): World {
   const init = renameJson(w.init, perm);
-  const r: World = { ...w, init, state: renameJson(cloneJson(w.state), perm), events: [], monitor: new ExploreMonitor(init, w.props), ops: [], violated: false, verdicts: [] };
+  const r: World = { ...w, init, state: renameJson(cloneJson(w.state), perm), events: [], monitor: new ExploreMonitor(init, w.props, undefined, true), ops: [], violated: false, verdicts: [], bounds: [] };
+  const ends = new Set(w.bounds);
   for (const ev of w.events) {
     observe(r, renameJson(ev, perm), r.events.length);
     r.events.push(renameJson(ev, perm));
+    if (ends.has(r.events.length)) endOp(r);
   }
   return r;
 }
