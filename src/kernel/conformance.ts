@@ -82,6 +82,30 @@ function cpusExplainedEarlier(atProbe: number, atEntry: number, kernelMask: numb
   return early;
 }
 
+/**
+ * The bits of `kernelMask` that neither snapshot explains, explained by the snapshots in between:
+ * membarrier_global_expedited() reads a CPU's rq->membarrier_state and then its rq->curr, each at
+ * its own moment, so a CPU whose state and curr both changed during the scan (an
+ * ipi_sync_rq_state() that set the bit, then a switch to the idle task) can be read with the new
+ * state and the old curr, which neither end sees. Each bit is explained when some snapshot `i` of
+ * the window (every probe record from the call's entry to its IPI call) for the state and a snapshot
+ * `j >= i` for rq->curr select it as the kernel did. Returns the CPUs so explained, or null.
+ */
+function cpusExplainedDuring(window: readonly FtraceRecord[], cmd: MembarrierCmd, cpu: number, callerAt: FtraceRecord, atProbe: number, atEntry: number, kernelMask: number): number[] | null {
+  const callerMm = snapshot(callerAt, cpu).currMm;
+  const snaps = window.filter((r) => r.fields.p0 !== undefined);
+  const out: number[] = [];
+  for (let t = 0; t < CPUS; t++) {
+    const bit = 1 << t;
+    const want = (kernelMask & bit) !== 0;
+    if ((atProbe & bit) === (kernelMask & bit) || (atEntry & bit) === (kernelMask & bit)) continue;
+    const found = snaps.some((a, i) => snaps.slice(i).some((b) => membarrierScanSelects({ cmd, target: t, callerCpu: cpu, rqMembarrierState: snapshot(a, t).rqMembarrierState, currMm: snapshot(b, t).currMm, callerMm }) === want));
+    if (!found) return null;
+    out.push(t);
+  }
+  return out;
+}
+
 const changedBetween = (cpus: number[], entry: string) => `CPU ${cpus.join(', ')} changed between the scan's read and the probe: the snapshot at ${entry} gives the kernel's bit`;
 
 interface SwitchInFlight {
@@ -96,7 +120,7 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
   const out: Check[] = [];
   const push = (c: Omit<Check, 'scenario'>) => out.push({ scenario, ...c });
   const inSwitch = new Map<number, SwitchInFlight>();
-  const callOf = new Map<number, { mbe: FtraceRecord; scf: FtraceRecord | null }>();
+  const callOf = new Map<number, { mbe: FtraceRecord; scf: FtraceRecord | null; mbeAt: number }>();
   const srsOf = new Map<number, FtraceRecord>();
   const irsOf = new Map<number, FtraceRecord>();
   const exmOf = new Map<number, FtraceRecord>();
@@ -104,7 +128,7 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
     const c = r.cpu;
     switch (r.event) {
       case 'mbe':
-        callOf.set(r.pid, { mbe: r, scf: null });
+        callOf.set(r.pid, { mbe: r, scf: null, mbeAt: at });
         break;
       case 'scf': {
         const func = symbolName(r.fields.func);
@@ -115,9 +139,12 @@ export function conformanceChecks(scenario: string, records: readonly FtraceReco
           if (!call || !cmd) break;
           call.scf = r;
           const model = scanMask(cmd, r, c);
-          const early = model === mask ? [] : cpusExplainedEarlier(model, scanMask(cmd, call.mbe, c, r), mask);
-          const check: Omit<Check, 'scenario'> = { rule: 'membarrier-ipi-mask', judged: true, agree: early !== null, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [call.mbe.line, r.line] };
+          const atEntry = scanMask(cmd, call.mbe, c, r);
+          const early = model === mask ? [] : cpusExplainedEarlier(model, atEntry, mask);
+          const during = early === null ? cpusExplainedDuring(records.slice(call.mbeAt, at + 1), cmd, c, r, model, atEntry, mask) : null;
+          const check: Omit<Check, 'scenario'> = { rule: 'membarrier-ipi-mask', judged: true, agree: early !== null || during !== null, model: fmtCpus(model), kernel: fmtCpus(mask), lines: [call.mbe.line, r.line] };
           if (early !== null && early.length > 0) check.explanation = changedBetween(early, 'the membarrier() call\'s entry');
+          if (during !== null) check.explanation = `CPU ${during.join(', ')} changed during the scan: its rq->membarrier_state and rq->curr read at two moments between the call's entry and the probe give the kernel's bit`;
           push(check);
         } else if (func === 'ipi_sync_rq_state') {
           const mm = ptr(r, 'info');
@@ -252,8 +279,15 @@ function checkSwitch(s: SwitchInFlight, fts: FtraceRecord, push: (c: Omit<Check,
   push({ rule: 'switch-path', judged: true, agree: modelPath === kernelPath, model: modelPath, kernel: kernelPath, lines });
   const before = snapshot(sw, c).rqMembarrierState;
   const after = snapshot(fts, c).rqMembarrierState;
-  const model = nextMm === null ? before : membarrierSwitchMmWrite(before, ptr(sw, 'pam'), nextMm, num(sw, 'nms')) ?? before;
-  push({ rule: 'rq-state-switch', judged: true, agree: model === after, model: hex(model), kernel: hex(after), lines });
+  const modelWith = (nms: number) => (nextMm === null ? before : membarrierSwitchMmWrite(before, ptr(sw, 'pam'), nextMm, nms) ?? before);
+  const model = modelWith(num(sw, 'nms'));
+  // membarrier_switch_mm() reads next->mm->membarrier_state after the sched_switch tracepoint and
+  // before switch_mm_irqs_off(), whose probe reads it again: a registration of that mm in between
+  // (its atomic_or() of the READY bit) can give the kernel the later value.
+  const later = s.smm && s.smm.fields.nms !== undefined ? modelWith(num(s.smm, 'nms')) : model;
+  const check: Omit<Check, 'scenario'> = { rule: 'rq-state-switch', judged: true, agree: model === after || later === after, model: hex(model), kernel: hex(after), lines };
+  if (model !== after && later === after) check.explanation = `next->mm->membarrier_state changed during the switch: the value switch_mm_irqs_off()'s probe read (${hex(num(s.smm!, 'nms'))}) gives the kernel's`;
+  push(check);
   if (s.smm) {
     const loaded = ptr(s.smm, `lm${c}`) ?? 'NULL';
     const next = ptr(s.smm, 'next') ?? 'NULL';
