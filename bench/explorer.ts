@@ -105,7 +105,6 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
   log(`  state merging on vs off (tree), ${configText(small)} depth ${depth}: ${on.states} vs ${off.states} nodes (${(off.states / on.states).toFixed(1)}x fewer), ${on.seconds.toFixed(1)} vs ${off.seconds.toFixed(1)} s (${(off.seconds / on.seconds).toFixed(1)}x faster); same verdict: ${on.result === off.result}`);
   const reductions = reductionBench(big, quick ? 5 : 6, o.progress);
   for (const line of reductions.lines) log(line);
-  log('  symmetry reduction: not built (docs/explore.md)');
   o.progress('explorer bench: one worker vs two...');
   const workers = workersBenchInChild(quick);
   for (const line of workers?.lines ?? ['  two workers vs one: the child process failed (bench/explorer-workers.ts)']) log(line);

@@ -1,10 +1,11 @@
 /**
  * Reductions of the bounded exhaustive search, measured in one run on the issue-15 configuration
  * (correct x86/refcount, 2 CPUs / 2 processes of 2 threads / 1 kthread, every property): states,
- * transitions and seconds with the reductions off, with partial-order reduction (sleep sets,
- * `por`) and with symmetry reduction (`symmetry`: processes of one shape, threads of a process,
- * kthreads), each as a ratio to the unreduced search of the same run (docs/explore.md
- * "Reductions"). Part of the explorer section of `npm run bench`; alone:
+ * transitions and seconds with every reduction off (`settleEachOp: false` too), with the monitors
+ * settled at op boundaries only (`settle`, the explorer's default), and on top of that with
+ * partial-order reduction (sleep sets, `por`) and with symmetry reduction (`symmetry`: processes of
+ * one shape, threads of a process, kthreads), each as a ratio to the unreduced search of the same
+ * run (docs/explore.md "Reductions"). Part of the explorer section of `npm run bench`; alone:
  *
  *   npx ts-node --transpile-only bench/reductions.ts [--depth D] [--cpus N --procs N --threads N --kthreads N] [--no-por]
  */
@@ -17,7 +18,8 @@ import { fixKnobsFor } from '../src/cli/findings';
 const CORRECT: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: fixKnobsFor('x86') };
 
 export interface ReductionRow {
-  reductions: 'off' | 'por' | 'symmetry';
+  /** `por` and `symmetry` are on top of `settle` (settleEachOp, the default); `off` has none of them. */
+  reductions: 'off' | 'settle' | 'por' | 'symmetry';
   result: string;
   states: number;
   transitions: number;
@@ -38,7 +40,7 @@ export interface ReductionBench {
 
 function row(reductions: ReductionRow['reductions'], options: ExploreOptions): ReductionRow {
   const c0 = process.cpuUsage();
-  const r = explore({ ...options, por: reductions === 'por', symmetry: reductions === 'symmetry' });
+  const r = explore({ ...options, settleEachOp: reductions !== 'off', por: reductions === 'por', symmetry: reductions === 'symmetry' });
   const c = process.cpuUsage(c0);
   return {
     reductions, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, cpuSeconds: (c.user + c.system) / 1e6,
@@ -46,12 +48,14 @@ function row(reductions: ReductionRow['reductions'], options: ExploreOptions): R
   };
 }
 
-/** The rows (unreduced first, then por unless `withPor` is false, then symmetry), and their lines for the report. */
+/** The rows (unreduced first, then settle, then por unless `withPor` is false, then symmetry), and their lines for the report. */
 export function reductionBench(config: ModelConfig, depth: number, progress: (s: string) => void = () => undefined, withPor = true): { bench: ReductionBench; lines: string[] } {
   const options: ExploreOptions = { engine: CORRECT, config, depth };
   progress(`explorer bench: reductions off, depth ${depth}...`);
   const off = row('off', options);
   const rows = [off];
+  progress(`explorer bench: settling at op boundaries, depth ${depth}...`);
+  rows.push(row('settle', options));
   if (withPor) {
     progress(`explorer bench: partial-order reduction, depth ${depth}...`);
     rows.push(row('por', options));
