@@ -102,20 +102,29 @@ export interface KgScenarioResult extends KumSpec {
   verdict: ScenarioVerdict;
 }
 
-/** Per CPU, the lines of its sched_switch (sw) and finish_task_switch() (fts) records, in order. */
+/**
+ * Per CPU, the lines of its sched_switch (sw) records with the pid each switched to (next), and of
+ * its finish_task_switch() (fts) records, in order.
+ */
 interface SwitchLines {
   sw: number[][];
+  next: number[][];
   fts: number[][];
 }
 
 function switchLines(rs: readonly FtraceRecord[]): SwitchLines {
-  const out: SwitchLines = { sw: [], fts: [] };
-  for (const r of rs) if (r.event === 'sw' || r.event === 'fts') (out[r.event][r.cpu] ??= []).push(r.line);
+  const out: SwitchLines = { sw: [], next: [], fts: [] };
+  for (const r of rs) {
+    if (r.event === 'sw') {
+      (out.sw[r.cpu] ??= []).push(r.line);
+      (out.next[r.cpu] ??= []).push(num(r, 'npid'));
+    } else if (r.event === 'fts') (out.fts[r.cpu] ??= []).push(r.line);
+  }
   return out;
 }
 
-/** The last of the sorted `lines` below `line`, or 0. */
-function lastBelow(lines: readonly number[] | undefined, line: number): number {
+/** How many of the sorted `lines` are below `line`. */
+function countBelow(lines: readonly number[] | undefined, line: number): number {
   if (!lines) return 0;
   let lo = 0;
   let hi = lines.length;
@@ -124,16 +133,24 @@ function lastBelow(lines: readonly number[] | undefined, line: number): number {
     if (lines[mid] < line) lo = mid + 1;
     else hi = mid;
   }
-  return lo === 0 ? 0 : lines[lo - 1];
+  return lo;
 }
 
 /**
- * `pid` was rq->curr of `cpu`, its switch in finished (its last sched_switch before `from` was
- * followed by finish_task_switch()), at `from`, and no switch on `cpu` began until `to` (lines).
+ * `pid` was rq->curr of `cpu` and settled there at `from`, and no switch on `cpu` began until `to`
+ * (lines). Settled: the CPU's last sched_switch before `from` went to `pid` and was followed by
+ * finish_task_switch(). Between the two the CPU is mid-switch: rq->curr is already the next task but
+ * membarrier_switch_mm() has not yet written its rq->membarrier_state (kernel/sched/core.c
+ * __schedule(): RCU_INIT_POINTER(rq->curr, next) before context_switch()), and the switch's own
+ * barriers order it. rq->curr is the next task before the sched_switch tracepoint fires, too, so a
+ * CPU whose last traced switch went to another task than `pid` is mid-switch as well.
  */
 function steadyCurr(sl: SwitchLines, cpu: number, pid: number, from: FtraceRecord, to: FtraceRecord): boolean {
-  const swBefore = lastBelow(sl.sw[cpu], from.line);
-  return lastBelow(sl.sw[cpu], to.line + 1) === swBefore && lastBelow(sl.fts[cpu], from.line) >= swBefore
+  const k = countBelow(sl.sw[cpu], from.line);
+  const swBefore = k === 0 ? 0 : sl.sw[cpu][k - 1];
+  const ftsBefore = countBelow(sl.fts[cpu], from.line);
+  return countBelow(sl.sw[cpu], to.line + 1) === k && (ftsBefore === 0 ? 0 : sl.fts[cpu][ftsBefore - 1]) >= swBefore
+    && (k === 0 || sl.next[cpu][k - 1] === pid)
     && snapshot(from, cpu).currPid === pid && snapshot(to, cpu).currPid === pid;
 }
 
@@ -185,37 +202,17 @@ export function judgeKumGlobalScenario(block: ScenarioBlock, spec: KumSpec): KgS
   }
   const overlapping: KgCall[] = [];
   let calls = 0;
-  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number>; settled: boolean[]; switchedIn: (number | undefined)[] } | null = null;
-  // Per CPU, the last sched_switch (sw) and finish_task_switch() (fts) lines: a CPU is between the two
-  // while it switches, when rq->curr is already the next task but membarrier_switch_mm() has not yet
-  // written its rq->membarrier_state (kernel/sched/core.c __schedule(): RCU_INIT_POINTER(rq->curr,
-  // next) before context_switch()); the switch's own barriers order it then, so such calls are left out.
-  // rq->curr is the next task before the sched_switch tracepoint fires, too: a CPU whose last traced
-  // switch went to another task than its rq->curr is mid-switch as well (lastNext).
-  const lastSw: number[] = [];
-  const lastFts: number[] = [];
-  const lastNext: (number | undefined)[] = [];
+  let cur: { mbe: FtraceRecord; scf?: FtraceRecord; ipiCpus: Set<number>; vectorCpus: Set<number> } | null = null;
   for (const r of rs) {
-    if (r.event === 'sw') {
-      lastSw[r.cpu] = r.line;
-      lastNext[r.cpu] = num(r, 'npid');
-    }
-    if (r.event === 'fts') lastFts[r.cpu] = r.line;
-    const settled = (c: number) => (lastSw[c] ?? 0) < (lastFts[c] ?? 0) || lastSw[c] === undefined;
-    if (r.event === 'mbe' && num(r, 'cmd') === GLOBAL_EXPEDITED && !registrants.has(r.pid)) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set(), settled: [0, 1, 2].map(settled), switchedIn: [...lastNext] };
+    if (r.event === 'mbe' && num(r, 'cmd') === GLOBAL_EXPEDITED && !registrants.has(r.pid)) cur = { mbe: r, ipiCpus: new Set(), vectorCpus: new Set() };
     else if (!cur) continue;
-    else if (r.event === 'scf' && r.pid === cur.mbe.pid && symbolName(r.fields.func) === 'ipi_mb') {
-      cur.scf = r;
-      cur.settled = cur.settled.map((ok, c) => ok && settled(c) && (lastSw[c] ?? 0) < cur!.mbe.line);
-    }
+    else if (r.event === 'scf' && r.pid === cur.mbe.pid && symbolName(r.fields.func) === 'ipi_mb') cur.scf = r;
     else if (r.event === 'ipimb') cur.ipiCpus.add(r.cpu);
     else if (cur.scf && (r.event === 'call_function_entry' || r.event === 'call_function_single_entry')) cur.vectorCpus.add(r.cpu);
     else if (r.event === 'mbr' && r.pid === cur.mbe.pid) {
       calls++;
       const { mbe, scf } = cur;
-      const switchedIn = (c: number, pid: number) => cur!.switchedIn[c] === undefined || cur!.switchedIn[c] === pid;
-      const hit = scf && inside.find(({ g, w }) => g.lines[1] < mbe.line && w.lines[1] < mbe.line && scf.line < w.lines[2] && w.cpu !== mbe.cpu && cur!.settled[w.cpu]
-        && switchedIn(w.cpu, w.pid) && snapshot(mbe, w.cpu).currPid === w.pid && snapshot(scf, w.cpu).currPid === w.pid);
+      const hit = scf && inside.find(({ g, w }) => g.lines[1] < mbe.line && w.lines[1] < mbe.line && scf.line < w.lines[2] && w.cpu !== mbe.cpu && steadyCurr(sl, w.cpu, w.pid, mbe, scf));
       if (scf && hit) {
         const c = hit.w.cpu;
         const mask = num(scf, 'mask');
