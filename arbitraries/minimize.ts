@@ -23,7 +23,8 @@ import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import { replayLenientMonitored, replayMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { ReplayError } from './run';
-import { cpuTranspositions, mergedEntries, opsRank, relabelOp, relabelledCuts, replacements, simplifications } from './minimize-moves';
+import { mergedEntries, opsRank, relabelledCuts, replacements, simplifications } from './minimize-moves';
+import { opsForSmallerConfig } from './config-renaming';
 
 /** Longest op list that gets the replace-one-then-delete move (its cost grows with the square of the length). */
 const REPLACE_MAX_OPS = 16;
@@ -189,8 +190,9 @@ export interface ConfigMinimizeOptions extends Omit<MinimizeOptions, 'accept'> {
  * once a counterexample's ops are minimised on a fixed one, and a smaller machine (fewer CPUs,
  * processes, threads, kernel threads) usually allows a much shorter counterexample. Each smaller
  * configuration (one field lowered by one, down to `floor`) gets the ops replayed leniently (ops
- * that no longer exist or are not enabled are skipped); when the target still fails there, the ops
- * are minimised again on it. Returns the configuration with its outcome.
+ * that are not enabled are skipped), under every renaming of tasks, mms and CPUs onto it
+ * (./config-renaming.ts: which thread, process or kthread is the one removed); when the target
+ * still fails there, the ops are minimised again on it. Returns the configuration with its outcome.
  */
 export function minimizeWithConfig<S>(
   engine: Engine<S>,
@@ -228,22 +230,8 @@ export function minimizeWithConfig<S>(
   return best;
 }
 
-/**
- * The op lists to try on `smaller`: the ops as they are (ops of a CPU or task that no longer
- * exists are skipped by the lenient replay), and, when a CPU was removed, the ops with the removed
- * CPU swapped with each remaining one (its work moves to that CPU instead of vanishing).
- */
-function opsForSmallerConfig(ops: readonly Op[], from: ModelConfig, smaller: ModelConfig): Op[][] {
-  const out: Op[][] = [[...ops]];
-  if (smaller.cpus < from.cpus) {
-    const gone = from.cpus - 1;
-    for (const perm of cpuTranspositions(from.cpus)) if (perm[gone] !== gone) out.push(ops.map((op) => relabelOp(op, perm)));
-  }
-  return out;
-}
-
 /** The configurations one step smaller than `c` (one field lowered by one), not below `floor`. */
-function smallerConfigs(c: ModelConfig, floor: ModelConfig): ModelConfig[] {
+export function smallerConfigs(c: ModelConfig, floor: ModelConfig): ModelConfig[] {
   const out: ModelConfig[] = [];
   for (const k of ['cpus', 'threads', 'procs', 'kthreads'] as const) {
     if (c[k] > floor[k]) out.push({ ...c, [k]: c[k] - 1 });
