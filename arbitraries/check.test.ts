@@ -5,6 +5,7 @@ import { runCheck } from './check';
 import { replayOps } from './interleaving';
 import { createEngine } from '../src/engine/registry';
 import { deriveSeed } from './seed';
+import { variantCheckOptions } from './variant-check';
 
 const withoutSeconds = (r: CheckResult) => ({ ...r, seconds: 0 });
 
@@ -83,5 +84,28 @@ describe('runCheck: the exhaustive post-shrink pass', () => {
   it('leaves counterexamples longer than maxOps alone', () => {
     const cx = runCheck({ ...options, exhaustiveShrink: { maxOps: 1, maxGuidedOps: 1, guidedStates: 100000, maxStates: 100000 } }).counterexample!;
     expect(cx).toEqual(runCheck({ ...options, exhaustiveShrink: false }).counterexample);
+  });
+});
+
+describe('runCheck: the search-based pass on smaller machines (step 3)', () => {
+  // Seed 2 of exec-mmap-irqs-on: the op-level minimiser ends with 3 ops on 2/1/1/1 (an exec by
+  // the kthread), which no renaming replays on 2/1/1/0; the bounded search there finds the 3-op
+  // form by the user thread.
+  const options = variantCheckOptions('exec-mmap-irqs-on', { seed: 2, runs: 4000 });
+
+  it('moves a short counterexample to a smaller configuration with no more ops', () => {
+    const plain = runCheck({ ...options, exhaustiveShrink: false }).counterexample!;
+    expect(plain.config).toEqual({ cpus: 2, procs: 1, threads: 1, kthreads: 1 });
+    const cx = runCheck(options).counterexample!;
+    expect(cx.config).toEqual({ cpus: 2, procs: 1, threads: 1, kthreads: 0 });
+    expect(cx.ops.length).toBeLessThanOrEqual(plain.ops.length);
+    const { events } = replayOps(createEngine(options.engine), cx.config, cx.ops);
+    const first = checkTrace(events, [propertyById(cx.property)!])[0];
+    expect(first).toMatchObject({ property: cx.property, clause: cx.clause, index: cx.eventIndex });
+  });
+
+  it('keeps a fixed configuration', () => {
+    const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
+    expect(runCheck({ ...options, config }).counterexample!.config).toEqual(config);
   });
 });

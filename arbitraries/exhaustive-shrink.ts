@@ -12,11 +12,20 @@
  *    fewer ops on its configuration is searched breadth-first (src/explore) within `maxStates`, so
  *    a short counterexample is the exhaustive minimum by construction (or proven minimal when the
  *    search is clean).
+ * 3. *Smaller machines*: a counterexample of at most `maxOps` ops (with a generated configuration,
+ *    not a fixed one) then gets the same search, up to as many ops, on each configuration one field
+ *    smaller (not below the generated bounds), the fields in minimizeWithConfig's order: the first
+ *    one found replaces it, and the step repeats from there. The op-level configuration pass
+ *    (./minimize.ts) only replays the same ops renamed, so it keeps a larger machine when the
+ *    smaller one needs other ops (an exec by a kthread on 2/1/1/1 is an exec by the user thread on
+ *    2/1/1/0); the search finds those at the cost of a few thousand states.
  *
  * The violation must be of the same property and pass the same differential criterion as the
  * check's (the explorer applies runCheck's rule, src/explore/differential.ts).
  */
 import type { ModelConfig } from '../src/engine/contract';
+import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
+import { smallerConfigs } from './minimize';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { CheckResult, EngineSpec } from '../src/run/types';
 import { shortestCounterexample } from '../src/explore/minimum';
@@ -63,6 +72,10 @@ export interface PostShrinkOptions {
   exhaustiveShrink?: false | ExhaustiveShrinkLimits;
   /** false (no minimisation at all) turns the pass off too. */
   minimize?: boolean;
+  /** A fixed configuration: step 3 (smaller machines) is off. */
+  config?: ModelConfig;
+  /** The bounds the configuration was generated within (step 3 stays inside them). */
+  configConstraints?: ModelConfigConstraints;
 }
 
 /**
@@ -93,5 +106,25 @@ export function shortenExhaustively(result: CheckResult, options: PostShrinkOpti
     search(limits.guidedStates, (op) => alphabet.has(formatOp(op)));
   }
   if (result.counterexample!.ops.length <= limits.maxOps) search(limits.maxStates);
+  if (options.config === undefined) shortenOnSmallerMachines(result, options, limits, differentialBase);
   result.seconds += (performance.now() - t0) / 1000;
+}
+
+/** Step 3 of the pass (see the file comment): the same bounded search on configurations one field smaller. */
+function shortenOnSmallerMachines(result: CheckResult, options: PostShrinkOptions, limits: ExhaustiveShrinkLimits, differentialBase: EngineSpec | null): void {
+  const c = resolveModelConfigConstraints(options.configConstraints);
+  const floor: ModelConfig = { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
+  for (let lowered = true; lowered; ) {
+    lowered = false;
+    const current = result.counterexample!;
+    if (current.ops.length > limits.maxOps) return;
+    for (const smaller of smallerConfigs(current.config, floor)) {
+      const { found } = shortestCounterexample(options.engine, smaller, current.ops.length, current.property, { differentialBase, maxStates: limits.maxStates });
+      if (!found) continue;
+      const v = found.violation;
+      result.counterexample = { ...current, config: smaller, ops: found.ops, clause: v.clause, eventIndex: v.index, message: v.message };
+      lowered = true;
+      break;
+    }
+  }
 }
