@@ -2,6 +2,7 @@ import { checkTrace, allProperties, propertyById } from '../properties';
 import type { CheckResult } from '../src/run/types';
 import { runCampaign } from './campaign';
 import { runCheck } from './check';
+import { opAlphabet } from './exhaustive-shrink';
 import { replayOps } from './interleaving';
 import { createEngine } from '../src/engine/registry';
 import { deriveSeed } from './seed';
@@ -107,5 +108,25 @@ describe('runCheck: the search-based pass on smaller machines (step 3)', () => {
   it('keeps a fixed configuration', () => {
     const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
     expect(runCheck({ ...options, config }).counterexample!.config).toEqual(config);
+  });
+});
+
+describe('runCheck: the guided search with task and mm arguments exchanged (step 1)', () => {
+  it('lists the exchanged ops only when asked', () => {
+    const ops = [{ op: 'schedule', cpu: 1, next: 'T1' }, { op: 'kthread_use_mm', cpu: 0, mm: 'mm1' }] as const;
+    const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
+    const own = opAlphabet([...ops], config);
+    expect([...own].sort()).toEqual(['cpu0 kthread_use_mm(mm=mm1)', 'cpu0 schedule(next=T1)', 'cpu0 step', 'cpu1 kthread_use_mm(mm=mm1)', 'cpu1 schedule(next=T1)', 'cpu1 step']);
+    const exchanged = opAlphabet([...ops], config, true);
+    expect(exchanged).toContain('cpu1 schedule(next=idle1)');
+    expect(exchanged).toContain('cpu0 schedule(next=idle1)'); // never enabled: idle1 is bound to CPU 1
+    expect(exchanged).not.toContain('cpu0 schedule(next=K1)'); // K1 is not named by the ops
+  });
+
+  it('shortens a hotplug counterexample that migrates T1 to the 17-op form that switches to the idle task (seed 1: 19 ops without)', () => {
+    const cx = runCheck(variantCheckOptions('hotplug-clears-cpumask-while-lazy', { seed: 1, runs: 4000 })).counterexample!;
+    // The exhaustive minimum on 2/1/1/0 is 17 (docs/explore.md).
+    expect(cx.config).toEqual({ cpus: 2, procs: 1, threads: 1, kthreads: 0 });
+    expect(cx.ops).toHaveLength(17);
   });
 });

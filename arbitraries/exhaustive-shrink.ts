@@ -5,7 +5,8 @@
  * 1. *Guided* (counterexamples of more than `maxOps` and at most `maxGuidedOps` ops, within
  *    `guidedStates`): breadth-first search up to one op less, restricted to the counterexample's
  *    own op alphabet with the CPUs relabelled (its ops with any two CPUs swapped, and every CPU's
- *    steps). That finds the reorderings and cuts that deletion cannot reach (a local minimum of
+ *    steps), then once more from its result with the task and mm arguments exchanged
+ *    (`opAlphabet`). That finds the reorderings and cuts that deletion cannot reach (a local minimum of
  *    20 ops whose bug needs 11), at a small fraction of the full search's states. Not a proof: it
  *    only shortens.
  * 2. *Exhaustive*: when the counterexample now has at most `maxOps` ops, every interleaving of
@@ -27,6 +28,7 @@ import type { ModelConfig } from '../src/engine/contract';
 import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
 import { smallerConfigs } from './minimize';
 import { formatOp, type Op } from '../src/engine/ops';
+import type { MmId, TaskId } from '../src/trace/events';
 import type { CheckResult, EngineSpec } from '../src/run/types';
 import { shortestCounterexample } from '../src/explore/minimum';
 import { propertyById } from '../properties';
@@ -56,12 +58,32 @@ export interface ExhaustiveShrinkLimits {
  */
 export const DEFAULT_EXHAUSTIVE_SHRINK: ExhaustiveShrinkLimits = { maxGuidedOps: 24, guidedStates: 1500, maxOps: 10, maxStates: 4000 };
 
-/** The op alphabet of `ops`: each op and its images under every swap of two CPUs, and every CPU's step. */
-export function opAlphabet(ops: readonly Op[], config: ModelConfig): Set<string> {
+/**
+ * The op alphabet of `ops`: each op and its images under every swap of two CPUs, and every CPU's
+ * step. With `exchangeArguments`, also each op that names a task or an mm with every other task
+ * (idle tasks included) or mm that the ops name: that lets the search trade one switch target for
+ * another (a 19-op hotplug counterexample that migrates T1 before the bug has a 17-op form that
+ * switches to the idle task instead), which neither deletion nor the CPU swaps reach.
+ */
+export function opAlphabet(ops: readonly Op[], config: ModelConfig, exchangeArguments = false): Set<string> {
   const perms = [[...Array(config.cpus).keys()], ...cpuTranspositions(config.cpus)];
+  const tasks = new Set<TaskId>(Array.from({ length: config.cpus }, (_, c) => `idle${c}`));
+  const mms = new Set<MmId>();
+  for (const op of ops) {
+    const named = op as { next?: TaskId; mm?: MmId };
+    if (named.next !== undefined) tasks.add(named.next);
+    if (named.mm !== undefined) mms.add(named.mm);
+  }
+  const exchanged = (op: Op): Op[] => {
+    const named = op as Op & { next?: TaskId; mm?: MmId };
+    if (!exchangeArguments) return [op];
+    if (named.next !== undefined) return [...tasks].map((next) => ({ ...named, next }) as Op);
+    if (named.mm !== undefined) return [...mms].map((mm) => ({ ...named, mm }) as Op);
+    return [op];
+  };
   const out = new Set<string>();
   for (let c = 0; c < config.cpus; c++) out.add(formatOp({ op: 'step', cpu: c }));
-  for (const op of ops) for (const perm of perms) out.add(formatOp(relabelOp(op, perm)));
+  for (const op of ops) for (const v of exchanged(op)) for (const perm of perms) out.add(formatOp(relabelOp(v, perm)));
   return out;
 }
 
@@ -102,8 +124,16 @@ export function shortenExhaustively(result: CheckResult, options: PostShrinkOpti
     if (found) result.counterexample = { ...current, ops: found.ops, clause: found.violation.clause, eventIndex: found.violation.index, message: found.violation.message };
   };
   if (cx.ops.length > limits.maxOps) {
-    const alphabet = opAlphabet(cx.ops, cx.config);
-    search(limits.guidedStates, (op) => alphabet.has(formatOp(op)));
+    // The counterexample's own ops first; then, from what that gave, with the task and mm
+    // arguments exchanged: a wider alphabet spends the same budget on shallower levels, so it
+    // comes second and only shortens further (each search keeps the shorter).
+    for (const exchange of [false, true]) {
+      const current = result.counterexample!;
+      if (current.ops.length > limits.maxOps) {
+        const alphabet = opAlphabet(current.ops, current.config, exchange);
+        search(limits.guidedStates, (op) => alphabet.has(formatOp(op)));
+      }
+    }
   }
   if (result.counterexample!.ops.length <= limits.maxOps) search(limits.maxStates);
   if (options.config === undefined) shortenOnSmallerMachines(result, options, limits, differentialBase);
