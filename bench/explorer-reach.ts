@@ -32,6 +32,8 @@ import { findingFixKnobs, isExpectedBreak, variantCheckOptions } from '../arbitr
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { exploreTarget } from '../src/explore/command';
 import { compact } from '../src/explore/progress';
+import { codeFingerprint } from './code-fingerprint';
+import { bestRecord, readMinimaRecords, staleRecords } from './minima-record';
 
 export interface ReachOptions {
   quick: boolean;
@@ -71,7 +73,8 @@ export interface VariantReach {
   shrunk: number[];
   seeds: number;
   caught: number;
-  explore: { result: string; depthReached: number; found: number | null; states: number; seconds: number };
+  /** The search that answers the row: this run's, or a conclusive one of bench/minima.json (`recorded`). */
+  explore: { result: string; depthReached: number; found: number | null; states: number; seconds: number; recorded: boolean };
   /** The exhaustive minimum on `config` when known. */
   minimum: number | null;
   /** Else: no counterexample of fewer than this many ops. */
@@ -97,16 +100,30 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
   for (const r of runs) if (smaller(r.config, config)) config = r.config;
   const shrunk = runs.filter((r) => configText(r.config) === configText(config)).map((r) => r.length);
   const bound = shrunk.length > 0 ? Math.min(...shrunk) : 60;
-  const spec = variantCheckOptions(id).engine;
-  const target = exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
-  const e = explore({
-    ...target,
-    config,
-    depth: bound,
-    maxSeconds: seconds,
-    onProgress: (p) => o.progress(`reach: ${id} explore ${configText(config)} depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
-  });
-  const found = e.counterexample ? e.counterexample.ops.length : null;
+  // A longer search recorded under today's code (bench/minima.json) answers the row when it is
+  // conclusive for `bound`; a record under other code is only reported.
+  const records = readMinimaRecords();
+  const fingerprint = codeFingerprint();
+  for (const r of staleRecords(records, id, config, fingerprint)) o.log(`  (stale record of ${id} on ${configText(config)}: ${r.command}, under ${r.fingerprint}, not ${fingerprint})`);
+  const rec = bestRecord(records, id, config, fingerprint);
+  const conclusive = rec !== undefined && (rec.minimum !== null || rec.cleanTo >= bound - 1);
+  let e: Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
+  if (rec !== undefined && conclusive) {
+    e = { result: rec.result, depthReached: rec.cleanTo, found: rec.minimum, states: rec.states, seconds: rec.seconds };
+  } else {
+    const spec = variantCheckOptions(id).engine;
+    const target = exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
+    const x = explore({
+      ...target,
+      config,
+      depth: bound,
+      maxSeconds: seconds,
+      onProgress: (p) => o.progress(`reach: ${id} explore ${configText(config)} depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+    });
+    const deeper = rec !== undefined && rec.cleanTo > x.depthReached;
+    e = { result: x.result, depthReached: deeper ? rec.cleanTo : x.depthReached, found: x.counterexample ? x.counterexample.ops.length : null, states: x.states, seconds: x.seconds };
+  }
+  const found = e.found;
   // Proven clean up to bound - 1 where a seed reached `bound`: `bound` is the minimum.
   const minimum = found ?? (shrunk.length > 0 && e.depthReached >= bound - 1 ? bound : null);
   return {
@@ -115,7 +132,7 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
     shrunk,
     seeds,
     caught,
-    explore: { result: e.result, depthReached: e.depthReached, found, states: e.states, seconds: e.seconds },
+    explore: { ...e, recorded: conclusive },
     minimum,
     atLeast: minimum ?? e.depthReached + 1,
     atMinimum: minimum === null ? 0 : shrunk.filter((l) => l === minimum).length,
@@ -199,7 +216,7 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   log(`  ${'variant'.padEnd(40)} ${'config'.padEnd(8)} ${'caught'.padEnd(6)} ${'shrunk (this config)'.padEnd(22)} ${'exhaustive minimum'.padEnd(30)} =min`);
   const variants = VARIANTS.map((v) => {
     const r = variantReach(v.id, o, seeds, variantSeconds);
-    const min = r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`;
+    const min = `${r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`}${r.explore.recorded ? ' [minima.json]' : ''}`;
     log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`}`);
     return r;
   });

@@ -33,7 +33,6 @@
  * --only-explorer: the explorer section of ./explorer.ts alone, with its same-run baselines.
  * Progress goes to stderr on a terminal.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, type ModelConfig } from '../src/engine/contract';
@@ -54,6 +53,7 @@ import { compact, progressLine, progressWanted } from '../src/explore/progress';
 import { mutantSection, type MutantBenchOptions } from './mutants';
 import { timedCheck } from './timed-check';
 import { explorerSection } from './explorer';
+import { codeFingerprint } from './code-fingerprint';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE_FILE = path.join(__dirname, 'explore-cache.json');
@@ -269,21 +269,7 @@ interface MinimumRecord {
   provenMinimum?: number | null;
 }
 
-/** A fingerprint of the code the minimum depends on: engine, properties, explorer. */
-function fingerprint(): string {
-  const h = createHash('sha1');
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) h.update(p.slice(ROOT.length)).update(fs.readFileSync(p));
-    }
-  };
-  for (const d of ['src/engine', 'properties', 'src/explore']) walk(path.join(ROOT, d));
-  return h.digest('hex').slice(0, 16);
-}
-
-const FINGERPRINT = fingerprint();
+const FINGERPRINT = codeFingerprint();
 const cache: Record<string, MinimumRecord> = useCache && fs.existsSync(CACHE_FILE) ? JSON.parse(fs.readFileSync(CACHE_FILE, 'utf8')) : {};
 
 /** The exhaustive minimum of `property` on `config`, searching up to `bound` ops (cached). */
