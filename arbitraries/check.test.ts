@@ -130,3 +130,12 @@ describe('runCheck: the guided search with task and mm arguments exchanged (step
     expect(cx.ops).toHaveLength(17);
   });
 });
+
+describe('runCheck: the configuration pass folds a removed CPU onto another', () => {
+  it('exit-mm-no-barrier seed 3 lands on two CPUs (57 ops on 3/1/2/1 when the removed CPU\'s ops were only dropped)', () => {
+    const cx = runCheck(variantCheckOptions('exit-mm-no-barrier', { seed: 3, runs: 4000 })).counterexample!;
+    expect(cx.property).toBe('membarrier-ordering');
+    expect(cx.config.cpus).toBe(2);
+    expect(cx.ops.length).toBeLessThanOrEqual(19);
+  });
+});

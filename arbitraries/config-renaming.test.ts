@@ -3,7 +3,7 @@ import type { Op } from '../src/engine/ops';
 import { createEngine } from '../src/engine/build';
 import type { InitEvent } from '../src/trace/events';
 import { createTraceChecker, propertyById, type Property, type Violation } from '../properties';
-import { cpuPermutations, opsForSmallerConfig, taskRenamings } from './config-renaming';
+import { cpuMaps, cpuPermutations, opsForSmallerConfig, taskRenamings } from './config-renaming';
 import { minimizeWithConfig } from './minimize';
 import { replayMonitored } from './monitored-run';
 
@@ -16,6 +16,21 @@ describe('renamings onto a smaller configuration', () => {
     expect(cpuPermutations(2)).toEqual([[0, 1], [1, 0]]);
     expect(cpuPermutations(3)).toHaveLength(6);
     expect(cpuPermutations(3)[0]).toEqual([0, 1, 2]);
+  });
+
+  it('maps CPUs by permutations, then, when one is removed, by folds of two CPUs into one', () => {
+    expect(cpuMaps(2, 2)).toEqual([[0, 1], [1, 0]]);
+    const maps = cpuMaps(3, 2);
+    expect(maps.slice(0, 6)).toEqual(cpuPermutations(3));
+    expect(maps.slice(6)).toEqual([[0, 0, 1], [0, 1, 0], [0, 1, 1], [1, 0, 0], [1, 0, 1], [1, 1, 0]]);
+    expect(cpuMaps(2, 1).slice(2)).toEqual([[0, 0]]);
+  });
+
+  it('folds a kthread\'s stint on a removed CPU onto another CPU instead of dropping it', () => {
+    const ops: Op[] = [{ op: 'schedule', cpu: 1, next: 'K1' }, { op: 'schedule', cpu: 1, next: 'idle1' }, { op: 'schedule', cpu: 2, next: 'K1' }];
+    const lists = [...opsForSmallerConfig(ops, cfg(3, 1, 1, 1), cfg(2, 1, 1, 1))];
+    expect(lists[0]).toEqual(ops.slice(0, 2)); // the identity drops CPU 2's ops
+    expect(lists).toContainEqual([ops[0], ops[1], { op: 'schedule', cpu: 1, next: 'K1' }]); // CPU 2 folded onto CPU 1
   });
 
   it('renames threads process by process, and forked tasks by the count removed', () => {

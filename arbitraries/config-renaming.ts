@@ -10,7 +10,8 @@
  * process, keeps the larger configuration for want of a name. Here every choice of the removed
  * thread index, process or kthread gets its renaming (names after it shift down, forked names by
  * the count removed), combined with every permutation of the CPUs, because init.ts places the
- * first user threads on the first CPUs at boot: a renamed thread that ran on CPU 1 runs on CPU 0.
+ * first user threads on the first CPUs at boot: a renamed thread that ran on CPU 1 runs on CPU 0;
+ * and a removed CPU's ops are either dropped or folded onto another CPU.
  * The identity comes first, so the earlier behaviour is tried first.
  */
 import type { ModelConfig } from '../src/engine/contract';
@@ -105,14 +106,33 @@ function renameOp(op: Op, r: Renaming): Op | null {
 }
 
 /**
+ * The maps of `from` CPUs onto `to` CPUs to try: every permutation (a CPU mapped to `to` or beyond
+ * is gone, its ops dropped), then, when a CPU is removed, every map that folds two CPUs into one
+ * (both CPUs' ops run on the one: a kthread that migrates over three CPUs runs on two).
+ */
+export function cpuMaps(from: number, to: number): number[][] {
+  const out = cpuPermutations(from);
+  if (to !== from - 1 || to < 1) return out;
+  const rec = (prefix: number[]): void => {
+    if (prefix.length === from) {
+      if (new Set(prefix).size === to) out.push(prefix); // onto: exactly two CPUs share one
+      return;
+    }
+    for (let c = 0; c < to; c++) rec([...prefix, c]);
+  };
+  rec([]);
+  return out;
+}
+
+/**
  * The op lists to try on `to` (one field of `from` lowered by one): for every renaming of the
- * tasks and mms and every permutation of `from`'s CPUs, the ops renamed, with ops on a CPU that is
+ * tasks and mms and every map of the CPUs (`cpuMaps`), the ops renamed, with ops on a CPU that is
  * gone and ops naming a removed task or mm dropped. Distinct lists only, the unchanged ops first.
  */
 export function* opsForSmallerConfig(ops: readonly Op[], from: ModelConfig, to: ModelConfig): Generator<Op[]> {
   const seen = new Set<string>();
   for (const r of taskRenamings(from, to)) {
-    for (const perm of cpuPermutations(from.cpus)) {
+    for (const perm of cpuMaps(from.cpus, to.cpus)) {
       const out: Op[] = [];
       for (const op of ops) {
         const renamed = renameOp(relabelOp(op, perm), r);
