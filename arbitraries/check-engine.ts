@@ -11,7 +11,7 @@ import type { Engine, ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import type { CheckResult, Counterexample } from '../src/run/types';
-import { modelConfigArbitrary, resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
+import { modelConfigArbitrary, smallestConfig, type ModelConfigConstraints } from './config';
 import { DEFAULT_MAX_OPS, interleavingArbitrary } from './interleaving';
 import { minimizeOps, minimizeWithConfig, type EngineErrorTarget } from './minimize';
 import { runChoicesMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
@@ -226,10 +226,8 @@ export function checkEngine<S>(options: EngineCheckOptions<S>): CheckResult {
           accept: out.violation !== null && ownViolation ? (o) => counts(config, o) : undefined,
         });
       } else {
-        const c = resolveModelConfigConstraints(options.configConstraints);
-        const floor: ModelConfig = { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
         const best = minimizeWithConfig(engine, config, out.ops, makeChecker, target, {
-          floor,
+          floor: smallestConfig(options.configConstraints),
           sameClause: false,
           accept: out.violation !== null && ownViolation ? (cfg, o) => counts(cfg, o) : undefined,
         });

@@ -17,6 +17,7 @@
 import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import type { MmId, TaskId } from '../src/trace/events';
+import { permutations } from '../src/explore/symmetry';
 import { relabelOp } from './minimize-moves';
 
 /** Old name -> new name, or null when the task or mm is removed; names not listed stay. */
@@ -28,20 +29,17 @@ interface Renaming {
 const IDENTITY: Renaming = { task: (t) => t, mm: (m) => m };
 
 /** Every permutation of 0..n-1, the identity first (n <= 4 in practice: at most 24). */
-export function cpuPermutations(n: number): number[][] {
-  if (n <= 1) return [[...Array(n).keys()]];
-  const out: number[][] = [];
-  const rec = (prefix: number[], rest: number[]) => {
-    if (rest.length === 0) out.push(prefix);
-    rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
-  };
-  rec([], [...Array(n).keys()]);
-  return out;
-}
+export const cpuPermutations = (n: number): number[][] => permutations([...Array(n).keys()]);
 
 const numbered = (prefix: string, name: string): number | null => {
   const m = new RegExp(`^${prefix}(\\d+)$`).exec(name);
   return m ? Number(m[1]) : null;
+};
+
+/** Names `<prefix><n>` with `<prefix><j>` removed and the later numbers shifted down by one; other names stay. */
+const withoutNumber = (prefix: string, j: number) => (name: string): string | null => {
+  const n = numbered(prefix, name);
+  return n === null || n < j ? name : n === j ? null : `${prefix}${n - 1}`;
 };
 
 /**
@@ -69,7 +67,7 @@ export function taskRenamings(from: ModelConfig, to: ModelConfig): Renaming[] {
   if (to.kthreads === from.kthreads - 1) {
     for (let j = 1; j < from.kthreads; j++) {
       // Removing K<j> (K<from.kthreads>, the last, is what the identity removes).
-      out.push({ ...IDENTITY, task: (t) => { const n = numbered('K', t); return n === null ? t : n === j ? null : n > j ? `K${n - 1}` : t; } });
+      out.push({ ...IDENTITY, task: withoutNumber('K', j) });
     }
   }
   if (to.threads === from.threads - 1 && to.procs === from.procs) {
@@ -81,7 +79,7 @@ export function taskRenamings(from: ModelConfig, to: ModelConfig): Renaming[] {
     for (let j = 1; j <= from.procs; j++) {
       out.push({
         task: userTaskRenaming(from, to, (p, i) => (p === j ? null : [p > j ? p - 1 : p, i])),
-        mm: (m) => { const n = numbered('mm', m); return n === null ? m : n === j ? null : n > j ? `mm${n - 1}` : m; },
+        mm: withoutNumber('mm', j),
       });
     }
   }

@@ -67,6 +67,12 @@ export function resolveModelConfigConstraints(
   return resolved;
 }
 
+/** The smallest machine `constraints` allow (the floor the minimiser lowers a configuration to). */
+export function smallestConfig(constraints?: ModelConfigConstraints): ModelConfig {
+  const c = resolveModelConfigConstraints(constraints);
+  return { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
+}
+
 /** An arbitrary ModelConfig within `constraints`; shrinks towards the smallest machine. */
 export function modelConfigArbitrary(constraints?: ModelConfigConstraints): fc.Arbitrary<ModelConfig> {
   const c = resolveModelConfigConstraints(constraints);

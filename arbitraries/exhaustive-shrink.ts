@@ -25,12 +25,12 @@
  * check's (the explorer applies runCheck's rule, src/explore/differential.ts).
  */
 import type { ModelConfig } from '../src/engine/contract';
-import { resolveModelConfigConstraints, type ModelConfigConstraints } from './config';
+import { smallestConfig, type ModelConfigConstraints } from './config';
 import { smallerConfigs } from './minimize';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { MmId, TaskId } from '../src/trace/events';
-import type { CheckResult, EngineSpec } from '../src/run/types';
-import { shortestCounterexample } from '../src/explore/minimum';
+import type { CheckResult, Counterexample, EngineSpec } from '../src/run/types';
+import { shortestCounterexample, type ShortestCounterexample } from '../src/explore/minimum';
 import { propertyById } from '../properties';
 import { cpuTranspositions, relabelOp } from './minimize-moves';
 import { variantNeedsAlignedReplay } from './variant-check';
@@ -121,7 +121,7 @@ export function shortenExhaustively(result: CheckResult, options: PostShrinkOpti
       maxStates,
       ...(opFilter ? { opFilter } : {}),
     });
-    if (found) result.counterexample = { ...current, ops: found.ops, clause: found.violation.clause, eventIndex: found.violation.index, message: found.violation.message };
+    if (found) result.counterexample = replacedBy(current, found, current.config);
   };
   if (cx.ops.length > limits.maxOps) {
     // The counterexample's own ops first; then, from what that gave, with the task and mm
@@ -140,10 +140,15 @@ export function shortenExhaustively(result: CheckResult, options: PostShrinkOpti
   result.seconds += (performance.now() - t0) / 1000;
 }
 
+/** The counterexample `current` replaced by the one a search found on `config`. */
+function replacedBy(current: Counterexample, found: ShortestCounterexample, config: ModelConfig): Counterexample {
+  const v = found.violation;
+  return { ...current, config, ops: found.ops, clause: v.clause, eventIndex: v.index, message: v.message };
+}
+
 /** Step 3 of the pass (see the file comment): the same bounded search on configurations one field smaller. */
 function shortenOnSmallerMachines(result: CheckResult, options: PostShrinkOptions, limits: ExhaustiveShrinkLimits, differentialBase: EngineSpec | null): void {
-  const c = resolveModelConfigConstraints(options.configConstraints);
-  const floor: ModelConfig = { cpus: c.minCpus, procs: c.minProcs, threads: c.minThreads, kthreads: c.minKthreads };
+  const floor = smallestConfig(options.configConstraints);
   for (let lowered = true; lowered; ) {
     lowered = false;
     const current = result.counterexample!;
@@ -151,8 +156,7 @@ function shortenOnSmallerMachines(result: CheckResult, options: PostShrinkOption
     for (const smaller of smallerConfigs(current.config, floor)) {
       const { found } = shortestCounterexample(options.engine, smaller, current.ops.length, current.property, { differentialBase, maxStates: limits.maxStates });
       if (!found) continue;
-      const v = found.violation;
-      result.counterexample = { ...current, config: smaller, ops: found.ops, clause: v.clause, eventIndex: v.index, message: v.message };
+      result.counterexample = replacedBy(current, found, smaller);
       lowered = true;
       break;
     }

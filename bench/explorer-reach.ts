@@ -33,7 +33,7 @@ import { explore, type ExploreResult } from '../src/explore/explore';
 import { exploreTarget } from '../src/explore/command';
 import { compact } from '../src/explore/progress';
 import { codeFingerprint } from './code-fingerprint';
-import { bestRecord, readMinimaRecords, staleRecords } from './minima-record';
+import { bestRecord, readMinimaRecords, staleRecords, type MinimumSearchRecord } from './minima-record';
 
 export interface ReachOptions {
   quick: boolean;
@@ -83,27 +83,35 @@ export interface VariantReach {
   atMinimum: number;
 }
 
-function variantReach(id: string, o: ReachOptions, seeds: number, seconds: number): VariantReach {
+/**
+ * `lazymm check --variant id --seed S --runs N` for S = 1..seeds: per seed, the length and
+ * configuration of its counterexample when it caught the variant's own break, else null.
+ */
+export function seedCounterexamples(id: string, seeds: number, runs: number, onSeed?: (seed: number) => void): ({ length: number; config: ModelConfig } | null)[] {
   const v = VARIANTS.find((x) => x.id === id)!;
-  const runs: { length: number; config: ModelConfig }[] = [];
-  let caught = 0;
-  for (let seed = 1; seed <= seeds; seed++) {
-    o.progress(`reach: ${id}: lazymm check --seed ${seed}/${seeds}`);
-    const r = runCheck(variantCheckOptions(id, { seed, runs: o.quick ? 1000 : 4000 }));
-    const cx = r.counterexample;
-    if (cx && isExpectedBreak(v, cx.property, cx.clause)) {
-      caught++;
-      runs.push({ length: cx.ops.length, config: cx.config });
-    }
-  }
+  return Array.from({ length: seeds }, (_, k) => {
+    onSeed?.(k + 1);
+    const cx = runCheck(variantCheckOptions(id, { seed: k + 1, runs })).counterexample;
+    return cx && isExpectedBreak(v, cx.property, cx.clause) ? { length: cx.ops.length, config: cx.config } : null;
+  });
+}
+
+/** bench/minima.json's records and the fingerprint of today's code, read once per reach section. */
+interface Recorded {
+  records: MinimumSearchRecord[];
+  fingerprint: string;
+}
+
+function variantReach(id: string, o: ReachOptions, seeds: number, seconds: number, recorded: Recorded): VariantReach {
+  const runs = seedCounterexamples(id, seeds, o.quick ? 1000 : 4000, (seed) => o.progress(`reach: ${id}: lazymm check --seed ${seed}/${seeds}`)).filter((r) => r !== null);
+  const caught = runs.length;
   let config = runs.length > 0 ? runs[0].config : fallbackConfig(id);
   for (const r of runs) if (smaller(r.config, config)) config = r.config;
   const shrunk = runs.filter((r) => configText(r.config) === configText(config)).map((r) => r.length);
   const bound = shrunk.length > 0 ? Math.min(...shrunk) : 60;
   // A longer search recorded under today's code (bench/minima.json) answers the row when it is
   // conclusive for `bound`; a record under other code is only reported.
-  const records = readMinimaRecords();
-  const fingerprint = codeFingerprint();
+  const { records, fingerprint } = recorded;
   for (const r of staleRecords(records, id, config, fingerprint)) o.log(`  (stale record of ${id} on ${configText(config)}: ${r.command}, under ${r.fingerprint}, not ${fingerprint})`);
   const rec = bestRecord(records, id, config, fingerprint);
   const conclusive = rec !== undefined && (rec.minimum !== null || rec.cleanTo >= bound - 1);
@@ -210,12 +218,13 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   const variantSeconds = quick ? 3 : 20;
   const findingSeconds = quick ? 5 : 30;
   const ctxswSeconds = quick ? 10 : 60;
+  const recorded: Recorded = { records: readMinimaRecords(), fingerprint: codeFingerprint() };
 
   log('');
   log(`Explorer reach: exhaustive minimum per variant (lazymm explore --variant V --depth L --max-seconds ${variantSeconds} on the smallest configuration its seeds shrank to; L the shortest shrunk length there) beside lazymm check --variant V --seed 1..${seeds}:`);
   log(`  ${'variant'.padEnd(40)} ${'config'.padEnd(8)} ${'caught'.padEnd(6)} ${'shrunk (this config)'.padEnd(22)} ${'exhaustive minimum'.padEnd(30)} =min`);
   const variants = VARIANTS.map((v) => {
-    const r = variantReach(v.id, o, seeds, variantSeconds);
+    const r = variantReach(v.id, o, seeds, variantSeconds, recorded);
     const min = `${r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`}${r.explore.recorded ? ' [minima.json]' : ''}`;
     log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`}`);
     return r;

@@ -8,8 +8,7 @@
  *   npx ts-node --transpile-only bench/shrunk-per-seed.ts [variant,variant...] [--seeds N]
  */
 import { VARIANTS } from '../src/engine/variants';
-import { runCheck } from '../arbitraries/check';
-import { isExpectedBreak, variantCheckOptions } from '../arbitraries/variant-check';
+import { seedCounterexamples } from './explorer-reach';
 
 const args = process.argv.slice(2);
 const seedsAt = args.indexOf('--seeds');
@@ -22,12 +21,7 @@ if (unknown.length > 0 || !(seeds >= 1)) {
 }
 for (const v of VARIANTS) {
   if (only && !only.split(',').includes(v.id)) continue;
-  const out: string[] = [];
   const t0 = performance.now();
-  for (let seed = 1; seed <= seeds; seed++) {
-    const cx = runCheck(variantCheckOptions(v.id, { seed, runs: 4000 })).counterexample;
-    const c = cx?.config;
-    out.push(cx && c && isExpectedBreak(v, cx.property, cx.clause) ? `${cx.ops.length}@${c.cpus}/${c.procs}/${c.threads}/${c.kthreads}` : '-');
-  }
+  const out = seedCounterexamples(v.id, seeds, 4000).map((r) => (r ? `${r.length}@${r.config.cpus}/${r.config.procs}/${r.config.threads}/${r.config.kthreads}` : '-'));
   console.log(v.id.padEnd(40), out.join(' '), `${((performance.now() - t0) / 1000).toFixed(0)}s`);
 }

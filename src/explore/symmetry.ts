@@ -246,7 +246,8 @@ function sortedOrders<T>(items: readonly T[], sig: (x: T) => string, cap: number
   return out;
 }
 
-function permutations<T>(l: readonly T[]): T[][] {
+/** Every ordering of `l`, in lexicographic order of positions (`l` itself first). */
+export function permutations<T>(l: readonly T[]): T[][] {
   if (l.length <= 1) return [[...l]];
   const out: T[][] = [];
   l.forEach((x, i) => {

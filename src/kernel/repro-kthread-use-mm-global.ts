@@ -136,6 +136,12 @@ function countBelow(lines: readonly number[] | undefined, line: number): number 
   return lo;
 }
 
+/** The last of the sorted `lines` below `line`, or 0. */
+const lastBelow = (lines: readonly number[] | undefined, line: number): number => {
+  const k = countBelow(lines, line);
+  return k === 0 ? 0 : (lines as readonly number[])[k - 1];
+};
+
 /**
  * `pid` was rq->curr of `cpu` and settled there at `from`, and no switch on `cpu` began until `to`
  * (lines). Settled: the CPU's last sched_switch before `from` went to `pid` and was followed by
@@ -147,9 +153,7 @@ function countBelow(lines: readonly number[] | undefined, line: number): number 
  */
 function steadyCurr(sl: SwitchLines, cpu: number, pid: number, from: FtraceRecord, to: FtraceRecord): boolean {
   const k = countBelow(sl.sw[cpu], from.line);
-  const swBefore = k === 0 ? 0 : sl.sw[cpu][k - 1];
-  const ftsBefore = countBelow(sl.fts[cpu], from.line);
-  return countBelow(sl.sw[cpu], to.line + 1) === k && (ftsBefore === 0 ? 0 : sl.fts[cpu][ftsBefore - 1]) >= swBefore
+  return countBelow(sl.sw[cpu], to.line + 1) === k && lastBelow(sl.fts[cpu], from.line) >= lastBelow(sl.sw[cpu], from.line)
     && (k === 0 || sl.next[cpu][k - 1] === pid)
     && snapshot(from, cpu).currPid === pid && snapshot(to, cpu).currPid === pid;
 }
