@@ -17,7 +17,6 @@
 import type { ModelConfig } from '../src/engine/contract';
 import type { Op } from '../src/engine/ops';
 import type { MmId, TaskId } from '../src/trace/events';
-import { permutations } from '../src/explore/symmetry';
 import { relabelOp } from './minimize-moves';
 
 /** Old name -> new name, or null when the task or mm is removed; names not listed stay. */
@@ -29,7 +28,16 @@ interface Renaming {
 const IDENTITY: Renaming = { task: (t) => t, mm: (m) => m };
 
 /** Every permutation of 0..n-1, the identity first (n <= 4 in practice: at most 24). */
-export const cpuPermutations = (n: number): number[][] => permutations([...Array(n).keys()]);
+export function cpuPermutations(n: number): number[][] {
+  if (n <= 1) return [[...Array(n).keys()]];
+  const out: number[][] = [];
+  const rec = (prefix: number[], rest: number[]) => {
+    if (rest.length === 0) out.push(prefix);
+    rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+  };
+  rec([], [...Array(n).keys()]);
+  return out;
+}
 
 const numbered = (prefix: string, name: string): number | null => {
   const m = new RegExp(`^${prefix}(\\d+)$`).exec(name);

@@ -246,8 +246,7 @@ function sortedOrders<T>(items: readonly T[], sig: (x: T) => string, cap: number
   return out;
 }
 
-/** Every ordering of `l`, in lexicographic order of positions (`l` itself first). */
-export function permutations<T>(l: readonly T[]): T[][] {
+function permutations<T>(l: readonly T[]): T[][] {
   if (l.length <= 1) return [[...l]];
   const out: T[][] = [];
   l.forEach((x, i) => {
