@@ -14,9 +14,10 @@ import type { CoverageSearchTuning } from './coverage-search';
 import type { SearchName } from './search';
 import { shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
 import type { ModelConfigConstraints } from './config';
-import { replayAlignedMonitored, replayMonitored } from './monitored-run';
-import { ReplayError } from './run';
+import { differentialCriterion } from './differential-criterion';
 import { defaultDifferentialBase, variantNeedsAlignedReplay } from './variant-check';
+
+export { differentialCriterion };
 import { DEFAULT_PROFILES, DEFAULT_WEIGHTS, MEMBARRIER_WEIGHTS, type Weights } from './weights';
 
 /** Properties about membarrier (C3, C4): the races MEMBARRIER_WEIGHTS drives. */
@@ -96,34 +97,6 @@ export function runCheck(options: RunCheckOptions): CheckResult {
   return result;
 }
 
-
-/**
- * The differential criterion against `base`: a violation of P counts when `base`, replaying the
- * same ops, accepts every one of them and does not violate P (checked alone, so that another
- * property failing first on the base cannot hide P). With `align`, the replay is aligned modulo
- * path lengths (replayAlignedMonitored); an op that cannot be aligned still makes the run not count.
- */
-export function differentialCriterion(
-  base: EngineSpec,
-  align = false,
-): (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean {
-  const replay = align ? replayAlignedMonitored : replayMonitored;
-  const engine = createEngine(base);
-  const single = new Map<string, Property[]>();
-  return (config, ops, violation) => {
-    const property = propertyById(violation.property);
-    if (!property) return true; // not a property of the catalogue: nothing to compare
-    let props = single.get(property.id);
-    if (!props) single.set(property.id, (props = [property]));
-    try {
-      const out = replay(engine, config, ops, (init) => createTraceChecker(init, props));
-      return out.violation === null && out.error === null;
-    } catch (e) {
-      if (e instanceof ReplayError) return false; // an op the base does not enable: not comparable
-      throw e;
-    }
-  };
-}
 
 /** The named properties (unknown ids are an error), or every property that applies to `init`. */
 function selectProperties(ids: string[] | undefined, init: InitEvent): Property[] {

@@ -13,7 +13,7 @@
  *    first failure, shrink time, shrunk length; and the exhaustive minimum (src/explore) on every
  *    configuration the variant's counterexamples shrank to, searched up to the shortest shrunk
  *    length there with a time budget (cached in bench/explore-cache.json by engine, property,
- *    configuration and a fingerprint of the engine, property and explorer sources).
+ *    configuration and a fingerprint of the code the explorer loads, ./code-fingerprint.ts).
  * 3. The explorer's states per second: the correct engine on 2 CPUs, 2 processes x 2 threads and
  *    1 kthread, and on the smallest configuration, with same-run baselines (./explorer.ts).
  *

@@ -8,7 +8,7 @@ import type { ModelConfig } from '../engine/contract';
 import type { Op } from '../engine/ops';
 import type { EngineSpec } from '../run/types';
 import type { Violation } from '../../properties/property';
-import { differentialCriterion } from '../../arbitraries/check';
+import { differentialCriterion } from '../../arbitraries/differential-criterion';
 import { defaultDifferentialBase, variantNeedsAlignedReplay } from '../../arbitraries/variant-check';
 
 export type OwnViolation = (config: ModelConfig, ops: readonly Op[], violation: Violation) => boolean;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { codeFingerprint } from '../../bench/code-fingerprint';
+import { codeFingerprint, fingerprintModules } from '../../bench/code-fingerprint';
 import { appendMinimumRecord, bestRecord, readMinimaRecords, staleRecords, type MinimumSearchRecord } from '../../bench/minima-record';
 
 const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
@@ -42,14 +42,46 @@ describe('bench/minima.json records', () => {
     expect(() => readMinimaRecords(file)).toThrow(`${file}: not JSON`);
   });
 
-  it('fingerprints the engine, property and explorer sources, not the tests', () => {
-    const root = path.join(dir, 'root');
-    for (const d of ['src/engine', 'properties', 'src/explore']) fs.mkdirSync(path.join(root, d), { recursive: true });
-    fs.writeFileSync(path.join(root, 'src/engine/a.ts'), 'export const a = 1;\n');
-    const before = codeFingerprint(root);
-    fs.writeFileSync(path.join(root, 'src/engine/a.test.ts'), 'test\n');
-    expect(codeFingerprint(root)).toBe(before);
-    fs.writeFileSync(path.join(root, 'properties/p.ts'), 'export const p = 1;\n');
-    expect(codeFingerprint(root)).not.toBe(before);
+  describe('code fingerprint', () => {
+    // A project with the explorer's entry points: explore.ts loads ../engine/step.ts, which loads
+    // only the types of ../engine/types.ts; ../engine/unused.ts is loaded by nothing.
+    const write = (root: string, rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    const project = (): string => {
+      const root = path.join(dir, 'root');
+      write(root, 'src/explore/explore.ts', "import { step } from '../engine/step';\nexport const explore = () => step(1);\n");
+      for (const e of ['src/explore/parallel.ts', 'src/explore/worker-main.ts', 'arbitraries/variant-check.ts', 'src/explore/command.ts']) write(root, e, 'export const x = 1;\n');
+      write(root, 'src/engine/step.ts', "import type { T } from './types';\nexport function step(n: number): T { return { n: n + 1 }; }\n");
+      write(root, 'src/engine/types.ts', 'export interface T { n: number }\n');
+      write(root, 'src/engine/unused.ts', 'export const u = 1;\n');
+      return root;
+    };
+
+    it('covers what the explorer loads, through its runtime imports, and nothing else', () => {
+      const root = project();
+      expect([...fingerprintModules(root).keys()]).toEqual(['arbitraries/variant-check.ts', 'src/engine/step.ts', 'src/explore/command.ts', 'src/explore/explore.ts', 'src/explore/parallel.ts', 'src/explore/worker-main.ts']);
+      const before = codeFingerprint(root);
+      write(root, 'src/engine/unused.ts', 'export const u = 2;\n');
+      write(root, 'src/engine/types.ts', 'export interface T { n: number; m?: string }\n');
+      write(root, 'src/engine/step.test.ts', 'test\n');
+      expect(codeFingerprint(root)).toBe(before);
+      write(root, 'src/engine/step.ts', "import type { T } from './types';\nexport function step(n: number): T { return { n: n + 2 }; }\n");
+      expect(codeFingerprint(root)).not.toBe(before);
+    });
+
+    it('ignores comments and types in the modules it covers', () => {
+      const root = project();
+      const before = codeFingerprint(root);
+      write(root, 'src/engine/step.ts', "import type { T } from './types';\n// Models: a comment\nexport function step(n: number): T /* the next */ { return { n: n + 1 } as T; }\n");
+      expect(codeFingerprint(root)).toBe(before);
+    });
+
+    it('names the module whose import it cannot resolve', () => {
+      const root = project();
+      write(root, 'src/engine/step.ts', "import { gone } from './gone';\nexport const step = gone;\n");
+      expect(() => codeFingerprint(root)).toThrow(/src\/engine\/step\.ts requires \.\/gone, which is not a file of the project/);
+    });
   });
 });
