@@ -58,9 +58,10 @@ export function configFromFlags(values: Map<string, string | undefined>): ModelC
 /**
  * What runCheck runs. A variant is checked as arbitraries/variant-check.ts says (the fix knobs of
  * the open findings that cannot mask it, its own property, the differential base), with the
- * user's --knob on top of both engines; `asIs` checks the variant bare. Other specs run as given.
+ * user's --knob on top of both engines, and its shrink budget; `asIs` checks the variant bare.
+ * Other specs run as given.
  */
-export function checkOptions(spec: EngineSpec, properties: string[] | undefined, asIs: boolean): { engine: EngineSpec; properties?: string[]; differentialBase?: EngineSpec | null } {
+export function checkOptions(spec: EngineSpec, properties: string[] | undefined, asIs: boolean): { engine: EngineSpec; properties?: string[]; differentialBase?: EngineSpec | null; shrinkBudget?: number } {
   if (spec.variant === undefined) return { engine: spec, ...(properties ? { properties } : {}) };
   if (asIs) return { engine: spec, differentialBase: null, ...(properties ? { properties } : {}) };
   const v = variantCheckOptions(spec.variant);
@@ -69,6 +70,9 @@ export function checkOptions(spec: EngineSpec, properties: string[] | undefined,
     engine: withUser(v.engine),
     differentialBase: v.differentialBase ? withUser(v.differentialBase) : v.differentialBase,
     ...(properties ? { properties } : v.properties ? { properties: v.properties } : {}),
+    // The variant check's shrink budget too, so that `lazymm check --variant V --seed S` gives the
+    // counterexample the bench and the variant tests get for seed S.
+    ...(v.shrinkBudget !== undefined ? { shrinkBudget: v.shrinkBudget } : {}),
   };
 }
 
