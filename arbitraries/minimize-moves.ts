@@ -15,6 +15,7 @@
 import type { ModelConfig } from '../src/engine/contract';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { TaskId } from '../src/trace/events';
+import { pathUnits } from './path-units';
 
 /** The transpositions of 0..n-1 (swap two CPUs), as permutations; repeated moves compose them. */
 export function cpuTranspositions(n: number): number[][] {
@@ -75,16 +76,22 @@ export function opsRank(ops: readonly Op[]): number {
   return r;
 }
 
-/**
- * Candidates that replace one op by a simpler one of the same kind: an IPI without `next`; a
- * schedule or preempt to a task of lower rank among the tasks the ops name and the idle tasks.
- */
-export function simplifications(ops: readonly Op[], config: ModelConfig): Op[][] {
+/** The tasks a switch may go to in a move: every idle task and the tasks the ops switch to. */
+function switchTargets(ops: readonly Op[], config: ModelConfig): Set<TaskId> {
   const tasks = new Set<TaskId>(Array.from({ length: config.cpus }, (_, c) => `idle${c}`));
   for (const op of ops) {
     const next = (op as { next?: TaskId }).next;
     if (next !== undefined) tasks.add(next);
   }
+  return tasks;
+}
+
+/**
+ * Candidates that replace one op by a simpler one of the same kind: an IPI without `next`; a
+ * schedule or preempt to a task of lower rank among the tasks the ops name and the idle tasks.
+ */
+export function simplifications(ops: readonly Op[], config: ModelConfig): Op[][] {
+  const tasks = switchTargets(ops, config);
   const out: Op[][] = [];
   ops.forEach((op, i) => {
     const with1 = (o: Op) => [...ops.slice(0, i), o, ...ops.slice(i + 1)];
@@ -135,3 +142,50 @@ export function* mergedEntries(ops: readonly Op[]): Generator<Op[]> {
   }
 }
 
+
+/**
+ * Candidates that collapse an *excursion* of one CPU, w >= 2 of its consecutive path units (a
+ * switch to idle and back, a syscall, its call and the return), into one op of that CPU or into
+ * nothing, the biggest first. Deletion removes at most two units at a time and only what the bug
+ * does not need; an excursion often matters only for what it does to its CPU as a whole (the CPU
+ * entered the kernel and came back, it ran another task for a while), which one op can also do: a
+ * syscall, an NMI, an IPI (with or without a reschedule), a preemption. The op goes anywhere from
+ * the excursion's first op to just after its last (the other CPUs' ops in between stay in order).
+ * Always shorter, so the minimiser keeps what still fails.
+ */
+export function* collapsedExcursions(ops: readonly Op[], config: ModelConfig): Generator<Op[]> {
+  const tasks = switchTargets(ops, config);
+  const units = pathUnits(ops);
+  const seen = new Set<string>();
+  for (let cpu = 0; cpu < config.cpus; cpu++) {
+    const mine = units.filter((u) => ops[u[0]].cpu === cpu);
+    // The ops that take a CPU into the kernel (and back): what an excursion does to its CPU as a
+    // whole. Ops that do something particular there (a flush, a temporary mm, exit) are replace-one's.
+    const alphabet: Op[] = [
+      { op: 'syscall', cpu },
+      { op: 'nmi', cpu },
+      { op: 'ipi', cpu },
+      ...[...tasks].flatMap((next): Op[] => [{ op: 'ipi', cpu, next }, { op: 'preempt', cpu, next }]),
+    ];
+    for (let w = mine.length; w >= 2; w--) {
+      for (let s = 0; s + w <= mine.length; s++) {
+        const drop = new Set(mine.slice(s, s + w).flat());
+        const kept = ops.filter((_, k) => !drop.has(k));
+        // Where the op may go: anywhere from the excursion's first op to just after its last.
+        const first = mine[s][0];
+        const last = Math.max(...mine[s + w - 1]);
+        const lo = ops.slice(0, first).filter((_, k) => !drop.has(k)).length;
+        const hi = ops.slice(0, last + 1).filter((_, k) => !drop.has(k)).length;
+        for (const op of [null, ...alphabet]) {
+          for (let at = lo; at <= (op === null ? lo : hi); at++) {
+            const c = op === null ? kept : [...kept.slice(0, at), op, ...kept.slice(at)];
+            const key = c.map(formatOp).join(';');
+            if (seen.has(key)) continue;
+            seen.add(key);
+            yield c;
+          }
+        }
+      }
+    }
+  }
+}

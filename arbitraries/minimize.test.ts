@@ -1,6 +1,7 @@
 import type { Op } from '../src/engine/ops';
 import { minimizeOps, pathUnits } from './minimize';
-import { cpuTranspositions, mergedEntries, relabelOp, replacements } from './minimize-moves';
+import { collapsedExcursions, cpuTranspositions, mergedEntries, relabelOp, replacements } from './minimize-moves';
+import { differentialCriterion } from './differential-criterion';
 import { replayMonitored } from './monitored-run';
 import { createEngine } from '../src/engine/build';
 import type { InitEvent } from '../src/trace/events';
@@ -115,5 +116,42 @@ describe('minimizeOps: replace-one and merged entries', () => {
   it('syscall + schedule(next) becomes preempt(next) (bench seed 2)', () => {
     const ops: Op[] = [{ op: 'syscall', cpu: 0 }, { op: 'schedule', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'efi_call', cpu: 0 }, ...steps(0, 1)];
     expect(shrink(ops)).toEqual([{ op: 'preempt', cpu: 0, next: 'K1' }, ...steps(0, 3), { op: 'efi_call', cpu: 0 }, ...steps(0, 1)]);
+  });
+});
+
+describe('minimizeOps: collapsed excursions', () => {
+  const steps = (cpu: number, n: number): Op[] => Array.from({ length: n }, () => ({ op: 'step', cpu }));
+
+  it('lists one op (or none) of the CPU in place of two or more of its units, anywhere in their span', () => {
+    const ops: Op[] = [{ op: 'syscall', cpu: 1 }, { op: 'nmi', cpu: 0 }, { op: 'return_to_user', cpu: 1, via: 'sysret' }];
+    const c = [...collapsedExcursions(ops, { cpus: 2, procs: 1, threads: 1, kthreads: 0 })];
+    expect(c).toContainEqual([{ op: 'nmi', cpu: 0 }]);
+    expect(c).toContainEqual([{ op: 'ipi', cpu: 1 }, { op: 'nmi', cpu: 0 }]);
+    expect(c).toContainEqual([{ op: 'nmi', cpu: 0 }, { op: 'preempt', cpu: 1, next: 'idle1' }]);
+    expect(c.every((x) => x.length < ops.length)).toBe(true);
+    expect(new Set(c.map((x) => JSON.stringify(x))).size).toBe(c.length); // no candidate twice
+  });
+
+  it("CPU 1's switch to idle and back becomes one IPI: exit-mm-no-barrier from a 28-op local minimum of deletion to 19 (bench seed 2)", () => {
+    const spec = { arch: 'arm64', strategy: 'refcount', variant: 'exit-mm-no-barrier', knobs: { membarrierSwitchMmFix: true, syncRunqueuesFreshState: true, gadgetWorkerMmget: true } } as const;
+    const base = { arch: 'arm64', strategy: 'refcount', knobs: spec.knobs } as const;
+    const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
+    const ops: Op[] = [
+      { op: 'syscall', cpu: 0 }, { op: 'membarrier_register', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' },
+      { op: 'preempt', cpu: 1, next: 'idle1' }, ...steps(1, 3), ...steps(0, 4),
+      { op: 'schedule', cpu: 1, next: 'T2' }, ...steps(1, 2), ...steps(0, 1), ...steps(1, 1), ...steps(0, 1), ...steps(1, 1),
+      { op: 'membarrier', cpu: 0, cmd: 'PRIVATE_EXPEDITED_SYNC_CORE' }, { op: 'return_to_user', cpu: 1, via: 'iret' }, ...steps(0, 1),
+      { op: 'syscall', cpu: 1 }, { op: 'exit', cpu: 1 }, ...steps(1, 1), ...steps(0, 5),
+    ];
+    const make = (init: InitEvent) => createTraceChecker(init, [propertyById('membarrier-ordering') as Property]);
+    const engine = createEngine(spec);
+    const own = differentialCriterion(base);
+    const first = replayMonitored(engine, config, ops, make);
+    expect(first.violation?.property).toBe('membarrier-ordering');
+    expect(own(config, first.ops, first.violation as Violation)).toBe(true);
+    const out = minimizeOps(engine, config, ops, make, first.violation as Violation, { sameClause: false, accept: (o) => own(config, o.ops, o.violation as Violation) });
+    expect(out.ops).toHaveLength(19);
+    expect(out.ops).toContainEqual({ op: 'ipi', cpu: 1 });
+    expect(out.ops.some((op) => op.op === 'preempt' || op.op === 'schedule')).toBe(false);
   });
 });

@@ -13,8 +13,9 @@
  *   12 to 1), which also catches lone steps.
  * - once deletion is stuck: the moves of ./minimize-moves.ts (a cut with two CPUs swapped after
  *   it, which drops a migration; a syscall and its schedule merged into a preempt; an op replaced
- *   by a simpler one; for up to 16 ops, replace-one followed by deletion, kept when the two
- *   together shorten), then deletion again.
+ *   by a simpler one; a CPU's excursion of several units collapsed into one op or none; for up to
+ *   16 ops, replace-one followed by deletion, kept when the two together shorten), then deletion
+ *   again.
  * A candidate is kept only if every op is still enabled when replayed and the same property clause
  * still fails; the ops after the violating one are cut. Deterministic, and bounded by `maxReplays`.
  */
@@ -23,7 +24,10 @@ import type { Op } from '../src/engine/ops';
 import type { Violation } from '../properties/property';
 import { replayLenientMonitored, replayMonitored, type CheckerFactory, type MonitoredOutcome } from './monitored-run';
 import { ReplayError } from './run';
-import { mergedEntries, opsRank, relabelledCuts, replacements, simplifications } from './minimize-moves';
+import { collapsedExcursions, mergedEntries, opsRank, relabelledCuts, replacements, simplifications } from './minimize-moves';
+import { pathUnits } from './path-units';
+
+export { pathUnits };
 import { opsForSmallerConfig } from './config-renaming';
 
 /** Longest op list that gets the replace-one-then-delete move (its cost grows with the square of the length). */
@@ -172,6 +176,7 @@ export function minimizeOps<S>(
       tryReplace(relabelledCuts(best.ops, config), false) ||
       tryReplace(mergedEntries(best.ops), false) ||
       tryReplace(simplifications(best.ops, config), true) ||
+      tryReplace(collapsedExcursions(best.ops, config), false) ||
       (best.ops.length <= REPLACE_MAX_OPS && changeThenDrop(replacements(best.ops)));
   }
   return best;
@@ -275,26 +280,6 @@ function dropChunks(ops: () => readonly Op[], tryDrop: Dropper): boolean {
     }
   }
   return changed;
-}
-
-/**
- * The path units of `ops`: each op that is not a `step`, with the steps of its CPU that follow it
- * up to that CPU's next other op. Steps with no such op before them form units of their own.
- */
-export function pathUnits(ops: readonly Op[]): number[][] {
-  const units: number[][] = [];
-  const open = new Map<number, number[]>(); // cpu -> its current unit
-  ops.forEach((op, i) => {
-    const unit = op.op === 'step' ? open.get(op.cpu) : undefined;
-    if (unit) {
-      unit.push(i);
-      return;
-    }
-    const fresh = [i];
-    units.push(fresh);
-    open.set(op.cpu, fresh);
-  });
-  return units;
 }
 
 /** n/2, n/4, ... while above 12, then 12, 11, ..., 1 (at most n - 1). */
