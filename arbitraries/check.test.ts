@@ -109,6 +109,15 @@ describe('runCheck: the search-based pass on smaller machines (step 3)', () => {
     const config = { cpus: 2, procs: 1, threads: 1, kthreads: 1 };
     expect(runCheck({ ...options, config }).counterexample!.config).toEqual(config);
   });
+
+  it('searches a longer counterexample on a smaller machine within its renamed ops (lazy-skips seed 9: 14 ops on 2/2/1/0, then 14 on 2/1/1/0)', () => {
+    const seed9 = variantCheckOptions('lazy-skips-freed-tables-flush', { seed: 9, runs: 4000 });
+    const plain = runCheck({ ...seed9, exhaustiveShrink: false }).counterexample!;
+    expect(plain.config).toEqual({ cpus: 2, procs: 2, threads: 1, kthreads: 0 });
+    const cx = runCheck(seed9).counterexample!;
+    expect(cx.config).toEqual({ cpus: 2, procs: 1, threads: 1, kthreads: 0 });
+    expect(cx.ops).toHaveLength(14); // the exhaustive minimum there (bench/minima.json)
+  });
 });
 
 describe('runCheck: the guided search with task and mm arguments exchanged (step 1)', () => {

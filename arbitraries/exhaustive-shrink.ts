@@ -19,7 +19,10 @@
  *    one found replaces it, and the step repeats from there. The op-level configuration pass
  *    (./minimize.ts) only replays the same ops renamed, so it keeps a larger machine when the
  *    smaller one needs other ops (an exec by a kthread on 2/1/1/1 is an exec by the user thread on
- *    2/1/1/0); the search finds those at the cost of a few thousand states.
+ *    2/1/1/0); the search finds those at the cost of a few thousand states. A longer counterexample
+ *    (up to `maxGuidedOps`) gets the guided search there instead, within the alphabet of its ops
+ *    renamed onto the smaller machine (each renaming in turn, arguments exchanged), all of them
+ *    sharing SMALLER_GUIDED_SEARCHES x `guidedStates` states.
  *
  * The violation must be of the same property and pass the same differential criterion as the
  * check's (the explorer applies runCheck's rule, src/explore/differential.ts).
@@ -27,6 +30,7 @@
 import type { ModelConfig } from '../src/engine/contract';
 import { smallestConfig, type ModelConfigConstraints } from './config';
 import { smallerConfigs } from './minimize';
+import { opsForSmallerConfig } from './config-renaming';
 import { formatOp, type Op } from '../src/engine/ops';
 import type { MmId, TaskId } from '../src/trace/events';
 import type { CheckResult, Counterexample, EngineSpec } from '../src/run/types';
@@ -57,6 +61,9 @@ export interface ExhaustiveShrinkLimits {
  * search pays off up to about 24 ops (beyond, it only adds to the shrink time).
  */
 export const DEFAULT_EXHAUSTIVE_SHRINK: ExhaustiveShrinkLimits = { maxGuidedOps: 24, guidedStates: 1500, maxOps: 10, maxStates: 4000 };
+
+/** Step 3's guided searches (longer counterexamples) share this many times `guidedStates`. */
+const SMALLER_GUIDED_SEARCHES = 4;
 
 /**
  * The op alphabet of `ops`: each op and its images under every swap of two CPUs, and every CPU's
@@ -149,12 +156,30 @@ function replacedBy(current: Counterexample, found: ShortestCounterexample, conf
 /** Step 3 of the pass (see the file comment): the same bounded search on configurations one field smaller. */
 function shortenOnSmallerMachines(result: CheckResult, options: PostShrinkOptions, limits: ExhaustiveShrinkLimits, differentialBase: EngineSpec | null): void {
   const floor = smallestConfig(options.configConstraints);
+  let guidedLeft = SMALLER_GUIDED_SEARCHES * limits.guidedStates;
   for (let lowered = true; lowered; ) {
     lowered = false;
     const current = result.counterexample!;
-    if (current.ops.length > limits.maxOps) return;
+    if (current.ops.length > limits.maxGuidedOps) return;
     for (const smaller of smallerConfigs(current.config, floor)) {
-      const { found } = shortestCounterexample(options.engine, smaller, current.ops.length, current.property, { differentialBase, maxStates: limits.maxStates });
+      let found: ShortestCounterexample | null = null;
+      if (current.ops.length <= limits.maxOps) {
+        found = shortestCounterexample(options.engine, smaller, current.ops.length, current.property, { differentialBase, maxStates: limits.maxStates }).found;
+      } else {
+        // Guided: within the alphabet of the ops renamed onto the smaller machine (each renaming
+        // of ./config-renaming.ts in turn), task and mm arguments exchanged, as many ops.
+        for (const renamed of opsForSmallerConfig(current.ops, current.config, smaller)) {
+          if (found || guidedLeft <= 0) break;
+          const alphabet = opAlphabet(renamed, smaller, true);
+          const r = shortestCounterexample(options.engine, smaller, current.ops.length, current.property, {
+            differentialBase,
+            maxStates: Math.min(limits.guidedStates, guidedLeft),
+            opFilter: (op) => alphabet.has(formatOp(op)),
+          });
+          guidedLeft -= r.search.states;
+          found = r.found;
+        }
+      }
       if (!found) continue;
       result.counterexample = replacedBy(current, found, smaller);
       lowered = true;
