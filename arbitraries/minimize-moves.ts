@@ -142,7 +142,6 @@ export function* mergedEntries(ops: readonly Op[]): Generator<Op[]> {
   }
 }
 
-
 /**
  * Candidates that collapse an *excursion* of one CPU, w >= 2 of its consecutive path units (a
  * switch to idle and back, a syscall, its call and the return), into one op of that CPU or into
@@ -173,7 +172,7 @@ export function* collapsedExcursions(ops: readonly Op[], config: ModelConfig): G
         const kept = ops.filter((_, k) => !drop.has(k));
         // Where the op may go: anywhere from the excursion's first op to just after its last.
         const first = mine[s][0];
-        const last = Math.max(...mine[s + w - 1]);
+        const last = mine[s + w - 1][mine[s + w - 1].length - 1]; // units list their indices in order
         const lo = ops.slice(0, first).filter((_, k) => !drop.has(k)).length;
         const hi = ops.slice(0, last + 1).filter((_, k) => !drop.has(k)).length;
         for (const op of [null, ...alphabet]) {
