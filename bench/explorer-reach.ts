@@ -97,7 +97,7 @@ export function seedCounterexamples(id: string, seeds: number, runs: number, onS
 }
 
 /** bench/minima.json's records and the fingerprint of today's code, read once per reach section. */
-interface Recorded {
+export interface Recorded {
   records: MinimumSearchRecord[];
   fingerprint: string;
 }
@@ -158,6 +158,8 @@ export interface CleanAtDepth {
   depthReached: number;
   states: number;
   seconds: number;
+  /** Answered by a record of bench/minima.json (not searched in this run). */
+  recorded?: boolean;
 }
 
 /** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
@@ -165,8 +167,19 @@ function fixedEngine(spec: EngineSpec, ownFix: Record<string, boolean>): EngineS
   return { arch: spec.arch, strategy: spec.strategy, knobs: { ...(spec.knobs ?? {}), ...findingFixKnobs(spec.arch), ...ownFix } };
 }
 
-/** Findings (src/findings.ts, then fixtures/findings/*.json not named there) with their fix knobs. */
-function findingTargets(): { name: string; fixture: string; fix: Record<string, boolean> }[] {
+/** A finding's fixed-engine search: the correct engine on its fixture's configuration, to its op count. */
+export interface FindingTarget {
+  name: string;
+  engine: EngineSpec;
+  config: ModelConfig;
+  depth: number;
+}
+
+/** bench/minima.json's name for the search of a finding's fixed engine (the field `variant` names a variant otherwise). */
+export const fixedRecordName = (finding: string): string => `fixed:${finding}`;
+
+/** Findings (src/findings.ts, then fixtures/findings/*.json not named there) as fixed-engine searches. */
+export function findingTargets(): FindingTarget[] {
   const out = FINDINGS.filter((f) => f.fixKnobs).map((f) => ({ name: f.id, fixture: f.fixture, fix: f.fixKnobs as Record<string, boolean> }));
   // Fixtures of findings not (yet) in src/findings.ts, with their fix knob as docs/properties.md names it.
   const extra: Record<string, Record<string, boolean>> = { 'global-asid-transition-unlazies': { globalAsidLazyFirst: true } };
@@ -174,22 +187,27 @@ function findingTargets(): { name: string; fixture: string; fix: Record<string, 
     const fixture = `fixtures/findings/${name}.json`;
     if (!out.some((t) => t.fixture === fixture) && fs.existsSync(path.join(ROOT, fixture))) out.push({ name, fixture, fix });
   }
-  return out;
+  return out.map((t) => {
+    const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: unknown[] };
+    return { name: t.name, engine: fixedEngine(fx.engine, t.fix), config: fx.config, depth: fx.ops.length };
+  });
 }
 
-export function cleanAtFindingDepths(o: ReachOptions, seconds: number): CleanAtDepth[] {
-  return findingTargets().map((t) => {
-    const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: unknown[] };
-    const engine = fixedEngine(fx.engine, t.fix);
-    const depth = fx.ops.length;
+export function cleanAtFindingDepths(o: ReachOptions, seconds: number, recorded: Recorded): CleanAtDepth[] {
+  return findingTargets().map(({ name, engine, config, depth }) => {
+    // A longer search recorded under today's code (bench/record-minimum.ts --finding) answers the row when it reached the depth.
+    const rec = bestRecord(recorded.records, fixedRecordName(name), config, recorded.fingerprint);
+    if (rec !== undefined && rec.cleanTo >= depth) {
+      return { name, engine, config, depth, result: 'clean', exit: 0, depthReached: rec.cleanTo, states: rec.states, seconds: rec.seconds, recorded: true };
+    }
     const r = explore({
       engine,
-      config: fx.config,
+      config,
       depth,
       maxSeconds: seconds,
-      onProgress: (p) => o.progress(`reach: ${t.name} fixed, ${configText(fx.config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+      onProgress: (p) => o.progress(`reach: ${name} fixed, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
-    return { name: t.name, engine, config: fx.config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds };
+    return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, recorded: false };
   });
 }
 
@@ -234,9 +252,9 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   log(`  minimum known: ${known}/${variants.length} (target: all); shrunk length at the minimum in >= 9/10 of the seeds: ${at9of10}/${variants.length} (target >= 14/16 when there were 16)`);
 
   log(`Correct engines (every open finding's fix knob on) explored on each finding's fixture configuration to its op count (--max-seconds ${findingSeconds}):`);
-  const findings = cleanAtFindingDepths(o, findingSeconds);
+  const findings = cleanAtFindingDepths(o, findingSeconds, recorded);
   for (const f of findings) {
-    log(`  ${f.name.padEnd(40)} ${configText(f.config).padEnd(8)} depth ${String(f.depth).padStart(2)}: ${f.result === 'clean' ? 'CLEAN' : f.result}, exit ${f.exit}, depth completed ${f.depthReached}, ${compact(f.states)} states, ${f.seconds.toFixed(1)} s`);
+    log(`  ${f.name.padEnd(40)} ${configText(f.config).padEnd(8)} depth ${String(f.depth).padStart(2)}: ${f.result === 'clean' ? 'CLEAN' : f.result}, exit ${f.exit}, depth completed ${f.depthReached}, ${compact(f.states)} states, ${f.seconds.toFixed(1)} s${f.recorded ? ' [minima.json]' : ''}`);
     log(`    lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`);
   }
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { codeFingerprint, fingerprintModules } from '../../bench/code-fingerprint';
 import { appendMinimumRecord, bestRecord, readMinimaRecords, staleRecords, type MinimumSearchRecord } from '../../bench/minima-record';
+import { cleanAtFindingDepths, findingTargets, fixedRecordName } from '../../bench/explorer-reach';
 
 const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
 const record = (over: Partial<MinimumSearchRecord>): MinimumSearchRecord => ({
@@ -82,6 +83,28 @@ describe('bench/minima.json records', () => {
       const root = project();
       write(root, 'src/engine/step.ts', "import { gone } from './gone';\nexport const step = gone;\n");
       expect(() => codeFingerprint(root)).toThrow(/src\/engine\/step\.ts requires \.\/gone, which is not a file of the project/);
+    });
+  });
+
+  describe("the findings' fixed engines", () => {
+    it('searches each finding on its fixture, with its fix knob and every open finding\'s', () => {
+      const t = findingTargets().find((x) => x.name === 'single-user-shortcuts-miss-kthread-use-mm')!;
+      expect(t.config).toEqual({ cpus: 2, procs: 1, threads: 1, kthreads: 1 });
+      expect(t.depth).toBe(13);
+      expect(t.engine.knobs).toMatchObject({ gadgetWorkerMmget: true, membarrierSwitchMmFix: true, kthreadUseMmWithoutUsers: true });
+      expect(fixedRecordName(t.name)).toBe('fixed:single-user-shortcuts-miss-kthread-use-mm');
+    });
+
+    it('answers a row from a record of the current fingerprint that reached its depth, and not from a shallower one', () => {
+      const targets = findingTargets();
+      const records = targets.map((t) => record({ variant: fixedRecordName(t.name), config: t.config, result: 'clean', depth: t.depth, cleanTo: t.depth, states: 42 }));
+      const quiet = { quick: true, log: () => undefined, progress: () => undefined };
+      const rows = cleanAtFindingDepths(quiet, 60, { records, fingerprint: 'f1' });
+      expect(rows.map((r) => [r.result, r.recorded, r.states])).toEqual(targets.map(() => ['clean', true, 42]));
+      const one = targets.find((t) => t.name === 'single-user-shortcuts-miss-kthread-use-mm')!;
+      const shallow = records.map((r) => (r.variant === fixedRecordName(one.name) ? { ...r, cleanTo: one.depth - 1 } : r));
+      const searched = cleanAtFindingDepths(quiet, 0.5, { records: shallow, fingerprint: 'f1' }).find((r) => r.name === one.name)!;
+      expect(searched.recorded).toBe(false);
     });
   });
 });
