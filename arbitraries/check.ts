@@ -16,9 +16,10 @@ import { shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-s
 import type { ModelConfigConstraints } from './config';
 import { differentialCriterion } from './differential-criterion';
 import { defaultDifferentialBase, variantNeedsAlignedReplay } from './variant-check';
-
-export { differentialCriterion };
 import { DEFAULT_PROFILES, DEFAULT_WEIGHTS, MEMBARRIER_WEIGHTS, type Weights } from './weights';
+
+/** Its own module since the explorer uses it (./differential-criterion.ts); still exported here for runCheck's callers. */
+export { differentialCriterion };
 
 /** Properties about membarrier (C3, C4): the races MEMBARRIER_WEIGHTS drives. */
 const MEMBARRIER_PROPERTIES: ReadonlySet<string> = new Set(['sync-core-before-usermode', 'membarrier-ordering']);
