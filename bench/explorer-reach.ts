@@ -158,8 +158,8 @@ export interface CleanAtDepth {
   depthReached: number;
   states: number;
   seconds: number;
-  /** Answered by a record of bench/minima.json (not searched in this run). */
-  recorded?: boolean;
+  /** Answered by a record of bench/minima.json (not searched in this run): its command. */
+  recorded?: string;
 }
 
 /** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
@@ -198,7 +198,7 @@ export function cleanAtFindingDepths(o: ReachOptions, seconds: number, recorded:
     // A longer search recorded under today's code (bench/record-minimum.ts --finding) answers the row when it reached the depth.
     const rec = bestRecord(recorded.records, fixedRecordName(name), config, recorded.fingerprint);
     if (rec !== undefined && rec.cleanTo >= depth) {
-      return { name, engine, config, depth, result: 'clean', exit: 0, depthReached: rec.cleanTo, states: rec.states, seconds: rec.seconds, recorded: true };
+      return { name, engine, config, depth, result: 'clean', exit: 0, depthReached: rec.cleanTo, states: rec.states, seconds: rec.seconds, recorded: rec.command };
     }
     const r = explore({
       engine,
@@ -207,7 +207,7 @@ export function cleanAtFindingDepths(o: ReachOptions, seconds: number, recorded:
       maxSeconds: seconds,
       onProgress: (p) => o.progress(`reach: ${name} fixed, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
-    return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, recorded: false };
+    return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds };
   });
 }
 
@@ -255,7 +255,7 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   const findings = cleanAtFindingDepths(o, findingSeconds, recorded);
   for (const f of findings) {
     log(`  ${f.name.padEnd(40)} ${configText(f.config).padEnd(8)} depth ${String(f.depth).padStart(2)}: ${f.result === 'clean' ? 'CLEAN' : f.result}, exit ${f.exit}, depth completed ${f.depthReached}, ${compact(f.states)} states, ${f.seconds.toFixed(1)} s${f.recorded ? ' [minima.json]' : ''}`);
-    log(`    lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`);
+    log(`    ${f.recorded ?? `lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`}`);
   }
 
   const ctxsw = ctxswRow(o, ctxswSeconds);
