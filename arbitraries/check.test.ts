@@ -64,7 +64,7 @@ describe('runCampaign', () => {
 
 describe('runCheck: the exhaustive post-shrink pass', () => {
   const spec = { arch: 'x86', strategy: 'refcount', variant: 'text-poke-no-leave-mm', knobs: { membarrierSwitchMmFix: true, syncCoreOnLazySameMmSwitch: true } } as const;
-  const options = { engine: spec, properties: ['tlb-coherence'], runs: 4000, seed: 2 };
+  const options = { engine: spec, properties: ['tlb-coherence'], runs: 4000, seed: 2, restarts: 0 };
 
   it('replaces a short counterexample by the exhaustive minimum on its configuration, which replays to the reported violation', () => {
     const plain = runCheck({ ...options, exhaustiveShrink: false }).counterexample!;
@@ -92,7 +92,7 @@ describe('runCheck: the search-based pass on smaller machines (step 3)', () => {
   // Seed 2 of exec-mmap-irqs-on: the op-level minimiser ends with 3 ops on 2/1/1/1 (an exec by
   // the kthread), which no renaming replays on 2/1/1/0; the bounded search there finds the 3-op
   // form by the user thread.
-  const options = variantCheckOptions('exec-mmap-irqs-on', { seed: 2, runs: 4000 });
+  const options = variantCheckOptions('exec-mmap-irqs-on', { seed: 2, runs: 4000, restarts: 0 });
 
   it('moves a short counterexample to a smaller configuration with no more ops', () => {
     const plain = runCheck({ ...options, exhaustiveShrink: false }).counterexample!;
@@ -111,7 +111,8 @@ describe('runCheck: the search-based pass on smaller machines (step 3)', () => {
   });
 
   it('searches a longer counterexample on a smaller machine within its renamed ops (lazy-skips seed 9: 14 ops on 2/2/1/0, then 14 on 2/1/1/0)', () => {
-    const seed9 = variantCheckOptions('lazy-skips-freed-tables-flush', { seed: 9, runs: 4000 });
+    // Without restarts (./restart-shrink.ts): this is the search-based pass alone.
+    const seed9 = variantCheckOptions('lazy-skips-freed-tables-flush', { seed: 9, runs: 4000, restarts: 0 });
     const plain = runCheck({ ...seed9, exhaustiveShrink: false }).counterexample!;
     expect(plain.config).toEqual({ cpus: 2, procs: 2, threads: 1, kthreads: 0 });
     const cx = runCheck(seed9).counterexample!;

@@ -12,7 +12,9 @@ import type { Property, Violation } from '../properties/property';
 import { checkEngine } from './check-engine';
 import type { CoverageSearchTuning } from './coverage-search';
 import type { SearchName } from './search';
-import { shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
+import { DEFAULT_EXHAUSTIVE_SHRINK, shortenExhaustively, type ExhaustiveShrinkLimits } from './exhaustive-shrink';
+import { shrinkByRestarts } from './restart-shrink';
+import { deriveSeed } from './seed';
 import type { ModelConfigConstraints } from './config';
 import { differentialCriterion } from './differential-criterion';
 import { defaultDifferentialBase, variantNeedsAlignedReplay } from './variant-check';
@@ -61,6 +63,12 @@ export interface RunCheckOptions extends CheckOptions {
   minimize?: boolean;
   /** The search-based post-shrink pass (./exhaustive-shrink.ts); default DEFAULT_EXHAUSTIVE_SHRINK; false: off. Not run with `minimize: false`. */
   exhaustiveShrink?: false | ExhaustiveShrinkLimits;
+  /**
+   * Restarts of the check on machines no larger than the counterexample's, whose counterexamples
+   * replace it when they shrink further (./restart-shrink.ts; default DEFAULT_RESTARTS, 0: none).
+   * Not run with `minimize: false`.
+   */
+  restarts?: number;
   /** How runs are generated (./search.ts; default DEFAULT_SEARCH, 'weighted2'). */
   search?: SearchName;
   /** Knobs of the coverage search (measurements only). */
@@ -95,6 +103,12 @@ export function runCheck(options: RunCheckOptions): CheckResult {
     coverageTuning: options.coverageTuning,
   });
   shortenExhaustively(result, options, base ?? null, align);
+  const limits = options.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
+  const exhaustiveOps = limits === false ? 0 : limits.maxOps;
+  shrinkByRestarts(result, { ...options, exhaustiveOps }, options.seed ?? deriveSeed(engine.info.id), (run) => {
+    const { config, configConstraints, ...rest } = options;
+    return runCheck({ ...rest, ...run, restarts: 0 });
+  });
   return result;
 }
 
