@@ -23,6 +23,8 @@ describe('bad input', () => {
     [['check', '--seed', '4294967296'], /--seed: expected an integer from -2147483648 to 2147483647/],
     [['check', '--cpus', '9'], /--cpus: expected an integer from 1 to 8, got "9"/],
     [['check', '--kthreads', '4'], /--kthreads: expected an integer from 0 to 3/],
+    [['check', '--restarts', '-1'], /--restarts: expected an integer from 0 to 20, got "-1"/],
+    [['check', '--restarts', '21'], /--restarts: expected an integer from 0 to 20/],
     [['check', '--bogus'], /check: unknown flag --bogus \(accepted: --arch, /],
     [['check', '--runs', '5', '--runs', '6'], /--runs given twice/],
     [['check', 'stray'], /check: unexpected argument "stray"/],

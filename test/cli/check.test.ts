@@ -63,6 +63,15 @@ describe('lazymm check', () => {
     expect(doc.counterexample.config).toEqual(doc.config);
   });
 
+  it('--restarts N runs the check again N times after shrinking (seed 8 of hotplug-clears-cpumask-while-lazy: 26 ops on 3/1/3/0 alone, 17 on 2/1/1/0 after one restart)', () => {
+    const run = (restarts: string) => JSON.parse(lazymm('check', '--variant', 'hotplug-clears-cpumask-while-lazy', '--seed', '8', '--runs', '4000', '--restarts', restarts, '--json').out).counterexample;
+    const alone = run('0');
+    expect([alone.opCount, alone.config, alone.path.includes('restart')]).toEqual([26, { cpus: 3, procs: 1, threads: 3, kthreads: 0 }, false]);
+    const restarted = run('1');
+    expect([restarted.opCount, restarted.config]).toEqual([17, { cpus: 2, procs: 1, threads: 1, kthreads: 0 }]);
+    expect(restarted.path).toMatch(/ \/ restart 1 \(seed -?\d+\): /);
+  });
+
   it('--property restricts the check to the named properties', () => {
     const doc = JSON.parse(lazymm('check', '--arch', 'arm64', '--property', 'refcount-balance', '--property', 'no-lazy-use-after-free', '--runs', '10', '--json').out);
     expect(doc.properties).toEqual(['refcount-balance', 'no-lazy-use-after-free']);

@@ -15,11 +15,15 @@ import { measureCosts } from '../cost-meter';
 import { renderCounterexample } from '../counterexample';
 import { engineId, engineSpecFromFlags, selectProperties } from '../engine-spec';
 import { UsageError, parseIntInRange, parsePositiveInt, parseSeed } from '../errors';
+import { DEFAULT_RESTARTS } from '../../../arbitraries/restart-shrink';
 import { eprintln, println, type CliIo } from '../io';
 import { HTML_FLAG, HtmlReports, htmlDir } from '../html-output';
 import { reportOfCheck } from '../../report/sources';
 import { commandLine } from '../../fixtures/provenance';
 import { checkRecordDir, fixtureFor, recordDir, recordFixture } from '../record';
+
+/** --restarts' upper bound: each restart is a check of its own (about as long as the first, shrinking included). */
+const MAX_RESTARTS = 20;
 
 export const ENGINE_FLAGS: readonly FlagSpec[] = [
   { name: 'arch', kind: 'value', arg: 'ARCH', help: 'x86, powerpc or arm64 (default x86)' },
@@ -39,6 +43,7 @@ export const CHECK_FLAGS: readonly FlagSpec[] = [
   { name: 'procs', kind: 'value', arg: 'N', help: `user processes at boot, 0..4 (default ${DEFAULT_CONFIG.procs} with a fixed configuration)` },
   { name: 'threads', kind: 'value', arg: 'N', help: `threads per process, 1..4 (default ${DEFAULT_CONFIG.threads} with a fixed configuration)` },
   { name: 'kthreads', kind: 'value', arg: 'N', help: `kernel threads, 0..3 (default ${DEFAULT_CONFIG.kthreads} with a fixed configuration)` },
+  { name: 'restarts', kind: 'value', arg: 'N', help: `after shrinking, run the check again N times on machines no larger than the counterexample's and keep a shorter counterexample, 0..20 (default ${DEFAULT_RESTARTS}; 0: none; docs/cli.md)` },
   { name: 'as-is', kind: 'switch', help: "with --variant: no fix knobs of the open findings and no differential base (default: as arbitraries/variant-check.ts checks variants)" },
   { name: 'record', kind: 'switch', help: 'write a counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -92,6 +97,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const search = parseSearch(a.values.get('search'));
   const maxOps = a.values.has('max-ops') ? parsePositiveInt('--max-ops', a.values.get('max-ops')) : isLongRunSearch(search) ? LONG_RUN_MAX_OPS : DEFAULT_MAX_OPS;
   const seed = a.values.has('seed') ? parseSeed('--seed', a.values.get('seed')) : deriveSeed(engineId(spec));
+  const restarts = a.values.has('restarts') ? parseIntInRange('--restarts', a.values.get('restarts'), 0, MAX_RESTARTS) : DEFAULT_RESTARTS;
   if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it checks a variant without the fix knobs and the differential base)');
   const dir = recordDir(a.values);
   checkRecordDir(dir, a.switches.has('record'), a.values.has('fixtures-dir') ? '--fixtures-dir' : '--record');
@@ -99,7 +105,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
 
   const userKnobs = spec.knobs ?? {};
   const options = checkOptions(spec, a.lists.has('property') ? properties.map((p) => p.id) : undefined, a.switches.has('as-is'));
-  const r = runCheck({ ...options, runs, seed, maxOps, config, search });
+  const r = runCheck({ ...options, runs, seed, maxOps, config, search, restarts });
   spec = options.engine;
   const cx = r.counterexample;
   let fixture: string | undefined;
