@@ -103,13 +103,22 @@ export function runCheck(options: RunCheckOptions): CheckResult {
     coverageTuning: options.coverageTuning,
   });
   shortenExhaustively(result, options, base ?? null, align);
+  shrinkCheckByRestarts(result, options, engine.info.id);
+  return result;
+}
+
+/**
+ * The restarts pass of runCheck (./restart-shrink.ts) on `result`, a check of `options` on the
+ * engine `engineId`: each restart is runCheck with the restart's seed, runs, property and machine,
+ * and no restarts of its own.
+ */
+export function shrinkCheckByRestarts(result: CheckResult, options: RunCheckOptions, engineId: string): void {
   const limits = options.exhaustiveShrink ?? DEFAULT_EXHAUSTIVE_SHRINK;
   const exhaustiveOps = limits === false ? 0 : limits.maxOps;
-  shrinkByRestarts(result, { ...options, exhaustiveOps }, options.seed ?? deriveSeed(engine.info.id), (run) => {
-    const { config, configConstraints, ...rest } = options;
+  shrinkByRestarts(result, { ...options, exhaustiveOps }, options.seed ?? deriveSeed(engineId), (run) => {
+    const { config: _config, configConstraints: _constraints, ...rest } = options;
     return runCheck({ ...rest, ...run, restarts: 0 });
   });
-  return result;
 }
 
 

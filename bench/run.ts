@@ -220,8 +220,10 @@ interface SeedResult {
   /** Runs and seconds to the first failure (no shrinking), or the whole budget. */
   runsToFailure: number;
   secondsToFailure: number;
-  /** Shrinking (fast-check's and the op-level pass), seconds. */
+  /** Shrinking (fast-check's, the op-level pass, the search-based pass and the restarts), seconds. */
   shrinkSeconds: number | null;
+  /** The restarts' share of shrinkSeconds (arbitraries/restart-shrink.ts). */
+  restartSeconds: number;
   /** Time to the first failure plus shrinking. */
   totalSeconds: number;
   shrunkLength: number | null;
@@ -241,6 +243,10 @@ interface ModeResult {
   medianSecondsToFailure: number | null;
   medianTotalSeconds: number | null;
   medianShrinkSeconds: number | null;
+  /** The restarts' part of the shrinking (arbitraries/restart-shrink.ts). */
+  medianRestartSeconds: number | null;
+  /** Time to the first failure plus shrinking without the restarts. */
+  medianTotalWithoutRestarts: number | null;
   medianShrunkLength: number | null;
   atMinimum: number;
   minimumKnown: number;
@@ -301,7 +307,7 @@ function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult
   opts = weights === 'baseline' ? { ...opts, weights: UNIFORM_WEIGHTS } : { ...opts, search: SEARCH };
   for (let seed = 1; seed <= SEEDS; seed++) {
     bar.update(`${id} ${weights}: seed ${seed}/${SEEDS}${benchProgress.text()}`);
-    const { result: b, runsToFailure, secondsToFailure } = timedCheck({ ...opts, seed });
+    const { result: b, runsToFailure, secondsToFailure, restartSeconds } = timedCheck({ ...opts, seed });
     const cx = b.counterexample;
     const caught = cx !== undefined && isExpectedBreak(v, cx.property, cx.clause);
     results.push({
@@ -310,6 +316,7 @@ function runMode(id: string, weights: 'lazymm' | 'baseline'): { mode: ModeResult
       runsToFailure: runsToFailure ?? b.runs,
       secondsToFailure: secondsToFailure ?? b.seconds,
       shrinkSeconds: secondsToFailure === null ? null : Math.max(0, b.seconds - secondsToFailure),
+      restartSeconds,
       totalSeconds: b.seconds,
       shrunkLength: cx ? cx.ops.length : null,
       config: cx ? cx.config : null,
@@ -331,6 +338,8 @@ function summarize(results: SeedResult[]): ModeResult {
     medianSecondsToFailure: median(c.map((r) => r.secondsToFailure)),
     medianTotalSeconds: median(c.map((r) => r.totalSeconds)),
     medianShrinkSeconds: median(c.map((r) => r.shrinkSeconds ?? 0)),
+    medianRestartSeconds: median(c.map((r) => r.restartSeconds)),
+    medianTotalWithoutRestarts: median(c.map((r) => r.totalSeconds - r.restartSeconds)),
     medianShrunkLength: median(c.map((r) => r.shrunkLength as number)),
     atMinimum: c.filter((r) => r.exhaustiveMinimum !== null && r.shrunkLength === r.exhaustiveMinimum).length,
     /** Caught seeds whose shrunk length could be compared with a known exhaustive minimum. */
@@ -416,7 +425,7 @@ function main(): void {
   const variants: Record<string, unknown>[] = [];
   const minima: MinimumRecord[] = [];
   log('');
-  const head = `${'variant'.padEnd(40)} ${'search'.padEnd(8)} caught  med-runs  med-first-s  med-shrink-s  med-total-s  med-len       exh-min  =min`;
+  const head = `${'variant'.padEnd(40)} ${'search'.padEnd(8)} caught  med-runs  med-first-s  med-shrink-s  (restarts)  med-total-s  med-len       exh-min  =min`;
   log(head);
   log('-'.repeat(head.length));
   const ids = onlyVariants.length ? onlyVariants : VARIANTS.map((v) => v.id);
@@ -443,7 +452,7 @@ function main(): void {
       const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
       const min = rec === null ? '-' : rec.provenMinimum != null ? `${rec.provenMinimum}@${configText(rec.config)}` : `>${rec.depthReached}@${configText(rec.config)}`;
       log(
-        `${(w === 'lazymm' ? id : '').padEnd(40)} ${w.padEnd(8)} ${`${m.caught}/${m.seeds}`.padStart(6)}  ${f(m.medianRunsToFailure, 0).padStart(8)}  ${f(m.medianSecondsToFailure).padStart(11)}  ${f(m.medianShrinkSeconds).padStart(12)}  ${f(m.medianTotalSeconds).padStart(11)}  ${f(m.medianShrunkLength, 0).padStart(7)}  ${min.padStart(12)}  ${m.minimumKnown ? `${m.atMinimum}/${m.minimumKnown}` : '-'}`,
+        `${(w === 'lazymm' ? id : '').padEnd(40)} ${w.padEnd(8)} ${`${m.caught}/${m.seeds}`.padStart(6)}  ${f(m.medianRunsToFailure, 0).padStart(8)}  ${f(m.medianSecondsToFailure).padStart(11)}  ${f(m.medianShrinkSeconds).padStart(12)}  ${f(m.medianRestartSeconds).padStart(10)}  ${f(m.medianTotalSeconds).padStart(11)}  ${f(m.medianShrunkLength, 0).padStart(7)}  ${min.padStart(12)}  ${m.minimumKnown ? `${m.atMinimum}/${m.minimumKnown}` : '-'}`,
       );
     }
     variants.push(row);
@@ -458,12 +467,13 @@ function main(): void {
   const lazy = variants.map((r) => ({ id: r.id as string, m: r.lazymm as ModeResult }));
   const all10 = lazy.filter((x) => x.m.caught === x.m.seeds).length;
   const fast = lazy.filter((x) => x.m.caught === x.m.seeds && (x.m.medianTotalSeconds ?? Infinity) < 1).length;
+  const fastWithoutRestarts = lazy.filter((x) => x.m.caught === x.m.seeds && (x.m.medianTotalWithoutRestarts ?? Infinity) < 1).length;
   const atMin = lazy.filter((x) => x.m.atMinimum >= Math.ceil(0.9 * x.m.seeds)).length;
   const minKnown = lazy.filter((x) => x.m.minimumKnown > 0).length;
   log('');
   log('Targets:');
   log(`  every variant caught in ${SEEDS}/${SEEDS} seeds: ${all10}/${lazy.length} variants${all10 < lazy.length ? ` (missed: ${lazy.filter((x) => x.m.caught < x.m.seeds).map((x) => `${x.id} ${x.m.caught}/${x.m.seeds}`).join(', ')})` : ''}`);
-  log(`  median time to first failure, shrink included, < 1 s: ${fast}/${lazy.length} variants`);
+  log(`  median time to first failure, shrink included, < 1 s: ${fast}/${lazy.length} variants (${fastWithoutRestarts}/${lazy.length} without the restarts of arbitraries/restart-shrink.ts, which only shorten)`);
   log(`  shrunk length == exhaustive minimum in >= 9/10 seeds: ${atMin}/${lazy.length} variants (a minimum to compare with for ${minKnown}; =min is a/b: at the minimum / seeds whose configuration's minimum is known)`);
   log(`  >= 1,000,000 steps/s with every property monitored: ${compact(tp.monitoredStepsPerSecond)} (${(tp.monitoredStepsPerSecond / 1e6).toFixed(2)}x of the target)`);
   log(`  explorer >= 200,000 states/s: ${speed.map((s) => compact(s.statesPerSecond)).join(', ')} (${(Math.max(...speed.map((s) => s.statesPerSecond)) / 2e5).toFixed(3)}x of the target)`);

@@ -10,7 +10,7 @@ import type { InitEvent } from '../src/trace/events';
 import { allProperties, createTraceChecker, propertyById, type Property } from '../properties';
 import { checkEngine } from '../arbitraries/check-engine';
 import { shortenExhaustively } from '../arbitraries/exhaustive-shrink';
-import { differentialCriterion, profilesFor, type RunCheckOptions } from '../arbitraries/check';
+import { differentialCriterion, profilesFor, shrinkCheckByRestarts, type RunCheckOptions } from '../arbitraries/check';
 import { defaultDifferentialBase, variantNeedsAlignedReplay } from '../arbitraries/variant-check';
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -19,9 +19,10 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
  * runCheck (arbitraries/check.ts), wired the same way, with the time and run of the first counting
  * failure recorded: the differential criterion is wrapped (it is asked about every violation, and
  * the first "yes" is the first failure; fast-check shrinks from there). `shorten` false skips the
- * search-based post-shrink pass (a measurement of the first failure only).
+ * search-based post-shrink pass and the restarts (a measurement of the first failure only);
+ * `restartSeconds` is the restarts' share of `result.seconds`.
  */
-export function timedCheck(opts: RunCheckOptions, shorten = true): { result: CheckResult; runsToFailure: number | null; secondsToFailure: number | null } {
+export function timedCheck(opts: RunCheckOptions, shorten = true): { result: CheckResult; runsToFailure: number | null; secondsToFailure: number | null; restartSeconds: number } {
   const t0 = performance.now();
   const engine = createEngine(opts.engine);
   const init = engine.init(opts.config ?? DEFAULT_CONFIG).events[0] as InitEvent;
@@ -53,10 +54,17 @@ export function timedCheck(opts: RunCheckOptions, shorten = true): { result: Che
       return yes;
     },
   });
-  // The search-based post-shrink pass, as runCheck runs it (arbitraries/exhaustive-shrink.ts).
-  if (shorten) shortenExhaustively(result, opts, base ?? null, align);
+  // The search-based post-shrink pass and the restarts, as runCheck runs them
+  // (arbitraries/exhaustive-shrink.ts, arbitraries/restart-shrink.ts); the restarts timed apart.
+  let restartSeconds = 0;
+  if (shorten) {
+    shortenExhaustively(result, opts, base ?? null, align);
+    const t1 = performance.now();
+    shrinkCheckByRestarts(result, opts, engine.info.id);
+    restartSeconds = seconds(t1);
+  }
   result.seconds = seconds(t0);
   const f = first as { runs: number; seconds: number } | null;
-  return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null };
+  return { result, runsToFailure: f?.runs ?? null, secondsToFailure: f?.seconds ?? null, restartSeconds };
 }
 
