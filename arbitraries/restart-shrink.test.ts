@@ -52,7 +52,7 @@ describe('restarts: what is run again and what is kept', () => {
     const first = cx(20, cfg(3, 1, 2, 0));
     const r = result(first);
     const { runs, rerun } = record([cx(25, cfg(2, 1, 1, 0)), cx(17, cfg(2, 1, 2, 0)), cx(17, cfg(2, 1, 1, 0))]);
-    shrinkByRestarts(r, { seed: 4, restarts: 3, exhaustiveOps: 10 }, 4, rerun);
+    shrinkByRestarts(r, { restarts: 3, exhaustiveOps: 10 }, 4, rerun);
     expect(runs).toHaveLength(3);
     expect(runs.every((x) => x.runs === RESTART_RUNS && x.properties.join() === 'refcount-balance' && x.config === undefined)).toBe(true);
     expect(runs.every((x) => x.configConstraints?.maxCpus === 3 && x.configConstraints?.maxThreads === 2 && x.configConstraints?.maxKthreads === 0)).toBe(true);

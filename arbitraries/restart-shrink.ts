@@ -38,7 +38,6 @@ export const RESTART_SHRINK_BUDGET = 0;
 
 /** What the pass reads of the check's options (RunCheckOptions has them). */
 export interface RestartOptions {
-  seed?: number;
   config?: ModelConfig;
   configConstraints?: ModelConfigConstraints;
   minimize?: boolean;
