@@ -3,7 +3,8 @@
  *
  *   lazymm explore [--arch A] [--strategy S] [--variant V] [--knob k=v]... [--cpus N] [--procs N]
  *                  [--threads N] [--kthreads N] [--depth D] [--property P]... [--max-states N]
- *                  [--max-seconds N] [--workers N] [--por | --no-por] [--symmetry] [--no-settle-each-op] [--as-is] [--record] [--fixtures-dir DIR] [--json]
+ *                  [--max-seconds N] [--workers N] [--por | --no-por] [--symmetry] [--no-settle-each-op] [--ops KIND,...]
+ *                  [--as-is] [--record] [--fixtures-dir DIR] [--json]
  *
  * Exit status: 0 every interleaving of up to D ops is clean; 1 a counterexample (the shortest, as
  * ops and a timeline; with --record also a fixture); 2 bad input; 3 the search stopped at
@@ -15,7 +16,7 @@
  * the bare variant with every property and no differential base.
  */
 import type { ModelConfig } from '../engine/contract';
-import { formatOp, type Op } from '../engine/ops';
+import { formatOp, type Op, type OpKind } from '../engine/ops';
 import { createEngine } from '../engine/registry';
 import { FixtureError, writeFixture } from '../fixtures/fixture';
 import { renderOps, renderTimeline } from '../render/timeline';
@@ -27,6 +28,7 @@ import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '
 import { UsageError, describeCliError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
 import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult } from './explore';
 import { exploreWorkers } from './parallel';
+import { OpKindsError, parseOpKinds } from './op-kinds';
 import { toFixture } from './minimum';
 import { checkRecordDir, recordDir } from '../cli/record';
 import { compact, progressLine, progressWanted } from './progress';
@@ -60,6 +62,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
   { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por' },
   { name: 'no-settle-each-op', kind: 'switch', help: 'settle the properties\' pending checks only at the next event of another CPU, as a random check does, not at every op boundary: the same verdicts and minimum in more states (docs/explore.md "Settling at op boundaries")' },
+  { name: 'ops', kind: 'value', arg: 'KIND,...', help: 'explore only ops of these kinds (and step), e.g. schedule,preempt,exec,exit: a proof of that alphabet only (docs/explore.md "Op alphabets"); default every kind' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
   { name: 'fixtures-dir', kind: 'value', arg: 'DIR', help: 'where --record writes (default: fixtures/ in the nearest folder above the working directory with a package.json)' },
@@ -105,6 +108,7 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
     transitionsPerSecond: r.transitionsPerSecond,
     levels: r.levels,
     por: r.por ?? null,
+    opKinds: r.opKinds ?? null,
     symmetry: r.symmetry ?? null,
     warnings: r.warnings,
     ...(cx
@@ -130,6 +134,7 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
     `lazymm explore ${r.engine}${knobs ? ` (${knobs})` : ''} on ${configText(r.config)}, every interleaving of up to ${r.depth} ops`,
     `properties: ${r.properties.join(', ')}`,
   ];
+  if (r.opKinds) lines.push(`ops: only ${r.opKinds.join(', ')} (and step): a clean result says nothing about interleavings with other ops`);
   if (r.differentialBase) lines.push(`a violation counts only if ${engineId(r.differentialBase)} replaying the same ops does not share it (differential base)`);
   lines.push('', '  depth  new states  transitions');
   for (const l of r.levels) lines.push(`  ${String(l.depth).padStart(5)}  ${String(l.states).padStart(10)}  ${String(l.transitions).padStart(11)}`);
@@ -145,15 +150,15 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
   if (r.result === 'clean') {
     lines.push(
       r.exhausted
-        ? `result: CLEAN: every reachable state was explored by depth ${r.depthReached} (no new state after it): clean at any depth`
-        : `result: CLEAN to depth ${r.depth}: no interleaving of up to ${r.depth} ops violates a property`,
+        ? `result: CLEAN: every reachable state was explored by depth ${r.depthReached} (no new state after it): clean at any depth${r.opKinds ? ' with these ops' : ''}`
+        : `result: CLEAN to depth ${r.depth}: no interleaving of up to ${r.depth} ${r.opKinds ? 'ops of these kinds' : 'ops'} violates a property`,
     );
   } else if (r.result === 'truncated') {
     lines.push(`result: INCOMPLETE: stopped by --max-states/--max-seconds; every interleaving of up to ${r.depthReached} ops is clean (not a proof at depth ${r.depth})`);
   } else if (cx) {
     const v = cx.violation;
     lines.push(
-      `result: COUNTEREXAMPLE: ${v.property} ${v.clause} at event ${v.index}, ${cx.ops.length} ops, the shortest: every interleaving of up to ${cx.ops.length - 1} ops is clean`,
+      `result: COUNTEREXAMPLE: ${v.property} ${v.clause} at event ${v.index}, ${cx.ops.length} ops, the shortest: every interleaving of up to ${cx.ops.length - 1} ops${r.opKinds ? ' of these kinds' : ''} is clean`,
       '',
       `Ops (${cx.ops.length}):`,
       renderOps(cx.ops),
@@ -193,6 +198,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
   const workers = a.values.has('workers') ? parseIntInRange('--workers', a.values.get('workers'), 1, 16) : 1;
   if (workers > 1 && por) throw new UsageError('--workers and --por: the partial-order reduction runs with one worker only');
   const symmetry = a.switches.has('symmetry');
+  const opKinds = a.values.has('ops') ? parseOpKindsFlag(a.values.get('ops') ?? '') : undefined;
   if (symmetry && por) throw new UsageError('--symmetry and --por: give one of them (the sleep sets are computed on the actual states)');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
@@ -218,6 +224,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
     maxSeconds,
     por,
     symmetry,
+    ...(opKinds !== undefined ? { opKinds } : {}),
     ...(a.switches.has('no-settle-each-op') ? { settleEachOp: false } : {}),
     onProgress: (p) =>
       bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
@@ -259,6 +266,16 @@ function exploreReport(
   if (json) io.out(`${JSON.stringify(exploreJson(r, fixture), null, 2)}\n`);
   else io.out(`${exploreText(r, fixture).join('\n')}\n`);
   return r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3;
+}
+
+/** --ops: the alphabet, or a UsageError naming the flag, the entry and the kinds there are. */
+function parseOpKindsFlag(text: string): OpKind[] {
+  try {
+    return parseOpKinds(text);
+  } catch (err) {
+    if (err instanceof OpKindsError) throw new UsageError(`--ops: ${err.message}`);
+    throw err;
+  }
 }
 
 /** --symmetry: every property must rename names in its key (MirrorProperty.symmetricKey), else a UsageError naming them. */

@@ -23,7 +23,7 @@
  */
 import type { Engine, ModelConfig } from '../engine/contract';
 import { createEngine } from '../engine/build';
-import type { Op } from '../engine/ops';
+import type { Op, OpKind } from '../engine/ops';
 import type { KernelState } from '../engine/state';
 import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
@@ -38,6 +38,7 @@ import { ownViolationFor } from './differential';
 import { ExploreMonitor, mirrorPropertiesOf, unknownMirrorFields } from './monitor';
 import { SleepSets, type PorStats, type Snapshot } from './sleep-sets';
 import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
+import { opKindFilter } from './op-kinds';
 import type { MirrorProperty } from '../../properties/lib/mirror-property';
 
 export interface ExploreProgress {
@@ -114,6 +115,12 @@ export interface ExploreOptions {
    */
   opFilter?: (op: Op) => boolean;
   /**
+   * Explore only ops of these kinds, and `step` (./op-kinds.ts; `lazymm explore --ops`): a proof of
+   * that alphabet only (`filtered`, `opKinds` set), but, naming no task, mm or CPU, it works with
+   * symmetry reduction and worker threads, which `opFilter` does not.
+   */
+  opKinds?: readonly OpKind[];
+  /**
    * Build the engine from the spec with this instead of the registry (an engine mutant's own
    * registry, src/mutants/loader.ts). The differential base is still built by the registry.
    */
@@ -178,8 +185,10 @@ export interface ExploreResult {
   differentialBase: EngineSpec | null;
   /** Hash-coverage warnings (mirror fields the key does not know); empty when the key is sound as documented. */
   warnings: string[];
-  /** An opFilter restricted the search: clean or exhausted say nothing about the unfiltered ops. */
+  /** An opFilter or opKinds restricted the search: clean or exhausted say nothing about the other ops. */
   filtered: boolean;
+  /** With `opKinds`: the alphabet explored (sorted; `step` implied). */
+  opKinds?: OpKind[];
   /** With `por`: sleep-set counts (ops pruned, diamonds computed, independent pairs). */
   por?: PorStats;
   /** With `symmetry`: the order of the symmetry group used (1: the configuration has none). */
@@ -258,6 +267,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   const group = options.symmetry ? symmetryGroupFor(options, boot.state, mirrorProps) : null;
   const { base, own } = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign);
   const warnings: string[] = [];
+  const kindAllowed = options.opKinds !== undefined ? opKindFilter(options.opKinds) : null;
 
   const result: ExploreResult = {
     engine: engine.info.id,
@@ -279,7 +289,8 @@ export function explore(options: ExploreOptions): ExploreResult {
     merge,
     differentialBase: base,
     warnings,
-    filtered: options.opFilter !== undefined,
+    filtered: options.opFilter !== undefined || options.opKinds !== undefined,
+    ...(options.opKinds !== undefined ? { opKinds: [...options.opKinds].sort() } : {}),
     ...(group !== null ? { symmetry: { order: group.order } } : {}),
   };
   const done = (r: ExploreResult['result']): ExploreResult => finishResult(result, r, elapsed());
@@ -377,6 +388,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       }
       sleepSets?.begin(node, here);
       for (const op of enabled) {
+        if (kindAllowed !== null && !kindAllowed(op)) continue;
         if (options.opFilter !== undefined && !options.opFilter(op)) continue;
         if (sleepSets !== null && sleepSets.isAsleep(op)) continue;
         if ((result.transitions & 63) === 0) {

@@ -11,7 +11,7 @@
  */
 import type { Engine, ModelConfig } from '../engine/contract';
 import { createEngine } from '../engine/build';
-import type { Op } from '../engine/ops';
+import type { Op, OpKind } from '../engine/ops';
 import type { KernelState } from '../engine/state';
 import type { EngineSpec } from '../run/types';
 import type { InitEvent, TraceEvent } from '../trace/events';
@@ -26,6 +26,7 @@ import { shareKernelState } from './kernel-share';
 import { kernelRecordFingerprint } from './record-hash';
 import { ExploreMonitor, mirrorPropertiesOf } from './monitor';
 import { symmetricKey, symmetryGroup, type SymmetryGroup } from './symmetry';
+import { opKindFilter } from './op-kinds';
 import { Claim, MAX_OPS, SharedVisitedSet, priority, type SharedVisitedBuffers } from './shared-visited';
 
 /** The options a worker is built from (what ExploreOptions holds that can be posted to a thread). */
@@ -46,6 +47,8 @@ export interface WorkerExploreOptions {
   cow?: boolean;
   /** End the monitors' atomic step at every op boundary (ExploreOptions.settleEachOp; default true). */
   settleEachOp?: boolean;
+  /** Explore only ops of these kinds and `step` (ExploreOptions.opKinds). */
+  opKinds?: OpKind[];
 }
 
 /** Shared counters (Int32Array over a SharedArrayBuffer) and their slots. */
@@ -76,7 +79,7 @@ export interface LevelReply {
   opIdx: Uint16Array;
   slot: Int32Array;
   transitions: number;
-  /** Position and number of enabled ops of every node expanded (to count what one worker would have checked before a counterexample). */
+  /** Position and number of ops checked (enabled, and of an allowed kind) of every node expanded (to count what one worker would have checked before a counterexample). */
   expandedPos: Int32Array;
   expandedOps: Uint16Array;
   violations: number;
@@ -84,7 +87,7 @@ export interface LevelReply {
   /** Where they were: parent's position * 4096 + op index. */
   sharedAt: Float64Array;
   /** This worker's least-priority counted violation of the level. */
-  best: { prio: bigint; ops: Op[]; violation: Violation } | null;
+  best: { prio: bigint; ops: Op[]; violation: Violation; checked: number } | null;
   /** The level was cut short (CTL.stop). */
   stop: number;
 }
@@ -112,6 +115,8 @@ export class LevelExpander {
   private readonly fp = new Uint32Array(2);
   /** With symmetry (and a group that moves something): the group the key canonicalizes under. */
   private readonly group: SymmetryGroup | null;
+  /** With opKinds: whether an op's kind is explored. */
+  private readonly kindAllowed: ((op: Op) => boolean) | null;
 
   constructor(
     private readonly options: WorkerExploreOptions,
@@ -128,6 +133,7 @@ export class LevelExpander {
     this.monitorProps = mirrorPropertiesOf(selectExploreProperties(options.properties, init)).mirror;
     const group = options.symmetry ? symmetryGroup(boot.state) : null;
     this.group = group !== null && group.order > 1 ? group : null;
+    this.kindAllowed = options.opKinds !== undefined ? opKindFilter(options.opKinds) : null;
     this.own = ownViolationFor(options.engine, options.differentialBase, options.differentialAlign).own;
     // The root, as explore() builds it (the coordinator checked it: explore() at depth 0).
     const monitor = new ExploreMonitor(init, this.monitorProps, undefined, options.settleEachOp ?? true);
@@ -183,9 +189,10 @@ export class LevelExpander {
     let shown = 0;
     const heldPos: number[] = [];
     const heldOp: number[] = [];
-    const record = (prio: bigint, ops: Op[], violation: Violation): void => {
+    /** `checked`: the transitions out of the violation's parent explore() checks up to it (itself included). */
+    const record = (prio: bigint, ops: Op[], violation: Violation, checked: number): void => {
       reply.violations++;
-      if (reply.best === null || prio < reply.best.prio) reply.best = { prio, ops, violation };
+      if (reply.best === null || prio < reply.best.prio) reply.best = { prio, ops, violation, checked };
       for (;;) {
         const cur = Atomics.load(best, 0);
         if (cur !== 0n && cur <= prio + 1n) break;
@@ -212,13 +219,17 @@ export class LevelExpander {
         try {
           enabled = this.engine.enabled(here.state);
         } catch (err) {
-          record(priority(level, p, -1), pathOps, contractViolation(this.engine.info.id, pathOps, 0, err));
+          record(priority(level, p, -1), pathOps, contractViolation(this.engine.info.id, pathOps, 0, err), 0);
           continue;
         }
         if (enabled.length > MAX_OPS) throw new Error(`explore: ${enabled.length} enabled ops at one state (the workers number at most ${MAX_OPS})`);
         expandedPos.push(p);
-        expandedOps.push(enabled.length);
+        const kindAllowed = this.kindAllowed;
+        expandedOps.push(kindAllowed === null ? enabled.length : enabled.filter(kindAllowed).length);
+        let checked = 0;
         for (let k = 0; k < enabled.length; k++) {
+          if (kindAllowed !== null && !kindAllowed(enabled[k])) continue;
+          checked++;
           if ((reply.transitions & 63) === 0) {
             // The shared counters are for the progress line: written every 64 transitions, not on every one (a cache line both threads write).
             Atomics.add(ctl, CTL.transitions, reply.transitions - shown);
@@ -260,7 +271,7 @@ export class LevelExpander {
           }
           if (v) {
             if (this.accept(ops, v)) {
-              record(prio, ops, v);
+              record(prio, ops, v, checked);
               if (options.stopOnViolation) break; // this node's later ops come after it
             } else {
               reply.sharedViolations++;

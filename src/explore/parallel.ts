@@ -110,6 +110,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
     stopOnViolation,
     merge,
     ...(options.symmetry ? { symmetry: true } : {}),
+    ...(options.opKinds !== undefined ? { opKinds: [...options.opKinds] } : {}),
     ...(options.cow === false ? { cow: false } : {}),
     ...(options.settleEachOp === false ? { settleEachOp: false } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
@@ -154,7 +155,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
       }
       const info: ExploreLevel = { depth: level + 1, states: 0, transitions: 0 };
       result.levels.push(info);
-      let least: { prio: bigint; ops: Op[]; violation: Violation } | null = null;
+      let least: LevelReply['best'] = null;
       for (const r of replies) {
         result.violations += r.violations;
         if (r.best !== null && (least === null || r.best.prio < least.prio)) least = r.best;
@@ -168,7 +169,7 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
         else for (let j = 0; j < r.expandedPos.length; j++) if (r.expandedPos[j] < cut.pos) info.transitions += r.expandedOps[j];
         for (const at of r.sharedAt) if (at < before) result.sharedViolations++;
       }
-      if (cut !== null) info.transitions += cut.k + 1;
+      if (cut !== null && least !== null) info.transitions += least.checked;
       result.transitions += info.transitions;
       ctl[CTL.transitions] = 0;
       const next = mergeByPriority(replies, table, level, before);

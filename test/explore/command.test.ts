@@ -116,6 +116,17 @@ describe('lazymm explore', () => {
     expect(r.out).toContain('result: INCOMPLETE');
   });
 
+  it('--ops explores only those op kinds and says so; --json names them', () => {
+    const r = run('--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--depth', '6', '--ops', 'schedule,exit,syscall');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ops: only exit, schedule, syscall (and step): a clean result says nothing about interleavings with other ops');
+    expect(r.out).toContain('result: CLEAN to depth 6: no interleaving of up to 6 ops of these kinds violates a property');
+    const j = JSON.parse(run('--depth', '2', '--ops', 'schedule', '--json').out) as { opKinds: string[] | null };
+    expect(j.opKinds).toEqual(['schedule']);
+    expect((JSON.parse(run('--depth', '1', '--json').out) as { opKinds: unknown }).opKinds).toBeNull();
+    expect(() => run('--ops', 'schedule,frob')).toThrow(/^--ops: "frob" is not an op kind \(expected a comma-separated list of: schedule, preempt, step, /);
+  });
+
   it('bad input is a UsageError (exit 2 through main)', () => {
     expect(() => run('--depth', 'ten')).toThrow(UsageError);
     expect(() => run('--cpus', '9')).toThrow(UsageError);
