@@ -16,7 +16,8 @@
  * 3. A ctxsw.tla-sized configuration (kernel-tla's ctxsw.cfg: 2 CPUs, 3 tasks, 2 mms): the correct
  *    x86/refcount engine on 2 CPUs, 2 processes of 1 thread and 1 kthread (3 tasks, 2 user mms;
  *    the engine's default limits let fork/exec add tasks and mms, which ctxsw.tla does not), to
- *    depth 20, with the depth reached in the budget (target: depth 20 in < 60 s).
+ *    depth 20, with the depth reached in the budget (target: depth 20 in < 60 s); once with every
+ *    op kind, once with ctxsw.tla's actions only (CTXSW_TLA_OPS: the specification TLC checks).
  *
  * Budgets are seconds (this is a measurement, not a check that must give the same answer on every
  * machine): --quick keeps the section to a few minutes.
@@ -24,6 +25,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelConfig } from '../src/engine/contract';
+import type { Op, OpKind } from '../src/engine/ops';
 import { VARIANTS } from '../src/engine/variants';
 import { FINDINGS } from '../src/findings';
 import type { EngineSpec } from '../src/run/types';
@@ -33,7 +35,7 @@ import { explore, type ExploreResult } from '../src/explore/explore';
 import { exploreTarget } from '../src/explore/command';
 import { compact } from '../src/explore/progress';
 import { codeFingerprint } from './code-fingerprint';
-import { bestRecord, readMinimaRecords, staleRecords, type MinimumSearchRecord } from './minima-record';
+import { bestRecord, readCarries, readMinimaRecords, staleRecords, validFingerprints, type MinimumSearchRecord } from './minima-record';
 
 export interface ReachOptions {
   quick: boolean;
@@ -100,6 +102,8 @@ export function seedCounterexamples(id: string, seeds: number, runs: number, onS
 export interface Recorded {
   records: MinimumSearchRecord[];
   fingerprint: string;
+  /** The fingerprints whose records count today (validFingerprints(): `fingerprint` and those carried to it); default `fingerprint` alone. */
+  valid?: ReadonlySet<string>;
 }
 
 function variantReach(id: string, o: ReachOptions, seeds: number, seconds: number, recorded: Recorded): VariantReach {
@@ -112,8 +116,9 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
   // A longer search recorded under today's code (bench/minima.json) answers the row when it is
   // conclusive for `bound`; a record under other code is only reported.
   const { records, fingerprint } = recorded;
-  for (const r of staleRecords(records, id, config, fingerprint)) o.log(`  (stale record of ${id} on ${configText(config)}: ${r.command}, under ${r.fingerprint}, not ${fingerprint})`);
-  const rec = bestRecord(records, id, config, fingerprint);
+  const valid = recorded.valid ?? fingerprint;
+  for (const r of staleRecords(records, id, config, valid)) o.log(`  (stale record of ${id} on ${configText(config)}: ${r.command}, under ${r.fingerprint}, not ${fingerprint})`);
+  const rec = bestRecord(records, id, config, valid);
   const conclusive = rec !== undefined && (rec.minimum !== null || rec.cleanTo >= bound - 1);
   let e: Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
   if (rec !== undefined && conclusive) {
@@ -160,6 +165,8 @@ export interface CleanAtDepth {
   seconds: number;
   /** Answered by a record of bench/minima.json (not searched in this run): its command. */
   recorded?: string;
+  /** Explored with only these op kinds (`lazymm explore --ops`): a proof of that alphabet only. */
+  opKinds?: OpKind[];
 }
 
 /** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
@@ -173,6 +180,8 @@ export interface FindingTarget {
   engine: EngineSpec;
   config: ModelConfig;
   depth: number;
+  /** The kinds of the fixture's ops (`step` left out: always explored): the alphabet of the finding's shape. */
+  opKinds: OpKind[];
 }
 
 /** bench/minima.json's name for the search of a finding's fixed engine (the field `variant` names a variant otherwise). */
@@ -188,55 +197,90 @@ export function findingTargets(): FindingTarget[] {
     if (!out.some((t) => t.fixture === fixture) && fs.existsSync(path.join(ROOT, fixture))) out.push({ name, fixture, fix });
   }
   return out.map((t) => {
-    const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: unknown[] };
-    return { name: t.name, engine: fixedEngine(fx.engine, t.fix), config: fx.config, depth: fx.ops.length };
+    const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: Op[] };
+    const opKinds = [...new Set(fx.ops.map((op) => op.op))].filter((k) => k !== 'step').sort();
+    return { name: t.name, engine: fixedEngine(fx.engine, t.fix), config: fx.config, depth: fx.ops.length, opKinds };
   });
 }
 
 export function cleanAtFindingDepths(o: ReachOptions, seconds: number, recorded: Recorded): CleanAtDepth[] {
-  return findingTargets().map(({ name, engine, config, depth }) => {
+  return findingTargets().map((t) => {
     // A longer search recorded under today's code (bench/record-minimum.ts --finding) answers the row when it reached the depth.
-    const rec = bestRecord(recorded.records, fixedRecordName(name), config, recorded.fingerprint);
-    if (rec !== undefined && rec.cleanTo >= depth) {
-      return { name, engine, config, depth, result: 'clean', exit: 0, depthReached: rec.cleanTo, states: rec.states, seconds: rec.seconds, recorded: rec.command };
+    const rec = bestRecord(recorded.records, fixedRecordName(t.name), t.config, recorded.valid ?? recorded.fingerprint);
+    if (rec !== undefined && rec.cleanTo >= t.depth) {
+      return { name: t.name, engine: t.engine, config: t.config, depth: t.depth, result: 'clean', exit: 0, depthReached: rec.cleanTo, states: rec.states, seconds: rec.seconds, recorded: rec.command };
     }
-    const r = explore({
-      engine,
-      config,
-      depth,
-      maxSeconds: seconds,
-      onProgress: (p) => o.progress(`reach: ${name} fixed, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
-    });
-    return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds };
+    return fixedSearch(o, t, seconds);
   });
+}
+
+/**
+ * The same searches with only the kinds of each fixture's ops (`--ops`): every interleaving of the
+ * finding's shape, a proof of that alphabet only (docs/explore.md "Op alphabets").
+ */
+export function cleanOverFindingShapes(o: ReachOptions, seconds: number): CleanAtDepth[] {
+  return findingTargets().map((t) => fixedSearch(o, t, seconds, t.opKinds));
+}
+
+function fixedSearch(o: ReachOptions, { name, engine, config, depth }: FindingTarget, seconds: number, opKinds?: OpKind[]): CleanAtDepth {
+  const r = explore({
+    engine,
+    config,
+    depth,
+    maxSeconds: seconds,
+    ...(opKinds ? { opKinds } : {}),
+    onProgress: (p) => o.progress(`reach: ${name} fixed${opKinds ? ', its op kinds' : ''}, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  });
+  return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, ...(opKinds ? { opKinds } : {}) };
 }
 
 export const CTXSW_CONFIG: ModelConfig = { cpus: 2, procs: 2, threads: 1, kthreads: 1 };
 
-/** The ctxsw.tla-sized row: the correct x86/refcount engine on CTXSW_CONFIG to depth 20 within `seconds`. */
-export function ctxswRow(o: ReachOptions, seconds: number): CleanAtDepth {
+/**
+ * ctxsw.tla's actions as op kinds (kernel-tla ctxsw.tla, Catalin Marinas), for the row that explores
+ * what TLC explores on ctxsw.cfg: a thread's loop picks exec_mmap() of a fresh mm (`exec`),
+ * exit_mm() (`exit`) or a paired mmget()/mmput() (`mmget_not_zero`, `mmput`: here another CPU's,
+ * on a named mm); interrupt() calls schedule() (`preempt`: the timer interrupt's __schedule()), and
+ * a thread starts by finish_task_switch() from the runqueue (`schedule`, the switch from kernel
+ * mode). ctxsw.tla has no user mode; here exec and exit are system calls, so `syscall` and
+ * `return_to_user` are in too. Nothing else: no fork, membarrier, TLB flush, temporary mm, kthread_use_mm, IPI or hotplug.
+ */
+export const CTXSW_TLA_OPS: readonly OpKind[] = ['schedule', 'preempt', 'syscall', 'return_to_user', 'exec', 'exit', 'mmget_not_zero', 'mmput'];
+
+/**
+ * The ctxsw.tla-sized rows: the correct x86/refcount engine on CTXSW_CONFIG to depth 20 within
+ * `seconds`, with every op kind and with ctxsw.tla's actions only (CTXSW_TLA_OPS), one worker.
+ */
+export function ctxswRows(o: ReachOptions, seconds: number): CleanAtDepth[] {
   const { log } = o;
   const correct: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: findingFixKnobs('x86') };
-  const c = explore({
-    engine: correct,
-    config: CTXSW_CONFIG,
-    depth: 20,
-    maxSeconds: seconds,
-    onProgress: (p) => o.progress(`reach: ctxsw-sized ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+  return [
+    { name: 'ctxsw.tla-sized', opKinds: undefined },
+    { name: 'ctxsw.tla-sized, ctxsw.tla\'s actions', opKinds: CTXSW_TLA_OPS },
+  ].map(({ name, opKinds }) => {
+    const c = explore({
+      engine: correct,
+      config: CTXSW_CONFIG,
+      depth: 20,
+      maxSeconds: seconds,
+      ...(opKinds ? { opKinds } : {}),
+      onProgress: (p) => o.progress(`reach: ${name} ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
+    });
+    const what = opKinds ? `ops ${opKinds.join(',')} only` : 'every op kind';
+    log(`${name} configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
+    log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}${opKinds ? ` --ops ${opKinds.join(',')}` : ''}`);
+    return { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, ...(opKinds ? { opKinds: [...opKinds] } : {}) };
   });
-  const row: CleanAtDepth = { name: 'ctxsw.tla-sized', engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds };
-  log(`ctxsw.tla-sized configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
-  log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}`);
-  return row;
 }
 
-export function reachSection(o: ReachOptions): { variants: VariantReach[]; findings: CleanAtDepth[]; ctxsw: CleanAtDepth } {
+export function reachSection(o: ReachOptions): { variants: VariantReach[]; findings: CleanAtDepth[]; findingShapes: CleanAtDepth[]; ctxsw: CleanAtDepth[] } {
   const { log, quick } = o;
   const seeds = quick ? 3 : 10;
   const variantSeconds = quick ? 3 : 20;
   const findingSeconds = quick ? 5 : 30;
   const ctxswSeconds = quick ? 10 : 60;
-  const recorded: Recorded = { records: readMinimaRecords(), fingerprint: codeFingerprint() };
+  const fingerprint = codeFingerprint();
+  const recorded: Recorded = { records: readMinimaRecords(), fingerprint, valid: validFingerprints(fingerprint, readCarries()) };
 
   log('');
   log(`Explorer reach: exhaustive minimum per variant (lazymm explore --variant V --depth L --max-seconds ${variantSeconds} on the smallest configuration its seeds shrank to; L the shortest shrunk length there) beside lazymm check --variant V --seed 1..${seeds}:`);
@@ -251,13 +295,17 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   const at9of10 = variants.filter((r) => r.minimum !== null && r.caught === r.seeds && r.atMinimum >= Math.ceil(0.9 * r.seeds)).length;
   log(`  minimum known: ${known}/${variants.length} (target: all); shrunk length at the minimum in >= 9/10 of the seeds: ${at9of10}/${variants.length} (target >= 14/16 when there were 16)`);
 
-  log(`Correct engines (every open finding's fix knob on) explored on each finding's fixture configuration to its op count (--max-seconds ${findingSeconds}):`);
+  log(`Correct engines (every open finding's fix knob on) explored on each finding's fixture configuration to its op count (--max-seconds ${findingSeconds}), with every op kind, then only the fixture's (a proof of that shape only):`);
   const findings = cleanAtFindingDepths(o, findingSeconds, recorded);
-  for (const f of findings) {
-    log(`  ${f.name.padEnd(40)} ${configText(f.config).padEnd(8)} depth ${String(f.depth).padStart(2)}: ${f.result === 'clean' ? 'CLEAN' : f.result}, exit ${f.exit}, depth completed ${f.depthReached}, ${compact(f.states)} states, ${f.seconds.toFixed(1)} s${f.recorded ? ' [minima.json]' : ''}`);
-    log(`    ${f.recorded ?? `lazymm explore --arch ${f.engine.arch} --strategy ${f.engine.strategy} ${knobFlags(f.engine.knobs)} ${configFlags(f.config)} --depth ${f.depth} --max-seconds ${findingSeconds}`}`);
-  }
+  const findingShapes = cleanOverFindingShapes(o, findingSeconds);
+  findings.forEach((f, i) => {
+    for (const row of [f, findingShapes[i]]) {
+      const name = row.opKinds ? `  only the fixture's ${row.opKinds.length} op kinds` : row.name;
+      log(`  ${name.padEnd(40)} ${configText(row.config).padEnd(8)} depth ${String(row.depth).padStart(2)}: ${row.result === 'clean' ? 'CLEAN' : row.result}, exit ${row.exit}, depth completed ${row.depthReached}, ${compact(row.states)} states, ${row.seconds.toFixed(1)} s${row.recorded ? ' [minima.json]' : ''}`);
+      log(`    ${row.recorded ?? `lazymm explore --arch ${row.engine.arch} --strategy ${row.engine.strategy} ${knobFlags(row.engine.knobs)} ${configFlags(row.config)} --depth ${row.depth} --max-seconds ${findingSeconds}${row.opKinds ? ` --ops ${row.opKinds.join(',')}` : ''}`}`);
+    }
+  });
 
-  const ctxsw = ctxswRow(o, ctxswSeconds);
-  return { variants, findings, ctxsw };
+  const ctxsw = ctxswRows(o, ctxswSeconds);
+  return { variants, findings, findingShapes, ctxsw };
 }

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { codeFingerprint, fingerprintModules } from '../../bench/code-fingerprint';
-import { appendMinimumRecord, bestRecord, readMinimaRecords, staleRecords, type MinimumSearchRecord } from '../../bench/minima-record';
-import { cleanAtFindingDepths, findingTargets, fixedRecordName } from '../../bench/explorer-reach';
+import { appendMinimumRecord, bestRecord, readCarries, readMinimaRecords, staleRecords, validFingerprints, type MinimumSearchRecord } from '../../bench/minima-record';
+import { cleanAtFindingDepths, cleanOverFindingShapes, findingTargets, fixedRecordName } from '../../bench/explorer-reach';
 
 const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
 const record = (over: Partial<MinimumSearchRecord>): MinimumSearchRecord => ({
@@ -41,6 +41,32 @@ describe('bench/minima.json records', () => {
     expect(() => readMinimaRecords(file)).toThrow(`${file}: $[1] must be a search record`);
     fs.writeFileSync(file, '{');
     expect(() => readMinimaRecords(file)).toThrow(`${file}: not JSON`);
+  });
+
+  describe('fingerprint carries (bench/fingerprint-carries.json)', () => {
+    const carry = (from: string, to: string) => ({ from, to, change: 'c', why: 'w' });
+
+    it('counts records under a fingerprint a chain of carries leads from, and no other', () => {
+      const valid = validFingerprints('f3', [carry('f1', 'f2'), carry('f2', 'f3'), carry('f0', 'g1')]);
+      expect([...valid].sort()).toEqual(['f1', 'f2', 'f3']);
+      const records = [record({ fingerprint: 'f1', cleanTo: 7 }), record({ fingerprint: 'f0', cleanTo: 9 })];
+      expect(bestRecord(records, 'flush-skips-switching-cpu', config, valid)?.cleanTo).toBe(7);
+      expect(staleRecords(records, 'flush-skips-switching-cpu', config, valid).map((r) => r.fingerprint)).toEqual(['f0']);
+    });
+
+    it('names the file and the JSON path of a malformed carry; none when the file is missing', () => {
+      const file = path.join(dir, 'carries.json');
+      expect(readCarries(file)).toEqual([]);
+      fs.writeFileSync(file, JSON.stringify([carry('a', 'b'), { from: 'b', to: 'c', change: 'x' }]));
+      expect(() => readCarries(file)).toThrow(`${file}: $[1].why must be a non-empty string`);
+      fs.writeFileSync(file, '{}');
+      expect(() => readCarries(file)).toThrow(`${file}: $ must be an array of carries`);
+    });
+
+    it('the project\'s carries file is well formed, and each carry names a different change', () => {
+      const carries = readCarries();
+      expect(new Set(carries.map((c) => c.to)).size).toBe(carries.length);
+    });
   });
 
   describe('code fingerprint', () => {
@@ -93,6 +119,14 @@ describe('bench/minima.json records', () => {
       expect(t.depth).toBe(13);
       expect(t.engine.knobs).toMatchObject({ gadgetWorkerMmget: true, membarrierSwitchMmFix: true, kthreadUseMmWithoutUsers: true });
       expect(fixedRecordName(t.name)).toBe('fixed:single-user-shortcuts-miss-kthread-use-mm');
+      expect(t.opKinds).toEqual(['kthread_use_mm', 'membarrier', 'membarrier_register', 'schedule', 'syscall']);
+    });
+
+    it('also searches each fixed engine over its fixture\'s op kinds only, and never finds the finding there', () => {
+      const quiet = { quick: true, log: () => undefined, progress: () => undefined };
+      const rows = cleanOverFindingShapes(quiet, 0.5);
+      expect(rows.map((r) => r.opKinds)).toEqual(findingTargets().map((t) => t.opKinds));
+      expect(rows.every((r) => r.result === 'clean' || r.result === 'truncated')).toBe(true);
     });
 
     it('answers a row from a record of the current fingerprint that reached its depth, and not from a shallower one', () => {
