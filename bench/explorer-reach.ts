@@ -83,6 +83,21 @@ export interface VariantReach {
   atLeast: number;
   /** Of the seeds on `config`, how many shrank to the minimum. */
   atMinimum: number;
+  /** The other configurations with a seed as short as `minimum`: their own minimum (null: unknown) and how many of their seeds reached it. */
+  ownMinima: OwnMinimum[];
+  /**
+   * Seeds at the minimum of their own configuration, no longer than `minimum`: atMinimum plus the
+   * ownMinima's counts. The shrinker orders by length first, then machine size: a seed as short (or
+   * shorter) on a larger machine, proven minimal there, is not one it could have shortened.
+   */
+  atOwnMinimum: number;
+}
+
+export interface OwnMinimum {
+  config: ModelConfig;
+  shrunk: number[];
+  minimum: number | null;
+  counted: number;
 }
 
 /**
@@ -111,7 +126,57 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
   const caught = runs.length;
   let config = runs.length > 0 ? runs[0].config : fallbackConfig(id);
   for (const r of runs) if (smaller(r.config, config)) config = r.config;
-  const shrunk = runs.filter((r) => configText(r.config) === configText(config)).map((r) => r.length);
+  const lengthsOn = (c: ModelConfig) => runs.filter((r) => configText(r.config) === configText(c)).map((r) => r.length);
+  const shrunk = lengthsOn(config);
+  const { e, conclusive, minimum } = minimumOn(id, config, shrunk, o, seconds, recorded);
+  const atMinimum = minimum === null ? 0 : shrunk.filter((l) => l === minimum).length;
+  // The seeds of the other configurations that can count (as short as the smallest's minimum),
+  // each against its own configuration's minimum.
+  let atOwnMinimum = atMinimum;
+  const others: ModelConfig[] = [];
+  for (const r of runs) if (configText(r.config) !== configText(config) && !others.some((c) => configText(c) === configText(r.config))) others.push(r.config);
+  const ownMinima: OwnMinimum[] = [];
+  for (const c of others) {
+    const lengths = lengthsOn(c);
+    if (minimum === null || Math.min(...lengths) > minimum) continue;
+    const own = minimumOn(id, c, lengths, o, seconds, recorded).minimum;
+    const counted = seedsAtOwnMinimum(lengths, own, minimum);
+    ownMinima.push({ config: c, shrunk: lengths, minimum: own, counted });
+    atOwnMinimum += counted;
+  }
+  return {
+    id,
+    config,
+    shrunk,
+    seeds,
+    caught,
+    explore: { ...e, recorded: conclusive },
+    minimum,
+    atLeast: minimum ?? e.depthReached + 1,
+    atMinimum,
+    ownMinima,
+    atOwnMinimum,
+  };
+}
+
+/**
+ * Of the seeds of one configuration (their shrunk `lengths`), those at its own minimum `own`
+ * (null: unknown, none count), when that is no longer than `smallest`, the minimum on the smallest
+ * configuration any seed shrank to.
+ */
+export function seedsAtOwnMinimum(lengths: readonly number[], own: number | null, smallest: number): number {
+  return own !== null && own <= smallest ? lengths.filter((l) => l === own).length : 0;
+}
+
+type MinimumOutcome = Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
+
+/**
+ * The exhaustive minimum of `id` on `config`, where seeds shrank to `shrunk` (the search's bound
+ * is the shortest of them): a conclusive record of bench/minima.json under today's code, else a
+ * search within `seconds`. Known when found, or when every interleaving one op shorter than a
+ * seed's is clean.
+ */
+function minimumOn(id: string, config: ModelConfig, shrunk: readonly number[], o: ReachOptions, seconds: number, recorded: Recorded): { e: MinimumOutcome; conclusive: boolean; minimum: number | null } {
   const bound = shrunk.length > 0 ? Math.min(...shrunk) : 60;
   // A longer search recorded under today's code (bench/minima.json) answers the row when it is
   // conclusive for `bound`; a record under other code is only reported.
@@ -120,7 +185,7 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
   for (const r of staleRecords(records, id, config, valid)) o.log(`  (stale record of ${id} on ${configText(config)}: ${r.command}, under ${r.fingerprint}, not ${fingerprint})`);
   const rec = bestRecord(records, id, config, valid);
   const conclusive = rec !== undefined && (rec.minimum !== null || rec.cleanTo >= bound - 1);
-  let e: Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
+  let e: MinimumOutcome;
   if (rec !== undefined && conclusive) {
     e = { result: rec.result, depthReached: rec.cleanTo, found: rec.minimum, states: rec.states, seconds: rec.seconds };
   } else {
@@ -136,20 +201,9 @@ function variantReach(id: string, o: ReachOptions, seeds: number, seconds: numbe
     const deeper = rec !== undefined && rec.cleanTo > x.depthReached;
     e = { result: x.result, depthReached: deeper ? rec.cleanTo : x.depthReached, found: x.counterexample ? x.counterexample.ops.length : null, states: x.states, seconds: x.seconds };
   }
-  const found = e.found;
   // Proven clean up to bound - 1 where a seed reached `bound`: `bound` is the minimum.
-  const minimum = found ?? (shrunk.length > 0 && e.depthReached >= bound - 1 ? bound : null);
-  return {
-    id,
-    config,
-    shrunk,
-    seeds,
-    caught,
-    explore: { ...e, recorded: conclusive },
-    minimum,
-    atLeast: minimum ?? e.depthReached + 1,
-    atMinimum: minimum === null ? 0 : shrunk.filter((l) => l === minimum).length,
-  };
+  const minimum = e.found ?? (shrunk.length > 0 && e.depthReached >= bound - 1 ? bound : null);
+  return { e, conclusive, minimum };
 }
 
 export interface CleanAtDepth {
@@ -284,16 +338,19 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
 
   log('');
   log(`Explorer reach: exhaustive minimum per variant (lazymm explore --variant V --depth L --max-seconds ${variantSeconds} on the smallest configuration its seeds shrank to; L the shortest shrunk length there) beside lazymm check --variant V --seed 1..${seeds}:`);
-  log(`  ${'variant'.padEnd(40)} ${'config'.padEnd(8)} ${'caught'.padEnd(6)} ${'shrunk (this config)'.padEnd(22)} ${'exhaustive minimum'.padEnd(30)} =min`);
+  log(`  ${'variant'.padEnd(40)} ${'config'.padEnd(8)} ${'caught'.padEnd(6)} ${'shrunk (this config)'.padEnd(22)} ${'exhaustive minimum'.padEnd(30)} =min   =own`);
   const variants = VARIANTS.map((v) => {
     const r = variantReach(v.id, o, seeds, variantSeconds, recorded);
     const min = `${r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`}${r.explore.recorded ? ' [minima.json]' : ''}`;
-    log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`}`);
+    log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${(r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`).padEnd(6)} ${r.minimum === null ? '-' : `${r.atOwnMinimum}/${r.caught}`}`);
+    for (const m of r.ownMinima) log(`    also ${configText(m.config)}: shrunk ${m.shrunk.join(',')}, its minimum ${m.minimum ?? 'unknown'}, ${m.counted} counted`);
     return r;
   });
   const known = variants.filter((r) => r.minimum !== null).length;
   const at9of10 = variants.filter((r) => r.minimum !== null && r.caught === r.seeds && r.atMinimum >= Math.ceil(0.9 * r.seeds)).length;
+  const own9of10 = variants.filter((r) => r.minimum !== null && r.caught === r.seeds && r.atOwnMinimum >= Math.ceil(0.9 * r.seeds)).length;
   log(`  minimum known: ${known}/${variants.length} (target: all); shrunk length at the minimum in >= 9/10 of the seeds: ${at9of10}/${variants.length} (target >= 14/16 when there were 16)`);
+  log(`  the same, each seed against its own configuration's minimum when no longer than the smallest's (=own): ${own9of10}/${variants.length}`);
 
   log(`Correct engines (every open finding's fix knob on) explored on each finding's fixture configuration to its op count (--max-seconds ${findingSeconds}), with every op kind, then only the fixture's (a proof of that shape only):`);
   const findings = cleanAtFindingDepths(o, findingSeconds, recorded);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { codeFingerprint, fingerprintModules } from '../../bench/code-fingerprint';
 import { appendMinimumRecord, bestRecord, readCarries, readMinimaRecords, staleRecords, validFingerprints, type MinimumSearchRecord } from '../../bench/minima-record';
-import { cleanAtFindingDepths, cleanOverFindingShapes, findingTargets, fixedRecordName } from '../../bench/explorer-reach';
+import { cleanAtFindingDepths, cleanOverFindingShapes, findingTargets, fixedRecordName, seedsAtOwnMinimum } from '../../bench/explorer-reach';
 
 const config = { cpus: 2, procs: 1, threads: 2, kthreads: 0 };
 const record = (over: Partial<MinimumSearchRecord>): MinimumSearchRecord => ({
@@ -140,5 +140,18 @@ describe('bench/minima.json records', () => {
       const searched = cleanAtFindingDepths(quiet, 0.5, { records: shallow, fingerprint: 'f1' }).find((r) => r.name === one.name)!;
       expect(searched.recorded).toBeUndefined();
     });
+  });
+});
+
+describe('the reach rows: seeds against their own configuration\'s minimum', () => {
+  it('counts the seeds at their configuration\'s minimum when it is no longer than the smallest configuration\'s', () => {
+    // lazy-skips-freed-tables-flush: 14 ops on 2/1/1/0; three seeds at 11 on 2/1/2/0, its minimum there.
+    expect(seedsAtOwnMinimum([11, 11, 12], 11, 14)).toBe(2);
+    // As long as the smallest's minimum, on a larger machine, proven minimal there: counted.
+    expect(seedsAtOwnMinimum([17, 17], 17, 17)).toBe(2);
+    // Minimal on its own machine but longer than the smallest's: not counted (the shrinker could have gone there).
+    expect(seedsAtOwnMinimum([18, 18], 18, 14)).toBe(0);
+    // Its own minimum unknown: not counted.
+    expect(seedsAtOwnMinimum([17], null, 17)).toBe(0);
   });
 });
