@@ -157,9 +157,11 @@ export async function exploreWorkers(options: ExploreOptions, workers: number): 
       result.levels.push(info);
       let least: LevelReply['best'] = null;
       for (const r of replies) {
-        result.violations += r.violations;
         if (r.best !== null && (least === null || r.best.prio < least.prio)) least = r.best;
       }
+      // explore() stops at its first counted violation: one, whatever the others found meanwhile
+      // (a worker can meet one past the counterexample before it sees it); without stopping, all.
+      result.violations += least !== null && stopOnViolation ? 1 : replies.reduce((n, r) => n + r.violations, 0);
       // With a counterexample that stops the search, count what explore() counts: the transitions
       // up to it (every node before its parent was expanded in full) and the states they found.
       const cut = least !== null && stopOnViolation ? priorityParts(least.prio) : null;
