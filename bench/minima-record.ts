@@ -29,8 +29,9 @@ export interface FingerprintCarry {
   why: string;
 }
 
-/** bench/fingerprint-carries.json (none when it does not exist); a malformed entry is an error naming the file and its JSON path. */
-export function readCarries(file = CARRIES_FILE): FingerprintCarry[] {
+/** The JSON array in `file` ([] when it does not exist); not JSON or not an array is an error naming the file. */
+// any[]: each caller checks its entries field by field before it trusts them.
+function readJsonArray(file: string, what: string): any[] {
   if (!fs.existsSync(file)) return [];
   let data: unknown;
   try {
@@ -38,7 +39,13 @@ export function readCarries(file = CARRIES_FILE): FingerprintCarry[] {
   } catch (e) {
     throw new Error(`${file}: not JSON (${(e as Error).message})`);
   }
-  if (!Array.isArray(data)) throw new Error(`${file}: $ must be an array of carries`);
+  if (!Array.isArray(data)) throw new Error(`${file}: $ must be an array of ${what}`);
+  return data;
+}
+
+/** bench/fingerprint-carries.json (none when it does not exist); a malformed entry is an error naming the file and its JSON path. */
+export function readCarries(file = CARRIES_FILE): FingerprintCarry[] {
+  const data = readJsonArray(file, 'carries');
   data.forEach((c, i) => {
     for (const field of ['from', 'to', 'change', 'why']) {
       if (!c || typeof c !== 'object' || typeof c[field] !== 'string' || c[field] === '') throw new Error(`${file}: $[${i}].${field} must be a non-empty string`);
@@ -90,14 +97,7 @@ const sameConfig = (a: ModelConfig, b: ModelConfig) => a.cpus === b.cpus && a.pr
 
 /** Every record of bench/minima.json (none when it does not exist); a malformed file is an error that names it. */
 export function readMinimaRecords(file = MINIMA_FILE): MinimumSearchRecord[] {
-  if (!fs.existsSync(file)) return [];
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message})`);
-  }
-  if (!Array.isArray(data)) throw new Error(`${file}: $ must be an array of search records`);
+  const data = readJsonArray(file, 'search records');
   data.forEach((r, i) => {
     const ok = r && typeof r === 'object' && typeof r.variant === 'string' && typeof r.fingerprint === 'string' && r.config && typeof r.config.cpus === 'number' && typeof r.cleanTo === 'number';
     if (!ok) throw new Error(`${file}: $[${i}] must be a search record (variant, config, fingerprint, cleanTo, ...)`);
