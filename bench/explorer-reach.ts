@@ -310,7 +310,7 @@ export function ctxswRows(o: ReachOptions, seconds: number): CleanAtDepth[] {
   const correct: EngineSpec = { arch: 'x86', strategy: 'refcount', knobs: findingFixKnobs('x86') };
   return [
     { name: 'ctxsw.tla-sized', opKinds: undefined },
-    { name: 'ctxsw.tla-sized, ctxsw.tla\'s actions', opKinds: CTXSW_TLA_OPS },
+    { name: 'ctxsw.tla-sized, its actions only', opKinds: CTXSW_TLA_OPS },
   ].map(({ name, opKinds }) => {
     const c = explore({
       engine: correct,
@@ -321,7 +321,7 @@ export function ctxswRows(o: ReachOptions, seconds: number): CleanAtDepth[] {
       onProgress: (p) => o.progress(`reach: ${name} ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
     const what = opKinds ? `ops ${opKinds.join(',')} only` : 'every op kind';
-    log(`${name} configuration (2 CPUs, 3 tasks, 2 mms = ${configText(CTXSW_CONFIG)}), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
+    log(`${name}: ${configText(CTXSW_CONFIG)} (2 CPUs, 3 tasks, 2 mms), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
     log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}${opKinds ? ` --ops ${opKinds.join(',')}` : ''}`);
     return { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, ...(opKinds ? { opKinds: [...opKinds] } : {}) };
   });
