@@ -45,7 +45,7 @@ export interface ReachOptions {
 
 const ROOT = path.resolve(__dirname, '..');
 const configText = (c: ModelConfig) => `${c.cpus}/${c.procs}/${c.threads}/${c.kthreads}`;
-const configFlags = (c: ModelConfig) => `--cpus ${c.cpus} --procs ${c.procs} --threads ${c.threads} --kthreads ${c.kthreads}`;
+export const configFlags = (c: ModelConfig) => `--cpus ${c.cpus} --procs ${c.procs} --threads ${c.threads} --kthreads ${c.kthreads}`;
 const knobFlags = (k: Record<string, unknown> | undefined) => Object.entries(k ?? {}).map(([n, v]) => `--knob ${n}=${String(v)}`).join(' ');
 const exitOf = (r: ExploreResult) => (r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3);
 const size = (c: ModelConfig) => [c.cpus, c.procs * c.threads + c.kthreads, c.procs, c.kthreads];
@@ -168,6 +168,12 @@ export function seedsAtOwnMinimum(lengths: readonly number[], own: number | null
   return own !== null && own <= smallest ? lengths.filter((l) => l === own).length : 0;
 }
 
+/** What `lazymm explore --variant id` explores (its fix knobs, its property, the differential base). */
+export function variantExploreTarget(id: string): ReturnType<typeof exploreTarget> {
+  const spec = variantCheckOptions(id).engine;
+  return exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
+}
+
 type MinimumOutcome = Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
 
 /**
@@ -189,10 +195,8 @@ function minimumOn(id: string, config: ModelConfig, shrunk: readonly number[], o
   if (rec !== undefined && conclusive) {
     e = { result: rec.result, depthReached: rec.cleanTo, found: rec.minimum, states: rec.states, seconds: rec.seconds };
   } else {
-    const spec = variantCheckOptions(id).engine;
-    const target = exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
     const x = explore({
-      ...target,
+      ...variantExploreTarget(id),
       config,
       depth: bound,
       maxSeconds: seconds,

@@ -7,10 +7,8 @@
  */
 import type { ModelConfig } from '../src/engine/contract';
 import { VARIANTS } from '../src/engine/variants';
-import { variantCheckOptions } from '../arbitraries/variant-check';
-import { exploreTarget } from '../src/explore/command';
 import type { ExploreOptions } from '../src/explore/explore';
-import { findingTargets, fixedRecordName } from './explorer-reach';
+import { configFlags, findingTargets, fixedRecordName, variantExploreTarget } from './explorer-reach';
 import type { MinimumSearchRecord } from './minima-record';
 
 export interface MinimumSearch {
@@ -23,14 +21,10 @@ export interface MinimumSearch {
   command: string;
 }
 
-const configFlags = (c: ModelConfig) => `--cpus ${c.cpus} --procs ${c.procs} --threads ${c.threads} --kthreads ${c.kthreads}`;
-
 /** A named variant's search on `config` to `depth`; an unknown variant is an error naming the known ones. */
 export function variantSearch(variant: string, config: ModelConfig, depth: number): MinimumSearch {
   if (!VARIANTS.some((v) => v.id === variant)) throw new Error(`unknown variant ${variant} (known: ${VARIANTS.map((v) => v.id).join(', ')})`);
-  const spec = variantCheckOptions(variant).engine;
-  const target = exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant }, undefined, false);
-  return { name: variant, target, config, depth, command: `lazymm explore --variant ${variant} ${configFlags(config)} --depth ${depth}` };
+  return { name: variant, target: variantExploreTarget(variant), config, depth, command: `lazymm explore --variant ${variant} ${configFlags(config)} --depth ${depth}` };
 }
 
 /** A finding's fixed-engine search on its fixture's configuration to its op count. */
