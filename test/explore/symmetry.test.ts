@@ -39,6 +39,45 @@ describe('symmetry reduction: the group', () => {
   });
 });
 
+/**
+ * Why CPUs are not in the group (docs/explore.md "Not reduced, and why"): the membarrier scan
+ * visits CPUs in id order, one per step (src/engine/kernel/membarrier.ts, after
+ * kernel/sched/membarrier.c's for_each_online_cpu()), so on 2/1/2/0 (T1 on CPU 0, T2 on CPU 1 at
+ * boot; the boot state is invariant under CPU 0 <-> CPU 1 with T1 <-> T2) the same call reads the
+ * other CPU's runqueue one step later from CPU 0 than from CPU 1. A state and its CPU-swapped image
+ * then have different futures at a given depth, so merging them could move a minimum.
+ */
+describe('symmetry reduction: CPU renaming is not a symmetry of the model', () => {
+  it('the scan reads the remote CPU one step later when the caller is CPU 0', () => {
+    const stepsToRemoteScan = (caller: number): number => {
+      const engine = createEngine(CORRECT);
+      const { state } = engine.init({ cpus: 2, procs: 1, threads: 2, kthreads: 0 });
+      const apply = (op: Op) => {
+        expect(opText(engine.enabled(state))).toContain(JSON.stringify(op));
+        return engine.apply(state, op);
+      };
+      // Run every path in flight to its end, delivering IPIs without rescheduling.
+      const settle = () => {
+        const pending = () => engine.enabled(state).find((x) => x.op === 'step' || (x.op === 'ipi' && x.next === undefined));
+        for (let o = pending(); o !== undefined; o = pending()) engine.apply(state, o);
+      };
+      apply({ op: 'syscall', cpu: caller });
+      apply({ op: 'membarrier_register', cpu: caller, cmd: 'PRIVATE_EXPEDITED' });
+      settle();
+      apply({ op: 'return_to_user', cpu: caller, via: 'sysret' });
+      apply({ op: 'syscall', cpu: caller });
+      apply({ op: 'membarrier', cpu: caller, cmd: 'PRIVATE_EXPEDITED' });
+      for (let steps = 1; steps <= 10; steps++) {
+        const events = apply({ op: 'step', cpu: caller });
+        if (events.some((e) => e.k === 'membarrier_scan' && e.target !== caller)) return steps;
+      }
+      throw new Error('no scan of the remote CPU in 10 steps');
+    };
+    expect(stepsToRemoteScan(1)).toBe(2);
+    expect(stepsToRemoteScan(0)).toBe(3);
+  });
+});
+
 describe('symmetry reduction: the engine and the key are invariant under the group', () => {
   const cases: { spec: EngineSpec; config: ModelConfig }[] = [
     { spec: CORRECT, config: { cpus: 2, procs: 2, threads: 2, kthreads: 2 } },
