@@ -24,6 +24,7 @@ import { cloneJson } from '../src/explore/canonical';
 import { compact } from '../src/explore/progress';
 import { mulberry32 } from '../src/trace-io/generate-trace';
 import { reductionBench, type ReductionBench } from './reductions';
+import { ceilingStatesPerSecond, engineCeiling, type EngineCeiling } from './engine-ceiling';
 import { reachSection } from './explorer-reach';
 import { fixKnobsFor } from '../src/cli/findings';
 import { spawnSync } from 'node:child_process';
@@ -80,7 +81,15 @@ function workersBenchInChild(quick: boolean): WorkersBench | null {
   return JSON.parse(r.stdout) as WorkersBench;
 }
 
-export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSecond: number; runs: { statesPerSecond: number }[]; merge: unknown; reductions: ReductionBench; workers: unknown; reach: unknown } {
+export function explorerSection(o: ExplorerBenchOptions): {
+  monitoredStepsPerSecond: number;
+  runs: { statesPerSecond: number }[];
+  engineCeiling: EngineCeiling & { statesPerSecond: number };
+  merge: unknown;
+  reductions: ReductionBench;
+  workers: unknown;
+  reach: unknown;
+} {
   const { log, quick } = o;
   const big: ModelConfig = { cpus: 2, procs: 2, threads: 2, kthreads: 1 };
   const small: ModelConfig = { cpus: 2, procs: 1, threads: 1, kthreads: 0 };
@@ -98,6 +107,15 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
     log(`  ${configText(config)} depth ${depth}: ${r.result}, ${r.states} states, ${r.transitions} transitions, ${r.seconds.toFixed(1)} s: ${compact(r.statesPerSecond)} states/s, ${compact(r.transitionsPerSecond)} transitions/s = ${perStep.toFixed(1)} monitored steps per transition   (target >= 200k states/s: ${(r.statesPerSecond / 2e5).toFixed(3)}x)`);
     return { config, depth, result: r.result, states: r.states, transitions: r.transitions, seconds: r.seconds, statesPerSecond: r.statesPerSecond, transitionsPerSecond: r.transitionsPerSecond, monitoredStepsPerTransition: perStep };
   });
+  // What the engine alone costs of those transitions (./engine-ceiling.ts): the explorer's ceiling.
+  o.progress('explorer bench: the engine alone (ceiling)...');
+  const c = engineCeiling(CORRECT, big, runs[0].depth);
+  const ceiling = { ...c, statesPerSecond: ceilingStatesPerSecond(c, runs[0].states, runs[0].transitions) };
+  log(
+    `  the engine alone on ${configText(big)} depth ${runs[0].depth} (the same search with no validator, monitors or keys): ${c.applyMicros.toFixed(1)} us per transition (copy-on-write child + apply), ` +
+      `${c.enabledMicros.toFixed(1)} us per state (enabled): at most ${compact(ceiling.statesPerSecond)} states/s with everything else free ` +
+      `(${(ceiling.statesPerSecond / runs[0].statesPerSecond).toFixed(1)}x the explorer's; target 200k: ${(ceiling.statesPerSecond / 2e5).toFixed(2)}x)`,
+  );
   // The plain tree grows as the branching factor to the depth: depth 7 took 949 s on a loaded machine.
   const depth = quick ? 5 : 6;
   const on = explore({ engine: CORRECT, config: small, depth });
@@ -115,6 +133,7 @@ export function explorerSection(o: ExplorerBenchOptions): { monitoredStepsPerSec
     reach,
     monitoredStepsPerSecond: stepRate,
     runs,
+    engineCeiling: ceiling,
     merge: { config: small, depth, on: { states: on.states, seconds: on.seconds, result: on.result }, off: { states: off.states, seconds: off.seconds, result: off.result } },
   };
 }
