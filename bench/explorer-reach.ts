@@ -34,6 +34,7 @@ import { findingFixKnobs, isExpectedBreak, variantCheckOptions } from '../arbitr
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { exploreTarget } from '../src/explore/command';
 import { compact } from '../src/explore/progress';
+import { countText, durationText, projectReach, type ReachProjection } from '../src/explore/projection';
 import { codeFingerprint } from './code-fingerprint';
 import { bestRecord, readCarries, readMinimaRecords, staleRecords, validFingerprints, type MinimumSearchRecord } from './minima-record';
 
@@ -225,6 +226,14 @@ export interface CleanAtDepth {
   recorded?: string;
   /** Explored with only these op kinds (`lazymm explore --ops`): a proof of that alphabet only. */
   opKinds?: OpKind[];
+  /** When the search stopped short: what the rest would take (src/explore/projection.ts). */
+  projection?: ReachProjection | null;
+}
+
+/** `; to depth D: about N states more, T (xG per level)` for a row the time budget stopped. */
+function projectionNote(row: CleanAtDepth): string {
+  const p = row.projection;
+  return p ? `; to depth ${row.depth}: about ${countText(p.states)} states more, ${durationText(p.seconds)} at this rate (x${p.growth.toFixed(2)} per level)` : '';
 }
 
 /** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
@@ -289,7 +298,8 @@ function fixedSearch(o: ReachOptions, { name, engine, config, depth }: FindingTa
     ...(opKinds ? { opKinds } : {}),
     onProgress: (p) => o.progress(`reach: ${name} fixed${opKinds ? ', its op kinds' : ''}, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
   });
-  return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, ...(opKinds ? { opKinds } : {}) };
+  const projection = r.result === 'truncated' ? projectReach(r.levels, r.depthReached, depth, r.statesPerSecond) : null;
+  return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, projection, ...(opKinds ? { opKinds } : {}) };
 }
 
 export const CTXSW_CONFIG: ModelConfig = { cpus: 2, procs: 2, threads: 1, kthreads: 1 };
@@ -325,9 +335,11 @@ export function ctxswRows(o: ReachOptions, seconds: number): CleanAtDepth[] {
       onProgress: (p) => o.progress(`reach: ${name} ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
     const what = opKinds ? `ops ${opKinds.join(',')} only` : 'every op kind';
-    log(`${name}: ${configText(CTXSW_CONFIG)} (2 CPUs, 3 tasks, 2 mms), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s`);
+    const projection = c.result === 'truncated' ? projectReach(c.levels, c.depthReached, 20, c.statesPerSecond) : null;
+    const row: CleanAtDepth = { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, projection, ...(opKinds ? { opKinds: [...opKinds] } : {}) };
+    log(`${name}: ${configText(CTXSW_CONFIG)} (2 CPUs, 3 tasks, 2 mms), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s${projectionNote(row)}`);
     log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}${opKinds ? ` --ops ${opKinds.join(',')}` : ''}`);
-    return { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, ...(opKinds ? { opKinds: [...opKinds] } : {}) };
+    return row;
   });
 }
 
@@ -362,7 +374,7 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
   findings.forEach((f, i) => {
     for (const row of [f, findingShapes[i]]) {
       const name = row.opKinds ? `  only the fixture's ${row.opKinds.length} op kinds` : row.name;
-      log(`  ${name.padEnd(40)} ${configText(row.config).padEnd(8)} depth ${String(row.depth).padStart(2)}: ${row.result === 'clean' ? 'CLEAN' : row.result}, exit ${row.exit}, depth completed ${row.depthReached}, ${compact(row.states)} states, ${row.seconds.toFixed(1)} s${row.recorded ? ' [minima.json]' : ''}`);
+      log(`  ${name.padEnd(40)} ${configText(row.config).padEnd(8)} depth ${String(row.depth).padStart(2)}: ${row.result === 'clean' ? 'CLEAN' : row.result}, exit ${row.exit}, depth completed ${row.depthReached}, ${compact(row.states)} states, ${row.seconds.toFixed(1)} s${row.recorded ? ' [minima.json]' : ''}${projectionNote(row)}`);
       log(`    ${row.recorded ?? `lazymm explore --arch ${row.engine.arch} --strategy ${row.engine.strategy} ${knobFlags(row.engine.knobs)} ${configFlags(row.config)} --depth ${row.depth} --max-seconds ${findingSeconds}${row.opKinds ? ` --ops ${row.opKinds.join(',')}` : ''}`}`);
     }
   });

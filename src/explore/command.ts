@@ -27,6 +27,7 @@ import { parseArgs, type FlagSpec } from '../cli/args';
 import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
 import { UsageError, describeCliError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
 import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult } from './explore';
+import { projectReach, projectionText } from './projection';
 import { exploreWorkers } from './parallel';
 import { OpKindsError, parseOpKinds } from './op-kinds';
 import { toFixture } from './minimum';
@@ -111,6 +112,7 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
     opKinds: r.opKinds ?? null,
     symmetry: r.symmetry ?? null,
     warnings: r.warnings,
+    projection: r.result === 'truncated' ? projectReach(r.levels, r.depthReached, r.depth, r.statesPerSecond) : null,
     ...(cx
       ? {
           counterexample: {
@@ -155,6 +157,8 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
     );
   } else if (r.result === 'truncated') {
     lines.push(`result: INCOMPLETE: stopped by --max-states/--max-seconds; every interleaving of up to ${r.depthReached} ops is clean (not a proof at depth ${r.depth})`);
+    const p = projectReach(r.levels, r.depthReached, r.depth, r.statesPerSecond);
+    if (p !== null) lines.push(projectionText(p, r.depth));
   } else if (cx) {
     const v = cx.violation;
     lines.push(

@@ -110,10 +110,16 @@ describe('lazymm explore', () => {
     expect(() => run('--symmetry', '--por')).toThrow(/--symmetry and --por/);
   });
 
-  it('exit 3 when --max-states stops the search before the bound', () => {
+  it('exit 3 when --max-states stops the search before the bound, with what the rest would take', () => {
     const r = run('--depth', '30', '--max-states', '200');
     expect(r.code).toBe(3);
     expect(r.out).toContain('result: INCOMPLETE');
+    expect(r.out).toMatch(/projection: at the last (\d )?levels?' growth \(x[\d.]+ new states per level\), depth 30 needs about \S+ more states: about .+ at this search's rate/);
+    const j = JSON.parse(run('--depth', '30', '--max-states', '200', '--json').out) as { result: string; depthReached: number; projection: { growth: number; states: number; seconds: number } };
+    expect(j.result).toBe('truncated');
+    expect(j.projection.growth).toBeGreaterThan(1);
+    expect(j.projection.states).toBeGreaterThan(0);
+    expect(JSON.parse(run('--depth', '2', '--json').out).projection).toBeNull();
   });
 
   it('--ops explores only those op kinds and says so; --json names them', () => {
