@@ -77,7 +77,7 @@ export interface VariantReach {
   seeds: number;
   caught: number;
   /** The search that answers the row: this run's, or a conclusive one of bench/minima.json (`recorded`). */
-  explore: { result: string; depthReached: number; found: number | null; states: number; seconds: number; recorded: boolean };
+  explore: { result: string; depthReached: number; found: number | null; states: number; seconds: number; recorded: boolean; projection?: ReachProjection | null };
   /** The exhaustive minimum on `config` when known. */
   minimum: number | null;
   /** Else: no counterexample of fewer than this many ops. */
@@ -175,7 +175,8 @@ export function variantExploreTarget(id: string): ReturnType<typeof exploreTarge
   return exploreTarget({ arch: spec.arch, strategy: spec.strategy, variant: id }, undefined, false);
 }
 
-type MinimumOutcome = Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null };
+/** `projection`: when the search stopped short, what proving the shortest seed minimal (clean to one op fewer) would take. */
+type MinimumOutcome = Pick<ExploreResult, 'result' | 'depthReached' | 'states' | 'seconds'> & { found: number | null; projection?: ReachProjection | null };
 
 /**
  * The exhaustive minimum of `id` on `config`, where seeds shrank to `shrunk` (the search's bound
@@ -204,7 +205,8 @@ function minimumOn(id: string, config: ModelConfig, shrunk: readonly number[], o
       onProgress: (p) => o.progress(`reach: ${id} explore ${configText(config)} depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
     const deeper = rec !== undefined && rec.cleanTo > x.depthReached;
-    e = { result: x.result, depthReached: deeper ? rec.cleanTo : x.depthReached, found: x.counterexample ? x.counterexample.ops.length : null, states: x.states, seconds: x.seconds };
+    const projection = x.result === 'truncated' && !deeper ? projectReach(x.levels, x.depthReached, bound - 1, x.statesPerSecond) : null;
+    e = { result: x.result, depthReached: deeper ? rec.cleanTo : x.depthReached, found: x.counterexample ? x.counterexample.ops.length : null, states: x.states, seconds: x.seconds, projection };
   }
   // Proven clean up to bound - 1 where a seed reached `bound`: `bound` is the minimum.
   const minimum = e.found ?? (shrunk.length > 0 && e.depthReached >= bound - 1 ? bound : null);
@@ -360,6 +362,8 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
     const min = `${r.minimum !== null ? `${r.minimum}${r.explore.found === null ? ' (L; L-1 clean)' : ''}` : `>= ${r.atLeast} (bound reached)`}${r.explore.recorded ? ' [minima.json]' : ''}`;
     log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${(r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`).padEnd(6)} ${r.minimum === null ? '-' : `${r.atOwnMinimum}/${r.caught}`}`);
     for (const m of r.ownMinima) log(`    also ${configText(m.config)}: shrunk ${m.shrunk.join(',')}, its minimum ${m.minimum ?? 'unknown'}, ${m.counted} counted`);
+    const p = r.minimum === null && r.shrunk.length > 0 ? r.explore.projection : null;
+    if (p) log(`    to prove ${Math.min(...r.shrunk)} minimal, clean to ${Math.min(...r.shrunk) - 1}: about ${countText(p.states)} states more, ${durationText(p.seconds)} at this rate (x${p.growth.toFixed(2)} per level)`);
     return r;
   });
   const known = variants.filter((r) => r.minimum !== null).length;
