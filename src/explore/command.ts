@@ -30,6 +30,7 @@ import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult 
 import { projectReach, projectionText } from './projection';
 import { exploreWorkers } from './parallel';
 import { OpKindsError, parseOpKinds } from './op-kinds';
+import { fixtureShape, shapeEngineFlags, type ExploreShape } from './shape-of';
 import { toFixture } from './minimum';
 import { checkRecordDir, recordDir } from '../cli/record';
 import { compact, progressLine, progressWanted } from './progress';
@@ -63,6 +64,7 @@ export const EXPLORE_FLAGS: readonly FlagSpec[] = [
   { name: 'no-por', kind: 'switch', help: 'no partial-order reduction (the default)' },
   { name: 'symmetry', kind: 'switch', help: 'symmetry reduction: states equal up to a renaming of processes of one shape, threads of a process or kthreads are explored once; same verdicts and minimum (docs/explore.md); default off; not with --por' },
   { name: 'no-settle-each-op', kind: 'switch', help: 'settle the properties\' pending checks only at the next event of another CPU, as a random check does, not at every op boundary: the same verdicts and minimum in more states (docs/explore.md "Settling at op boundaries")' },
+  { name: 'shape-of', kind: 'value', arg: 'FIXTURE', help: "explore an ops fixture's shape: its configuration, its ops' kinds (as --ops) and, unless --depth, its op count; on its engine unless --arch/--strategy/--variant (--knob replaces its knob values): is a fix clean over that counterexample's shape?" },
   { name: 'ops', kind: 'value', arg: 'KIND,...', help: 'explore only ops of these kinds (and step), e.g. schedule,preempt,exec,exit: a proof of that alphabet only (docs/explore.md "Op alphabets"); default every kind' },
   { name: 'as-is', kind: 'switch', help: 'with --variant: no fix knobs of the open findings, every property, no differential base' },
   { name: 'record', kind: 'switch', help: 'write the counterexample to fixtures/ (never over an existing file)' },
@@ -86,7 +88,7 @@ export function exploreTarget(spec: EngineSpec, properties: string[] | undefined
 const configText = (c: ModelConfig): string => `cpus=${c.cpus} procs=${c.procs} threads=${c.threads} kthreads=${c.kthreads}`;
 
 /** The `--json` document. */
-export function exploreJson(r: ExploreResult, fixture?: string): Record<string, unknown> {
+export function exploreJson(r: ExploreResult, fixture?: string, shape?: ExploreShape): Record<string, unknown> {
   const cx = r.counterexample;
   return {
     engine: r.engine,
@@ -110,6 +112,7 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
     levels: r.levels,
     por: r.por ?? null,
     opKinds: r.opKinds ?? null,
+    shapeOf: shape ? { fixture: shape.file, ops: shape.depth } : null,
     symmetry: r.symmetry ?? null,
     warnings: r.warnings,
     projection: r.result === 'truncated' ? projectReach(r.levels, r.depthReached, r.depth, r.statesPerSecond) : null,
@@ -130,12 +133,13 @@ export function exploreJson(r: ExploreResult, fixture?: string): Record<string, 
 }
 
 /** The text report (lines). */
-export function exploreText(r: ExploreResult, fixture?: string): string[] {
+export function exploreText(r: ExploreResult, fixture?: string, shape?: ExploreShape): string[] {
   const knobs = Object.entries(r.spec.knobs ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const lines = [
     `lazymm explore ${r.engine}${knobs ? ` (${knobs})` : ''} on ${configText(r.config)}, every interleaving of up to ${r.depth} ops`,
     `properties: ${r.properties.join(', ')}`,
   ];
+  if (shape) lines.push(`shape of ${shape.file}: its configuration and the kinds of its ${shape.depth} ops`);
   if (r.opKinds) lines.push(`ops: only ${r.opKinds.join(', ')} (and step): a clean result says nothing about interleavings with other ops`);
   if (r.differentialBase) lines.push(`a violation counts only if ${engineId(r.differentialBase)} replaying the same ops does not share it (differential base)`);
   lines.push('', '  depth  new states  transitions');
@@ -185,12 +189,15 @@ export function exploreText(r: ExploreResult, fixture?: string): string[] {
  */
 export function exploreCommand(argv: readonly string[], io: ExploreIo): number | Promise<number> {
   const a = parseArgs('explore', argv, EXPLORE_FLAGS);
-  const given = engineSpecFromFlags({ arch: a.values.get('arch'), strategy: a.values.get('strategy'), variant: a.values.get('variant'), knobs: a.lists.get('knob') });
-  const config: ModelConfig = { ...EXPLORE_DEFAULT_CONFIG };
+  const shape = a.values.has('shape-of') ? fixtureShape(a.values.get('shape-of') ?? '') : undefined;
+  const engineFlags = { arch: a.values.get('arch'), strategy: a.values.get('strategy'), variant: a.values.get('variant'), knobs: a.lists.get('knob') };
+  const given = engineSpecFromFlags(shape ? shapeEngineFlags(shape, engineFlags) : engineFlags);
+  const config: ModelConfig = { ...(shape?.config ?? EXPLORE_DEFAULT_CONFIG) };
   for (const [name, lo, hi] of [['cpus', 1, 8], ['procs', 0, 4], ['threads', 1, 4], ['kthreads', 0, 3]] as const) {
+    if (a.values.has(name) && shape) throw new UsageError(`--${name} and --shape-of: the configuration is ${shape.file}'s (drop --${name})`);
     if (a.values.has(name)) config[name] = parseIntInRange(`--${name}`, a.values.get(name), lo, hi);
   }
-  const depth = a.values.has('depth') ? parseNonNegativeInt('--depth', a.values.get('depth')) : EXPLORE_DEFAULT_DEPTH;
+  const depth = a.values.has('depth') ? parseNonNegativeInt('--depth', a.values.get('depth')) : (shape?.depth ?? EXPLORE_DEFAULT_DEPTH);
   const maxStates = a.values.has('max-states') ? parsePositiveInt('--max-states', a.values.get('max-states')) : undefined;
   const maxSeconds = a.values.has('max-seconds') ? parsePositiveInt('--max-seconds', a.values.get('max-seconds')) : undefined;
   if (a.switches.has('as-is') && !a.values.has('variant')) throw new UsageError('--as-is: only with --variant V (it explores a variant without the fix knobs and the differential base)');
@@ -202,7 +209,8 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
   const workers = a.values.has('workers') ? parseIntInRange('--workers', a.values.get('workers'), 1, 16) : 1;
   if (workers > 1 && por) throw new UsageError('--workers and --por: the partial-order reduction runs with one worker only');
   const symmetry = a.switches.has('symmetry');
-  const opKinds = a.values.has('ops') ? parseOpKindsFlag(a.values.get('ops') ?? '') : undefined;
+  if (a.values.has('ops') && shape) throw new UsageError(`--ops and --shape-of: the op kinds are those of ${shape.file}'s ops (drop --ops)`);
+  const opKinds = a.values.has('ops') ? parseOpKindsFlag(a.values.get('ops') ?? '') : shape?.opKinds;
   if (symmetry && por) throw new UsageError('--symmetry and --por: give one of them (the sleep sets are computed on the actual states)');
   const props = a.lists.has('property') ? selectProperties(a.lists.get('property') ?? [], given, config).map((p) => p.id) : undefined;
   const target = exploreTarget(given, props, a.switches.has('as-is'));
@@ -233,7 +241,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
     onProgress: (p) =>
       bar.update(`explore depth ${p.depth}/${depth}: ${p.expanded}/${p.frontier} nodes expanded, ${compact(p.states)} states, ${compact(p.transitions)} transitions, ${compact(p.states / Math.max(p.seconds, 1e-9))} states/s, ${p.seconds.toFixed(1)} s; ${timeLeft(p)}`),
   };
-  const report = (r: ExploreResult): number => exploreReport(r, { argv, io, dir, json, record: a.switches.has('record'), engine: target.engine, config });
+  const report = (r: ExploreResult): number => exploreReport(r, { argv, io, dir, json, record: a.switches.has('record'), engine: target.engine, config, ...(shape ? { shape } : {}) });
   if (workers > 1) {
     return exploreWorkers(exploreOptions, workers)
       .finally(() => bar.done())
@@ -255,7 +263,7 @@ export function exploreCommand(argv: readonly string[], io: ExploreIo): number |
 /** Record (--record) and print the result; the exit status. */
 function exploreReport(
   r: ExploreResult,
-  c: { argv: readonly string[]; io: ExploreIo; dir: string; json: boolean; record: boolean; engine: EngineSpec; config: ModelConfig },
+  c: { argv: readonly string[]; io: ExploreIo; dir: string; json: boolean; record: boolean; engine: EngineSpec; config: ModelConfig; shape?: ExploreShape },
 ): number {
   const { argv, io, dir, json, config } = c;
   let fixture: string | undefined;
@@ -267,8 +275,8 @@ function exploreReport(
       io.err(`lazymm: not recorded: ${err.message.split('\n')[0]}\n`);
     }
   }
-  if (json) io.out(`${JSON.stringify(exploreJson(r, fixture), null, 2)}\n`);
-  else io.out(`${exploreText(r, fixture).join('\n')}\n`);
+  if (json) io.out(`${JSON.stringify(exploreJson(r, fixture, c.shape), null, 2)}\n`);
+  else io.out(`${exploreText(r, fixture, c.shape).join('\n')}\n`);
   return r.result === 'clean' ? 0 : r.result === 'counterexample' ? 1 : 3;
 }
 

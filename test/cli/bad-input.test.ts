@@ -33,6 +33,7 @@ describe('bad input', () => {
     [['campaign', '--runs', 'x'], /--runs: expected a positive integer/],
     [['compare', '--knob', 'nope=1'], /unknown knob "nope"/],
     [['explore', '--ops', 'schedule,frob'], /--ops: "frob" is not an op kind \(expected a comma-separated list of: schedule, /],
+    [['explore', '--shape-of', '/nonexistent/lazymm-fixture.json'], /--shape-of: \/nonexistent\/lazymm-fixture\.json: cannot read/],
     [['replay'], /replay: expected at least one fixture file/],
     [['replay', '/nonexistent/lazymm-fixture.json'], /\/nonexistent\/lazymm-fixture\.json: cannot read/],
   ])('%j', (argv, message) => {

@@ -122,6 +122,46 @@ describe('lazymm explore', () => {
     expect(JSON.parse(run('--depth', '2', '--json').out).projection).toBeNull();
   });
 
+  it("--shape-of explores a fixture's shape: its configuration, its ops' kinds and count, on its engine unless told otherwise", () => {
+    const file = path.join(__dirname, '../../fixtures/variants/no-lazy-mmgrab.json');
+    const fx = loadFixture(file);
+    const kinds = [...new Set(fx.ops.map((o) => o.op))].filter((k) => k !== 'step').sort();
+    // The fixture's own engine (the variant): its counterexample's length is the minimum over its shape.
+    const own = run('--shape-of', file);
+    expect(own.code).toBe(1);
+    expect(own.out).toContain(`shape of ${file}: its configuration and the kinds of its ${fx.ops.length} ops`);
+    expect(own.out).toContain(`ops: only ${kinds.join(', ')} (and step)`);
+    const expected = fx.expect as Exclude<typeof fx.expect, 'pass'>;
+    expect(own.out).toContain(`result: COUNTEREXAMPLE: ${expected.property} ${expected.clause} at event ${expected.eventIndex}, ${fx.ops.length} ops`);
+    // Another engine over the same shape: mainline with the fix knobs is clean there.
+    const j = JSON.parse(run('--shape-of', file, '--arch', 'x86', '--strategy', 'refcount', '--knob', 'membarrierSwitchMmFix=true', '--json').out) as {
+      result: string; config: unknown; depth: number; opKinds: string[]; shapeOf: { fixture: string; ops: number }; variant: string | null;
+    };
+    expect(j).toMatchObject({ result: 'clean', config: fx.config, depth: fx.ops.length, opKinds: kinds, shapeOf: { fixture: file, ops: fx.ops.length }, variant: null });
+    // --depth still applies; the configuration and the op kinds are the fixture's.
+    expect((JSON.parse(run('--shape-of', file, '--depth', '2', '--json').out) as { depth: number }).depth).toBe(2);
+    expect(() => run('--shape-of', file, '--cpus', '3')).toThrow(/--cpus and --shape-of: the configuration is .*no-lazy-mmgrab\.json's/);
+    expect(() => run('--shape-of', file, '--ops', 'schedule')).toThrow(/--ops and --shape-of/);
+  });
+
+  it('--shape-of a missing or malformed file: a usage error naming the file and the JSON path', () => {
+    expect(() => run('--shape-of', '/nonexistent/x.json')).toThrow(/--shape-of: \/nonexistent\/x\.json: cannot read/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lazymm-shape-'));
+    const bad = path.join(dir, 'bad.json');
+    const fx = JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/variants/no-lazy-mmgrab.json'), 'utf8')) as { config: { cpus: unknown } };
+    fx.config.cpus = 'two';
+    fs.writeFileSync(bad, JSON.stringify(fx));
+    let caught: unknown;
+    try {
+      run('--shape-of', bad);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as Error).message).toMatch(new RegExp(`--shape-of: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: /config/cpus: `));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('--ops explores only those op kinds and says so; --json names them', () => {
     const r = run('--knob', 'membarrierSwitchMmFix=true', '--knob', 'syncCoreOnLazySameMmSwitch=true', '--depth', '6', '--ops', 'schedule,exit,syscall');
     expect(r.code).toBe(0);
