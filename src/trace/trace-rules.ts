@@ -23,40 +23,81 @@ export interface RuleProblem {
   message: string;
 }
 
-/** What the rules know about the trace so far. */
+/**
+ * What the rules know about the trace so far. The explorer clones it at every transition, so a
+ * clone shares what it has not changed: the sets of tasks, mms and kinds seen (copied by the first
+ * add: addTask(), addMm(), see()), the per-CPU open paths and the suspended ones (arrays never
+ * changed in place: every change writes a new array).
+ */
 export class TraceFacts {
   readonly cpus: number;
-  readonly tasks: Set<string> = new Set<string>();
-  readonly mms: Set<string> = new Set<string>();
+  private tasksSet: Set<string>;
+  private mmsSet: Set<string>;
+  private seenSet: Set<string>;
+  /** Which of the three sets this copy owns (may change in place). */
+  private owned = { tasks: true, mms: true, seen: true };
   /** Per CPU: whether it runs user code (init's `mode`, then user_enter / user_exit). */
   readonly userMode: boolean[];
-  /** Per CPU: the `path`s begun and not yet ended that run there, innermost last. */
-  readonly paths: OpenPath[][];
+  /** Per CPU: the `path`s begun and not yet ended that run there, innermost last (never changed in place). */
+  readonly paths: (readonly OpenPath[])[];
   /**
    * Per task: the paths of a task switched out mid-path (a preemption point inside exit_mm(),
    * kthread_use_mm(), membarrier(), ...), innermost last; they resume on the CPU it runs on next.
-   * Same rule as the properties' properties/lib/path-frames.ts.
+   * Same rule as the properties' properties/lib/path-frames.ts. The arrays are never changed in place.
    */
-  readonly suspended: Map<string, OpenPath[]> = new Map<string, OpenPath[]>();
-  /** Kinds seen so far (for the rules that wait for a kind). */
-  readonly seen: Set<string> = new Set<string>();
+  readonly suspended: Map<string, readonly OpenPath[]>;
 
   constructor(init: InitEvent | TraceFacts) {
     if (init instanceof TraceFacts) {
       this.cpus = init.cpus;
-      this.tasks = new Set(init.tasks);
-      this.mms = new Set(init.mms);
+      this.tasksSet = init.tasksSet;
+      this.mmsSet = init.mmsSet;
+      this.seenSet = init.seenSet;
+      this.owned = { tasks: false, mms: false, seen: false };
       this.userMode = [...init.userMode];
-      this.paths = init.paths.map((open) => [...open]);
-      for (const [t, open] of init.suspended) this.suspended.set(t, [...open]);
-      this.seen = new Set(init.seen);
+      this.paths = [...init.paths];
+      this.suspended = new Map(init.suspended);
       return;
     }
     this.cpus = init.cpus.length;
-    for (const t of init.tasks) this.tasks.add(t.task);
-    for (const m of init.mms) this.mms.add(m.mm);
+    this.tasksSet = new Set(init.tasks.map((t) => t.task));
+    this.mmsSet = new Set(init.mms.map((m) => m.mm));
+    this.seenSet = new Set<string>();
     this.userMode = init.cpus.map((c) => c.mode === 'user');
     this.paths = init.cpus.map(() => []);
+    this.suspended = new Map();
+  }
+
+  /** Task ids seen (init's, task_new's). */
+  get tasks(): ReadonlySet<string> {
+    return this.tasksSet;
+  }
+
+  /** Mm ids seen (init's, mm_alloc's). */
+  get mms(): ReadonlySet<string> {
+    return this.mmsSet;
+  }
+
+  /** Kinds seen so far (for the rules that wait for a kind). */
+  get seen(): ReadonlySet<string> {
+    return this.seenSet;
+  }
+
+  addTask(task: string): void {
+    if (!this.owned.tasks) [this.tasksSet, this.owned.tasks] = [new Set(this.tasksSet), true];
+    this.tasksSet.add(task);
+  }
+
+  addMm(mm: string): void {
+    if (!this.owned.mms) [this.mmsSet, this.owned.mms] = [new Set(this.mmsSet), true];
+    this.mmsSet.add(mm);
+  }
+
+  /** Note that an event of kind `k` passed the rules. */
+  see(k: string): void {
+    if (this.seenSet.has(k)) return;
+    if (!this.owned.seen) [this.seenSet, this.owned.seen] = [new Set(this.seenSet), true];
+    this.seenSet.add(k);
   }
 
   /** An independent copy (the explorer branches a trace at every state). */
@@ -124,7 +165,7 @@ export const RULES: RuleTable = {
       f.mms.has(ev.mm)
         ? { rule: 'new-id', path: '/mm', message: `expected a new mm id: ${JSON.stringify(ev.mm)} already exists (mm ids are never reused in a trace)` }
         : undefined,
-    apply: (ev, f) => void f.mms.add(ev.mm),
+    apply: (ev, f) => f.addMm(ev.mm),
   },
   mm_teardown: { mms: ['mm'] },
   mmdrop_begin: { mms: ['mm'] },
@@ -138,7 +179,7 @@ export const RULES: RuleTable = {
       f.tasks.has(ev.task) && ev.parent !== null
         ? { rule: 'new-id', path: '/task', message: `expected a new task id: ${JSON.stringify(ev.task)} already exists (only kernel_execve()'s task_new, with parent null, names a known task)` }
         : undefined,
-    apply: (ev, f) => void f.tasks.add(ev.task),
+    apply: (ev, f) => f.addTask(ev.task),
   },
   task_state: { tasks: ['task'] },
   path: {
@@ -160,8 +201,8 @@ export const RULES: RuleTable = {
       return undefined;
     },
     apply(ev, f, index) {
-      if (ev.phase === 'begin') f.paths[ev.cpu].push({ fn: ev.fn, task: ev.task, index });
-      else f.paths[ev.cpu].pop();
+      const open = f.paths[ev.cpu];
+      f.paths[ev.cpu] = ev.phase === 'begin' ? [...open, { fn: ev.fn, task: ev.task, index }] : open.slice(0, -1);
     },
   },
   rq_curr: { tasks: ['task'] },

@@ -55,6 +55,34 @@ describe('TraceValidator: the semantic rules', () => {
     expect(problems([...trace.slice(0, 6), p(0, 'membarrier', 'end', 'T1')])).toEqual(['6 path-balance /phase']);
   });
 
+  it('a clone and its original go their own ways (clones share what neither changed: copy on write)', () => {
+    const fork = ev({ ...EXAMPLE_EVENTS.task_new, task: 'T2', parent: 'T1', mm: 'mm1', activeMm: 'mm1' });
+    const sw = (cpu: number, prev: string, task: string) => ev({ k: 'switch_to', cpu, fn: 'context_switch', prev, task });
+    const a = new TraceValidator();
+    a.check(init, 0);
+    a.check(ev({ k: 'path', cpu: 0, fn: 'membarrier', phase: 'begin', task: 'T1' }), 1);
+    const b = a.clone();
+    // b forks T2, sees mm_alloc, ends T1's membarrier on cpu 0 and enters user mode; a does none of it.
+    expect(b.check(fork, 2)).toEqual([]);
+    expect(b.check(EXAMPLE_EVENTS.mm_alloc, 3)).toEqual([]);
+    expect(b.check(ev({ k: 'path', cpu: 0, fn: 'membarrier', phase: 'end', task: 'T1' }), 4)).toEqual([]);
+    expect(b.check(userExit, 5)).toEqual([]);
+    // a: T2 is still unknown, an unknown mm is not yet an error (no mm_alloc seen), T1's membarrier is still open.
+    expect(a.check(sw(1, 'idle1', 'T2'), 2).map((x) => x.rule)).toEqual(['known-task']);
+    expect(a.check({ ...EXAMPLE_EVENTS.mm_free, mm: 'mm7' }, 2)).toEqual([]);
+    expect(a.check(ev({ k: 'path', cpu: 0, fn: 'exit_mm', phase: 'end', task: 'T1' }), 2).map((x) => x.path)).toEqual(['/fn']);
+    // b: the reverse.
+    expect(b.check(sw(1, 'idle1', 'T2'), 6)).toEqual([]);
+    expect(b.check({ ...EXAMPLE_EVENTS.mm_free, mm: 'mm7' }, 7).map((x) => x.rule)).toEqual(['known-mm']);
+    expect(b.check(ev({ k: 'path', cpu: 0, fn: 'membarrier', phase: 'end', task: 'T1' }), 8).map((x) => x.path)).toEqual(['/phase']);
+    // A path suspended by a switch in one copy (T1 leaves cpu 0 mid-membarrier for idle1's CPU) is not in the other.
+    const c = a.clone();
+    expect(c.check(ev({ k: 'path', cpu: 0, fn: 'context_switch', phase: 'begin', task: 'T1' }), 2)).toEqual([]);
+    expect(c.check(sw(0, 'T1', 'idle1'), 3)).toEqual([]);
+    expect(c.check(ev({ k: 'path', cpu: 0, fn: 'membarrier', phase: 'end', task: 'T1' }), 4).map((x) => x.path)).toEqual(['/fn']);
+    expect(a.check(ev({ k: 'path', cpu: 0, fn: 'membarrier', phase: 'end', task: 'T1' }), 3)).toEqual([]);
+  });
+
   it('accepts balanced nested paths, alternating modes and a task forked before use', () => {
     const fork = { ...EXAMPLE_EVENTS.task_new, task: 'T2', parent: 'T1', mm: 'mm1', activeMm: 'mm1' };
     const inner = ev({ k: 'path', cpu: 1, fn: 'exit_mm', phase: 'begin', task: 'idle1' });

@@ -76,7 +76,7 @@ export class TraceValidator {
     const p = row.fields(ev, f) ?? row.check?.(ev, f, index);
     if (p !== undefined) return [p];
     row.apply?.(ev, f, index);
-    if (!f.seen.has(ev.k)) f.seen.add(ev.k);
+    f.see(ev.k);
     return NONE;
   }
 
