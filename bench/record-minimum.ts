@@ -11,6 +11,7 @@
  * "correct engines at the findings' depths" (./explorer-reach.ts), recorded as `fixed:FINDING`.
  */
 import { exploreWorkers } from '../src/explore/parallel';
+import type { ExploreProgress } from '../src/explore/explore';
 import { codeFingerprint } from './code-fingerprint';
 import { appendMinimumRecord, MINIMA_FILE } from './minima-record';
 import { findingSearch, variantSearch, type MinimumSearch } from './minimum-search';
@@ -43,7 +44,15 @@ async function main(): Promise<void> {
   }
   const { name, target, config, depth, command } = search;
   const fingerprint = codeFingerprint();
-  const r = await exploreWorkers({ ...target, config, depth, maxSeconds }, workers);
+  // A line on stderr per level completed (seen when the next one starts): a search of an hour or
+  // two says how far it is.
+  let shown = 0;
+  const onProgress = (p: ExploreProgress): void => {
+    if (p.depth - 1 <= shown) return;
+    shown = p.depth - 1;
+    console.error(`record-minimum: depth ${shown} of ${depth} done after ${p.seconds.toFixed(0)} s (${p.states} states so far)`);
+  };
+  const r = await exploreWorkers({ ...target, config, depth, maxSeconds, onProgress }, workers);
   const found = r.counterexample ?? null;
   appendMinimumRecord({
     variant: name, config, fingerprint, recordedAt: new Date().toISOString(),
