@@ -34,7 +34,8 @@ import { findingFixKnobs, isExpectedBreak, variantCheckOptions } from '../arbitr
 import { explore, type ExploreResult } from '../src/explore/explore';
 import { exploreTarget } from '../src/explore/command';
 import { compact } from '../src/explore/progress';
-import { countText, durationText, projectReach, type ReachProjection } from '../src/explore/projection';
+import { countText, durationText, projectionOf, type ReachProjection } from '../src/explore/projection';
+import { fixtureOpKinds } from '../src/explore/shape-of';
 import { codeFingerprint } from './code-fingerprint';
 import { bestRecord, readCarries, readMinimaRecords, staleRecords, validFingerprints, type MinimumSearchRecord } from './minima-record';
 
@@ -205,7 +206,7 @@ function minimumOn(id: string, config: ModelConfig, shrunk: readonly number[], o
       onProgress: (p) => o.progress(`reach: ${id} explore ${configText(config)} depth ${p.depth}/${bound}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
     const deeper = rec !== undefined && rec.cleanTo > x.depthReached;
-    const projection = x.result === 'truncated' && !deeper ? projectReach(x.levels, x.depthReached, bound - 1, x.statesPerSecond) : null;
+    const projection = deeper ? null : projectionOf(x, bound - 1);
     e = { result: x.result, depthReached: deeper ? rec.cleanTo : x.depthReached, found: x.counterexample ? x.counterexample.ops.length : null, states: x.states, seconds: x.seconds, projection };
   }
   // Proven clean up to bound - 1 where a seed reached `bound`: `bound` is the minimum.
@@ -232,10 +233,12 @@ export interface CleanAtDepth {
   projection?: ReachProjection | null;
 }
 
-/** `; to depth D: about N states more, T (xG per level)` for a row the time budget stopped. */
+/** `about N states more, T at this rate (xG per level)`. */
+const projectionSummary = (p: ReachProjection): string => `about ${countText(p.states)} states more, ${durationText(p.seconds)} at this rate (x${p.growth.toFixed(2)} per level)`;
+
+/** `; to depth D: about N states more, ...` for a row the time budget stopped. */
 function projectionNote(row: CleanAtDepth): string {
-  const p = row.projection;
-  return p ? `; to depth ${row.depth}: about ${countText(p.states)} states more, ${durationText(p.seconds)} at this rate (x${p.growth.toFixed(2)} per level)` : '';
+  return row.projection ? `; to depth ${row.depth}: ${projectionSummary(row.projection)}` : '';
 }
 
 /** The correct engine of a finding's fixture: its engine with every open finding's fix knob on, and the finding's own. */
@@ -267,7 +270,7 @@ export function findingTargets(): FindingTarget[] {
   }
   return out.map((t) => {
     const fx = JSON.parse(fs.readFileSync(path.join(ROOT, t.fixture), 'utf8')) as { engine: EngineSpec; config: ModelConfig; ops: Op[] };
-    const opKinds = [...new Set(fx.ops.map((op) => op.op))].filter((k) => k !== 'step').sort();
+    const opKinds = fixtureOpKinds(fx.ops);
     return { name: t.name, engine: fixedEngine(fx.engine, t.fix), config: fx.config, depth: fx.ops.length, opKinds };
   });
 }
@@ -300,8 +303,7 @@ function fixedSearch(o: ReachOptions, { name, engine, config, depth }: FindingTa
     ...(opKinds ? { opKinds } : {}),
     onProgress: (p) => o.progress(`reach: ${name} fixed${opKinds ? ', its op kinds' : ''}, ${configText(config)} depth ${p.depth}/${depth}, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
   });
-  const projection = r.result === 'truncated' ? projectReach(r.levels, r.depthReached, depth, r.statesPerSecond) : null;
-  return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, projection, ...(opKinds ? { opKinds } : {}) };
+  return { name, engine, config, depth, result: r.result, exit: exitOf(r), depthReached: r.depthReached, states: r.states, seconds: r.seconds, projection: projectionOf(r), ...(opKinds ? { opKinds } : {}) };
 }
 
 export const CTXSW_CONFIG: ModelConfig = { cpus: 2, procs: 2, threads: 1, kthreads: 1 };
@@ -337,8 +339,7 @@ export function ctxswRows(o: ReachOptions, seconds: number): CleanAtDepth[] {
       onProgress: (p) => o.progress(`reach: ${name} ${configText(CTXSW_CONFIG)} depth ${p.depth}/20, ${compact(p.states)} states, ${p.seconds.toFixed(0)} s`),
     });
     const what = opKinds ? `ops ${opKinds.join(',')} only` : 'every op kind';
-    const projection = c.result === 'truncated' ? projectReach(c.levels, c.depthReached, 20, c.statesPerSecond) : null;
-    const row: CleanAtDepth = { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, projection, ...(opKinds ? { opKinds: [...opKinds] } : {}) };
+    const row: CleanAtDepth = { name, engine: correct, config: CTXSW_CONFIG, depth: 20, result: c.result, exit: exitOf(c), depthReached: c.depthReached, states: c.states, seconds: c.seconds, projection: projectionOf(c), ...(opKinds ? { opKinds: [...opKinds] } : {}) };
     log(`${name}: ${configText(CTXSW_CONFIG)} (2 CPUs, 3 tasks, 2 mms), correct x86/refcount, ${what}, depth 20 (target: clean in < 60 s): ${c.result}, depth completed ${c.depthReached} in ${c.seconds.toFixed(1)} s, ${compact(c.states)} states, ${compact(c.statesPerSecond)} states/s${projectionNote(row)}`);
     log(`  lazymm explore ${knobFlags(correct.knobs)} ${configFlags(CTXSW_CONFIG)} --depth 20 --max-seconds ${seconds}${opKinds ? ` --ops ${opKinds.join(',')}` : ''}`);
     return row;
@@ -363,7 +364,7 @@ export function reachSection(o: ReachOptions): { variants: VariantReach[]; findi
     log(`  ${r.id.padEnd(40)} ${configText(r.config).padEnd(8)} ${`${r.caught}/${r.seeds}`.padEnd(6)} ${(r.shrunk.join(',') || '-').padEnd(22)} ${`${min}, ${compact(r.explore.states)} st ${r.explore.seconds.toFixed(0)} s`.padEnd(30)} ${(r.minimum === null ? '-' : `${r.atMinimum}/${r.shrunk.length}`).padEnd(6)} ${r.minimum === null ? '-' : `${r.atOwnMinimum}/${r.caught}`}`);
     for (const m of r.ownMinima) log(`    also ${configText(m.config)}: shrunk ${m.shrunk.join(',')}, its minimum ${m.minimum ?? 'unknown'}, ${m.counted} counted`);
     const p = r.minimum === null && r.shrunk.length > 0 ? r.explore.projection : null;
-    if (p) log(`    to prove ${Math.min(...r.shrunk)} minimal, clean to ${Math.min(...r.shrunk) - 1}: about ${countText(p.states)} states more, ${durationText(p.seconds)} at this rate (x${p.growth.toFixed(2)} per level)`);
+    if (p) log(`    to prove ${Math.min(...r.shrunk)} minimal, clean to ${Math.min(...r.shrunk) - 1}: ${projectionSummary(p)}`);
     return r;
   });
   const known = variants.filter((r) => r.minimum !== null).length;

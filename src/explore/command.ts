@@ -27,7 +27,7 @@ import { parseArgs, type FlagSpec } from '../cli/args';
 import { engineId, engineSpecFromFlags, resolvedKnobs, selectProperties } from '../cli/engine-spec';
 import { UsageError, describeCliError, parseIntInRange, parseNonNegativeInt, parsePositiveInt } from '../cli/errors';
 import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult } from './explore';
-import { projectReach, projectionText } from './projection';
+import { projectionOf, projectionText } from './projection';
 import { exploreWorkers } from './parallel';
 import { OpKindsError, parseOpKinds } from './op-kinds';
 import { fixtureShape, shapeEngineFlags, type ExploreShape } from './shape-of';
@@ -115,7 +115,7 @@ export function exploreJson(r: ExploreResult, fixture?: string, shape?: ExploreS
     shapeOf: shape ? { fixture: shape.file, ops: shape.depth } : null,
     symmetry: r.symmetry ?? null,
     warnings: r.warnings,
-    projection: r.result === 'truncated' ? projectReach(r.levels, r.depthReached, r.depth, r.statesPerSecond) : null,
+    projection: projectionOf(r),
     ...(cx
       ? {
           counterexample: {
@@ -161,7 +161,7 @@ export function exploreText(r: ExploreResult, fixture?: string, shape?: ExploreS
     );
   } else if (r.result === 'truncated') {
     lines.push(`result: INCOMPLETE: stopped by --max-states/--max-seconds; every interleaving of up to ${r.depthReached} ops is clean (not a proof at depth ${r.depth})`);
-    const p = projectReach(r.levels, r.depthReached, r.depth, r.statesPerSecond);
+    const p = projectionOf(r);
     if (p !== null) lines.push(projectionText(p, r.depth));
   } else if (cx) {
     const v = cx.violation;

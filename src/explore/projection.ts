@@ -7,7 +7,7 @@
  * slowly with depth (2/2/1/1: x3.6, x3.1, x2.9, x2.8, x2.6 from depth 5 to 10), so it overestimates,
  * by more the further the depth asked for; read it as an order of magnitude.
  */
-import type { ExploreLevel } from './explore';
+import type { ExploreLevel, ExploreResult } from './explore';
 
 export interface ReachProjection {
   /** New states per level over the previous one: the geometric mean of the last (up to) three completed levels' ratios. */
@@ -44,6 +44,14 @@ export function projectReach(levels: readonly ExploreLevel[], depthReached: numb
   const partial = levels.length > depthReached ? levels[depthReached].states : 0;
   states = Math.max(0, states - partial);
   return { growth, levelsUsed: ratios.length, states, seconds: states / statesPerSecond };
+}
+
+/**
+ * projectReach() for a search result: null unless a budget stopped it (`truncated`). `depth`: the
+ * depth to project to (default the one the search asked for).
+ */
+export function projectionOf(r: Pick<ExploreResult, 'result' | 'levels' | 'depthReached' | 'depth' | 'statesPerSecond'>, depth = r.depth): ReachProjection | null {
+  return r.result === 'truncated' ? projectReach(r.levels, r.depthReached, depth, r.statesPerSecond) : null;
 }
 
 /** `40 s`, `12 min`, `3.4 h`, `5.1 days`, `2.3e+4 years`. */

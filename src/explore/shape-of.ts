@@ -8,7 +8,7 @@
  * (docs/explore.md "Op alphabets").
  */
 import type { ModelConfig } from '../engine/contract';
-import type { OpKind } from '../engine/ops';
+import type { Op, OpKind } from '../engine/ops';
 import type { EngineSpec } from '../run/types';
 import { FixtureError, loadFixture } from '../fixtures/fixture';
 import { UsageError } from '../cli/errors';
@@ -31,12 +31,16 @@ export interface ExploreShape {
 export function fixtureShape(file: string): ExploreShape {
   try {
     const f = loadFixture(file);
-    const opKinds = [...new Set(f.ops.map((op) => op.op))].filter((k) => k !== 'step').sort() as OpKind[];
-    return { file, engine: f.engine, config: f.config, depth: f.ops.length, opKinds };
+    return { file, engine: f.engine, config: f.config, depth: f.ops.length, opKinds: fixtureOpKinds(f.ops) };
   } catch (err) {
     if (err instanceof FixtureError) throw new UsageError(`--shape-of: ${err.message.split('\n').join('; ')}`);
     throw err;
   }
+}
+
+/** The kinds of a counterexample's ops, sorted, without `step` (an op alphabet always has it). */
+export function fixtureOpKinds(ops: readonly Op[]): OpKind[] {
+  return [...new Set(ops.map((op) => op.op))].filter((k) => k !== 'step').sort();
 }
 
 /**
